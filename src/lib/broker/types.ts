@@ -1,0 +1,64 @@
+/**
+ * The slice of an mqtt.js v5 client that the lab uses. The real client (in-page aedes or
+ * ws:// broker) satisfies it, and so does the in-memory DirectBus and the test fakes.
+ */
+export interface PublishOptions {
+  qos: 0 | 1 | 2;
+  retain: boolean;
+}
+
+/** The subset of mqtt-packet's IPublishPacket the lab reads. */
+export interface ReceivedPacket {
+  topic: string;
+  payload: Uint8Array;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  messageId?: number;
+}
+
+export interface MqttLike {
+  readonly connected: boolean;
+  publish(topic: string, payload: string, opts: PublishOptions, cb?: (err?: Error) => void): unknown;
+  subscribe(topics: Record<string, { qos: 0 | 1 | 2 }>, cb?: (err: Error | null) => void): unknown;
+  on(event: 'message', cb: (topic: string, payload: Uint8Array, packet: ReceivedPacket) => void): unknown;
+  on(event: 'connect', cb: () => void): unknown;
+  on(event: 'close' | 'offline' | 'reconnect' | 'end', cb: () => void): unknown;
+  on(event: 'error', cb: (err: Error) => void): unknown;
+  /** force=true drops the transport without DISCONNECT, so the broker fires the will. */
+  end(force?: boolean, cb?: () => void): unknown;
+}
+
+export interface LastWill {
+  topic: string;
+  payload: string;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+}
+
+/** One framed MQTT control packet as it crossed the wire, for the inspector. */
+export interface WirePacket {
+  direction: 'out' | 'in';
+  /** Packet type name from the fixed header, e.g. PUBLISH, CONNACK. */
+  type: string;
+  bytes: Uint8Array;
+  at: number;
+}
+
+export interface ConnectOptions {
+  /** 'in-page' (aedes in this page), 'direct' (no broker, in-memory bus), or a ws:// / wss:// URL. */
+  broker: string;
+  clientId: string;
+  will: LastWill;
+  /** Give up on the first connect after this long (ms). */
+  connectTimeoutMs?: number;
+  /** Called for every MQTT packet sent or received, where the transport can see bytes. */
+  onPacket?: (packet: WirePacket) => void;
+}
+
+export interface BrokerConnection {
+  client: MqttLike;
+  /** Drop the connection without DISCONNECT: the broker publishes the will. */
+  pullPlug(): void;
+  /** Graceful DISCONNECT (no will). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,71 @@
+/**
+ * The trace: an append-only log of everything that happens in a lab session.
+ * Every view (diagram, table, inspector, export) is a pure function of trace[0..n].
+ */
+import type { SignalKind } from '../signalling/types';
+
+/** The four RTCPeerConnection state machines (W3C webrtc-pc §4.3). */
+export type PeerMachine = 'signaling' | 'iceGathering' | 'iceConnection' | 'connection';
+
+export type BrokerState = 'connecting' | 'connected' | 'lost' | 'reconnecting' | 'error' | 'closed';
+
+/** Fields shared by 'held' (a message waiting for Step) and the inspector. */
+export interface MessageInfo {
+  /** Queue id, unique within the session ("q1", "q2" …). */
+  qid: string;
+  /** Recipient peer id. */
+  to: string;
+  /** Sender peer id as claimed by the payload (validated). */
+  from: string;
+  kind: SignalKind;
+  topic: string;
+  /** Raw payload text, exactly as received. */
+  payload: string;
+  bytes: number;
+  qos: 0 | 1 | 2;
+  /** MQTT retain flag on delivery: a stored message replayed to a new subscriber (MQTT 3.1.1 §3.3.1.3). */
+  retain: boolean;
+  /** Published by the broker as the sender's last will. */
+  will: boolean;
+  /** Sender's message id, matching a 'published' event's mid. */
+  mid: string;
+}
+
+export type TraceEventBody =
+  | { type: 'session'; session: string; root: string; broker: string; peers: [string, string] }
+  | { type: 'broker'; peer: string; state: BrokerState; detail?: string }
+  | {
+      type: 'published';
+      peer: string;
+      mid: string;
+      kind: SignalKind;
+      topic: string;
+      payload: string;
+      bytes: number;
+      qos: 0 | 1 | 2;
+      retain: boolean;
+    }
+  | ({ type: 'held' } & MessageInfo)
+  | { type: 'delivered'; qid: string; to: string }
+  | { type: 'rejected'; to: string; topic: string; reason: string; bytes: number; preview: string }
+  | { type: 'plug-pulled'; peer: string }
+  | { type: 'state'; peer: string; machine: PeerMachine; value: string }
+  | { type: 'api'; peer: string; call: string; ok: boolean; detail?: string }
+  | { type: 'candidate-gathered'; peer: string; candidate: string | null }
+  | { type: 'candidate-buffered'; peer: string; candidate: string; reason: string }
+  | { type: 'candidates-flushed'; peer: string; count: number }
+  | { type: 'remote-status'; peer: string; of: string; status: 'online' | 'offline'; will: boolean }
+  | { type: 'channel'; peer: string; state: 'open' | 'closed' }
+  | { type: 'chat'; from: string; to: string; text: string };
+
+export type TraceEventType = TraceEventBody['type'];
+
+/** A trace event as stored: its body plus index and time since session start. */
+export type TraceEvent = TraceEventBody & {
+  /** Position in the trace, 0-based. */
+  i: number;
+  /** ms since the trace began. */
+  at: number;
+};
+
+export type EventOf<T extends TraceEventType> = Extract<TraceEvent, { type: T }>;
