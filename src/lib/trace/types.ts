@@ -29,6 +29,8 @@ export interface MessageInfo {
   will: boolean;
   /** Sender's message id, matching a 'published' event's mid. */
   mid: string;
+  /** The MQTT PUBLISH packet that carried it, as hex, when the transport exposes bytes. */
+  packetHex?: string;
 }
 
 export type TraceEventBody =
@@ -44,6 +46,7 @@ export type TraceEventBody =
       bytes: number;
       qos: 0 | 1 | 2;
       retain: boolean;
+      packetHex?: string;
     }
   | ({ type: 'held' } & MessageInfo)
   | { type: 'delivered'; qid: string; to: string }
