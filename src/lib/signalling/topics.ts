@@ -1,0 +1,152 @@
+/**
+ * The topic scheme: where each signal lives on the broker.
+ *
+ *   <root>/<peerId>/status   that peer's presence, a JSON StatusSignal
+ *                            ({"kind":"status","status":"online",…}).
+ *                            Published retained, QoS 1, so a peer that subscribes later
+ *                            still learns who is here (MQTT 3.1.1 §3.3.1.3).
+ *                            The peer's last will is the same topic with status "offline",
+ *                            reason "will", retained: when the peer drops without a
+ *                            DISCONNECT, the broker publishes it for them (§3.1.2.5).
+ *
+ *   <root>/<peerId>/signal   every offer, answer, candidate and end-of-candidates
+ *                            addressed TO that peer; the kind is inside the JSON.
+ *                            QoS 1, not retained: a stale offer must not be replayed
+ *                            to the next session.
+ *
+ * Each peer subscribes to  <root>/+/status  (everyone's presence) and to its own
+ * <root>/<self>/signal  (its inbox). To watch a whole session from a terminal:
+ *
+ *   mosquitto_sub -h test.mosquitto.org -p 1883 -t 'webrtc-lab/ab12cd34/#' -v
+ *
+ * <root> defaults to webrtc-lab/<8 random characters>, so sessions on a public broker
+ * do not see each other by accident. It is not a secret: anyone who knows it can
+ * publish there, which is why every payload is validated (./codec.ts).
+ */
+
+/** Peer ids: one topic level, safe in a shell, a URL and a mermaid alias. */
+const PEER_ID = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** Our own cap on the root (MQTT allows 65535 bytes, §1.5.3; nobody types that). */
+export const MAX_ROOT_BYTES = 128;
+
+export const ROOT_PREFIX = 'webrtc-lab';
+
+/** The last topic level names what is published there. */
+export const TOPIC_SUFFIX = { status: 'status', signal: 'signal' } as const;
+export type TopicKind = keyof typeof TOPIC_SUFFIX;
+
+export type ParsedTopic = { kind: TopicKind; peer: string };
+
+export function isValidPeerId(id: unknown): id is string {
+  return typeof id === 'string' && PEER_ID.test(id);
+}
+
+/**
+ * Rules for a topic root we publish under (MQTT 3.1.1 §4.7 and §1.5.3):
+ * - no wildcards `+` `#` in a topic name (§4.7.1) and no NUL (§4.7.3);
+ * - no leading or trailing `/` and no empty level, so `<root>/#` means what it says
+ *   (`a//b` is legal MQTT but a different topic from `a/b`, §4.7.3);
+ * - no leading `$`: such topics are the broker's and `#` does not match them (§4.7.2);
+ * - no control characters or lone surrogates (§1.5.3 forbids or discourages them);
+ * - at most MAX_ROOT_BYTES bytes of UTF-8.
+ */
+export function isValidRoot(root: unknown): root is string {
+  if (typeof root !== 'string' || root === '' || !root.isWellFormed()) return false;
+  if (utf8Length(root) > MAX_ROOT_BYTES) return false;
+  if (/[+#\p{Cc}]/u.test(root) || root.startsWith('$')) return false;
+  return root.split('/').every((level) => level !== '');
+}
+
+export function statusTopic(root: string, id: string): string {
+  return `${root}/${id}/${TOPIC_SUFFIX.status}`;
+}
+
+export function signalTopic(root: string, id: string): string {
+  return `${root}/${id}/${TOPIC_SUFFIX.signal}`;
+}
+
+/** What a peer subscribes to, in mqtt.js `subscribe()` form. */
+export function subscriptionsFor(root: string, selfId: string): Record<string, { qos: 1 }> {
+  return {
+    [`${root}/+/${TOPIC_SUFFIX.status}`]: { qos: 1 },
+    [signalTopic(root, selfId)]: { qos: 1 },
+  };
+}
+
+/** `<root>/<peer>/status|signal` → its kind and peer; anything else → null. Never throws. */
+export function parseTopic(root: string, topic: string): ParsedTopic | null {
+  if (typeof topic !== 'string' || typeof root !== 'string') return null;
+  const prefix = `${root}/`;
+  if (!topic.startsWith(prefix)) return null;
+  const levels = topic.slice(prefix.length).split('/');
+  if (levels.length !== 2) return null;
+  const [peer, suffix] = levels as [string, string];
+  if (!isValidPeerId(peer)) return null;
+  const kind = (Object.keys(TOPIC_SUFFIX) as TopicKind[]).find((k) => TOPIC_SUFFIX[k] === suffix);
+  return kind ? { kind, peer } : null;
+}
+
+/**
+ * The command a tinkerer runs to watch a session. mosquitto_sub speaks MQTT over TCP,
+ * so host/port are the broker's TCP listener (1883), not the page's ws:// URL.
+ * Every argument that is not plainly safe is single-quoted for POSIX shells.
+ */
+export function mosquittoSubCommand(root: string, host = 'localhost', port = 1883): string {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new RangeError(`port must be an integer 1–65535, got ${String(port)}`);
+  }
+  return `mosquitto_sub -h ${shellQuote(host)} -p ${port} -t ${shellQuote(`${root}/#`, true)} -v`;
+}
+
+/**
+ * POSIX single quotes: nothing inside is special except `'` itself, which becomes
+ * `'\''` (close, escaped quote, reopen).
+ */
+export function shellQuote(arg: string, always = false): string {
+  if (!always && /^[A-Za-z0-9_.:@,/-]+$/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+const ROOT_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `webrtc-lab/<8 random lowercase alnum>`: a fresh, unguessable-enough session root. */
+export function randomRoot(fill: (bytes: Uint8Array) => Uint8Array = defaultFill): string {
+  return `${ROOT_PREFIX}/${randomToken(8, ROOT_ALPHABET, fill)}`;
+}
+
+/**
+ * `length` characters from `alphabet`, drawn without modulo bias (bytes that would
+ * favour the first letters are thrown away and redrawn).
+ */
+export function randomToken(
+  length: number,
+  alphabet = ROOT_ALPHABET,
+  fill: (bytes: Uint8Array) => Uint8Array = defaultFill,
+): string {
+  const n = alphabet.length;
+  if (n < 1 || n > 256) throw new RangeError('alphabet must have 1–256 characters');
+  const limit = 256 - (256 % n);
+  let out = '';
+  while (out.length < length) {
+    for (const b of fill(new Uint8Array(length * 2))) {
+      if (b < limit) out += alphabet[b % n];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+function defaultFill(bytes: Uint8Array): Uint8Array {
+  return globalThis.crypto.getRandomValues(bytes);
+}
+
+/** UTF-8 length of a well-formed string, without allocating the bytes. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
