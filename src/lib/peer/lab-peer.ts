@@ -1,0 +1,517 @@
+/**
+ * LabPeer: a thin, fully traced wrapper around one RTCPeerConnection.
+ *
+ * It knows nothing about MQTT: signals come in through `handleSignal` (called by the queue
+ * on Step) and go out through the injected `send`. It touches no DOM except the injected
+ * RTCPeerConnection, so unit tests pass `FakePeerConnection` from `../testing`.
+ *
+ * Trace conventions (types in ../trace/types.ts):
+ * - 'api' events name the call exactly as in the W3C API (`createOffer`,
+ *   `setLocalDescription`, `addIceCandidate`, `createDataChannel`, `close`,
+ *   `RTCPeerConnection` for the constructor). Events the browser *fires* at us that have no
+ *   dedicated trace type are recorded as 'api' with an `on…` name (`onnegotiationneeded`,
+ *   `ondatachannel`, `onicecandidateerror`, `onmessage`). Signals we refuse to process are
+ *   `handleSignal` with ok:false; a throwing transport is `send` with ok:false.
+ * - 'state' is emitted once per start() for the initial value of each of the four machines,
+ *   then on every change. close() records the final 'closed' values itself, because
+ *   RTCPeerConnection.close() changes the states without firing events (webrtc-pc, close()).
+ * - 'chat' is emitted once per message, by the SENDER, when `RTCDataChannel.send()` accepted
+ *   it. The receiver does not trace it again, so a lab with both peers on one trace shows each
+ *   message once. A lab that runs a single peer per tab sets `traceReceivedChat: true`, since
+ *   the sender's events are then in another tab's trace.
+ */
+import type { PeerMachine, TraceEventBody } from '../trace/types';
+import type {
+  AnswerSignal,
+  CandidateSignal,
+  DirectedSignal,
+  EndOfCandidatesSignal,
+  OfferSignal,
+  Signal,
+  StatusSignal,
+} from '../signalling/types';
+import { createSignalFactory, type DirectedSignalBody, type SignalFactory } from './signal-factory';
+
+/** Label of the one data channel the offerer opens. */
+export const CHAT_CHANNEL_LABEL = 'chat';
+
+/** Reason recorded on a 'candidate-buffered' event. */
+export const BUFFER_REASON = 'no remote description yet';
+
+export interface LabPeerOptions {
+  /** This peer's id, e.g. 'alice'. */
+  id: string;
+  /** The only peer it accepts signals from, e.g. 'bob'. */
+  remoteId: string;
+  role: 'offerer' | 'answerer';
+  session: string;
+  createPeerConnection: (config: RTCConfiguration) => RTCPeerConnection;
+  /** iceServers, iceTransportPolicy … passed to the RTCPeerConnection constructor. */
+  rtcConfig?: RTCConfiguration;
+  /** Trace sink. */
+  emit: (body: TraceEventBody) => void;
+  /** Hands a fully built signal (v/from/to/session/mid/ts filled in) to the transport. */
+  send: (signal: DirectedSignal) => void;
+  now?: () => number;
+  /** Also trace chat messages on receipt (for one-peer-per-tab labs). Default false. */
+  traceReceivedChat?: boolean;
+}
+
+export interface PeerStates {
+  signaling: RTCSignalingState;
+  iceGathering: RTCIceGatheringState;
+  iceConnection: RTCIceConnectionState;
+  connection: RTCPeerConnectionState;
+}
+
+type RemoteCandidate = CandidateSignal | EndOfCandidatesSignal;
+type CallResult<T> = { ok: true; value: T } | { ok: false };
+
+/** The DOM event name and RTCPeerConnection property for each state machine. */
+const MACHINES: ReadonlyArray<[PeerMachine, string, keyof PeerStates]> = [
+  ['signaling', 'signalingstatechange', 'signaling'],
+  ['iceGathering', 'icegatheringstatechange', 'iceGathering'],
+  ['iceConnection', 'iceconnectionstatechange', 'iceConnection'],
+  ['connection', 'connectionstatechange', 'connection'],
+];
+
+function readState(pc: RTCPeerConnection, machine: PeerMachine): string {
+  switch (machine) {
+    case 'signaling':
+      return pc.signalingState;
+    case 'iceGathering':
+      return pc.iceGatheringState;
+    case 'iceConnection':
+      return pc.iceConnectionState;
+    case 'connection':
+      return pc.connectionState;
+  }
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error || (typeof err === 'object' && err !== null && 'message' in err)) {
+    const e = err as { name?: unknown; message?: unknown };
+    const name = typeof e.name === 'string' && e.name ? `${e.name}: ` : '';
+    return `${name}${String(e.message)}`;
+  }
+  return String(err);
+}
+
+export class LabPeer {
+  readonly id: string;
+  readonly remoteId: string;
+  readonly role: 'offerer' | 'answerer';
+  readonly session: string;
+
+  private readonly opts: LabPeerOptions;
+  private readonly makeSignal: SignalFactory;
+  private pc: RTCPeerConnection | null = null;
+  private channel: RTCDataChannel | null = null;
+  private channelState: 'new' | 'open' | 'closed' = 'new';
+  private readonly current: PeerStates = {
+    signaling: 'stable',
+    iceGathering: 'new',
+    iceConnection: 'new',
+    connection: 'new',
+  };
+  /** Tail of the one-at-a-time signal processing chain. */
+  private chain: Promise<void> = Promise.resolve();
+  private offered = false;
+  private closed = false;
+  /** Our own offer/answer has been handed to `send`. */
+  private descriptionSent = false;
+  /** Local candidates gathered before our description was sent, in gathering order. */
+  private pendingLocal: DirectedSignalBody[] = [];
+  private remoteDescriptionSet = false;
+  /** Remote candidates that arrived before the remote description, in arrival order. */
+  private remoteBuffer: RemoteCandidate[] = [];
+  private readonly detach: Array<() => void> = [];
+  /** Machines whose initial value has been traced. */
+  private readonly seen = new Set<PeerMachine>();
+
+  constructor(opts: LabPeerOptions) {
+    this.opts = opts;
+    this.id = opts.id;
+    this.remoteId = opts.remoteId;
+    this.role = opts.role;
+    this.session = opts.session;
+    this.makeSignal = createSignalFactory({
+      from: opts.id,
+      to: opts.remoteId,
+      session: opts.session,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
+  }
+
+  get channelOpen(): boolean {
+    return this.channelState === 'open';
+  }
+
+  get states(): Readonly<PeerStates> {
+    return { ...this.current };
+  }
+
+  /**
+   * Resolves once every signal handed to `handleSignal` so far has been fully processed.
+   * Never rejects. Handy for tests and for a UI that wants to wait for a Step to settle.
+   */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
+  /** Creates the RTCPeerConnection and attaches listeners. Does not offer yet. */
+  start(): void {
+    if (this.pc || this.closed) {
+      this.api('start', false, this.closed ? 'peer is closed' : 'already started');
+      return;
+    }
+    const config = this.opts.rtcConfig ?? {};
+    let pc: RTCPeerConnection;
+    try {
+      pc = this.opts.createPeerConnection(config);
+    } catch (err) {
+      // e.g. SyntaxError for a malformed ice= URL (webrtc-pc, RTCPeerConnection constructor).
+      this.api('RTCPeerConnection', false, errorText(err));
+      return;
+    }
+    this.pc = pc;
+    this.api('RTCPeerConnection', true, describeConfig(config));
+
+    for (const [machine, event] of MACHINES) {
+      this.listen(pc, event, () => this.syncState(machine));
+    }
+    this.listen(pc, 'icecandidate', (ev) => this.onLocalCandidate(ev as RTCPeerConnectionIceEvent));
+    this.listen(pc, 'icecandidateerror', (ev) => {
+      // Not fatal: ICE goes on with other servers. STUN/TURN error codes per RFC 8489 §14.8.
+      const e = ev as RTCPeerConnectionIceErrorEvent;
+      this.api('onicecandidateerror', false, `${e.errorCode} ${e.errorText} (${e.url})`.trim());
+    });
+    this.listen(pc, 'negotiationneeded', () => this.api('onnegotiationneeded', true));
+    this.listen(pc, 'datachannel', (ev) => {
+      const ch = (ev as RTCDataChannelEvent).channel;
+      if (this.role !== 'answerer' || this.channel) {
+        this.api('ondatachannel', false, `unexpected channel "${ch.label}" ignored`);
+        return;
+      }
+      this.api('ondatachannel', true, `label "${ch.label}"`);
+      this.attachChannel(ch);
+    });
+
+    for (const [machine] of MACHINES) this.emitState(machine, readState(pc, machine));
+
+    if (this.role === 'offerer') {
+      // The offerer creates the channel before its offer so the offer carries an
+      // m=application section (RFC 8831 §5, webrtc-pc createDataChannel()).
+      const r = this.callSync('createDataChannel', () => pc.createDataChannel(CHAT_CHANNEL_LABEL), CHAT_CHANNEL_LABEL);
+      if (r.ok) this.attachChannel(r.value);
+    }
+  }
+
+  /**
+   * Called when the queue delivers a signal to this peer. Never throws; never runs two
+   * signals at once: each waits for the previous one's promises to settle, so a candidate
+   * delivered while setRemoteDescription is pending is handled after it.
+   */
+  handleSignal(signal: Signal): void {
+    this.chain = this.chain
+      .then(() => this.process(signal))
+      .catch((err: unknown) => this.api('handleSignal', false, `internal error: ${errorText(err)}`));
+  }
+
+  /** Sends text over the data channel. False (and traced) when the channel is not open. */
+  sendChat(text: string): boolean {
+    const ch = this.channel;
+    if (!ch || ch.readyState !== 'open' || this.closed) {
+      this.api('send', false, 'data channel not open');
+      return false;
+    }
+    try {
+      ch.send(text);
+    } catch (err) {
+      this.api('send', false, errorText(err));
+      return false;
+    }
+    this.opts.emit({ type: 'chat', from: this.id, to: this.remoteId, text });
+    return true;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    // A call pending at close() may never settle (webrtc-pc: operations on a closed
+    // connection are abandoned), so later signals must not queue behind it.
+    this.chain = Promise.resolve();
+    this.pendingLocal = [];
+    this.remoteBuffer = [];
+    const pc = this.pc;
+    if (!pc) return;
+    if (this.channel) {
+      const ch = this.channel;
+      this.callSync('RTCDataChannel.close', () => ch.close(), ch.label);
+    }
+    this.callSync('close', () => pc.close());
+    // close() sets the states to 'closed' without firing events: record what it did.
+    for (const [machine] of MACHINES) this.syncState(machine);
+    this.setChannel('closed');
+    for (const off of this.detach.splice(0)) off();
+  }
+
+  // ---------------------------------------------------------------- signal processing
+
+  private async process(signal: Signal): Promise<void> {
+    const ignore = (why: string) =>
+      this.api('handleSignal', false, `ignored ${signal.kind} from ${signal.from}: ${why}`);
+
+    if (this.closed) return ignore('peer is closed');
+    if (!this.pc) return ignore('peer not started');
+    if (signal.session !== this.session) return ignore(`session "${signal.session}" is not "${this.session}"`);
+    if (signal.from !== this.remoteId) return ignore(`expected signals from ${this.remoteId} only`);
+    if (signal.kind !== 'status' && signal.to !== this.id) return ignore(`addressed to ${signal.to}, not ${this.id}`);
+
+    switch (signal.kind) {
+      case 'status':
+        return this.onStatus(signal);
+      case 'offer':
+        if (this.role !== 'answerer') return ignore(`${this.id} is the offerer; it never takes an offer`);
+        return this.onOffer(signal);
+      case 'answer':
+        if (this.role !== 'offerer') return ignore(`${this.id} is the answerer; it never takes an answer`);
+        return this.onAnswer(signal);
+      case 'candidate':
+      case 'end-of-candidates':
+        return this.onRemoteCandidate(signal);
+      default: {
+        const never: never = signal;
+        return ignore(`unknown kind ${(never as { kind: string }).kind}`);
+      }
+    }
+  }
+
+  private async onStatus(sig: StatusSignal): Promise<void> {
+    this.opts.emit({
+      type: 'remote-status',
+      peer: this.id,
+      of: sig.from,
+      status: sig.status,
+      will: sig.reason === 'will',
+    });
+    // The offerer waits for the answerer to be online so the offer is not published into
+    // the void; one offer per session (RFC 8829 §3.2: one offer/answer exchange).
+    if (this.role === 'offerer' && sig.status === 'online' && !this.offered) {
+      await this.makeOffer();
+    }
+  }
+
+  private async makeOffer(): Promise<void> {
+    const pc = this.pc!;
+    this.offered = true;
+    const offer = await this.call('createOffer', () => pc.createOffer());
+    if (!offer.ok) return;
+    // RFC 8829 §3.2: stable -> have-local-offer. ICE gathering starts here (§3.5.1).
+    const sld = await this.call('setLocalDescription', () => pc.setLocalDescription(offer.value), 'offer');
+    if (!sld.ok) return;
+    // Send the createOffer() SDP: it has no candidates yet, so every candidate the reader sees
+    // travels as its own trickled message (RFC 8838 §4, §9).
+    this.sendDescription({ kind: 'offer', sdp: offer.value.sdp ?? '' });
+  }
+
+  private async onOffer(sig: OfferSignal): Promise<void> {
+    const pc = this.pc!;
+    // RFC 8829 §3.2: stable -> have-remote-offer.
+    const srd = await this.call('setRemoteDescription', () => pc.setRemoteDescription({ type: 'offer', sdp: sig.sdp }), 'offer');
+    if (!srd.ok) return;
+    this.remoteDescriptionSet = true;
+    await this.flushRemoteCandidates();
+    const answer = await this.call('createAnswer', () => pc.createAnswer());
+    if (!answer.ok) return;
+    // have-remote-offer -> stable.
+    const sld = await this.call('setLocalDescription', () => pc.setLocalDescription(answer.value), 'answer');
+    if (!sld.ok) return;
+    this.sendDescription({ kind: 'answer', sdp: answer.value.sdp ?? '' });
+  }
+
+  private async onAnswer(sig: AnswerSignal): Promise<void> {
+    const pc = this.pc!;
+    // have-local-offer -> stable. In any other state the browser rejects with
+    // InvalidStateError, which we trace rather than pre-empt: that is the lesson.
+    const srd = await this.call('setRemoteDescription', () => pc.setRemoteDescription({ type: 'answer', sdp: sig.sdp }), 'answer');
+    if (!srd.ok) return;
+    this.remoteDescriptionSet = true;
+    await this.flushRemoteCandidates();
+  }
+
+  private async onRemoteCandidate(sig: RemoteCandidate): Promise<void> {
+    if (!this.remoteDescriptionSet) {
+      // addIceCandidate() rejects with InvalidStateError while remoteDescription is null
+      // (webrtc-pc, addIceCandidate()), and the description tells ICE which ufrag/m-section a
+      // candidate belongs to, so hold it. An end-of-candidates has candidate ''.
+      this.remoteBuffer.push(sig);
+      this.opts.emit({
+        type: 'candidate-buffered',
+        peer: this.id,
+        candidate: sig.kind === 'candidate' ? sig.candidate : '',
+        reason: BUFFER_REASON,
+      });
+      return;
+    }
+    await this.addRemoteCandidate(sig);
+  }
+
+  /** Buffered candidates go to ICE in arrival order (RFC 8838 §18: same order as conveyed). */
+  private async flushRemoteCandidates(): Promise<void> {
+    const buffered = this.remoteBuffer;
+    this.remoteBuffer = [];
+    if (buffered.length === 0) return;
+    for (const sig of buffered) await this.addRemoteCandidate(sig);
+    this.opts.emit({ type: 'candidates-flushed', peer: this.id, count: buffered.length });
+  }
+
+  private async addRemoteCandidate(sig: RemoteCandidate): Promise<void> {
+    const pc = this.pc!;
+    if (sig.kind === 'end-of-candidates') {
+      // addIceCandidate() with no argument means {candidate: ''}: end-of-candidates for
+      // every m-section (webrtc-pc, addIceCandidate(); RFC 8838 §14). Chromium 156 accepts
+      // it, with or without a remote description.
+      await this.call('addIceCandidate', () => pc.addIceCandidate(), 'end-of-candidates');
+      return;
+    }
+    const init: RTCIceCandidateInit = {
+      candidate: sig.candidate,
+      sdpMid: sig.sdpMid,
+      sdpMLineIndex: sig.sdpMLineIndex,
+    };
+    if (sig.usernameFragment != null) init.usernameFragment = sig.usernameFragment;
+    await this.call('addIceCandidate', () => pc.addIceCandidate(init), sig.candidate);
+  }
+
+  // ---------------------------------------------------------------- local side
+
+  private onLocalCandidate(ev: RTCPeerConnectionIceEvent): void {
+    if (this.closed) return;
+    const c = ev.candidate;
+    if (c && c.candidate === '') {
+      // Older spec drafts (and Firefox) fire an empty candidate per m-section before the
+      // final null one. The null event below is what we signal.
+      this.api('onicecandidate', true, `empty candidate for mid ${c.sdpMid ?? '?'} (end of that m-section)`);
+      return;
+    }
+    this.opts.emit({ type: 'candidate-gathered', peer: this.id, candidate: c ? c.candidate : null });
+    const body: DirectedSignalBody = c
+      ? {
+          kind: 'candidate',
+          candidate: c.candidate,
+          sdpMid: c.sdpMid,
+          sdpMLineIndex: c.sdpMLineIndex,
+          usernameFragment: c.usernameFragment,
+        }
+      : { kind: 'end-of-candidates' };
+    // A candidate must not overtake the description it belongs to (RFC 8838 §9, §18).
+    if (this.descriptionSent) this.sendSignal(body);
+    else this.pendingLocal.push(body);
+  }
+
+  private sendDescription(body: DirectedSignalBody): void {
+    this.sendSignal(body);
+    this.descriptionSent = true;
+    for (const pending of this.pendingLocal.splice(0)) this.sendSignal(pending);
+  }
+
+  private sendSignal(body: DirectedSignalBody): void {
+    if (this.closed) return;
+    const signal = this.makeSignal(body);
+    try {
+      this.opts.send(signal);
+    } catch (err) {
+      this.api('send', false, `${signal.kind} ${signal.mid}: ${errorText(err)}`);
+    }
+  }
+
+  // ---------------------------------------------------------------- data channel
+
+  private attachChannel(ch: RTCDataChannel): void {
+    this.channel = ch;
+    const on = (type: string, fn: (ev: Event) => void) => this.listen(ch, type, fn);
+    on('open', () => this.setChannel('open'));
+    on('close', () => this.setChannel('closed'));
+    on('error', (ev) => {
+      const err = (ev as RTCErrorEvent).error;
+      this.api('RTCDataChannel.onerror', false, err ? errorText(err) : 'error');
+    });
+    on('message', (ev) => {
+      const data = (ev as MessageEvent).data as unknown;
+      if (typeof data !== 'string') {
+        this.api('onmessage', false, 'binary message ignored: chat is text only');
+        return;
+      }
+      if (this.opts.traceReceivedChat) {
+        this.opts.emit({ type: 'chat', from: this.remoteId, to: this.id, text: data });
+      }
+    });
+    // A channel can already be open when handed over; readyState is the truth.
+    if (ch.readyState === 'open') this.setChannel('open');
+  }
+
+  private setChannel(state: 'open' | 'closed'): void {
+    if (this.channelState === state || (state === 'closed' && this.channelState === 'new')) return;
+    this.channelState = state;
+    this.opts.emit({ type: 'channel', peer: this.id, state });
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private syncState(machine: PeerMachine): void {
+    if (!this.pc) return;
+    this.emitState(machine, readState(this.pc, machine));
+  }
+
+  /** First call per machine always emits (the initial value); later ones only on change. */
+  private emitState(machine: PeerMachine, value: string): void {
+    const key = MACHINES.find(([m]) => m === machine)![2];
+    if (this.seen.has(machine) && this.current[key] === value) return;
+    this.seen.add(machine);
+    (this.current as unknown as Record<string, string>)[key] = value;
+    this.opts.emit({ type: 'state', peer: this.id, machine, value });
+  }
+
+  private api(call: string, ok: boolean, detail?: string): void {
+    this.opts.emit(
+      detail === undefined
+        ? { type: 'api', peer: this.id, call, ok }
+        : { type: 'api', peer: this.id, call, ok, detail },
+    );
+  }
+
+  /** Runs one async API call and traces it; a rejection becomes ok:false, never a throw. */
+  private async call<T>(call: string, fn: () => Promise<T>, detail?: string): Promise<CallResult<T>> {
+    try {
+      const value = await fn();
+      this.api(call, true, detail);
+      return { ok: true, value };
+    } catch (err) {
+      this.api(call, false, errorText(err));
+      return { ok: false };
+    }
+  }
+
+  private callSync<T>(call: string, fn: () => T, detail?: string): CallResult<T> {
+    try {
+      const value = fn();
+      this.api(call, true, detail);
+      return { ok: true, value };
+    } catch (err) {
+      this.api(call, false, errorText(err));
+      return { ok: false };
+    }
+  }
+
+  private listen(target: EventTarget, type: string, fn: (ev: Event) => void): void {
+    target.addEventListener(type, fn);
+    this.detach.push(() => target.removeEventListener(type, fn));
+  }
+}
+
+/** A short, credential-free summary of the RTCConfiguration for the trace. */
+function describeConfig(config: RTCConfiguration): string {
+  const urls = (config.iceServers ?? []).flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls]));
+  return `iceServers: ${urls.length ? urls.join(' ') : 'none'}; iceTransportPolicy: ${config.iceTransportPolicy ?? 'all'}`;
+}
