@@ -168,8 +168,8 @@ describe('mosquittoSubCommand', () => {
     [[ROOT, '192.168.1.20', 1884], `mosquitto_sub -h 192.168.1.20 -p 1884 -t 'webrtc-lab/ab12cd34/#' -v`],
     [["it's mine", 'localhost'], `mosquitto_sub -h localhost -p 1883 -t 'it'\\''s mine/#' -v`],
     [['a b', 'evil;rm -rf ~'], `mosquitto_sub -h 'evil;rm -rf ~' -p 1883 -t 'a b/#' -v`],
-  ] as const)('%j', (args, expected) => {
-    expect(mosquittoSubCommand(...(args as [string, string?, number?]))).toBe(expected);
+  ] as Array<[[string, string?, number?], string]>)('%j', (args, expected) => {
+    expect(mosquittoSubCommand(...args)).toBe(expected);
   });
 
   it('rejects a port that is not a port', () => {

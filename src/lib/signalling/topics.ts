@@ -111,7 +111,7 @@ export function shellQuote(arg: string, always = false): string {
 const ROOT_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /** `webrtc-lab/<8 random lowercase alnum>`: a fresh, unguessable-enough session root. */
-export function randomRoot(fill: (bytes: Uint8Array) => Uint8Array = defaultFill): string {
+export function randomRoot(fill: RandomFill = defaultFill): string {
   return `${ROOT_PREFIX}/${randomToken(8, ROOT_ALPHABET, fill)}`;
 }
 
@@ -122,7 +122,7 @@ export function randomRoot(fill: (bytes: Uint8Array) => Uint8Array = defaultFill
 export function randomToken(
   length: number,
   alphabet = ROOT_ALPHABET,
-  fill: (bytes: Uint8Array) => Uint8Array = defaultFill,
+  fill: RandomFill = defaultFill,
 ): string {
   const n = alphabet.length;
   if (n < 1 || n > 256) throw new RangeError('alphabet must have 1–256 characters');
@@ -137,7 +137,10 @@ export function randomToken(
   return out;
 }
 
-function defaultFill(bytes: Uint8Array): Uint8Array {
+/** Fills the array with random bytes and returns it, like crypto.getRandomValues. */
+export type RandomFill = (bytes: Uint8Array<ArrayBuffer>) => Uint8Array;
+
+function defaultFill(bytes: Uint8Array<ArrayBuffer>): Uint8Array {
   return globalThis.crypto.getRandomValues(bytes);
 }
 

@@ -1,0 +1,305 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeSignal, encodeSignal, MAX_CANDIDATE_CHARS, MAX_SDP_CHARS, payloadBytes, previewPayload } from './codec';
+import { signalTopic, statusTopic } from './topics';
+import { MAX_PAYLOAD_BYTES, type Signal } from './types';
+
+const ROOT = 'webrtc-lab/ab12cd34';
+const SESSION = 's1';
+/** bob receiving on his own inbox. */
+const INBOX = { topic: signalTopic(ROOT, 'bob'), root: ROOT, self: 'bob', session: SESSION };
+/** bob receiving alice's status. */
+const ALICE_STATUS = { topic: statusTopic(ROOT, 'alice'), root: ROOT, self: 'bob', session: SESSION };
+
+const base = { v: 1, from: 'alice', session: SESSION, mid: 'm1', ts: 1_700_000_000_000 } as const;
+const offer = { ...base, kind: 'offer', to: 'bob', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } as const;
+const candidate = {
+  ...base,
+  kind: 'candidate',
+  to: 'bob',
+  candidate: 'candidate:1 1 udp 2122260223 x.local 50000 typ host generation 0',
+  sdpMid: '0',
+  sdpMLineIndex: 0,
+} as const;
+const status = { ...base, kind: 'status', status: 'online' } as const;
+
+const json = (o: unknown) => JSON.stringify(o);
+const without = (o: Record<string, unknown>, key: string) => {
+  const copy = { ...o };
+  delete copy[key];
+  return copy;
+};
+
+describe('decodeSignal: good payloads', () => {
+  it.each([
+    ['offer', offer, INBOX],
+    ['answer', { ...offer, kind: 'answer' }, INBOX],
+    ['candidate', candidate, INBOX],
+    ['candidate with ufrag', { ...candidate, usernameFragment: 'abcd' }, INBOX],
+    ['candidate with null ufrag', { ...candidate, usernameFragment: null }, INBOX],
+    ['candidate with null mid/index', { ...candidate, sdpMid: null, sdpMLineIndex: null }, INBOX],
+    ['end-of-candidates', { ...base, kind: 'end-of-candidates', to: 'bob' }, INBOX],
+    ['status online', status, ALICE_STATUS],
+    ['status offline (will)', { ...status, status: 'offline', reason: 'will' }, ALICE_STATUS],
+    ['status of another session', { ...status, session: 'other' }, ALICE_STATUS],
+    ['own status echoed back', { ...status, from: 'bob' }, { ...ALICE_STATUS, topic: statusTopic(ROOT, 'bob') }],
+    ['any session when none is pinned', { ...offer, session: 'zzz' }, { ...INBOX, session: null }],
+  ] as const)('%s', (_name, signal, ctx) => {
+    const result = decodeSignal(json(signal), ctx);
+    expect(result).toEqual({ ok: true, signal });
+  });
+
+  it('accepts bytes as well as text', () => {
+    expect(decodeSignal(new TextEncoder().encode(json(offer)), INBOX)).toEqual({ ok: true, signal: offer });
+  });
+
+  it('drops unknown fields instead of passing them on', () => {
+    const result = decodeSignal(`{"__proto__":{"x":1},"extra":1,${json(offer).slice(1)}`, INBOX);
+    expect(result).toEqual({ ok: true, signal: offer });
+    if (result.ok) expect(Object.keys(result.signal)).not.toContain('extra');
+  });
+});
+
+describe('decodeSignal: bad payloads', () => {
+  const big = 'x'.repeat(MAX_PAYLOAD_BYTES + 1);
+  it.each<[string, string | Uint8Array, typeof INBOX | typeof ALICE_STATUS, string | RegExp]>([
+    ['oversize text', big, INBOX, `payload is ${MAX_PAYLOAD_BYTES + 1} bytes, over the 65536-byte limit`],
+    ['oversize bytes', new Uint8Array(70000), INBOX, 'payload is 70000 bytes, over the 65536-byte limit'],
+    ['oversize counted in UTF-8 bytes', 'é'.repeat(MAX_PAYLOAD_BYTES / 2 + 1), INBOX, /^payload is 65538 bytes/],
+    ['empty', '', INBOX, 'empty payload (clears a retained message)'],
+    ['invalid UTF-8', new Uint8Array([0x7b, 0xff, 0x7d]), INBOX, 'not valid UTF-8'],
+    ['lone surrogate', '{"a":"\ud800"}', INBOX, 'not valid UTF-8'],
+    ['not JSON', 'hello', INBOX, /^not JSON: Unexpected token/],
+    ['truncated JSON', json(offer).slice(0, 20), INBOX, /^not JSON: /],
+    ['array', '[1,2]', INBOX, 'not a JSON object but an array'],
+    ['null', 'null', INBOX, 'not a JSON object but null'],
+    ['string', '"offer"', INBOX, 'not a JSON object but a string'],
+    ['number', '42', INBOX, 'not a JSON object but a number'],
+    ['no v', json(without(offer, 'v')), INBOX, 'missing field "v"'],
+    ['v as string', json({ ...offer, v: '1' }), INBOX, 'field "v" must be a number'],
+    ['future version', json({ ...offer, v: 2 }), INBOX, 'unsupported version 2 (this lab speaks v1)'],
+    ['no kind', json(without(offer, 'kind')), INBOX, 'missing field "kind"'],
+    ['kind not string', json({ ...offer, kind: 7 }), INBOX, 'field "kind" must be a string'],
+    ['unknown kind', json({ ...offer, kind: 'bye' }), INBOX, 'unknown kind "bye"'],
+    ['huge unknown kind is clipped', json({ ...offer, kind: 'k'.repeat(5000) }), INBOX, /^unknown kind "k{23}…"$/],
+    ['no sdp', json(without(offer, 'sdp')), INBOX, 'offer: missing field "sdp"'],
+    ['sdp not string', json({ ...offer, sdp: 5 }), INBOX, 'offer: field "sdp" must be a string'],
+    ['sdp too long', json({ ...offer, sdp: 's'.repeat(MAX_SDP_CHARS + 1) }), INBOX, /^offer: field "sdp" is 32769 chars, over the 32768-char limit$/],
+    ['candidate too long', json({ ...candidate, candidate: 'c'.repeat(MAX_CANDIDATE_CHARS + 1) }), INBOX, /field "candidate" is 1025 chars/],
+    ['sdpMid missing', json(without(candidate, 'sdpMid')), INBOX, 'candidate: missing field "sdpMid"'],
+    ['sdpMLineIndex fraction', json({ ...candidate, sdpMLineIndex: 0.5 }), INBOX, 'candidate: field "sdpMLineIndex" must be an integer or null'],
+    ['sdpMLineIndex negative', json({ ...candidate, sdpMLineIndex: -1 }), INBOX, 'candidate: field "sdpMLineIndex" must be ≥ 0'],
+    ['ufrag wrong type', json({ ...candidate, usernameFragment: 1 }), INBOX, 'candidate: field "usernameFragment" must be a string or null'],
+    ['bad from', json({ ...offer, from: 'al ice' }), INBOX, 'offer: field "from" must be 1–32 of A-Z a-z 0-9 _ -'],
+    ['empty from', json({ ...offer, from: '' }), INBOX, 'offer: field "from" must be at least 1 chars'],
+    ['bad to', json({ ...offer, to: 'bob/x' }), INBOX, 'offer: field "to" must be 1–32 of A-Z a-z 0-9 _ -'],
+    ['no to', json(without(offer, 'to')), INBOX, 'offer: missing field "to"'],
+    ['ts not a number', json({ ...offer, ts: 'now' }), INBOX, 'offer: field "ts" must be a finite number'],
+    ['session wrong type', json({ ...offer, session: 1 }), INBOX, 'offer: field "session" must be a string'],
+    ['status value', json({ ...status, status: 'away' }), ALICE_STATUS, 'status: field "status" must be one of "online", "offline"'],
+    ['status reason', json({ ...status, reason: 'bored' }), ALICE_STATUS, 'status: field "reason" must be one of "will", "bye"'],
+    ['status on signal topic', json(status), INBOX, 'status on a signal topic'],
+    ['offer on status topic', json(offer), ALICE_STATUS, 'offer on a status topic'],
+    ['status spoofing another peer', json({ ...status, from: 'mallory' }), ALICE_STATUS, "status from mallory on alice's status topic"],
+    ['to differs from topic', json({ ...offer, to: 'carol' }), INBOX, "addressed to carol but sent on bob's signal topic"],
+    ['someone else’s inbox', json({ ...offer, to: 'carol' }), { ...INBOX, topic: signalTopic(ROOT, 'carol') }, 'addressed to carol, not bob'],
+    ['from itself', json({ ...offer, from: 'bob' }), INBOX, 'from and to are both bob'],
+    ['other session', json({ ...offer, session: 'abc' }), { ...INBOX, session: 'xyz' }, 'addressed to session abc, not xyz'],
+    ['foreign topic', json(offer), { ...INBOX, topic: 'elsewhere/bob/signal' }, 'topic "elsewhere/bob/signal" is not <root>/<peer>/status or /signal'],
+  ])('%s', (_name, payload, ctx, reason) => {
+    const result = decodeSignal(payload, ctx);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      if (typeof reason === 'string') expect(result.reason).toBe(reason);
+      else expect(result.reason).toMatch(reason);
+    }
+  });
+
+  it('never quotes more than ~80 characters of a hostile payload', () => {
+    const marker = 'Q'.repeat(10_000);
+    const hostile = [
+      marker,
+      `{"v":1,"kind":"${marker}"}`,
+      `{"v":"${marker}"}`,
+      `{"v":1,"kind":"offer","from":"${marker}"}`,
+      `${json(offer).slice(0, -1)},"to":"${marker}"}`,
+      `{${marker}`,
+      `[${marker}`,
+    ];
+    for (const payload of hostile) {
+      const result = decodeSignal(payload, INBOX);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.reason.match(/Q+/g)?.join('').length ?? 0).toBeLessThanOrEqual(80);
+    }
+  });
+});
+
+// ---- generated valid signals ----
+
+const peerIdArb = fc.stringMatching(/^[A-Za-z0-9_-]{1,32}$/);
+const tokenArb = fc.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/);
+const text = (max: number) => fc.string({ unit: 'binary', maxLength: max }).map((s) => s.toWellFormed());
+
+/** A valid signal from `from` to `to` (status comes from `from` regardless). */
+function signalArb(from: fc.Arbitrary<string>, to: fc.Arbitrary<string>): fc.Arbitrary<Signal> {
+  const common = { v: fc.constant(1 as const), from, session: tokenArb, mid: tokenArb, ts: fc.nat() };
+  return fc.oneof(
+    fc.record(
+      { ...common, kind: fc.constant('status' as const), status: fc.constantFrom('online' as const, 'offline' as const), reason: fc.constantFrom('will' as const, 'bye' as const) },
+      { requiredKeys: ['v', 'kind', 'from', 'session', 'mid', 'ts', 'status'] },
+    ),
+    fc.record({ ...common, kind: fc.constantFrom('offer' as const, 'answer' as const), to, sdp: text(2000) }),
+    fc.record(
+      {
+        ...common,
+        kind: fc.constant('candidate' as const),
+        to,
+        candidate: text(300),
+        sdpMid: fc.option(text(32), { nil: null }),
+        sdpMLineIndex: fc.option(fc.integer({ min: 0, max: 65535 }), { nil: null }),
+        usernameFragment: fc.option(text(256), { nil: null }),
+      },
+      { requiredKeys: ['v', 'kind', 'from', 'session', 'mid', 'ts', 'to', 'candidate', 'sdpMid', 'sdpMLineIndex'] },
+    ),
+    fc.record({ ...common, kind: fc.constant('end-of-candidates' as const), to }),
+  );
+}
+
+/** Where a signal must arrive to be accepted by its recipient. */
+function contextFor(s: Signal) {
+  return 'to' in s
+    ? { topic: signalTopic(ROOT, s.to), root: ROOT, self: s.to, session: s.session }
+    : { topic: statusTopic(ROOT, s.from), root: ROOT, self: 'observer', session: null };
+}
+
+const validSignal = fc
+  .tuple(peerIdArb, peerIdArb)
+  .filter(([a, b]) => a !== b)
+  .chain(([a, b]) => signalArb(fc.constant(a), fc.constant(b)));
+
+describe('decodeSignal: properties', () => {
+  it('round trips every valid signal, as text and as bytes', () => {
+    fc.assert(
+      fc.property(validSignal, (signal) => {
+        const wire = encodeSignal(signal);
+        expect(decodeSignal(wire, contextFor(signal))).toEqual({ ok: true, signal });
+        expect(decodeSignal(new TextEncoder().encode(wire), contextFor(signal))).toEqual({ ok: true, signal });
+      }),
+    );
+  });
+
+  it('encodes human-readable JSON on one line', () => {
+    fc.assert(
+      fc.property(validSignal, (signal) => {
+        const wire = encodeSignal(signal);
+        expect(wire).not.toMatch(/[\r\n]/);
+        expect(JSON.parse(wire)).toEqual(signal);
+      }),
+    );
+  });
+
+  const anyCtx = fc.record({ topic: fc.oneof(fc.string(), fc.constant(INBOX.topic)), root: fc.constantFrom(ROOT, ''), self: fc.string(), session: fc.option(fc.string(), { nil: null }) });
+  const isResult = (r: unknown) =>
+    typeof r === 'object' && r !== null && ('ok' in r) && (r.ok === true ? 'signal' in r : typeof (r as { reason?: unknown }).reason === 'string');
+
+  it('never throws on arbitrary strings', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), anyCtx, (s, ctx) => {
+        expect(isResult(decodeSignal(s, ctx))).toBe(true);
+      }),
+    );
+  });
+
+  it('never throws on arbitrary bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 512 }), anyCtx, (b, ctx) => {
+        expect(isResult(decodeSignal(b, ctx))).toBe(true);
+      }),
+    );
+  });
+
+  it('never throws on arbitrary JSON values', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), anyCtx, (v, ctx) => {
+        expect(isResult(decodeSignal(JSON.stringify(v) ?? 'null', ctx))).toBe(true);
+      }),
+    );
+  });
+
+  it('never throws on mutated valid payloads, and rejects with a short reason', () => {
+    const mutation = fc.oneof(
+      // Replace one field with any JSON value.
+      fc.tuple(fc.constant('set' as const), fc.constantFrom('v', 'kind', 'from', 'to', 'session', 'mid', 'ts', 'sdp', 'candidate', 'sdpMid', 'sdpMLineIndex', 'status', 'reason', 'usernameFragment'), fc.jsonValue()),
+      // Cut, splice or flip bytes in the encoded text.
+      fc.tuple(fc.constant('cut' as const), fc.nat(), fc.nat()),
+      fc.tuple(fc.constant('splice' as const), fc.nat(), fc.string({ unit: 'binary', maxLength: 8 })),
+      fc.tuple(fc.constant('flip' as const), fc.nat(), fc.integer({ min: 0, max: 255 })),
+    );
+    fc.assert(
+      fc.property(validSignal, fc.array(mutation, { minLength: 1, maxLength: 4 }), (signal, mutations) => {
+        let wire: string | Uint8Array = encodeSignal(signal);
+        for (const m of mutations) {
+          const t: string = typeof wire === 'string' ? wire : new TextDecoder().decode(wire);
+          if (m[0] === 'set') wire = JSON.stringify({ ...signal, [m[1]]: m[2] });
+          else if (m[0] === 'cut') wire = t.slice(0, m[1] % (t.length + 1)) + t.slice((m[1] + m[2]) % (t.length + 1));
+          else if (m[0] === 'splice') wire = t.slice(0, m[1] % (t.length + 1)) + m[2] + t.slice(m[1] % (t.length + 1));
+          else {
+            const bytes = new TextEncoder().encode(t);
+            if (bytes.length) bytes[m[1] % bytes.length] = m[2];
+            wire = bytes;
+          }
+        }
+        const result = decodeSignal(wire, contextFor(signal));
+        expect(isResult(result)).toBe(true);
+        if (!result.ok) expect(result.reason.length).toBeLessThanOrEqual(160);
+      }),
+    );
+  });
+
+  it('accepts only what the recipient may see: another recipient rejects every directed signal', () => {
+    fc.assert(
+      fc.property(validSignal, peerIdArb, (signal, other) => {
+        fc.pre('to' in signal && other !== signal.to);
+        const ctx = { ...contextFor(signal), self: other };
+        expect(decodeSignal(encodeSignal(signal), ctx).ok).toBe(false);
+      }),
+    );
+  });
+});
+
+describe('payloadBytes', () => {
+  it('counts UTF-8 bytes', () => {
+    expect(payloadBytes('abc')).toBe(3);
+    expect(payloadBytes('é😀')).toBe(6);
+    expect(payloadBytes(new Uint8Array(9))).toBe(9);
+  });
+});
+
+describe('previewPayload', () => {
+  it.each<[string | Uint8Array, number | undefined, string]>([
+    ['{"kind":"offer"}', undefined, '{"kind":"offer"}'],
+    ['v=0\r\no=-', undefined, 'v=0\\r\\no=-'],
+    ['a\tb', undefined, 'a\\tb'],
+    ['bell\u0007', undefined, 'bell\\u{7}'],
+    ['rtl\u202eevil', undefined, 'rtl\\u{202e}evil'],
+    ['abcdef', 3, 'abc…'],
+    ['abc', 3, 'abc'],
+    ['😀😀😀😀', 2, '😀😀…'],
+    [new Uint8Array([0x68, 0x69, 0xff]), undefined, 'hi\ufffd'],
+    [new TextEncoder().encode('x'.repeat(1000)), 10, `${'x'.repeat(10)}…`],
+    ['', undefined, ''],
+  ])('%j (max %s)', (payload, max, expected) => {
+    expect(previewPayload(payload, max)).toBe(expected);
+  });
+
+  it('is always one line of at most max+1 characters (plus escapes)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.uint8Array()), fc.integer({ min: 1, max: 50 }), (p, max) => {
+        const preview = previewPayload(p, max);
+        expect(preview).not.toMatch(/[\r\n\u2028\u2029]/);
+        // Each shown character is at most one escape like \u{10ffff} (10 chars).
+        expect(Array.from(preview).length).toBeLessThanOrEqual(max * 10 + 1);
+      }),
+    );
+  });
+});
