@@ -2,6 +2,7 @@
 import { defineConfig } from 'astro/config';
 import svelte from '@astrojs/svelte';
 import mdx from '@astrojs/mdx';
+import sdpGrammar from './src/lib/sdp/sdp.tmLanguage.json' with { type: 'json' };
 
 // BASE_PATH lets the site live under a project page, e.g. /webrtc-lab/.
 const base = process.env.BASE_PATH ?? '/';
@@ -11,5 +12,13 @@ export default defineConfig({
   trailingSlash: 'always',
   integrations: [svelte(), mdx()],
   server: { host: '127.0.0.1' },
+  markdown: {
+    shikiConfig: {
+      // Light colours inline; global.css swaps in --shiki-dark under prefers-color-scheme: dark.
+      themes: { light: 'github-light', dark: 'github-dark' },
+      langs: [/** @type {any} */ (sdpGrammar)],
+      wrap: false,
+    },
+  },
   vite: {},
 });
