@@ -1,0 +1,502 @@
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { SignalQueue, type Scheduler } from './signal-queue';
+
+/** A manual clock: timers run only inside advance(), in due order, then creation order. */
+class FakeScheduler implements Scheduler {
+  now = 0;
+  private seq = 0;
+  private readonly timers = new Map<number, { due: number; fn: () => void }>();
+  /** When false, clearTimeout forgets to cancel: simulates a callback already in flight. */
+  cancels = true;
+
+  setTimeout(fn: () => void, ms: number): number {
+    const id = ++this.seq;
+    this.timers.set(id, { due: this.now + ms, fn });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    if (this.cancels) this.timers.delete(handle as number);
+  }
+
+  get pending(): number {
+    return this.timers.size;
+  }
+
+  advance(ms: number): void {
+    const end = this.now + ms;
+    for (;;) {
+      let next: [number, { due: number; fn: () => void }] | undefined;
+      for (const entry of this.timers) if (entry[1].due <= end && (!next || entry[1].due < next[1].due)) next = entry;
+      if (!next) break;
+      this.timers.delete(next[0]);
+      this.now = next[1].due;
+      next[1].fn();
+    }
+    this.now = end;
+  }
+
+  /** Run until no timer is left (bounded, so a runaway loop fails instead of hanging). */
+  runAll(limit = 10_000): void {
+    for (let i = 0; i < limit && this.timers.size; i++) {
+      const due = Math.min(...[...this.timers.values()].map((t) => t.due));
+      this.advance(due - this.now);
+    }
+    if (this.timers.size) throw new Error('timers never settle');
+  }
+}
+
+interface Item {
+  qid: string;
+}
+const item = (n: number): Item => ({ qid: `q${n}` });
+
+function setup(overrides: Partial<ConstructorParameters<typeof SignalQueue<Item>>[0]> = {}) {
+  const scheduler = new FakeScheduler();
+  const delivered: string[] = [];
+  const onChange = vi.fn();
+  const onError = vi.fn();
+  const queue = new SignalQueue<Item>({
+    deliver: (i) => delivered.push(i.qid),
+    onChange,
+    onError,
+    scheduler,
+    ...overrides,
+  });
+  return { queue, scheduler, delivered, onChange, onError };
+}
+
+describe('SignalQueue: hold and step', () => {
+  it('delivers the head first and returns it', () => {
+    const { queue, delivered } = setup();
+    queue.hold(item(1));
+    queue.hold(item(2));
+    expect(queue.size).toBe(2);
+    expect(queue.step()).toEqual(item(1));
+    expect(delivered).toEqual(['q1']);
+    expect(queue.held).toEqual([item(2)]);
+    expect(queue.step()).toEqual(item(2));
+    expect(queue.step()).toBeUndefined();
+    expect(delivered).toEqual(['q1', 'q2']);
+  });
+
+  it('holds without delivering until asked', () => {
+    const { queue, scheduler, delivered } = setup();
+    queue.hold(item(1));
+    scheduler.advance(10_000);
+    expect(delivered).toEqual([]);
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('gives a frozen snapshot that later changes do not touch', () => {
+    const { queue } = setup();
+    queue.hold(item(1));
+    const before = queue.held;
+    expect(Object.isFrozen(before)).toBe(true);
+    expect(queue.held).toBe(before); // cached until something changes
+    queue.hold(item(2));
+    expect(before).toEqual([item(1)]);
+    expect(queue.held).toEqual([item(1), item(2)]);
+  });
+
+  it('refuses a qid that is already held', () => {
+    const { queue } = setup();
+    queue.hold(item(1));
+    expect(() => queue.hold(item(1))).toThrow(/q1 is already held/);
+    expect(queue.size).toBe(1);
+    queue.step();
+    expect(() => queue.hold(item(1))).not.toThrow();
+  });
+
+  it('finds items by qid', () => {
+    const { queue } = setup();
+    queue.hold(item(1));
+    queue.hold(item(2));
+    expect(queue.indexOf('q2')).toBe(1);
+    expect(queue.indexOf('q9')).toBe(-1);
+  });
+
+  it('reports every change', () => {
+    const { queue, onChange } = setup();
+    queue.hold(item(1));
+    queue.step();
+    queue.step(); // nothing held: no change
+    queue.play(10);
+    queue.play(20); // pace change only
+    queue.pause();
+    queue.pause(); // already paused: no change
+    queue.clear();
+    expect(onChange).toHaveBeenCalledTimes(5);
+  });
+});
+
+describe('SignalQueue: play and pause', () => {
+  it('delivers one item per interval, never synchronously', () => {
+    const { queue, scheduler, delivered } = setup();
+    [1, 2, 3].forEach((n) => queue.hold(item(n)));
+    queue.play(100);
+    expect(queue.playing).toBe(true);
+    expect(delivered).toEqual([]);
+    scheduler.advance(99);
+    expect(delivered).toEqual([]);
+    scheduler.advance(1);
+    expect(delivered).toEqual(['q1']);
+    scheduler.advance(100);
+    expect(delivered).toEqual(['q1', 'q2']);
+    scheduler.advance(100);
+    expect(delivered).toEqual(['q1', 'q2', 'q3']);
+    expect(scheduler.pending).toBe(0);
+    expect(queue.playing).toBe(true);
+  });
+
+  it('keeps playing items that arrive later, each a full interval after it arrives', () => {
+    const { queue, scheduler, delivered } = setup();
+    queue.play(50);
+    scheduler.advance(500);
+    queue.hold(item(1));
+    scheduler.advance(49);
+    expect(delivered).toEqual([]);
+    scheduler.advance(1);
+    expect(delivered).toEqual(['q1']);
+  });
+
+  it('with interval 0 delivers asynchronously, one per tick', () => {
+    const { queue, scheduler, delivered } = setup();
+    [1, 2, 3].forEach((n) => queue.hold(item(n)));
+    queue.play(0);
+    expect(delivered).toEqual([]);
+    expect(scheduler.pending).toBe(1);
+    scheduler.advance(0);
+    expect(delivered).toEqual(['q1', 'q2', 'q3']);
+  });
+
+  it('never has more than one timer outstanding', () => {
+    const { queue, scheduler } = setup();
+    queue.play(10);
+    for (let n = 1; n <= 5; n++) queue.hold(item(n));
+    queue.play(10);
+    queue.play(30);
+    expect(scheduler.pending).toBe(1);
+  });
+
+  it('pause stops delivery and cancels the timer; play resumes', () => {
+    const { queue, scheduler, delivered } = setup();
+    [1, 2].forEach((n) => queue.hold(item(n)));
+    queue.play(10);
+    scheduler.advance(10);
+    queue.pause();
+    expect(queue.playing).toBe(false);
+    expect(scheduler.pending).toBe(0);
+    scheduler.advance(1000);
+    expect(delivered).toEqual(['q1']);
+    queue.play(10);
+    scheduler.advance(10);
+    expect(delivered).toEqual(['q1', 'q2']);
+  });
+
+  it('play while playing changes the pace and restarts the wait', () => {
+    const { queue, scheduler, delivered } = setup();
+    [1, 2].forEach((n) => queue.hold(item(n)));
+    queue.play(1000);
+    scheduler.advance(500);
+    queue.play(10);
+    expect(queue.intervalMs).toBe(10);
+    scheduler.advance(10);
+    expect(delivered).toEqual(['q1']);
+    scheduler.advance(10);
+    expect(delivered).toEqual(['q1', 'q2']);
+  });
+
+  it('a manual step while playing takes the head; the timer then takes the next', () => {
+    const { queue, scheduler, delivered } = setup();
+    [1, 2].forEach((n) => queue.hold(item(n)));
+    queue.play(100);
+    scheduler.advance(50);
+    queue.step();
+    scheduler.advance(50);
+    expect(delivered).toEqual(['q1', 'q2']);
+  });
+
+  it('ignores a cancelled timer that fires anyway', () => {
+    const { queue, scheduler, delivered } = setup();
+    scheduler.cancels = false;
+    [1, 2, 3].forEach((n) => queue.hold(item(n)));
+    queue.play(10);
+    queue.pause(); // the stale timer stays in the fake
+    queue.play(10);
+    scheduler.advance(10);
+    expect(delivered).toEqual(['q1']);
+  });
+
+  it('rejects a negative or non-finite interval', () => {
+    const { queue } = setup();
+    expect(() => queue.play(-1)).toThrow(RangeError);
+    expect(() => queue.play(Number.NaN)).toThrow(RangeError);
+    expect(queue.playing).toBe(false);
+  });
+});
+
+describe('SignalQueue: clear', () => {
+  it('drops everything without delivering, pauses, and returns what it dropped', () => {
+    const { queue, scheduler, delivered } = setup();
+    [1, 2, 3].forEach((n) => queue.hold(item(n)));
+    queue.play(10);
+    expect(queue.clear()).toEqual([item(1), item(2), item(3)]);
+    expect(queue.size).toBe(0);
+    expect(queue.playing).toBe(false);
+    expect(scheduler.pending).toBe(0);
+    scheduler.advance(1000);
+    expect(delivered).toEqual([]);
+  });
+});
+
+describe('SignalQueue: misbehaving callbacks', () => {
+  it('a deliver that throws is reported and the queue carries on', () => {
+    const { queue, scheduler, onError } = setup({
+      deliver: (i) => {
+        if (i.qid === 'q1') throw new Error('boom');
+        seen.push(i.qid);
+      },
+    });
+    const seen: string[] = [];
+    [1, 2, 3].forEach((n) => queue.hold(item(n)));
+    expect(queue.step()).toEqual(item(1));
+    expect(onError).toHaveBeenCalledWith(new Error('boom'), item(1));
+    queue.play(0);
+    scheduler.runAll();
+    expect(seen).toEqual(['q2', 'q3']);
+  });
+
+  it('a throwing onChange or onError cannot break it either', () => {
+    const delivered: string[] = [];
+    const scheduler = new FakeScheduler();
+    const queue = new SignalQueue<Item>({
+      deliver: (i) => {
+        delivered.push(i.qid);
+        throw new Error('deliver');
+      },
+      onChange: () => {
+        throw new Error('change');
+      },
+      onError: () => {
+        throw new Error('error');
+      },
+      scheduler,
+    });
+    [1, 2].forEach((n) => queue.hold(item(n)));
+    queue.play(0);
+    scheduler.runAll();
+    expect(delivered).toEqual(['q1', 'q2']);
+  });
+
+  it('deliver may hold a reply: it goes to the tail and is played too', () => {
+    const { queue, scheduler, delivered } = setup({
+      deliver: (i) => {
+        delivered.push(i.qid);
+        if (i.qid === 'q1') queue.hold(item(10));
+      },
+    });
+    [1, 2].forEach((n) => queue.hold(item(n)));
+    queue.play(5);
+    scheduler.runAll();
+    expect(delivered).toEqual(['q1', 'q2', 'q10']);
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('deliver may step again: order is still FIFO', () => {
+    const { queue, delivered } = setup({
+      deliver: (i) => {
+        delivered.push(i.qid);
+        if (i.qid === 'q1') queue.step();
+      },
+    });
+    [1, 2, 3].forEach((n) => queue.hold(item(n)));
+    queue.step();
+    expect(delivered).toEqual(['q1', 'q2']);
+    expect(queue.held).toEqual([item(3)]);
+  });
+
+  it('deliver may pause: playing stops after that item', () => {
+    const { queue, scheduler, delivered } = setup({
+      deliver: (i) => {
+        delivered.push(i.qid);
+        queue.pause();
+      },
+    });
+    [1, 2].forEach((n) => queue.hold(item(n)));
+    queue.play(0);
+    scheduler.runAll();
+    expect(delivered).toEqual(['q1']);
+    expect(queue.playing).toBe(false);
+  });
+});
+
+describe('SignalQueue: real timers', () => {
+  it('plays with the default scheduler', async () => {
+    const delivered: string[] = [];
+    const queue = new SignalQueue<Item>({ deliver: (i) => delivered.push(i.qid) });
+    [1, 2, 3].forEach((n) => queue.hold(item(n)));
+    queue.play(0);
+    expect(delivered).toEqual([]);
+    await vi.waitFor(() => expect(delivered).toEqual(['q1', 'q2', 'q3']));
+    queue.pause();
+  });
+
+  it('accepts the bare globals as a scheduler', async () => {
+    const delivered: string[] = [];
+    const queue = new SignalQueue<Item>({ deliver: (i) => delivered.push(i.qid), scheduler: { setTimeout, clearTimeout } });
+    queue.hold(item(1));
+    queue.play(1);
+    await vi.waitFor(() => expect(delivered).toEqual(['q1']));
+    queue.pause();
+  });
+});
+
+// ---- model-based property: any interleaving of operations ----
+
+type Op =
+  | { op: 'hold' }
+  | { op: 'step' }
+  | { op: 'play'; ms: number }
+  | { op: 'pause' }
+  | { op: 'tick'; ms: number }
+  | { op: 'clear' };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant({ op: 'hold' as const }) },
+  { weight: 2, arbitrary: fc.constant({ op: 'step' as const }) },
+  { weight: 2, arbitrary: fc.constantFrom(0, 1, 5, 20).map((ms) => ({ op: 'play' as const, ms })) },
+  { weight: 1, arbitrary: fc.constant({ op: 'pause' as const }) },
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 40 }).map((ms) => ({ op: 'tick' as const, ms })) },
+  { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) },
+);
+
+/** How the recipient behaves on each delivery, chosen per run. */
+const behaviourArb = fc.record({
+  /** Reply by holding a new item for every n-th delivery (0: never). */
+  replyEvery: fc.constantFrom(0, 2, 3),
+  /** Throw on every n-th delivery (0: never). */
+  throwEvery: fc.constantFrom(0, 2, 5),
+  /** Step again from inside deliver on every n-th delivery (0: never). */
+  reenterEvery: fc.constantFrom(0, 3, 4),
+});
+
+describe('SignalQueue: model-based property', () => {
+  it('delivered order == held order, no loss, no duplicates, under any interleaving', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 80 }), behaviourArb, (ops, behaviour) => {
+        const scheduler = new FakeScheduler();
+        let created = 0;
+        const all: string[] = []; // every qid ever held, in hold order
+        const delivered: string[] = [];
+        const dropped = new Set<string>();
+        let playing = false;
+        let depth = 0;
+
+        const holdNew = () => {
+          created += 1;
+          const it = item(created);
+          all.push(it.qid);
+          queue.hold(it);
+        };
+        const queue: SignalQueue<Item> = new SignalQueue<Item>({
+          scheduler,
+          deliver: (i) => {
+            delivered.push(i.qid);
+            const n = delivered.length;
+            if (behaviour.replyEvery && n % behaviour.replyEvery === 0) holdNew();
+            if (behaviour.reenterEvery && n % behaviour.reenterEvery === 0 && depth < 2) {
+              depth += 1;
+              queue.step();
+              depth -= 1;
+            }
+            if (behaviour.throwEvery && n % behaviour.throwEvery === 0) throw new Error('recipient failed');
+          },
+        });
+
+        const check = () => {
+          // No duplicates, nothing both delivered and dropped.
+          expect(new Set(delivered).size).toBe(delivered.length);
+          for (const q of delivered) expect(dropped.has(q)).toBe(false);
+          // Delivered in hold order.
+          const order = delivered.map((q) => all.indexOf(q));
+          expect(order).toEqual([...order].sort((a, b) => a - b));
+          // No loss: everything not delivered or dropped is still held, in hold order.
+          const gone = new Set([...delivered, ...dropped]);
+          expect(queue.held.map((i) => i.qid)).toEqual(all.filter((q) => !gone.has(q)));
+          expect(queue.size).toBe(queue.held.length);
+          expect(queue.playing).toBe(playing);
+          // At most one timer, and none unless playing.
+          expect(scheduler.pending).toBeLessThanOrEqual(playing ? 1 : 0);
+        };
+
+        for (const op of ops) {
+          const before = delivered.length;
+          switch (op.op) {
+            case 'hold':
+              holdNew();
+              break;
+            case 'step': {
+              const head = queue.held[0];
+              expect(queue.step()).toBe(head);
+              if (head) expect(delivered[before]).toBe(head.qid);
+              break;
+            }
+            case 'play':
+              queue.play(op.ms);
+              playing = true;
+              // play itself is asynchronous: nothing moves until a tick.
+              expect(delivered.length).toBe(before);
+              break;
+            case 'pause':
+              queue.pause();
+              playing = false;
+              break;
+            case 'tick':
+              scheduler.advance(op.ms);
+              if (!playing) expect(delivered.length).toBe(before);
+              break;
+            case 'clear':
+              for (const i of queue.clear()) dropped.add(i.qid);
+              playing = false;
+              break;
+          }
+          check();
+        }
+
+        // Liveness: playing drains the queue.
+        queue.play(0);
+        playing = true;
+        scheduler.runAll();
+        check();
+        expect(queue.size).toBe(0);
+        expect(delivered.length + dropped.size).toBe(all.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('with a steady pace, timer deliveries are at least one interval apart', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 3 })), { maxLength: 30 }),
+        (interval, arrivals) => {
+          const scheduler = new FakeScheduler();
+          const times: number[] = [];
+          const queue = new SignalQueue<Item>({ scheduler, deliver: () => times.push(scheduler.now) });
+          let n = 0;
+          queue.play(interval);
+          for (const [wait, count] of arrivals) {
+            scheduler.advance(wait);
+            for (let k = 0; k < count; k++) queue.hold(item(++n));
+          }
+          scheduler.runAll();
+          expect(times.length).toBe(n);
+          for (let k = 1; k < times.length; k++) expect(times[k]! - times[k - 1]!).toBeGreaterThanOrEqual(interval);
+        },
+      ),
+    );
+  });
+});
