@@ -1,0 +1,120 @@
+/**
+ * A real MQTT broker (aedes) running inside this page. Each mqtt.js client talks to it over
+ * an in-memory duplex pair, so every byte crosses a "wire" we can tap and frame into packets.
+ * This module is heavy (aedes + mqtt.js + stream polyfills): load it only via dynamic import.
+ */
+import { Aedes } from 'aedes';
+import { Duplex } from 'readable-stream';
+import type { StreamBuilder } from 'mqtt';
+import { MqttFramer, packetTypeName } from './framer';
+import { openClient, toConnection } from './mqtt-client';
+import type { BrokerConnection, ConnectOptions, WirePacket } from './types';
+
+let broker: Promise<Aedes> | undefined;
+
+/** The page's one aedes instance, created on first use and shared by all its clients. */
+export function getInPageBroker(): Promise<Aedes> {
+  broker ??= Aedes.createBroker({
+    // No other broker instances exist, so the cluster heartbeat only costs timers.
+    heartbeatInterval: 60 * 60 * 1000,
+  });
+  return broker;
+}
+
+/**
+ * Closes the in-page broker (dropping its clients) and forgets it, so retained messages and
+ * sessions are gone; the next connect creates a fresh one.
+ */
+export async function resetInPageBroker(): Promise<void> {
+  const current = broker;
+  broker = undefined;
+  if (!current) return;
+  const aedes = await current.catch(() => undefined);
+  if (!aedes) return;
+  await new Promise<void>((resolve) => aedes.close(() => resolve()));
+}
+
+type Tap = (chunk: Uint8Array) => void;
+
+/** One end of an in-memory pipe: what is written here is read at the peer end. */
+class PipeEnd extends Duplex {
+  peer: PipeEnd | undefined;
+
+  constructor(private readonly tap: Tap) {
+    super();
+  }
+
+  override _read(): void {
+    // Data is pushed by the peer's _write; nothing to pull.
+  }
+
+  override _write(chunk: Uint8Array, _enc: string, cb: (err?: Error | null) => void): void {
+    this.tap(chunk);
+    this.peer?.push(chunk);
+    cb();
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    // Half-close: the peer reads EOF, as after a TCP FIN.
+    this.peer?.push(null);
+    cb();
+  }
+
+  override _destroy(err: Error | null, cb: (err: Error | null) => void): void {
+    // Like a dropped socket, destroying one end tears down the other.
+    if (this.peer && !this.peer.destroyed) this.peer.destroy();
+    cb(err);
+  }
+}
+
+function pipePair(tapClientToBroker: Tap, tapBrokerToClient: Tap): [client: PipeEnd, broker: PipeEnd] {
+  const client = new PipeEnd(tapClientToBroker);
+  const brokerEnd = new PipeEnd(tapBrokerToClient);
+  client.peer = brokerEnd;
+  brokerEnd.peer = client;
+  return [client, brokerEnd];
+}
+
+/** Frames one direction's bytes into whole packets and reports each one. */
+function makeTap(direction: WirePacket['direction'], onPacket: ConnectOptions['onPacket']): Tap {
+  if (!onPacket) return () => {};
+  const framer = new MqttFramer();
+  let broken = false;
+  return (chunk) => {
+    if (broken) return;
+    let packets: Uint8Array[];
+    try {
+      packets = framer.push(chunk);
+    } catch {
+      broken = true; // Malformed stream: the broker will drop it; stop reporting.
+      return;
+    }
+    for (const bytes of packets) {
+      const packet: WirePacket = { direction, type: packetTypeName(bytes[0]!), bytes, at: Date.now() };
+      try {
+        onPacket(packet);
+      } catch (err) {
+        // An inspector bug must not break the transport; surface it asynchronously.
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  };
+}
+
+export async function connectInPage(opts: ConnectOptions): Promise<BrokerConnection> {
+  const aedes = await getInPageBroker();
+  // A fresh pipe for every (re)connect; the broker takes its end like an accepted socket.
+  const streamBuilder: StreamBuilder = () => {
+    const [clientEnd, brokerEnd] = pipePair(makeTap('out', opts.onPacket), makeTap('in', opts.onPacket));
+    aedes.handle(brokerEnd as unknown as Parameters<Aedes['handle']>[0]);
+    return clientEnd;
+  };
+  const client = await openClient(opts, {
+    label: 'the in-page broker',
+    streamBuilder,
+    reconnectPeriod: 0, // a torn-down pipe cannot come back
+  });
+  return toConnection(client);
+}

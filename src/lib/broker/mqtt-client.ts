@@ -1,0 +1,131 @@
+/**
+ * The one mqtt.js client set-up shared by the in-page and ws:// paths. mqtt.js is imported
+ * from its compiled sources (`mqtt/lib/client`), not from the package root: in the browser
+ * the root resolves to the prebuilt dist/mqtt.esm.js, which bundles its own copies of the
+ * Node polyfills and would double the lazy chunk.
+ */
+import * as clientModule from 'mqtt/lib/client';
+import type { IClientOptions, MqttClient, StreamBuilder } from 'mqtt';
+import type { BrokerConnection, ConnectOptions, MqttLike } from './types';
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 8000;
+/** Seconds; the broker drops us after 1.5× this without a packet (MQTT 3.1.1 §3.1.2.10). */
+export const KEEPALIVE_S = 30;
+const CLOSE_GRACE_MS = 3000;
+
+type MqttClientCtor = new (streamBuilder: StreamBuilder, options: IClientOptions) => MqttClient;
+
+/**
+ * build/lib/client.js is CommonJS with `exports.default = MqttClient`. Bundlers honour
+ * __esModule and hand us the class as `default`; Node's ESM loader hands us module.exports,
+ * so the class sits one `default` deeper. Accept both.
+ */
+function resolveCtor(mod: unknown): MqttClientCtor {
+  let v: unknown = mod;
+  for (let i = 0; i < 3 && typeof v !== 'function' && v !== null && typeof v === 'object'; i++) {
+    v = (v as { default?: unknown }).default;
+  }
+  if (typeof v !== 'function') throw new Error('mqtt/lib/client did not export the MqttClient class');
+  return v as MqttClientCtor;
+}
+
+export interface ClientSetup {
+  /** How errors name the broker, e.g. "ws://127.0.0.1:9001/" or "the in-page broker". */
+  label: string;
+  streamBuilder: StreamBuilder;
+  /** 0 for transports that cannot come back (in-page); ~1000 ms for ws. */
+  reconnectPeriod: number;
+  extra?: Partial<IClientOptions>;
+}
+
+/**
+ * Creates the client and resolves on CONNACK. Rejects on the first failure (transport closed,
+ * CONNACK refused, or timeout) and then stops the client, so nothing retries in the background.
+ */
+export function openClient(opts: ConnectOptions, setup: ClientSetup): Promise<MqttClient> {
+  const timeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const MqttClientClass = resolveCtor(clientModule);
+  const options: IClientOptions = {
+    clientId: opts.clientId,
+    protocolVersion: 4, // aedes speaks MQTT 3.1.1 only
+    clean: true,
+    keepalive: KEEPALIVE_S,
+    reconnectPeriod: setup.reconnectPeriod,
+    connectTimeout: timeoutMs,
+    // Every client carries a will, so pulling the plug always tells the other peer (§3.1.2.5).
+    will: { topic: opts.will.topic, payload: opts.will.payload, qos: opts.will.qos, retain: opts.will.retain },
+    ...setup.extra,
+  };
+
+  return new Promise<MqttClient>((resolve, reject) => {
+    let settled = false;
+    let client: MqttClient | undefined;
+    const fail = (why: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      client?.end(true);
+      reject(new Error(`Could not connect to ${setup.label}: ${why}`));
+    };
+    const timer = setTimeout(() => fail(`connection refused or timed out (no CONNACK after ${timeoutMs} ms)`), timeoutMs);
+    try {
+      client = new MqttClientClass(setup.streamBuilder, options);
+    } catch (err) {
+      fail(describeError(err));
+      return;
+    }
+    const c = client;
+    const onConnect = (): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      c.removeListener('close', onClose);
+      c.removeListener('error', onError);
+      resolve(c);
+    };
+    const onClose = (): void => fail('connection refused or timed out');
+    const onError = (err: Error): void => fail(describeError(err));
+    c.once('connect', onConnect);
+    c.on('close', onClose);
+    c.on('error', onError);
+  });
+}
+
+/** Wraps a connected client in the lab's BrokerConnection. */
+export function toConnection(client: MqttClient): BrokerConnection {
+  return {
+    // mqtt.js's typed emitter is wider than MqttLike's overloads; the shapes agree at runtime.
+    client: client as unknown as MqttLike,
+    pullPlug() {
+      // end(true) destroys the stream without DISCONNECT, so the broker publishes the will.
+      client.end(true);
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        // A graceful end waits for DISCONNECT to be written; if the link is down, force it.
+        if (!client.connected) {
+          client.end(true, () => resolve());
+          return;
+        }
+        const guard = setTimeout(() => {
+          client.stream.destroy();
+          resolve();
+        }, CLOSE_GRACE_MS);
+        client.end(false, () => {
+          clearTimeout(guard);
+          resolve();
+        });
+      });
+    },
+  };
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    if (err.name === 'SecurityError') {
+      return `${err.message} (an https:// page can only open wss:// connections)`;
+    }
+    return err.message;
+  }
+  return String(err);
+}
