@@ -15,7 +15,8 @@ export default defineConfig({
   markdown: {
     shikiConfig: {
       // Light colours inline; global.css swaps in --shiki-dark under prefers-color-scheme: dark.
-      themes: { light: 'github-light', dark: 'github-dark' },
+      // The -default variants keep every token at AA contrast on --code-bg.
+      themes: { light: 'github-light-default', dark: 'github-dark-default' },
       langs: [/** @type {any} */ (sdpGrammar)],
       wrap: false,
     },

@@ -8,7 +8,8 @@ import type { HighlighterCore, LanguageRegistration } from 'shiki/core';
 
 export type HighlightLang = 'sdp' | 'json';
 
-export const THEMES = { light: 'github-light', dark: 'github-dark' } as const;
+// The -default variants keep every token colour at AA contrast on --code-bg.
+export const THEMES = { light: 'github-light-default', dark: 'github-dark-default' } as const;
 
 let highlighter: Promise<HighlighterCore> | undefined;
 
@@ -24,7 +25,7 @@ function load(): Promise<HighlighterCore> {
         import('./sdp.tmLanguage.json').then((m) => m.default as unknown as LanguageRegistration),
         import('shiki/langs/json.mjs'),
       ],
-      themes: [import('shiki/themes/github-light.mjs'), import('shiki/themes/github-dark.mjs')],
+      themes: [import('shiki/themes/github-light-default.mjs'), import('shiki/themes/github-dark-default.mjs')],
     });
   })();
   // A failed load (e.g. offline chunk) may be retried on the next call.
