@@ -1,0 +1,47 @@
+/**
+ * Test-only: fast-check generators for trace events. Imported by *.test.ts files only,
+ * never by the site.
+ */
+import fc from 'fast-check';
+import type { SignalKind } from '../signalling/types';
+import type { TraceEventBody } from './types';
+
+export const peerIdArb = fc.stringMatching(/^[A-Za-z0-9_-]{1,32}$/);
+const idArb = fc.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/);
+/** Any well-formed text, hostile characters included. */
+export const textArb = (maxLength = 40) => fc.string({ unit: 'binary', maxLength }).map((s) => s.toWellFormed());
+const kindArb = fc.constantFrom<SignalKind>('status', 'offer', 'answer', 'candidate', 'end-of-candidates');
+const qosArb = fc.constantFrom<0 | 1 | 2>(0, 1, 2);
+const bytesArb = fc.nat({ max: 100_000 });
+const hexArb = fc.stringMatching(/^[0-9a-f]{0,40}$/);
+
+/** One arbitrary per event type, so every type is exercised. */
+export function eventBodyArb(peer: fc.Arbitrary<string> = peerIdArb): fc.Arbitrary<TraceEventBody> {
+  const qid = fc.nat({ max: 50 }).map((n) => `q${n}`);
+  return fc.oneof(
+    fc.record({ type: fc.constant('session' as const), session: idArb, root: textArb(), broker: textArb(), peers: fc.tuple(peer, peer) }),
+    fc.record(
+      { type: fc.constant('broker' as const), peer, state: fc.constantFrom('connecting', 'connected', 'lost', 'reconnecting', 'error', 'closed' as const), detail: textArb() },
+      { requiredKeys: ['type', 'peer', 'state'] },
+    ),
+    fc.record(
+      { type: fc.constant('published' as const), peer, mid: idArb, kind: kindArb, topic: textArb(), payload: textArb(200), bytes: bytesArb, qos: qosArb, retain: fc.boolean(), packetHex: hexArb },
+      { requiredKeys: ['type', 'peer', 'mid', 'kind', 'topic', 'payload', 'bytes', 'qos', 'retain'] },
+    ),
+    fc.record(
+      { type: fc.constant('held' as const), qid, to: peer, from: peer, kind: kindArb, topic: textArb(), payload: textArb(200), bytes: bytesArb, qos: qosArb, retain: fc.boolean(), will: fc.boolean(), mid: idArb, packetHex: hexArb },
+      { requiredKeys: ['type', 'qid', 'to', 'from', 'kind', 'topic', 'payload', 'bytes', 'qos', 'retain', 'will', 'mid'] },
+    ),
+    fc.record({ type: fc.constant('delivered' as const), qid, to: peer }),
+    fc.record({ type: fc.constant('rejected' as const), to: peer, topic: textArb(), reason: textArb(), bytes: bytesArb, preview: textArb() }),
+    fc.record({ type: fc.constant('plug-pulled' as const), peer }),
+    fc.record({ type: fc.constant('state' as const), peer, machine: fc.constantFrom('signaling', 'iceGathering', 'iceConnection', 'connection' as const), value: fc.constantFrom('new', 'stable', 'have-local-offer', 'checking', 'connected', 'complete', 'failed') }),
+    fc.record({ type: fc.constant('api' as const), peer, call: textArb(), ok: fc.boolean(), detail: textArb() }, { requiredKeys: ['type', 'peer', 'call', 'ok'] }),
+    fc.record({ type: fc.constant('candidate-gathered' as const), peer, candidate: fc.option(textArb(), { nil: null }) }),
+    fc.record({ type: fc.constant('candidate-buffered' as const), peer, candidate: textArb(), reason: textArb() }),
+    fc.record({ type: fc.constant('candidates-flushed' as const), peer, count: fc.nat({ max: 20 }) }),
+    fc.record({ type: fc.constant('remote-status' as const), peer, of: peer, status: fc.constantFrom('online', 'offline' as const), will: fc.boolean() }),
+    fc.record({ type: fc.constant('channel' as const), peer, state: fc.constantFrom('open', 'closed' as const) }),
+    fc.record({ type: fc.constant('chat' as const), from: peer, to: peer, text: textArb() }),
+  );
+}

@@ -1,0 +1,147 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { eventBodyArb } from './arbitraries';
+import { exportTrace, MAX_TRACE_BYTES, parseTraceJson, TRACE_SCHEMA } from './export';
+import { Trace } from './trace';
+import type { TraceEvent, TraceEventBody } from './types';
+
+const WHEN = new Date('2026-01-02T03:04:05.678Z');
+
+function traceOf(bodies: TraceEventBody[]): Trace {
+  let t = 0;
+  const trace = new Trace(() => (t += 7));
+  for (const b of bodies) trace.append(b);
+  return trace;
+}
+
+const sample: TraceEventBody[] = [
+  { type: 'session', session: 's1', root: 'webrtc-lab/ab12cd34', broker: 'in-page', peers: ['alice', 'bob'] },
+  { type: 'broker', peer: 'alice', state: 'connected' },
+  { type: 'published', peer: 'alice', mid: 'm1', kind: 'offer', topic: 'webrtc-lab/ab12cd34/bob/signal', payload: '{"kind":"offer"}', bytes: 16, qos: 1, retain: false },
+  { type: 'held', qid: 'q1', to: 'bob', from: 'alice', kind: 'offer', topic: 'webrtc-lab/ab12cd34/bob/signal', payload: '{"kind":"offer"}', bytes: 16, qos: 1, retain: false, will: false, mid: 'm1', packetHex: '3012' },
+  { type: 'delivered', qid: 'q1', to: 'bob' },
+  { type: 'candidate-gathered', peer: 'alice', candidate: null },
+  { type: 'chat', from: 'alice', to: 'bob', text: 'hi <b>there</b>\n' },
+];
+
+/** Re-parse the exported envelope, edit it, and serialise it again. */
+function edited(edit: (file: Record<string, unknown> & { events: Record<string, unknown>[] }) => void): string {
+  const file = JSON.parse(exportTrace(traceOf(sample), WHEN));
+  edit(file);
+  return JSON.stringify(file);
+}
+
+describe('exportTrace', () => {
+  it('writes the envelope and one event per line', () => {
+    const text = exportTrace(traceOf(sample.slice(0, 2)), WHEN);
+    expect(text).toBe(
+      [
+        '{',
+        '  "schema": "webrtc-lab-trace",',
+        '  "version": 1,',
+        '  "exportedAt": "2026-01-02T03:04:05.678Z",',
+        '  "events": [',
+        '    {"type":"session","session":"s1","root":"webrtc-lab/ab12cd34","broker":"in-page","peers":["alice","bob"],"i":0,"at":7},',
+        '    {"type":"broker","peer":"alice","state":"connected","i":1,"at":14}',
+        '  ]',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('writes an empty trace', () => {
+    const text = exportTrace([], WHEN);
+    expect(JSON.parse(text)).toEqual({ schema: TRACE_SCHEMA, version: 1, exportedAt: WHEN.toISOString(), events: [] });
+    expect(parseTraceJson(text)).toEqual({ ok: true, events: [], exportedAt: WHEN.toISOString() });
+  });
+});
+
+describe('parseTraceJson', () => {
+  it('round trips the sample', () => {
+    const trace = traceOf(sample);
+    expect(parseTraceJson(exportTrace(trace, WHEN))).toEqual({ ok: true, events: trace.events, exportedAt: WHEN.toISOString() });
+  });
+
+  it('round trips any trace', () => {
+    fc.assert(
+      fc.property(fc.array(eventBodyArb(), { maxLength: 40 }), (bodies) => {
+        const trace = traceOf(bodies);
+        const result = parseTraceJson(exportTrace(trace));
+        expect(result.ok).toBe(true);
+        if (result.ok) expect(result.events).toEqual(trace.events);
+      }),
+    );
+  });
+
+  it('keeps only the fields each event type has', () => {
+    const result = parseTraceJson(edited((f) => Object.assign(f.events[4]!, { onclick: 'x', __proto__: { polluted: true } })));
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(Object.keys(result.events[4]!).sort()).toEqual(['at', 'i', 'qid', 'to', 'type']);
+  });
+
+  it.each<[string, string, string | RegExp]>([
+    ['not JSON', 'trace please', /^not JSON: /],
+    ['an array', '[]', 'not a trace file: expected a JSON object'],
+    ['another schema', edited((f) => (f.schema = 'har')), 'not a trace file: "schema" must be "webrtc-lab-trace"'],
+    ['a newer version', edited((f) => (f.version = 2)), 'unsupported trace version 2 (this lab reads v1)'],
+    ['no version', edited((f) => delete f.version), 'unsupported trace version none (this lab reads v1)'],
+    ['a bad date', edited((f) => (f.exportedAt = 'yesterday')), 'field "exportedAt" must be an ISO date'],
+    ['no events', edited((f) => (f.events = {} as never)), 'field "events" must be a list'],
+    ['an event that is not an object', edited((f) => (f.events[2] = 5 as never)), 'event 2: not an object'],
+    ['an unknown type', edited((f) => (f.events[1]!.type = 'mystery')), 'event 1: unknown type "mystery"'],
+    ['a missing type', edited((f) => delete f.events[1]!.type), 'event 1: field "type" must be a string'],
+    ['a renumbered event', edited((f) => (f.events[3]!.i = 9)), 'event 3: field "i" must be 3 (events are numbered in order)'],
+    ['a missing field', edited((f) => delete f.events[4]!.qid), 'event 4: delivered: missing field "qid"'],
+    ['a wrong type', edited((f) => (f.events[3]!.retain = 'yes')), 'event 3: held: field "retain" must be true or false'],
+    ['a bad enum', edited((f) => (f.events[1]!.state = 'asleep')), /^event 1: broker: field "state" must be one of "connecting"/],
+    ['a bad qos', edited((f) => (f.events[2]!.qos = 3)), 'event 2: published: field "qos" must be one of 0, 1, 2'],
+    ['a bad peer id', edited((f) => (f.events[1]!.peer = '<img>')), 'event 1: broker: field "peer" must be a peer id'],
+    ['a bad tuple', edited((f) => (f.events[0]!.peers = ['alice'])), 'event 0: session: field "peers" must be a list of 2 strings'],
+    ['negative time', edited((f) => (f.events[0]!.at = -1)), 'event 0: field "at" must be ≥ 0'],
+    ['time going backwards', edited((f) => (f.events[2]!.at = 1)), 'event 2: field "at" goes back in time'],
+    ['non-hex packet', edited((f) => (f.events[3]!.packetHex = 'zz')), 'event 3: held: field "packetHex" must be hex'],
+    ['a null where a string belongs', edited((f) => (f.events[6]!.text = null)), 'event 6: chat: field "text" must be a string'],
+  ])('rejects %s', (_name, text, reason) => {
+    const result = parseTraceJson(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      if (typeof reason === 'string') expect(result.reason).toBe(reason);
+      else expect(result.reason).toMatch(reason);
+    }
+  });
+
+  it('refuses files over 5 MB before parsing them', () => {
+    const huge = `{"pad":"${'x'.repeat(MAX_TRACE_BYTES)}"}`;
+    const result = parseTraceJson(huge);
+    expect(result).toEqual({ ok: false, reason: expect.stringMatching(/over the 5242880-byte limit$/) });
+  });
+
+  it('counts the limit in UTF-8 bytes', () => {
+    const text = `"${'é'.repeat(MAX_TRACE_BYTES / 2)}"`; // 2 bytes each: just over
+    expect(parseTraceJson(text)).toMatchObject({ ok: false, reason: expect.stringMatching(/^file is 5242882 bytes/) });
+  });
+
+  it('never throws, whatever it is given', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.jsonValue().map((v) => JSON.stringify(v) ?? '')), (text) => {
+        const result = parseTraceJson(text);
+        expect(typeof result.ok).toBe('boolean');
+      }),
+    );
+    expect(parseTraceJson(undefined as unknown as string)).toEqual({ ok: false, reason: 'not text' });
+  });
+
+  it('never throws on traces with one field replaced by any JSON value', () => {
+    fc.assert(
+      fc.property(fc.array(eventBodyArb(), { minLength: 1, maxLength: 10 }), fc.nat(), fc.string(), fc.jsonValue(), (bodies, at, key, value) => {
+        const file = JSON.parse(exportTrace(traceOf(bodies)));
+        const event = file.events[at % file.events.length] as Record<string, unknown>;
+        const keys = Object.keys(event);
+        event[keys[at % keys.length] ?? key] = value;
+        const result = parseTraceJson(JSON.stringify(file));
+        if (result.ok) result.events.forEach((e: TraceEvent, k: number) => expect(e.i).toBe(k));
+      }),
+    );
+  });
+});
