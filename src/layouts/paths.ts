@@ -6,7 +6,7 @@ const base = import.meta.env.BASE_URL.endsWith('/')
 /** href('signalling') -> '/webrtc-lab/signalling/'; href('') -> '/webrtc-lab/'. */
 export function href(path = ''): string {
   const clean = path.replace(/^\/+/, '');
-  if (clean === '' ) return base;
+  if (clean === '') return base;
   // Files (favicon.svg) keep their name; pages and fragments get the trailing slash.
   const [pathPart, hash = ''] = clean.split('#');
   const isFile = /\.[a-z0-9]+$/i.test(pathPart);
