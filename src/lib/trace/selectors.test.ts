@@ -1,0 +1,264 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { eventBodyArb } from './arbitraries';
+import {
+  brokerState,
+  channelOpen,
+  deliveredCount,
+  describeCandidate,
+  describeMessage,
+  diagramRows,
+  heldMessages,
+  messageByQid,
+  peerStates,
+} from './selectors';
+import { Trace } from './trace';
+import type { MessageInfo, TraceEvent, TraceEventBody } from './types';
+
+const ROOT = 'webrtc-lab/ab12cd34';
+const PEERS: [string, string] = ['alice', 'bob'];
+const HOST = 'candidate:842163049 1 udp 2122260223 x.local 50000 typ host generation 0';
+const SRFLX = 'candidate:1 1 UDP 1686052607 203.0.113.7 61000 typ srflx raddr 0.0.0.0 rport 0';
+const TCP = 'candidate:2 1 tcp 1518280447 192.0.2.1 9 typ host tcptype active';
+
+function events(...bodies: TraceEventBody[]): TraceEvent[] {
+  const trace = new Trace(() => 0);
+  for (const b of bodies) trace.append(b);
+  return [...trace.events];
+}
+
+const statusPayload = (from: string, status: string, reason?: string) =>
+  JSON.stringify({ v: 1, kind: 'status', from, session: 's', mid: 'm', ts: 0, status, ...(reason ? { reason } : {}) });
+const candidatePayload = (candidate: string) =>
+  JSON.stringify({ v: 1, kind: 'candidate', from: 'alice', to: 'bob', session: 's', mid: 'm', ts: 0, candidate, sdpMid: '0', sdpMLineIndex: 0 });
+
+function info(over: Partial<MessageInfo>): MessageInfo {
+  return {
+    qid: 'q1',
+    to: 'bob',
+    from: 'alice',
+    kind: 'offer',
+    topic: `${ROOT}/bob/signal`,
+    payload: '{}',
+    bytes: 2,
+    qos: 1,
+    retain: false,
+    will: false,
+    mid: 'm1',
+    ...over,
+  };
+}
+
+const published = (peer: string, kind: MessageInfo['kind'], payload = '{}', retain = false): TraceEventBody => ({
+  type: 'published',
+  peer,
+  mid: `${peer}-${kind}`,
+  kind,
+  topic: `${ROOT}/x/${kind === 'status' ? 'status' : 'signal'}`,
+  payload,
+  bytes: payload.length,
+  qos: 1,
+  retain,
+});
+const held = (qid: string, over: Partial<MessageInfo> = {}): TraceEventBody => ({ type: 'held', ...info({ qid, ...over }) });
+const delivered = (qid: string, to = 'bob'): TraceEventBody => ({ type: 'delivered', qid, to });
+
+describe('describeMessage', () => {
+  it.each<[string, MessageInfo, string]>([
+    ['live status', info({ kind: 'status', payload: statusPayload('alice', 'online') }), 'status: alice online'],
+    ['retained status', info({ kind: 'status', retain: true, payload: statusPayload('alice', 'online') }), 'status: alice online (retained)'],
+    ['will', info({ kind: 'status', from: 'bob', will: true, payload: statusPayload('bob', 'offline', 'will') }), 'will: bob offline'],
+    ['will told by the payload alone', info({ kind: 'status', from: 'bob', payload: statusPayload('bob', 'offline', 'will') }), 'will: bob offline'],
+    ['graceful bye', info({ kind: 'status', from: 'bob', payload: statusPayload('bob', 'offline', 'bye') }), 'status: bob offline'],
+    ['status with a broken payload', info({ kind: 'status', payload: 'nope' }), 'status: alice'],
+    ['status with a hostile value', info({ kind: 'status', payload: statusPayload('alice', '<script>') }), 'status: alice'],
+    ['offer', info({ kind: 'offer' }), 'offer'],
+    ['answer', info({ kind: 'answer' }), 'answer'],
+    ['host candidate', info({ kind: 'candidate', payload: candidatePayload(HOST) }), 'candidate host udp'],
+    ['srflx candidate, upper-case transport', info({ kind: 'candidate', payload: candidatePayload(SRFLX) }), 'candidate srflx udp'],
+    ['tcp candidate', info({ kind: 'candidate', payload: candidatePayload(TCP) }), 'candidate host tcp'],
+    ['end-of-candidates', info({ kind: 'end-of-candidates' }), 'end-of-candidates'],
+  ])('%s', (_name, message, label) => {
+    expect(describeMessage(message)).toBe(label);
+  });
+
+  it('labels published and held events alike', () => {
+    const [pub, hold] = events(
+      published('alice', 'status', statusPayload('alice', 'online'), true),
+      held('q1', { kind: 'candidate', payload: candidatePayload(HOST) }),
+    );
+    expect(describeMessage(pub as never)).toBe('status: alice online (retained)');
+    expect(describeMessage(hold as never)).toBe('candidate host udp');
+  });
+
+  it('always returns a short label, whatever the payload', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('status', 'offer', 'answer', 'candidate', 'end-of-candidates' as const), fc.string(), fc.boolean(), fc.boolean(), (kind, payload, retain, will) => {
+        const label = describeMessage(info({ kind, payload, retain, will }));
+        expect(label.length).toBeLessThanOrEqual(60);
+        expect(label).toMatch(/^[a-z -]+(: alice( online| offline)?)?( \(retained\))?$/);
+      }),
+    );
+  });
+});
+
+describe('describeCandidate', () => {
+  it.each<[unknown, string]>([
+    [HOST, 'candidate host udp'],
+    [`a=${HOST}`, 'candidate host udp'],
+    [JSON.stringify({ candidate: SRFLX, sdpMid: '0' }), 'candidate srflx udp'],
+    ['candidate:1 1 udp 1 192.0.2.1 3478 typ relay raddr 1.2.3.4 rport 5', 'candidate relay udp'],
+    ['candidate:1 1 udp 1 192.0.2.1 3478 typ prflx', 'candidate prflx udp'],
+    ['', 'candidate (end)'],
+    ['garbage', 'candidate'],
+    ['candidate:1 1 <img> 1 x 1 typ <script>', 'candidate'],
+    ['candidate:1 1 udp 1 x 1', 'candidate udp'],
+    ['{not json', 'candidate'],
+    [42, 'candidate'],
+    [undefined, 'candidate'],
+  ])('%j → %s', (candidate, label) => {
+    expect(describeCandidate(candidate)).toBe(label);
+  });
+});
+
+/** A short but complete exchange, with one rejection and a pulled plug. */
+const exchange = events(
+  { type: 'session', session: 's', root: ROOT, broker: 'in-page', peers: PEERS },
+  { type: 'broker', peer: 'alice', state: 'connecting' },
+  { type: 'broker', peer: 'alice', state: 'connected' },
+  published('alice', 'status', statusPayload('alice', 'online'), true), // 3
+  published('alice', 'offer'), // 4
+  held('q1', { kind: 'offer' }), // 5
+  { type: 'rejected', to: 'bob', topic: `${ROOT}/bob/signal`, reason: 'not JSON: Unexpected token', bytes: 5, preview: 'hello' }, // 6
+  delivered('q1'), // 7
+  { type: 'state', peer: 'bob', machine: 'signaling', value: 'have-remote-offer' },
+  published('bob', 'answer'), // 9
+  held('q2', { kind: 'answer', from: 'bob', to: 'alice' }), // 10
+  held('q3', { kind: 'status', from: 'carol', to: 'alice', payload: statusPayload('carol', 'online') }), // 11: a stranger's status
+  { type: 'plug-pulled', peer: 'bob' }, // 12
+  held('q4', { kind: 'status', from: 'bob', to: 'alice', will: true, retain: false, payload: statusPayload('bob', 'offline', 'will') }), // 13
+  published('mallory', 'offer'), // 14: not one of our lanes
+);
+
+describe('diagramRows', () => {
+  it('draws one row per arrow, in trace order', () => {
+    const rows = diagramRows(exchange, PEERS);
+    expect(rows.map((r) => [r.n, r.eventIndex, r.from, r.to, r.status, r.label])).toEqual([
+      [1, 3, 'alice', 'broker', 'sent', 'status: alice online (retained)'],
+      [2, 4, 'alice', 'broker', 'sent', 'offer'],
+      [3, 5, 'broker', 'bob', 'delivered', 'offer'],
+      [4, 6, 'broker', 'bob', 'rejected', 'rejected: not JSON: Unexpected token'],
+      [5, 9, 'bob', 'broker', 'sent', 'answer'],
+      [6, 10, 'broker', 'alice', 'pending', 'answer'],
+      [7, 11, 'broker', 'alice', 'pending', 'status: carol online'],
+      [8, 12, 'bob', 'bob', 'note', 'plug pulled'],
+      [9, 13, 'broker', 'alice', 'pending', 'will: bob offline'],
+    ]);
+  });
+
+  it('fills in qid, mid, kind, retained, will and over', () => {
+    const rows = diagramRows(exchange, PEERS);
+    expect(rows[0]).toMatchObject({ mid: 'alice-status', kind: 'status', retained: true, will: false });
+    expect(rows[2]).toMatchObject({ qid: 'q1', kind: 'offer' });
+    expect(rows[3]).not.toHaveProperty('qid');
+    expect(rows[7]).toMatchObject({ over: 'bob', status: 'note' });
+    expect(rows[8]).toMatchObject({ qid: 'q4', will: true });
+  });
+
+  it('shows a held message as pending until its delivery is within the prefix', () => {
+    expect(diagramRows(exchange.slice(0, 7), PEERS)[2]!.status).toBe('pending');
+    expect(diagramRows(exchange.slice(0, 8), PEERS)[2]!.status).toBe('delivered');
+  });
+
+  it('is empty for an empty trace', () => {
+    expect(diagramRows([], PEERS)).toEqual([]);
+  });
+
+  it('holds for any trace: numbered 1..n, in event order, only known lanes, consistent status', () => {
+    const peer = fc.constantFrom('alice', 'bob', 'carol');
+    fc.assert(
+      fc.property(fc.array(eventBodyArb(peer), { maxLength: 60 }), (bodies) => {
+        const evs = events(...bodies);
+        const rows = diagramRows(evs, PEERS);
+        const deliveredQids = new Set(evs.flatMap((e) => (e.type === 'delivered' ? [e.qid] : [])));
+        rows.forEach((row, k) => {
+          expect(row.n).toBe(k + 1);
+          if (k) expect(row.eventIndex).toBeGreaterThan(rows[k - 1]!.eventIndex);
+          for (const lane of [row.from, row.to]) expect(['alice', 'bob', 'broker']).toContain(lane);
+          const e = evs[row.eventIndex]!;
+          const expected = { published: 'sent', rejected: 'rejected', 'plug-pulled': 'note' }[e.type as string];
+          if (e.type === 'held') expect(row.status).toBe(deliveredQids.has(e.qid) ? 'delivered' : 'pending');
+          else expect(row.status).toBe(expected);
+        });
+        // Every drawable event between our lanes has its row.
+        const drawable = evs.filter((e) =>
+          e.type === 'published' || e.type === 'plug-pulled' ? PEERS.includes(e.peer) : (e.type === 'held' || e.type === 'rejected') && PEERS.includes(e.to),
+        );
+        expect(rows.length).toBe(drawable.length);
+      }),
+    );
+  });
+});
+
+describe('queue views', () => {
+  it('counts deliveries and lists what is still held, oldest first', () => {
+    expect(deliveredCount(exchange)).toBe(1);
+    expect(heldMessages(exchange).map((e) => e.qid)).toEqual(['q2', 'q3', 'q4']);
+    expect(heldMessages(exchange.slice(0, 7)).map((e) => e.qid)).toEqual(['q1']);
+    expect(heldMessages([])).toEqual([]);
+  });
+
+  it('finds a message by qid', () => {
+    expect(messageByQid(exchange, 'q2')).toMatchObject({ type: 'held', qid: 'q2', from: 'bob' });
+    expect(messageByQid(exchange, 'q9')).toBeUndefined();
+  });
+
+  it('held + delivered accounts for every held qid', () => {
+    fc.assert(
+      fc.property(fc.array(eventBodyArb(fc.constantFrom('alice', 'bob')), { maxLength: 60 }), (bodies) => {
+        const evs = events(...bodies);
+        const heldQids = evs.flatMap((e) => (e.type === 'held' ? [e.qid] : []));
+        const deliveredQids = new Set(evs.flatMap((e) => (e.type === 'delivered' ? [e.qid] : [])));
+        expect(heldMessages(evs).map((e) => e.qid)).toEqual(heldQids.filter((q) => !deliveredQids.has(q)));
+      }),
+    );
+  });
+});
+
+describe('peer views', () => {
+  it('starts from the initial RTCPeerConnection states', () => {
+    expect(peerStates([], 'alice')).toEqual({ connection: 'new', signaling: 'stable', iceGathering: 'new', iceConnection: 'new' });
+  });
+
+  it('keeps the latest value of each machine, per peer', () => {
+    const evs = events(
+      { type: 'state', peer: 'alice', machine: 'signaling', value: 'have-local-offer' },
+      { type: 'state', peer: 'alice', machine: 'iceGathering', value: 'gathering' },
+      { type: 'state', peer: 'bob', machine: 'connection', value: 'connecting' },
+      { type: 'state', peer: 'alice', machine: 'signaling', value: 'stable' },
+      { type: 'state', peer: 'alice', machine: 'iceGathering', value: 'complete' },
+    );
+    expect(peerStates(evs, 'alice')).toEqual({ connection: 'new', signaling: 'stable', iceGathering: 'complete', iceConnection: 'new' });
+    expect(peerStates(evs, 'bob')).toEqual({ connection: 'connecting', signaling: 'stable', iceGathering: 'new', iceConnection: 'new' });
+    expect(peerStates(evs.slice(0, 1), 'alice').signaling).toBe('have-local-offer');
+  });
+
+  it('tracks the broker connection', () => {
+    expect(brokerState([], 'alice')).toBe('idle');
+    expect(brokerState(exchange, 'alice')).toBe('connected');
+    expect(brokerState(exchange.slice(0, 2), 'alice')).toBe('connecting');
+    expect(brokerState(exchange, 'bob')).toBe('idle');
+  });
+
+  it('says the channel is open only when both peers’ channels are', () => {
+    const session: TraceEventBody = { type: 'session', session: 's', root: ROOT, broker: 'in-page', peers: PEERS };
+    const open = (peer: string): TraceEventBody => ({ type: 'channel', peer, state: 'open' });
+    const closed = (peer: string): TraceEventBody => ({ type: 'channel', peer, state: 'closed' });
+    expect(channelOpen([])).toBe(false);
+    expect(channelOpen(events(session, open('alice')))).toBe(false);
+    expect(channelOpen(events(session, open('alice'), open('bob')))).toBe(true);
+    expect(channelOpen(events(session, open('alice'), open('bob'), closed('bob')))).toBe(false);
+    expect(channelOpen(events(session, open('alice'), open('carol')))).toBe(false);
+    expect(channelOpen(events(open('alice'), open('bob')))).toBe(true);
+  });
+});
