@@ -201,7 +201,8 @@ export class LabPeer {
 
     if (this.role === 'offerer') {
       // The offerer creates the channel before its offer so the offer carries an
-      // m=application section (RFC 8831 §5, webrtc-pc createDataChannel()).
+      // m=application section (RFC 8841; webrtc-pc createDataChannel()). The answerer's end is
+      // announced in-band by DCEP (RFC 8832) and arrives as a 'datachannel' event.
       const r = this.callSync('createDataChannel', () => pc.createDataChannel(CHAT_CHANNEL_LABEL), CHAT_CHANNEL_LABEL);
       if (r.ok) this.attachChannel(r.value);
     }
@@ -296,7 +297,8 @@ export class LabPeer {
       will: sig.reason === 'will',
     });
     // The offerer waits for the answerer to be online so the offer is not published into
-    // the void; one offer per session (RFC 8829 §3.2: one offer/answer exchange).
+    // the void. One offer per lab session: a second one would be a renegotiation (a new
+    // offer/answer round, RFC 8829 §3.2), which this lab does not teach.
     if (this.role === 'offerer' && sig.status === 'online' && !this.offered) {
       await this.makeOffer();
     }
