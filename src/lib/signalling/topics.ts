@@ -38,7 +38,7 @@ export type TopicKind = keyof typeof TOPIC_SUFFIX;
 
 export type ParsedTopic = { kind: TopicKind; peer: string };
 
-export function isValidPeerId(id: unknown): id is string {
+export function isValidPeerId(id: unknown): boolean {
   return typeof id === 'string' && PEER_ID.test(id);
 }
 
@@ -51,7 +51,7 @@ export function isValidPeerId(id: unknown): id is string {
  * - no control characters or lone surrogates (§1.5.3 forbids or discourages them);
  * - at most MAX_ROOT_BYTES bytes of UTF-8.
  */
-export function isValidRoot(root: unknown): root is string {
+export function isValidRoot(root: unknown): boolean {
   if (typeof root !== 'string' || root === '' || !root.isWellFormed()) return false;
   if (utf8Length(root) > MAX_ROOT_BYTES) return false;
   if (/[+#\p{Cc}]/u.test(root) || root.startsWith('$')) return false;
