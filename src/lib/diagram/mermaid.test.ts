@@ -1,0 +1,264 @@
+import fc from 'fast-check';
+import mermaid from 'mermaid';
+import { describe, expect, it } from 'vitest';
+import type { DiagramRow, RowStatus } from '../trace/selectors';
+import { arrowClassFor, escapeLabel, HEADER_LINES, MAX_LABEL_CHARS, toMermaid } from './mermaid';
+
+const PEERS: [string, string] = ['alice', 'bob'];
+
+/** What a reader sees: entity codes turned back into characters. */
+const visible = (escaped: string) => escaped.replace(/#(\d+);/g, (_, cp: string) => String.fromCodePoint(Number(cp)));
+
+/** Only plain characters and entity codes. */
+const SAFE = String.raw`(?:[A-Za-z0-9 .()_/-]|#\d+;)*`;
+const LINE_RULES = [
+  new RegExp(`^  participant P[012] as ${SAFE}$`),
+  new RegExp(`^  P[012](?:->>|-->>|-x)P[012]: \\d+\\.(?: ${SAFE})?$`),
+  new RegExp(`^  Note over P[012]: \\d+\\.(?: ${SAFE})?$`),
+];
+
+/** Labels an attacker might publish. */
+const hostile = [
+  '<img src=x onerror=alert(1)>',
+  'alice->>bob: hi',
+  '%%{init: {"securityLevel":"loose"}}%%',
+  ';',
+  '#',
+  'a\nNote over P0: x',
+  'a\r\nP0->>P2: forged',
+  'end',
+  '```js\nalert(1)\n```',
+  'x'.repeat(10_000),
+  '😀 unicode ünïcödé 中文',
+  'javascript:alert(1)',
+  '<script>alert(1)</script>',
+  'click P0 call alert()',
+  '#60;script#62;',
+  'a<br/>b',
+  '$$\\alert$$',
+  '\u202Egnp.exe',
+];
+
+function row(label: string, over: Partial<DiagramRow> = {}): DiagramRow {
+  return { n: 1, eventIndex: 0, from: 'broker', to: 'bob', label, status: 'delivered', retained: false, will: false, ...over };
+}
+
+/** Every line is the header or matches one of the whitelisted forms; one line per row. */
+function expectSafe(text: string, rowCount: number) {
+  const lines = text.split('\n');
+  expect(lines).toHaveLength(HEADER_LINES + rowCount);
+  expect(lines[0]).toBe('sequenceDiagram');
+  for (const line of lines.slice(1)) {
+    expect(LINE_RULES.some((rule) => rule.test(line)), line).toBe(true);
+    // Outside entity codes, nothing mermaid or HTML could read as syntax.
+    const text = line.replace(/#\d+;/g, '').replace(/^ {2}(?:participant P\d as|P\d\S*P\d:|Note over P\d:)/, '');
+    expect(text).not.toMatch(/[<>;:#%{}`"'\\&\r\n]/);
+  }
+}
+
+describe('escapeLabel', () => {
+  it.each<[string, string, string]>([
+    ['plain text', 'offer', 'offer'],
+    ['punctuation we allow', 'candidate host udp (retained) a/b_c-d.e', 'candidate host udp (retained) a/b_c-d.e'],
+    ['colon', 'status: alice online', 'status#58; alice online'],
+    ['html', '<img src=x onerror=alert(1)>', '#60;img src#61;x onerror#61;alert(1)#62;'],
+    ['arrow syntax', 'alice->>bob: hi', 'alice-#62;#62;bob#58; hi'],
+    ['directive', '%%{init: {"theme":"dark"}}%%', '#37;#37;#123;init#58; #123;#34;theme#34;#58;#34;dark#34;#125;#125;#37;#37;'],
+    ['semicolon', 'a;b', 'a#59;b'],
+    ['hash', '#60; is not an entity here', '#35;60#59; is not an entity here'],
+    ['newline injection', 'a\nNote over P0: x', 'a Note over P0#58; x'],
+    ['CRLF and tabs', 'a\r\n\tb', 'a b'],
+    ['end keyword', 'end', 'end'],
+    ['backticks', '`code`', '#96;code#96;'],
+    ['ampersand entity', '&lt;b&gt;', '#38;lt#59;b#38;gt#59;'],
+    ['javascript url', 'javascript:alert(1)', 'javascript#58;alert(1)'],
+    ['comma', 'a, b', 'a#44; b'],
+    ['quotes', `"a" 'b'`, '#34;a#34; #39;b#39;'],
+    ['unicode', 'café', 'caf#233;'],
+    ['emoji', 'hi 😀', 'hi #128512;'],
+    ['bidi override is dropped', 'abc\u202Eevil', 'abcevil'],
+    ['zero-width chars are dropped', 'a\u200Bb\u200Dc', 'abc'],
+    ['lone surrogate', 'a\uD800b', 'a#65533;b'],
+    ['whitespace trimmed and collapsed', '  a   b  ', 'a b'],
+    ['NUL and DEL', 'a\u0000b\u007Fc', 'a b c'],
+    ['line separator', 'a\u2028b', 'a b'],
+    ['empty', '', ''],
+  ])('%s', (_name, input, expected) => {
+    expect(escapeLabel(input)).toBe(expected);
+  });
+
+  it('caps a long label at 80 visible characters, ending in an ellipsis', () => {
+    const out = escapeLabel('x'.repeat(500));
+    expect(out).toBe(`${'x'.repeat(79)}#8230;`);
+    expect(Array.from(visible(out))).toHaveLength(MAX_LABEL_CHARS);
+    expect(escapeLabel('x'.repeat(80))).toBe('x'.repeat(80));
+    expect(escapeLabel('😀'.repeat(100), 3)).toBe('#128512;#128512;#8230;');
+  });
+
+  it('round trips printable text: the reader sees exactly what was sent', () => {
+    const printable = fc
+      .string({ unit: 'binary', maxLength: MAX_LABEL_CHARS })
+      .filter((s) => s.isWellFormed() && !/[\p{Cc}\p{Cf}\p{Z}]/u.test(s.replace(/ /g, 'x')) && !/^ | $|  /.test(s));
+    fc.assert(
+      fc.property(printable, (s) => {
+        expect(visible(escapeLabel(s))).toBe(s);
+      }),
+    );
+  });
+
+  it('only ever emits plain characters and entity codes, within the cap', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        const out = escapeLabel(s);
+        expect(out).toMatch(new RegExp(`^${SAFE}$`));
+        expect(Array.from(visible(out)).length).toBeLessThanOrEqual(MAX_LABEL_CHARS);
+        expect(visible(out)).not.toMatch(/[\p{Cc}\p{Cf}\u2028\u2029]/u);
+      }),
+    );
+  });
+});
+
+describe('arrowClassFor', () => {
+  it.each<[RowStatus, string]>([
+    ['sent', 'lab-sent'],
+    ['pending', 'lab-pending'],
+    ['delivered', 'lab-delivered'],
+    ['rejected', 'lab-rejected'],
+    ['note', 'lab-note'],
+  ])('%s → %s', (status, cls) => {
+    expect(arrowClassFor(status)).toBe(cls);
+  });
+});
+
+describe('toMermaid', () => {
+  const rows: DiagramRow[] = [
+    row('status: alice online (retained)', { n: 1, from: 'alice', to: 'broker', status: 'sent' }),
+    row('offer', { n: 2, status: 'delivered', qid: 'q1' }),
+    row('answer', { n: 3, from: 'broker', to: 'alice', status: 'pending', qid: 'q2' }),
+    row('rejected: not JSON', { n: 4, status: 'rejected' }),
+    row('plug pulled', { n: 5, from: 'bob', to: 'bob', over: 'bob', status: 'note' }),
+  ];
+
+  it('writes the diagram', () => {
+    expect(toMermaid(rows, PEERS)).toBe(
+      [
+        'sequenceDiagram',
+        '  participant P0 as alice',
+        '  participant P1 as broker',
+        '  participant P2 as bob',
+        '  P0->>P1: 1. status#58; alice online (retained)',
+        '  P1->>P2: 2. offer',
+        '  P1-->>P0: 3. answer',
+        '  P1-xP2: 4. rejected#58; not JSON',
+        '  Note over P2: 5. plug pulled',
+      ].join('\n'),
+    );
+  });
+
+  it('declares only the three lanes, even with no rows', () => {
+    expect(toMermaid([], PEERS).split('\n')).toHaveLength(HEADER_LINES);
+  });
+
+  it('keeps hostile peer names inside their alias', () => {
+    const text = toMermaid(rows, ['x\nparticipant Evil', '<b>,@{}']);
+    expectSafe(text, rows.length);
+    expect(text).toContain('  participant P0 as x participant Evil');
+    expect(text).toContain('  participant P2 as #60;b#62;#44;#64;#123;#125;');
+  });
+
+  it('names an unnamed peer', () => {
+    expect(toMermaid([], ['', '\u200B'])).toContain('participant P0 as peer 1\n  participant P1 as broker\n  participant P2 as peer 2');
+  });
+
+  it('draws a row on an undeclared lane as a note over the broker, never a new participant', () => {
+    const text = toMermaid([row('offer', { from: 'mallory', to: 'bob', status: 'sent' })], PEERS);
+    expect(text.split('\n').at(-1)).toBe('  Note over P1: 1. offer');
+  });
+
+
+  it.each(hostile)('survives the hostile label %j', (label) => {
+    const many = [row(label), row(label, { n: 2, status: 'note', over: 'alice' }), row(label, { n: 3, status: 'rejected' })];
+    expectSafe(toMermaid(many, PEERS), many.length);
+  });
+
+  it('has one safe line per row, whatever the labels and names', () => {
+    const anyRow = fc.record({
+      n: fc.nat(),
+      eventIndex: fc.nat(),
+      from: fc.constantFrom('alice', 'bob', 'broker', 'carol'),
+      to: fc.constantFrom('alice', 'bob', 'broker', 'carol'),
+      label: fc.string({ unit: 'binary' }),
+      status: fc.constantFrom<RowStatus>('sent', 'pending', 'delivered', 'rejected', 'note'),
+      over: fc.option(fc.constantFrom('alice', 'bob', 'carol'), { nil: undefined }),
+      retained: fc.boolean(),
+      will: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(anyRow, { maxLength: 20 }), fc.string({ unit: 'binary' }), (rs, name) => {
+        expectSafe(toMermaid(rs, [name, 'bob']), rs.length);
+      }),
+    );
+  });
+});
+
+/**
+ * The real parser is the final judge: mermaid (12, as installed) must read exactly the
+ * participants and messages we meant, with the text the reader should see.
+ */
+describe('toMermaid, read back by mermaid', () => {
+  type Parsed = { actors: Map<string, { description: string }>; messages: { from: string; to: string; message: string; type: number }[] };
+  const LINE = { SOLID: 0, DOTTED: 1, NOTE: 2, SOLID_CROSS: 3 } as const;
+
+  async function parse(text: string): Promise<Parsed> {
+    await mermaid.parse(text);
+    const diagram = await mermaid.mermaidAPI.getDiagramFromText(text);
+    const db = diagram.db as unknown as { getActors(): Parsed['actors']; getMessages(): Parsed['messages']; LINETYPE: Record<string, number> };
+    expect(db.LINETYPE).toMatchObject(LINE);
+    return { actors: db.getActors(), messages: db.getMessages() };
+  }
+  /** Mermaid's entity placeholders (see encodeEntities) back to characters. */
+  const shown = (s: string) => s.replace(/\uFB02\u00B0\u00B0(\d+)\u00B6\u00DF/g, (_, cp: string) => String.fromCodePoint(Number(cp)));
+
+  const TYPE_OF: Record<RowStatus, number> = { sent: LINE.SOLID, delivered: LINE.SOLID, pending: LINE.DOTTED, rejected: LINE.SOLID_CROSS, note: LINE.NOTE };
+
+  it('reads hostile labels back as plain text, one message per row', async () => {
+    const BOB = '<b>bob</b>';
+    const rows = hostile.map((label, k) =>
+      row(label, { n: k + 1, status: (['sent', 'pending', 'delivered', 'rejected', 'note'] as const)[k % 5], from: k % 2 ? 'broker' : 'alice', to: k % 2 ? BOB : 'broker', over: BOB }),
+    );
+    const { actors, messages } = await parse(toMermaid(rows, ['alice', BOB]));
+    expect([...actors.keys()]).toEqual(['P0', 'P1', 'P2']);
+    expect(shown(actors.get('P2')!.description)).toBe('<b>bob</b>');
+    expect(messages).toHaveLength(rows.length);
+    messages.forEach((m, k) => {
+      expect(m.type).toBe(TYPE_OF[rows[k]!.status]);
+      expect(shown(m.message)).toBe(`${k + 1}. ${visible(escapeLabel(rows[k]!.label))}`.trim());
+    });
+  });
+
+  it('parses generated diagrams with exactly the rows we drew', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            label: fc.string({ unit: 'binary', maxLength: 100 }),
+            status: fc.constantFrom<RowStatus>('sent', 'pending', 'delivered', 'rejected', 'note'),
+          }),
+          { maxLength: 8 },
+        ),
+        fc.string({ unit: 'binary', maxLength: 20 }),
+        async (specs, name) => {
+          const rows = specs.map((s, k) => row(s.label, { n: k + 1, status: s.status, over: 'alice' }));
+          const { actors, messages } = await parse(toMermaid(rows, [name, 'bob']));
+          expect(actors.size).toBe(3);
+          expect(messages).toHaveLength(rows.length);
+          messages.forEach((m, k) => {
+            expect(m.type).toBe(TYPE_OF[rows[k]!.status]);
+            expect(shown(m.message)).toBe(`${k + 1}. ${visible(escapeLabel(rows[k]!.label))}`.trim());
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

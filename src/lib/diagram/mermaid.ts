@@ -1,0 +1,92 @@
+/**
+ * Diagram rows → mermaid `sequenceDiagram` text.
+ *
+ * Labels come from the network (anyone can publish on a public broker), so every piece
+ * of text is escaped by escapeLabel: only a small set of plain characters passes as
+ * is, everything else becomes a mermaid entity code `#<decimal>;`. Mermaid swaps entity
+ * codes for placeholders before it parses and turns them into `&#…;` only in the
+ * finished SVG, so an encoded `<`, `;`, `#`, `%` or newline can never act as markup,
+ * a statement separator, a comment or a directive. Participants get fixed aliases
+ * (P0, P1, P2), so no name ever appears where mermaid expects syntax.
+ */
+import { BROKER_LANE, type DiagramRow, type RowStatus } from '../trace/selectors';
+
+/** Characters that mean nothing to mermaid's sequence grammar, in labels and aliases. */
+const PLAIN = /^[A-Za-z0-9 .()_/-]$/;
+
+export const MAX_LABEL_CHARS = 80;
+export const MAX_NAME_CHARS = 40;
+
+/** Lines before the first row: `sequenceDiagram` and three participants. */
+export const HEADER_LINES = 4;
+
+const ARROW: Readonly<Record<Exclude<RowStatus, 'note'>, string>> = {
+  sent: '->>',
+  delivered: '->>',
+  pending: '-->>',
+  rejected: '-x',
+};
+
+const ARROW_CLASS: Readonly<Record<RowStatus, string>> = {
+  sent: 'lab-sent',
+  pending: 'lab-pending',
+  delivered: 'lab-delivered',
+  rejected: 'lab-rejected',
+  note: 'lab-note',
+};
+
+/** CSS class for an arrow's status, for styling the rendered SVG. */
+export function arrowClassFor(status: RowStatus): string {
+  return ARROW_CLASS[status];
+}
+
+/**
+ * Untrusted text → one safe line of mermaid label text, at most `max` visible
+ * characters (the last one an ellipsis when cut). Invisible format characters
+ * (bidi overrides, zero-width joiners) are removed, so text cannot pretend to be
+ * something else; line breaks, tabs and other spaces become one space.
+ */
+export function escapeLabel(text: string, max = MAX_LABEL_CHARS): string {
+  const clean = String(text)
+    .toWellFormed()
+    .replace(/\p{Cf}/gu, '')
+    .replace(/[\p{Cc}\p{Z}]+/gu, ' ')
+    .trim();
+  let chars = Array.from(clean);
+  if (chars.length > max) chars = [...chars.slice(0, Math.max(0, max - 1)), '…'];
+  return chars.map((ch) => (PLAIN.test(ch) ? ch : `#${ch.codePointAt(0)};`)).join('');
+}
+
+/**
+ * The sequence diagram for these rows: lanes alice | broker | bob (peers[0], the
+ * broker, peers[1]), one line per row numbered with the row's `n` (mermaid's own
+ * autonumber stays off, so numbers match the table). Sent and delivered rows are
+ * solid arrows, pending ones dotted, rejected ones end in a cross, notes sit over
+ * their peer.
+ */
+export function toMermaid(rows: readonly DiagramRow[], peers: readonly [string, string]): string {
+  const alias = (lane: string): string | null =>
+    lane === BROKER_LANE ? 'P1' : lane === peers[0] ? 'P0' : lane === peers[1] ? 'P2' : null;
+  const name = (text: string, fallback: string) => escapeLabel(text, MAX_NAME_CHARS) || fallback;
+  const lines = [
+    'sequenceDiagram',
+    `  participant P0 as ${name(peers[0], 'peer 1')}`,
+    `  participant P1 as ${BROKER_LANE}`,
+    `  participant P2 as ${name(peers[1], 'peer 2')}`,
+  ];
+  for (const row of rows) {
+    const text = escapeLabel(row.label);
+    const label = `${Math.trunc(Number(row.n)) || 0}.${text ? ` ${text}` : ''}`;
+    const from = alias(row.from);
+    const to = alias(row.to);
+    if (row.status === 'note') {
+      lines.push(`  Note over ${alias(row.over ?? row.from) ?? 'P1'}: ${label}`);
+    } else if (from && to && ARROW[row.status]) {
+      lines.push(`  ${from}${ARROW[row.status]}${to}: ${label}`);
+    } else {
+      // A lane we did not declare: still one line, drawn as a note over the broker.
+      lines.push(`  Note over P1: ${label}`);
+    }
+  }
+  return lines.join('\n');
+}
