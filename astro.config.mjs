@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import svelte from '@astrojs/svelte';
 import mdx from '@astrojs/mdx';
 import sdpGrammar from './src/lib/sdp/sdp.tmLanguage.json' with { type: 'json' };
+import { brokerViteConfig } from './src/lib/broker/vite-shims.mjs';
 
 // BASE_PATH lets the site live under a project page, e.g. /webrtc-lab/.
 const base = process.env.BASE_PATH ?? '/';
@@ -21,5 +22,6 @@ export default defineConfig({
       wrap: false,
     },
   },
-  vite: {},
+  // Shims for the lazily loaded in-page MQTT broker (aedes) and mqtt.js; client-only.
+  vite: brokerViteConfig(),
 });
