@@ -27,7 +27,7 @@
 /** Peer ids: one topic level, safe in a shell, a URL and a mermaid alias. */
 const PEER_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
-/** Our own cap on the root (MQTT allows 65535 bytes, §1.5.3; nobody types that). */
+/** Our own cap on the root (MQTT allows 65535 bytes, §4.7.3; nobody types that). */
 export const MAX_ROOT_BYTES = 128;
 
 export const ROOT_PREFIX = 'webrtc-lab';
@@ -46,7 +46,7 @@ export function isValidPeerId(id: unknown): boolean {
  * Rules for a topic root we publish under (MQTT 3.1.1 §4.7 and §1.5.3):
  * - no wildcards `+` `#` in a topic name (§4.7.1) and no NUL (§4.7.3);
  * - no leading or trailing `/` and no empty level, so `<root>/#` means what it says
- *   (`a//b` is legal MQTT but a different topic from `a/b`, §4.7.3);
+ *   (`a//b` is legal MQTT, a zero-length level, and a different topic from `a/b`, §4.7.1.1);
  * - no leading `$`: such topics are the broker's and `#` does not match them (§4.7.2);
  * - no control characters or lone surrogates (§1.5.3 forbids or discourages them);
  * - at most MAX_ROOT_BYTES bytes of UTF-8.

@@ -39,7 +39,7 @@ const KINDS = keysOf<SignalKind>({ status: true, offer: true, answer: true, cand
 
 const peer = str(32, { min: 1, pattern: /^[A-Za-z0-9_-]+$/, hint: 'a peer id' });
 const id = str(64, { min: 1 });
-const topic = str(65535); // MQTT's own limit for a topic name (3.1.1 §1.5.3)
+const topic = str(65535); // MQTT's own limit for a topic name (3.1.1 §4.7.3)
 const payload = str(MAX_PAYLOAD_BYTES);
 const bytes = int(0, Number.MAX_SAFE_INTEGER);
 const qos = oneOf([0, 1, 2]);

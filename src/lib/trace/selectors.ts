@@ -62,8 +62,8 @@ export function describeMessage(m: Describable): string {
 /**
  * `candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> …`
  * (RFC 8839 §5.1) → `candidate host udp`. Accepts the attribute with or without `a=`,
- * or an RTCIceCandidateInit serialised as JSON. An empty candidate is the
- * end-of-candidates indication (RFC 8838 §13).
+ * or an RTCIceCandidateInit serialised as JSON. An empty candidate string is how
+ * WebRTC says end-of-candidates (W3C webrtc-pc, addIceCandidate).
  */
 export function describeCandidate(candidate: unknown): string {
   let line = candidate;
@@ -183,7 +183,7 @@ export function messageByQid(events: readonly TraceEvent[], qid: string): Held |
 
 export type PeerStates = Record<PeerMachine, string>;
 
-/** Initial values of RTCPeerConnection's state machines (W3C webrtc-pc §4.3.1–4.3.3). */
+/** Initial values of RTCPeerConnection's four state machines (W3C webrtc-pc §4.3). */
 export const INITIAL_PEER_STATES: Readonly<PeerStates> = Object.freeze({
   connection: 'new',
   signaling: 'stable',
