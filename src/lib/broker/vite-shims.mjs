@@ -18,9 +18,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const shim = (name) => fileURLToPath(new URL(`./shims/${name}.ts`, import.meta.url));
+const shim = (/** @type {string} */ name) => fileURLToPath(new URL(`./shims/${name}.ts`, import.meta.url));
 
-/** Node built-in -> browser module, for client code. */
+/**
+ * Node built-in -> browser module, for client code.
+ * @type {Record<string, string>}
+ */
 const BUILTINS = {
   buffer: require.resolve('buffer/'),
   events: require.resolve('events/'),
@@ -37,9 +40,21 @@ const BUILTINS = {
 };
 
 /**
+ * Lighter stand-ins for packages that mqtt.js pulls in, applied only to imports made from
+ * inside mqtt.js / mqtt-packet, so other code that uses the real package is unaffected.
+ */
+const MQTT_IMPORTER = /[\\/]node_modules[\\/](mqtt|mqtt-packet)[\\/]/;
+/** @type {Record<string, string>} */
+const MQTT_STANDINS = {
+  debug: '\0webrtc-lab:debug',
+  'lru-cache': shim('lru-cache'),
+};
+
+/**
  * The broker's runtime dependency tree (read from package.json files at config time), so a
  * dependency added by an upgrade is covered too. Only these modules get Node globals injected.
  */
+/** @param {string[]} roots */
 function dependencyClosure(roots) {
   const seen = new Set();
   const queue = [...roots];
@@ -66,7 +81,7 @@ function readPackageJson(name) {
 // tslib and @babel/runtime are shared with other libraries and need no Node globals.
 const SHARED = new Set(['tslib', '@babel/runtime']);
 const PACKAGES = dependencyClosure(['aedes', 'mqtt', 'mqtt-packet', 'readable-stream']).filter((p) => !SHARED.has(p));
-const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRe = (/** @type {string} */ s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const PACKAGE_RE = new RegExp(`[\\\\/]node_modules[\\\\/](${PACKAGES.map(escapeRe).join('|')})[\\\\/]`);
 /** Only aedes needs timers with refresh()/unref(). */
 const AEDES_RE = /[\\/]node_modules[\\/]aedes[\\/]/;
@@ -99,16 +114,16 @@ function topLevelNames(program) {
   const addPattern = (p) => {
     if (!p) return;
     if (p.type === 'Identifier') names.add(p.name);
-    else if (p.type === 'ObjectPattern') p.properties.forEach((q) => addPattern(q.type === 'RestElement' ? q.argument : q.value));
+    else if (p.type === 'ObjectPattern') p.properties.forEach((/** @type {any} */ q) => addPattern(q.type === 'RestElement' ? q.argument : q.value));
     else if (p.type === 'ArrayPattern') p.elements.forEach(addPattern);
     else if (p.type === 'AssignmentPattern') addPattern(p.left);
     else if (p.type === 'RestElement') addPattern(p.argument);
   };
   for (let node of program.body) {
     if (node.type === 'ExportNamedDeclaration' && node.declaration) node = node.declaration;
-    if (node.type === 'VariableDeclaration') node.declarations.forEach((d) => addPattern(d.id));
+    if (node.type === 'VariableDeclaration') node.declarations.forEach((/** @type {any} */ d) => addPattern(d.id));
     else if ((node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') && node.id) names.add(node.id.name);
-    else if (node.type === 'ImportDeclaration') node.specifiers.forEach((s) => names.add(s.local.name));
+    else if (node.type === 'ImportDeclaration') node.specifiers.forEach((/** @type {any} */ s) => names.add(s.local.name));
   }
   return names;
 }
@@ -124,13 +139,18 @@ export function brokerShimsPlugin() {
   return {
     name: 'webrtc-lab:broker-shims',
     enforce: 'pre',
-    resolveId(source, _importer, options) {
+    resolveId(source, importer, options) {
       if (!isClient(this, options)) return null;
+      if (importer && MQTT_IMPORTER.test(importer) && Object.prototype.hasOwnProperty.call(MQTT_STANDINS, source)) {
+        return MQTT_STANDINS[source];
+      }
       const bare = source.startsWith('node:') ? source.slice(5) : source;
       return Object.prototype.hasOwnProperty.call(BUILTINS, bare) ? BUILTINS[bare] : null;
     },
     load(id) {
+      // CommonJS wrappers: callers do require('assert')(x) and require('debug')('ns').
       if (id === '\0webrtc-lab:assert') return `module.exports = require(${JSON.stringify(shim('assert'))}).default;`;
+      if (id === '\0webrtc-lab:debug') return `module.exports = require(${JSON.stringify(shim('debug'))}).default;`;
       return null;
     },
     transform(code, id, options) {
