@@ -1,0 +1,252 @@
+/**
+ * One runes class per lab. It wraps a LabSession (src/lib) and exposes its trace as
+ * reactive state; all protocol logic lives in src/lib.
+ */
+import type { LabSession } from '../../lib/lab/session';
+import { BROKER_PRESETS, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } from '../../lib/lab/params';
+import { isValidPeerId, isValidRoot, mosquittoSubCommand, randomRoot } from '../../lib/signalling/topics';
+import {
+  brokerState,
+  channelOpen,
+  describeMessage,
+  diagramRows,
+  heldMessages,
+  peerStates,
+} from '../../lib/trace/selectors';
+import type { TraceEvent } from '../../lib/trace/types';
+
+export type Phase = 'idle' | 'connecting' | 'running' | 'error';
+
+export const PACES = [
+  { ms: 1500, label: 'Slow (1.5 s)' },
+  { ms: 600, label: 'Normal (0.6 s)' },
+  { ms: 150, label: 'Fast (0.15 s)' },
+  { ms: 0, label: 'As fast as possible' },
+] as const;
+
+export class LabState {
+  broker = $state(IN_PAGE);
+  root = $state('');
+  offerer = $state('alice');
+  answerer = $state('bob');
+  iceServers = $state.raw<RTCIceServer[]>([]);
+  policy = $state<RTCIceTransportPolicy>('all');
+  pace = $state(600);
+  plugTarget = $state<'offerer' | 'answerer'>('answerer');
+  chatFrom = $state<'offerer' | 'answerer'>('offerer');
+
+  phase = $state<Phase>('idle');
+  error = $state<string | null>(null);
+  paramErrors = $state.raw<string[]>([]);
+  events = $state.raw<TraceEvent[]>([]);
+  playing = $state(false);
+  /** Trace index of the message open in the inspector. */
+  selected = $state<number | null>(null);
+  announcement = $state('');
+  loadedKb = $state<number | null>(null);
+
+  private session: LabSession | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private flushScheduled = false;
+  private autoplay = false;
+
+  peers = $derived<[string, string]>([this.offerer, this.answerer]);
+  rows = $derived(diagramRows(this.events, this.peers));
+  held = $derived(heldMessages(this.events));
+  delivered = $derived(this.rows.filter((r) => r.status === 'delivered').length);
+  dataChannelOpen = $derived(channelOpen(this.events));
+  sessionPeers = $derived(this.session ? this.session.peers : this.peers);
+
+  idError = $derived.by(() => {
+    for (const id of [this.offerer, this.answerer]) {
+      if (!isValidPeerId(id)) return `"${id.slice(0, 40)}" is not a valid peer id: use 1–32 letters, digits, - or _.`;
+    }
+    if (this.offerer === this.answerer) return 'The two peers need different ids.';
+    return null;
+  });
+  rootError = $derived(isValidRoot(this.root) ? null : 'Topic root: no +, #, empty levels, or leading or trailing /.');
+  brokerError = $derived(isBrokerUrl(this.broker) ? null : 'Broker: use in-page or a ws:// or wss:// URL.');
+  configError = $derived(this.idError ?? this.rootError ?? this.brokerError);
+
+  mosquittoSub = $derived.by(() => {
+    const tcp = tcpEndpointFor(this.broker);
+    return tcp ? mosquittoSubCommand(this.root, tcp.host, tcp.port) : null;
+  });
+
+  constructor(search?: URLSearchParams) {
+    const params = parseLabParams(search ?? new URLSearchParams());
+    this.broker = params.broker;
+    this.root = params.root ?? randomRoot();
+    this.iceServers = params.iceServers;
+    this.policy = params.policy;
+    this.paramErrors = params.errors;
+    this.autoplay = params.autoplay;
+  }
+
+  get presets() {
+    return BROKER_PRESETS;
+  }
+
+  get running(): boolean {
+    return this.phase === 'running';
+  }
+
+  statesOf(peer: string) {
+    return peerStates(this.events, peer);
+  }
+
+  brokerStateOf(peer: string) {
+    return brokerState(this.events, peer);
+  }
+
+  /** Autoplay from ?autoplay=1 starts the lab and plays at full speed once visible. */
+  get wantsAutoplay(): boolean {
+    return this.autoplay;
+  }
+
+  async start(): Promise<void> {
+    if (this.phase === 'connecting' || this.phase === 'running') return;
+    if (this.configError) {
+      this.error = this.configError;
+      return;
+    }
+    this.error = null;
+    this.phase = 'connecting';
+    this.selected = null;
+    const [{ LabSession }, { connectBroker }] = await Promise.all([
+      import('../../lib/lab/session'),
+      import('../../lib/broker/connect'),
+    ]);
+    const session = new LabSession(
+      {
+        broker: this.broker,
+        root: this.root,
+        peers: [this.offerer, this.answerer],
+        rtcConfig: { iceServers: this.iceServers, iceTransportPolicy: this.policy },
+      },
+      {
+        connectBroker,
+        createPeerConnection: (config) => new RTCPeerConnection(config),
+      },
+    );
+    this.attach(session);
+    try {
+      await session.start();
+      if (this.session !== session) return;
+      this.phase = 'running';
+      this.announce(`Connected to the broker. ${this.held.length} message(s) held.`);
+      if (this.autoplay) this.play(0);
+    } catch (err) {
+      if (this.session !== session) return;
+      this.error = `Could not start: ${err instanceof Error ? err.message : String(err)}`;
+      this.phase = 'error';
+      await session.close();
+    }
+  }
+
+  private attach(session: LabSession): void {
+    this.detach();
+    this.session = session;
+    this.events = [];
+    this.unsubscribe = session.trace.subscribe(() => this.scheduleFlush());
+    this.scheduleFlush();
+  }
+
+  private detach(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.session = null;
+  }
+
+  /** Trace events arrive in bursts (a candidate flurry); copy them into state once per tick. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      if (this.session) this.events = [...this.session.trace.events];
+      this.playing = this.session?.queue.playing ?? false;
+    });
+  }
+
+  step(): void {
+    const message = this.session?.step();
+    if (!message) {
+      this.announce('Nothing is held. Waiting for the peers to publish.');
+      return;
+    }
+    this.events = [...this.session!.trace.events];
+    const arrow = `broker to ${message.to}: ${describeMessage(message)}`;
+    this.announce(`Step ${this.delivered}: ${arrow}.`);
+  }
+
+  play(intervalMs = this.pace): void {
+    if (!this.session) return;
+    this.session.play(intervalMs);
+    this.playing = true;
+    this.announce('Playing.');
+  }
+
+  pause(): void {
+    this.session?.pause();
+    this.playing = false;
+    this.announce('Paused.');
+  }
+
+  async reset(): Promise<void> {
+    const session = this.session;
+    this.detach();
+    this.events = [];
+    this.playing = false;
+    this.selected = null;
+    this.error = null;
+    this.phase = 'idle';
+    if (session) await session.close();
+    if (this.broker === IN_PAGE) {
+      const { resetInPageBroker } = await import('../../lib/broker/connect');
+      await resetInPageBroker();
+    }
+    this.announce('Reset. Both peers are gone; press Start to begin again.');
+  }
+
+  async retry(): Promise<void> {
+    await this.reset();
+    await this.start();
+  }
+
+  pullPlug(): void {
+    const peer = this.plugTarget === 'offerer' ? this.offerer : this.answerer;
+    this.session?.pullPlug(peer);
+    this.announce(`Pulled the plug on ${peer}. The broker will publish its last will.`);
+  }
+
+  isUnplugged(which: 'offerer' | 'answerer'): boolean {
+    void this.events.length;
+    return this.session?.isUnplugged(which === 'offerer' ? this.offerer : this.answerer) ?? false;
+  }
+
+  sendChat(text: string): boolean {
+    const from = this.chatFrom === 'offerer' ? this.offerer : this.answerer;
+    return this.session?.sendChat(from, text) ?? false;
+  }
+
+  packetsOf(peer: string) {
+    return this.session?.packetsOf(peer) ?? [];
+  }
+
+  announce(text: string): void {
+    this.announcement = text;
+  }
+
+  async exportTrace(): Promise<void> {
+    if (!this.session) return;
+    const { exportTrace } = await import('../../lib/trace/export');
+    const blob = new Blob([exportTrace(this.session.trace)], { type: 'application/json' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `webrtc-lab-trace-${this.session.config.session}.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+}

@@ -1,0 +1,345 @@
+/**
+ * LabSession: wires two LabPeers to a broker through the SignalQueue, and records
+ * everything in one Trace. Framework-free: the broker connector and the
+ * RTCPeerConnection factory are injected, so unit tests pass fakes.
+ */
+import type { BrokerConnection, ConnectOptions, MqttLike, ReceivedPacket, WirePacket } from '../broker/types';
+import { decodeSignal, encodeSignal, payloadBytes, previewPayload } from '../signalling/codec';
+import { parseTopic, randomToken, signalTopic, statusTopic, subscriptionsFor } from '../signalling/topics';
+import { SIGNAL_VERSION, type DirectedSignal, type Signal, type StatusSignal } from '../signalling/types';
+import { SignalQueue } from '../queue/signal-queue';
+import { Trace } from '../trace/trace';
+import type { MessageInfo, TraceEventBody } from '../trace/types';
+import { LabPeer } from '../peer/lab-peer';
+
+export interface LabConfig {
+  /** 'in-page', 'direct' or a ws:// / wss:// URL. */
+  broker: string;
+  root: string;
+  /** [offerer, answerer] */
+  peers: [string, string];
+  rtcConfig?: RTCConfiguration;
+  /** Session id shared by both peers; random when omitted. */
+  session?: string;
+}
+
+export interface LabDeps {
+  connectBroker: (opts: ConnectOptions) => Promise<BrokerConnection>;
+  createPeerConnection: (config: RTCConfiguration) => RTCPeerConnection;
+  now?: () => number;
+  scheduler?: { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout };
+}
+
+/** A message waiting in the queue for one recipient. */
+export interface HeldMessage extends MessageInfo {
+  signal: Signal;
+}
+
+interface PeerSlot {
+  id: string;
+  peer: LabPeer;
+  conn: BrokerConnection | null;
+  /** Incoming PUBLISH packets not yet matched to a 'message' event (same order, per client). */
+  inbox: WirePacket[];
+  packets: WirePacket[];
+  unplugged: boolean;
+  everConnected: boolean;
+}
+
+const MAX_PACKETS_PER_PEER = 2000;
+
+function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+export class LabSession {
+  readonly trace: Trace;
+  readonly queue: SignalQueue<HeldMessage>;
+  readonly config: Required<Omit<LabConfig, 'rtcConfig'>> & { rtcConfig: RTCConfiguration };
+  private readonly slots = new Map<string, PeerSlot>();
+  private qidCounter = 0;
+  private midCounter = 0;
+  private closed = false;
+  private readonly deps: LabDeps;
+
+  constructor(config: LabConfig, deps: LabDeps, trace?: Trace) {
+    this.deps = deps;
+    this.config = {
+      broker: config.broker,
+      root: config.root,
+      peers: config.peers,
+      rtcConfig: config.rtcConfig ?? { iceServers: [] },
+      session: config.session ?? randomToken(6),
+    };
+    this.trace = trace ?? new Trace(deps.now);
+    this.queue = new SignalQueue<HeldMessage>({
+      deliver: (m) => this.deliver(m),
+      scheduler: deps.scheduler,
+    });
+  }
+
+  get peers(): [string, string] {
+    return this.config.peers;
+  }
+
+  /** MQTT packets one peer's client sent and received, oldest first. */
+  packetsOf(peer: string): readonly WirePacket[] {
+    return this.slots.get(peer)?.packets ?? [];
+  }
+
+  isUnplugged(peer: string): boolean {
+    return this.slots.get(peer)?.unplugged ?? false;
+  }
+
+  /**
+   * Connects the offerer, then the answerer, each publishing its retained status.
+   * The answerer joins second, so it receives the offerer's status as a retained
+   * message (MQTT 3.1.1 §3.3.1.3): the classic "late joiner".
+   */
+  async start(): Promise<void> {
+    const { session, root, broker, peers } = this.config;
+    this.emit({ type: 'session', session, root, broker, peers });
+    for (const [index, id] of peers.entries()) {
+      const remoteId = peers[1 - index]!;
+      const peer = new LabPeer({
+        id,
+        remoteId,
+        role: index === 0 ? 'offerer' : 'answerer',
+        session,
+        createPeerConnection: this.deps.createPeerConnection,
+        rtcConfig: this.config.rtcConfig,
+        emit: (body) => this.emit(body),
+        send: (signal) => this.publishSignal(id, signal),
+        now: this.deps.now,
+      });
+      const slot: PeerSlot = { id, peer, conn: null, inbox: [], packets: [], unplugged: false, everConnected: false };
+      this.slots.set(id, slot);
+      await this.connectPeer(slot);
+      if (this.closed) return;
+      peer.start();
+    }
+  }
+
+  private async connectPeer(slot: PeerSlot): Promise<void> {
+    const { root, broker, session } = this.config;
+    const will: StatusSignal = this.statusSignal(slot.id, 'offline', 'will');
+    this.emit({ type: 'broker', peer: slot.id, state: 'connecting', detail: broker });
+    let conn: BrokerConnection;
+    try {
+      conn = await this.deps.connectBroker({
+        broker,
+        clientId: `lab-${session}-${slot.id}`,
+        will: { topic: statusTopic(root, slot.id), payload: encodeSignal(will), qos: 1, retain: true },
+        onPacket: (p) => this.recordPacket(slot, p),
+      });
+    } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err);
+      this.emit({ type: 'broker', peer: slot.id, state: 'error', detail });
+      throw new Error(detail);
+    }
+    if (this.closed) {
+      void conn.close();
+      return;
+    }
+    slot.conn = conn;
+    slot.everConnected = true;
+    this.wireClient(slot, conn.client);
+    this.emit({ type: 'broker', peer: slot.id, state: 'connected', detail: broker });
+    await new Promise<void>((resolve, reject) => {
+      conn.client.subscribe(subscriptionsFor(root, slot.id), (err) => (err ? reject(err) : resolve()));
+    });
+    this.publishStatus(slot, 'online');
+  }
+
+  private wireClient(slot: PeerSlot, client: MqttLike): void {
+    let lost = false;
+    client.on('message', (topic, payload, packet) => this.receive(slot, topic, payload, packet));
+    const onLost = () => {
+      if (lost || this.closed || slot.unplugged) return;
+      lost = true;
+      this.emit({ type: 'broker', peer: slot.id, state: 'lost', detail: 'connection to the broker dropped' });
+    };
+    client.on('close', onLost);
+    client.on('offline', onLost);
+    client.on('reconnect', () => {
+      if (this.closed || slot.unplugged) return;
+      this.emit({ type: 'broker', peer: slot.id, state: 'reconnecting' });
+    });
+    client.on('connect', () => {
+      // mqtt.js emits connect again after an automatic reconnect; the broker may have
+      // fired our will meanwhile, so publish "online" again (it is retained).
+      if (!lost || this.closed || slot.unplugged) return;
+      lost = false;
+      this.emit({ type: 'broker', peer: slot.id, state: 'connected', detail: 'reconnected' });
+      this.publishStatus(slot, 'online');
+    });
+    client.on('error', (err) => {
+      if (this.closed) return;
+      this.emit({ type: 'broker', peer: slot.id, state: 'error', detail: err.message });
+    });
+  }
+
+  private recordPacket(slot: PeerSlot, packet: WirePacket): void {
+    slot.packets.push(packet);
+    if (slot.packets.length > MAX_PACKETS_PER_PEER) slot.packets.splice(0, slot.packets.length - MAX_PACKETS_PER_PEER);
+    if (packet.direction === 'in' && packet.type === 'PUBLISH') slot.inbox.push(packet);
+  }
+
+  private nextMid(from: string): string {
+    this.midCounter += 1;
+    return `${from}-${this.midCounter}-${randomToken(4)}`;
+  }
+
+  private statusSignal(from: string, status: 'online' | 'offline', reason?: 'will' | 'bye'): StatusSignal {
+    const signal: StatusSignal = {
+      v: SIGNAL_VERSION,
+      kind: 'status',
+      from,
+      session: this.config.session,
+      mid: this.nextMid(from),
+      ts: Date.now(),
+      status,
+    };
+    if (reason) signal.reason = reason;
+    return signal;
+  }
+
+  private publishStatus(slot: PeerSlot, status: 'online' | 'offline'): void {
+    const signal = this.statusSignal(slot.id, status);
+    this.publish(slot, statusTopic(this.config.root, slot.id), signal, true);
+  }
+
+  private publishSignal(from: string, signal: DirectedSignal): void {
+    const slot = this.slots.get(from);
+    if (!slot) return;
+    this.publish(slot, signalTopic(this.config.root, signal.to), signal, false);
+  }
+
+  private publish(slot: PeerSlot, topic: string, signal: Signal, retain: boolean): void {
+    const payload = encodeSignal(signal);
+    const client = slot.conn?.client;
+    if (!client || slot.unplugged) {
+      this.emit({
+        type: 'api',
+        peer: slot.id,
+        call: `publish ${signal.kind}`,
+        ok: false,
+        detail: slot.unplugged ? 'the plug is pulled: no broker connection' : 'not connected to the broker',
+      });
+      return;
+    }
+    this.emit({
+      type: 'published',
+      peer: slot.id,
+      mid: signal.mid,
+      kind: signal.kind,
+      topic,
+      payload,
+      bytes: payloadBytes(payload),
+      qos: 1,
+      retain,
+    });
+    client.publish(topic, payload, { qos: 1, retain }, (err) => {
+      if (err && !this.closed) {
+        this.emit({ type: 'api', peer: slot.id, call: `publish ${signal.kind}`, ok: false, detail: err.message });
+      }
+    });
+  }
+
+  /** Every message from the broker lands here: validate, then hold it for Step. */
+  private receive(slot: PeerSlot, topic: string, payload: Uint8Array, packet: ReceivedPacket): void {
+    const wire = slot.inbox.shift();
+    if (this.closed) return;
+    const { root, session } = this.config;
+    const parsed = parseTopic(root, topic);
+    // Our own retained status comes back to us through the +/status subscription.
+    if (parsed?.kind === 'status' && parsed.peer === slot.id) return;
+    // An empty retained payload deletes a retained message (MQTT 3.1.1 §3.3.1.3); brokers
+    // pass it on to current subscribers. It carries no signal.
+    if (payload.length === 0 && parsed?.kind === 'status') return;
+    const result = decodeSignal(payload, { topic, root, self: slot.id, session });
+    const bytes = payload.length;
+    if (!result.ok) {
+      this.emit({ type: 'rejected', to: slot.id, topic, reason: result.reason, bytes, preview: previewPayload(payload) });
+      return;
+    }
+    const signal = result.signal;
+    this.qidCounter += 1;
+    const held: HeldMessage = {
+      qid: `q${this.qidCounter}`,
+      to: slot.id,
+      from: signal.from,
+      kind: signal.kind,
+      topic,
+      payload: new TextDecoder().decode(payload),
+      bytes,
+      qos: packet.qos,
+      retain: packet.retain,
+      will: signal.kind === 'status' && signal.reason === 'will',
+      mid: signal.mid,
+      signal,
+    };
+    if (wire) held.packetHex = toHex(wire.bytes);
+    const { signal: _signal, ...info } = held;
+    this.emit({ type: 'held', ...info });
+    this.queue.hold(held);
+  }
+
+  private deliver(message: HeldMessage): void {
+    this.emit({ type: 'delivered', qid: message.qid, to: message.to });
+    this.slots.get(message.to)?.peer.handleSignal(message.signal);
+  }
+
+  step(): HeldMessage | undefined {
+    return this.queue.step();
+  }
+
+  play(intervalMs: number): void {
+    this.queue.play(intervalMs);
+  }
+
+  pause(): void {
+    this.queue.pause();
+  }
+
+  /** Ungraceful disconnect: no DISCONNECT packet, so the broker publishes the will. */
+  pullPlug(peer: string): void {
+    const slot = this.slots.get(peer);
+    if (!slot?.conn || slot.unplugged) return;
+    slot.unplugged = true;
+    this.emit({ type: 'plug-pulled', peer });
+    slot.conn.pullPlug();
+  }
+
+  sendChat(from: string, text: string): boolean {
+    return this.slots.get(from)?.peer.sendChat(text) ?? false;
+  }
+
+  /**
+   * Tears both peers down. A graceful DISCONNECT does not fire the will (MQTT 3.1.1
+   * §3.14.4), so clear our retained statuses first with an empty retained payload.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.queue.clear();
+    const closing: Promise<void>[] = [];
+    for (const slot of this.slots.values()) {
+      slot.peer.close();
+      const conn = slot.conn;
+      if (conn && !slot.unplugged) {
+        conn.client.publish(statusTopic(this.config.root, slot.id), '', { qos: 1, retain: true });
+        closing.push(conn.close().catch(() => undefined));
+      } else if (conn) {
+        closing.push(conn.close().catch(() => undefined));
+      }
+    }
+    this.closed = true;
+    await Promise.all(closing);
+  }
+
+  private emit(body: TraceEventBody): void {
+    this.trace.append(body);
+  }
+}

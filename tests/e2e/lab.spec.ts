@@ -1,0 +1,157 @@
+import mqtt from 'mqtt';
+import { test, expect } from './support/mosquitto';
+import { deliveredRows, heldList, labRegion, stepUntilOpen, tableRows } from './support/lab';
+
+function collectErrors(page: import('@playwright/test').Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  return errors;
+}
+
+test.describe('in-page broker', () => {
+  test('start, step to an open data channel, chat, pull the plug', async ({ page }) => {
+    const errors = collectErrors(page);
+    await page.goto('lab/');
+    const lab = labRegion(page);
+    await expect(lab).toBeVisible();
+    await lab.getByRole('button', { name: 'Start' }).click();
+    await expect(heldList(lab).getByRole('listitem').first()).toBeVisible();
+
+    // bob joined second, so alice's status reaches him as a retained message.
+    const steps = await stepUntilOpen(lab);
+    expect(steps).toBeGreaterThan(3);
+    const rows = await deliveredRows(lab);
+    const messages = rows.map((r) => r[3]);
+    expect(messages).toContainEqual(expect.stringMatching(/^status: alice online \(retained\)/));
+    expect(messages).toContain('offer');
+    expect(messages).toContain('answer');
+    expect(messages.some((m) => m!.startsWith('candidate'))).toBe(true);
+    expect(rows.find((r) => r[3] === 'offer')?.[2]).toBe('bob');
+    expect(rows.find((r) => r[3] === 'answer')?.[2]).toBe('alice');
+
+    // Each peer's states are shown as text.
+    const alice = lab.getByRole('region', { name: 'Peer alice' });
+    await expect(alice.getByText('connected').first()).toBeVisible();
+
+    // Chat goes over the data channel.
+    const chat = lab.getByRole('textbox', { name: 'Chat message' });
+    await chat.fill('hello bob');
+    await chat.press('Enter');
+    await expect(lab.getByRole('list', { name: 'Chat log' })).toContainText('hello bob');
+
+    // Keyboard: → steps when focus is in the lab (drain anything left first).
+    await lab.getByRole('button', { name: 'Pull the plug' }).click();
+    await expect(heldList(lab)).toContainText('will: bob offline');
+    while ((await heldList(lab).getByRole('listitem').count()) > 0) {
+      const before = (await deliveredRows(lab)).length;
+      await lab.getByRole('button', { name: 'Reset' }).focus();
+      await page.keyboard.press('ArrowRight');
+      await expect.poll(async () => (await deliveredRows(lab)).length).toBe(before + 1);
+    }
+    const last = await deliveredRows(lab);
+    expect(last.map((r) => r[3])).toContain('will: bob offline');
+    // The chat still works: the data channel does not need the broker.
+    await chat.fill('still here?');
+    await chat.press('Enter');
+    await expect(lab.getByRole('list', { name: 'Chat log' })).toContainText('still here?');
+
+    // Clicking a row opens the inspector with the SDP.
+    // The offer appears twice: published (alice → broker) and delivered (broker → bob).
+    await lab.getByRole('button', { name: 'offer', exact: true }).last().click();
+    const inspector = lab.getByRole('region', { name: 'Message inspector' });
+    await expect(inspector).toContainText('a=fingerprint');
+    await expect(inspector).toContainText('PUBLISH; DUP=0, QoS=1');
+    expect(errors).toEqual([]);
+  });
+
+  test('autoplay reaches an open data channel on its own', async ({ page }) => {
+    const errors = collectErrors(page);
+    await page.goto('lab/?autoplay=1');
+    const lab = labRegion(page);
+    await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+    expect(errors).toEqual([]);
+  });
+
+  test('an unreachable broker gives a clear error and a retry', async ({ page }) => {
+    await page.goto('lab/?broker=ws://127.0.0.1:9/');
+    const lab = labRegion(page);
+    await lab.getByRole('button', { name: 'Start' }).click();
+    const alert = lab.getByRole('alert');
+    await expect(alert).toContainText('Could not', { timeout: 10_000 });
+    await expect(lab.getByRole('button', { name: 'Retry' })).toBeVisible();
+  });
+});
+
+test.describe('real mosquitto', () => {
+  test('signals go through mosquitto, readable by any subscriber', async ({ page, mosquitto }) => {
+    const errors = collectErrors(page);
+    const root = `webrtc-lab/e2e${Date.now().toString(36)}`;
+    const spy = await mqtt.connectAsync(mosquitto.mqttUrl, { clientId: `spy-${Date.now()}` });
+    const seen: { topic: string; payload: string; retain: boolean }[] = [];
+    spy.on('message', (topic, payload, packet) => seen.push({ topic, payload: payload.toString(), retain: packet.retain }));
+    await spy.subscribeAsync({ [`${root}/#`]: { qos: 1 } });
+
+    await page.goto(`lab/?broker=${encodeURIComponent(mosquitto.wsUrl)}&root=${encodeURIComponent(root)}`);
+    const lab = labRegion(page);
+    await expect(lab.getByText(`mosquitto_sub -h 127.0.0.1 -p 1883 -t '${root}/#' -v`)).toBeVisible();
+    await lab.getByRole('button', { name: 'Start' }).click();
+    await stepUntilOpen(lab);
+
+    const kinds = seen.map((m) => JSON.parse(m.payload).kind);
+    expect(kinds).toContain('offer');
+    expect(kinds).toContain('answer');
+    expect(kinds).toContain('candidate');
+    const offer = seen.find((m) => m.topic === `${root}/bob/signal` && m.payload.includes('"offer"'));
+    expect(JSON.parse(offer!.payload).sdp).toMatch(/^v=0\r\n/);
+
+    // A late subscriber gets both statuses, retained.
+    const late = await mqtt.connectAsync(mosquitto.mqttUrl, { clientId: `late-${Date.now()}` });
+    const retained: { topic: string; retain: boolean; status: string }[] = [];
+    late.on('message', (topic, payload, packet) => retained.push({ topic, retain: packet.retain, status: JSON.parse(payload.toString()).status }));
+    await late.subscribeAsync({ [`${root}/+/status`]: { qos: 1 } });
+    await expect.poll(() => retained.length).toBe(2);
+    expect(retained.every((m) => m.retain && m.status === 'online')).toBe(true);
+
+    // Pull the plug: mosquitto publishes bob's will, retained, and alice gets it via the queue.
+    await lab.getByRole('button', { name: 'Pull the plug' }).click();
+    await expect(heldList(lab)).toContainText('will: bob offline', { timeout: 15_000 });
+    await expect.poll(() => retained.some((m) => m.topic === `${root}/bob/status` && m.status === 'offline')).toBe(true);
+    await late.endAsync();
+    await spy.endAsync();
+    expect(errors).toEqual([]);
+  });
+
+  test('garbage and hostile payloads are rejected with a reason, never rendered as markup', async ({ page, mosquitto }) => {
+    const errors = collectErrors(page);
+    const root = `webrtc-lab/bad${Date.now().toString(36)}`;
+    await page.goto(`lab/?broker=${encodeURIComponent(mosquitto.wsUrl)}&root=${encodeURIComponent(root)}`);
+    const lab = labRegion(page);
+    await lab.getByRole('button', { name: 'Start' }).click();
+    await expect(heldList(lab).getByRole('listitem').first()).toBeVisible();
+
+    const evil = await mqtt.connectAsync(mosquitto.mqttUrl, { clientId: `evil-${Date.now()}` });
+    const xss = '<img src=x onerror="window.__pwned=1">';
+    await evil.publishAsync(`${root}/bob/signal`, 'this is not json', { qos: 1 });
+    await evil.publishAsync(`${root}/bob/signal`, JSON.stringify({ v: 1, kind: 'offer', from: xss, to: 'bob', session: 'x', mid: 'm', ts: 1, sdp: xss }), { qos: 1 });
+    await evil.publishAsync(`${root}/bob/signal`, JSON.stringify({ v: 1, kind: 'offer', from: 'alice->>bob: pwned', to: 'bob', session: 'x', mid: 'm', ts: 1, sdp: 'v=0' }), { qos: 1 });
+    await evil.publishAsync(`${root}/bob/signal`, 'x'.repeat(70_000), { qos: 1 });
+    await evil.endAsync();
+
+    await expect.poll(async () => (await tableRows(lab)).filter((r) => r[3]!.startsWith('rejected')).length).toBe(4);
+    const reasons = (await tableRows(lab)).filter((r) => r[3]!.startsWith('rejected')).map((r) => r[3]);
+    expect(reasons.join('\n')).toMatch(/not JSON/);
+    expect(reasons.join('\n')).toMatch(/over the 65536-byte limit/);
+    // Nothing reached a peer: no held message mentions the hostile ids.
+    await expect(heldList(lab)).not.toContainText('pwned');
+    // Wait for the diagram to draw the rejected arrows, then check nothing was injected.
+    await expect(lab.locator('svg .lab-rejected').first()).toBeAttached({ timeout: 10_000 });
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    const svgText = await lab.locator('figure svg').first().textContent();
+    expect(svgText).not.toContain('pwned');
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,56 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** Finds the lab as a reader would: a region whose name ends in "lab". */
+export function labRegion(page: Page): Locator {
+  return page.getByRole('region', { name: /lab$/i }).first();
+}
+
+export function diagramTable(lab: Locator): Locator {
+  return lab.getByRole('figure', { name: 'Sequence diagram' }).getByRole('table');
+}
+
+/** Rows of the diagram's table as [#, From, To, Message] text. */
+export async function tableRows(lab: Locator): Promise<string[][]> {
+  return diagramTable(lab)
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => (td.textContent ?? '').trim())));
+}
+
+/** Deliveries so far: table rows from the broker that are no longer held. */
+export async function deliveredRows(lab: Locator): Promise<string[][]> {
+  const rows = await tableRows(lab);
+  return rows.filter((r) => r[1] === 'broker' && !r[3]!.endsWith('(held)') && !r[3]!.startsWith('rejected'));
+}
+
+/** Delivered arrows drawn in the SVG. */
+export function deliveredArrows(lab: Locator): Locator {
+  return lab.getByRole('figure', { name: 'Sequence diagram' }).locator('svg [data-et="message"].lab-delivered');
+}
+
+export function heldList(lab: Locator): Locator {
+  return lab.getByRole('list', { name: 'Held messages' });
+}
+
+/**
+ * Presses Step until the data channel opens, asserting that each press adds exactly one
+ * delivery to the table, and that the diagram catches up with the table.
+ */
+export async function stepUntilOpen(lab: Locator, maxSteps = 80): Promise<number> {
+  const open = lab.getByText('Data channel open');
+  const step = lab.getByRole('button', { name: 'Step', exact: true });
+  let steps = 0;
+  while (!(await open.isVisible())) {
+    expect(steps, 'data channel did not open within the step budget').toBeLessThan(maxSteps);
+    // Messages may still be on their way from the broker: wait until something is held.
+    await expect
+      .poll(async () => (await open.isVisible()) || (await heldList(lab).getByRole('listitem').count()) > 0, { timeout: 15_000 })
+      .toBe(true);
+    if (await open.isVisible()) break;
+    const before = (await deliveredRows(lab)).length;
+    await step.click();
+    steps++;
+    await expect.poll(async () => (await deliveredRows(lab)).length).toBe(before + 1);
+    await expect(deliveredArrows(lab)).toHaveCount(before + 1, { timeout: 10_000 });
+  }
+  return steps;
+}
