@@ -3,7 +3,7 @@
  * reactive state; all protocol logic lives in src/lib.
  */
 import type { LabSession } from '../../lib/lab/session';
-import { BROKER_PRESETS, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } from '../../lib/lab/params';
+import { BROKER_PRESETS, DIRECT, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } from '../../lib/lab/params';
 import { isValidPeerId, isValidRoot, mosquittoSubCommand, randomRoot } from '../../lib/signalling/topics';
 import {
   brokerState,
@@ -202,7 +202,7 @@ export class LabState {
     this.error = null;
     this.phase = 'idle';
     if (session) await session.close();
-    if (this.broker === IN_PAGE) {
+    if (this.broker === IN_PAGE || this.broker === DIRECT) {
       const { resetInPageBroker } = await import('../../lib/broker/connect');
       await resetInPageBroker();
     }
@@ -218,11 +218,6 @@ export class LabState {
     const peer = this.plugTarget === 'offerer' ? this.offerer : this.answerer;
     this.session?.pullPlug(peer);
     this.announce(`Pulled the plug on ${peer}. The broker will publish its last will.`);
-  }
-
-  isUnplugged(which: 'offerer' | 'answerer'): boolean {
-    void this.events.length;
-    return this.session?.isUnplugged(which === 'offerer' ? this.offerer : this.answerer) ?? false;
   }
 
   sendChat(text: string): boolean {

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { parseLabParams, tcpEndpointFor } from './params';
+
+const parse = (q: string) => parseLabParams(new URLSearchParams(q));
+
+describe('parseLabParams', () => {
+  it('defaults to the in-page broker, no ICE servers, policy all, no autoplay', () => {
+    expect(parse('')).toEqual({ broker: 'in-page', root: null, iceServers: [], policy: 'all', autoplay: false, errors: [] });
+  });
+
+  it.each([
+    ['broker=ws://localhost:9001', 'ws://localhost:9001'],
+    ['broker=wss://test.mosquitto.org:8081', 'wss://test.mosquitto.org:8081'],
+    ['broker=direct', 'direct'],
+    ['broker=in-page', 'in-page'],
+  ])('accepts %s', (q, broker) => {
+    expect(parse(q)).toMatchObject({ broker, errors: [] });
+  });
+
+  it.each([
+    ['broker=http://example.org', /broker/],
+    ['broker=mqtt://localhost:1883', /broker/],
+    ['broker=%3Cscript%3E', /broker/],
+    ['root=a/%2B/b', /root/],
+    ['root=/lead', /root/],
+    ['ice=nope', /ice: not valid JSON/],
+    ['ice={"urls":"stun:x"}', /JSON list/],
+    ['ice=[{"urls":"http://x"}]', /ice\[0\]\.urls/],
+    ['policy=none', /policy/],
+  ])('refuses %s and falls back to the default', (q, error) => {
+    const p = parse(q);
+    expect(p.errors).toEqual([expect.stringMatching(error)]);
+    expect(p.broker).toBe('in-page');
+    expect(p.root).toBeNull();
+    expect(p.policy).toBe('all');
+  });
+
+  it('reads root, ICE servers with credentials, relay policy and autoplay', () => {
+    const ice = JSON.stringify([{ urls: 'stun:127.0.0.1:3478' }, { urls: ['turn:127.0.0.1:3478'], username: 'test', credential: 'test' }]);
+    expect(parse(`root=webrtc-lab/abc&ice=${encodeURIComponent(ice)}&policy=relay&autoplay=1`)).toEqual({
+      broker: 'in-page',
+      root: 'webrtc-lab/abc',
+      iceServers: [{ urls: ['stun:127.0.0.1:3478'] }, { urls: ['turn:127.0.0.1:3478'], username: 'test', credential: 'test' }],
+      policy: 'relay',
+      autoplay: true,
+      errors: [],
+    });
+  });
+});
+
+describe('tcpEndpointFor', () => {
+  it.each([
+    ['in-page', null],
+    ['direct', null],
+    ['ws://localhost:9001', { host: 'localhost', port: 1883 }],
+    ['wss://broker.hivemq.com:8884/mqtt', { host: 'broker.hivemq.com', port: 1883 }],
+    ['ws://127.0.0.1:45678', { host: '127.0.0.1', port: 1883 }],
+  ])('%s -> %j', (broker, endpoint) => {
+    expect(tcpEndpointFor(broker)).toEqual(endpoint);
+  });
+});

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { LabSession } from './session';
+import { DirectBus } from '../broker/direct-bus';
+import type { BrokerConnection, ConnectOptions } from '../broker/types';
+import { fakePeerConnectionFactory, pairFakes } from '../testing/fake-peer-connection';
+import { deliveredCount, diagramRows, heldMessages, peerStates } from '../trace/selectors';
+
+const ROOT = 'webrtc-lab/test';
+
+/** A LabSession over a private DirectBus (MQTT semantics, no network) and fake peers. */
+function setup() {
+  const bus = new DirectBus();
+  const fakes = fakePeerConnectionFactory();
+  const connectBroker = async (opts: ConnectOptions): Promise<BrokerConnection> => {
+    const client = bus.connect({ clientId: opts.clientId, will: opts.will });
+    await new Promise<void>((resolve) => client.on('connect', resolve));
+    return {
+      client,
+      pullPlug: () => void client.end(true),
+      close: () => new Promise<void>((resolve) => client.end(false, resolve)),
+    };
+  };
+  const session = new LabSession(
+    { broker: 'direct', root: ROOT, peers: ['alice', 'bob'], session: 's1' },
+    { connectBroker, createPeerConnection: fakes.create },
+  );
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) {
+      await bus.settled();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  };
+  return { bus, fakes, session, settle };
+}
+
+describe('LabSession', () => {
+  it('holds every signal until Step, and delivers exactly one per step', async () => {
+    const { session, settle, fakes } = setup();
+    await session.start();
+    await settle();
+    pairFakes(fakes.instances[0]!, fakes.instances[1]!, { autoConnect: true });
+    const events = () => session.trace.events;
+    // alice's retained status reaches bob (he joined later); bob's live status reaches alice.
+    const held = heldMessages(events());
+    expect(held.map((m) => [m.kind, m.from, m.to, m.retain])).toEqual([
+      ['status', 'alice', 'bob', true],
+      ['status', 'bob', 'alice', false],
+    ]);
+    // Nothing reaches a peer before Step: alice has not offered.
+    expect(events().some((e) => e.type === 'published' && e.kind === 'offer')).toBe(false);
+
+    let steps = 0;
+    while (session.queue.size > 0 && steps < 50) {
+      const before = deliveredCount(events());
+      session.step();
+      steps++;
+      expect(deliveredCount(events())).toBe(before + 1);
+      await settle();
+      // The fakes gather when asked; let each peer gather one host candidate after its description.
+      for (const pc of fakes.instances) {
+        if (pc.localDescription && pc.iceGatheringState === 'new') {
+          pc.gather();
+          pc.completeGathering();
+        }
+      }
+      await settle();
+    }
+    const kinds = diagramRows(events(), ['alice', 'bob'])
+      .filter((r) => r.status === 'delivered')
+      .map((r) => `${r.to}:${r.kind}`);
+    expect(kinds).toEqual(
+      expect.arrayContaining(['bob:status', 'alice:status', 'bob:offer', 'alice:answer', 'bob:candidate', 'alice:candidate']),
+    );
+    expect(kinds.indexOf('bob:offer')).toBeLessThan(kinds.indexOf('alice:answer'));
+    expect(peerStates(events(), 'alice').signaling).toBe('stable');
+    expect(peerStates(events(), 'bob').signaling).toBe('stable');
+    await session.close();
+  });
+
+  it('pull the plug: the broker publishes the will, and it waits in the queue like any message', async () => {
+    const { session, settle } = setup();
+    await session.start();
+    await settle();
+    session.pullPlug('bob');
+    await settle();
+    const will = heldMessages(session.trace.events).find((m) => m.will);
+    expect(will).toMatchObject({ from: 'bob', to: 'alice', kind: 'status', retain: false, will: true });
+    expect(JSON.parse(will!.payload)).toMatchObject({ status: 'offline', reason: 'will' });
+    expect(session.trace.events.some((e) => e.type === 'plug-pulled' && e.peer === 'bob')).toBe(true);
+    await session.close();
+  });
+
+  it('rejects garbage on a peer topic with a reason, and never holds it', async () => {
+    const { session, settle, bus } = setup();
+    await session.start();
+    await settle();
+    const evil = bus.connect({ clientId: 'evil' });
+    await new Promise<void>((resolve) => evil.on('connect', resolve));
+    evil.publish(`${ROOT}/bob/signal`, 'not json', { qos: 1, retain: false });
+    evil.publish(`${ROOT}/bob/signal`, JSON.stringify({ v: 1, kind: 'offer', from: 'alice', to: 'bob', session: 'other', mid: 'm1', ts: 1, sdp: 'v=0' }), { qos: 1, retain: false });
+    await settle();
+    const rejected = session.trace.events.filter((e) => e.type === 'rejected');
+    expect(rejected).toHaveLength(2);
+    expect(rejected.map((e) => (e.type === 'rejected' ? e.reason : ''))).toEqual([
+      expect.stringMatching(/not JSON/),
+      expect.stringMatching(/session/),
+    ]);
+    expect(heldMessages(session.trace.events).every((m) => m.kind === 'status')).toBe(true);
+    await session.close();
+  });
+
+  it('close clears the retained statuses, so the next session starts clean', async () => {
+    const { session, settle, bus } = setup();
+    await session.start();
+    await settle();
+    expect([...bus.retained.keys()].sort()).toEqual([`${ROOT}/alice/status`, `${ROOT}/bob/status`]);
+    await session.close();
+    await settle();
+    expect(bus.retained.size).toBe(0);
+  });
+
+  it('a broker that cannot be reached rejects start with its message, traced', async () => {
+    const session = new LabSession(
+      { broker: 'ws://127.0.0.1:1/', root: ROOT, peers: ['alice', 'bob'] },
+      {
+        connectBroker: () => Promise.reject(new Error('Could not connect to ws://127.0.0.1:1/')),
+        createPeerConnection: fakePeerConnectionFactory().create,
+      },
+    );
+    await expect(session.start()).rejects.toThrow('Could not connect');
+    expect(session.trace.events.at(-1)).toMatchObject({ type: 'broker', state: 'error', detail: 'Could not connect to ws://127.0.0.1:1/' });
+  });
+});
