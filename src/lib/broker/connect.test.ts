@@ -295,14 +295,46 @@ describe('ws:// failures', () => {
 const MOSQUITTO = process.env.MOSQUITTO_PATH ?? '/usr/sbin/mosquitto';
 let mosquittoUrl: string | undefined;
 let mosquitto: ChildProcess | undefined;
+let mosquittoConf: string | undefined;
+let mosquittoDir: string | undefined;
+
+/** Starts mosquitto with `conf` and resolves once a client gets a CONNACK at `url`. */
+async function startMosquitto(conf: string, url: string): Promise<ChildProcess> {
+  const proc = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  proc.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      const probe = await connectBroker({ broker: url, clientId: 'probe', will: willOf('p', 'p'), connectTimeoutMs: 1000 });
+      await probe.close();
+      return proc;
+    } catch (err) {
+      if (Date.now() > deadline || proc.exitCode !== null) {
+        proc.kill('SIGTERM');
+        throw new Error(`mosquitto did not start: ${String(err)}\n${log}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+async function stopMosquitto(): Promise<void> {
+  const proc = mosquitto;
+  mosquitto = undefined;
+  if (!proc || proc.exitCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  await exited;
+}
 
 describe('mosquitto over ws://', () => {
   it.skipIf(!existsSync(MOSQUITTO))(`starts ${MOSQUITTO} on a free 127.0.0.1 port`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mosq-'));
+    mosquittoDir = mkdtempSync(join(tmpdir(), 'mosq-'));
     const [mqttPort, wsPort] = [await freePort(), await freePort()];
-    const conf = join(dir, 'mosquitto.conf');
+    mosquittoConf = join(mosquittoDir, 'mosquitto.conf');
     writeFileSync(
-      conf,
+      mosquittoConf,
       [
         'allow_anonymous true',
         'persistence false',
@@ -314,23 +346,8 @@ describe('mosquitto over ws://', () => {
         '',
       ].join('\n'),
     );
-    mosquitto = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    mosquitto.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-    mosquitto.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     const url = `ws://127.0.0.1:${wsPort}/`;
-    // Ready once a client gets a CONNACK.
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      try {
-        const probe = await connectBroker({ broker: url, clientId: 'probe', will: willOf('p', 'p'), connectTimeoutMs: 1000 });
-        await probe.close();
-        break;
-      } catch (err) {
-        if (Date.now() > deadline) throw new Error(`mosquitto did not start: ${String(err)}\n${log}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    mosquitto = await startMosquitto(mosquittoConf, url);
     mosquittoUrl = url;
   });
 
@@ -341,10 +358,38 @@ describe('mosquitto over ws://', () => {
 
 brokerSuite('mosquitto over ws://', () => mosquittoUrl);
 
+describe('mosquitto: a dropped connection', () => {
+  it('goes offline, reconnects about every second once the broker is back, and resubscribes', async (ctx) => {
+    if (!mosquittoUrl || !mosquittoConf) return ctx.skip();
+    const root = `t${Date.now()}z`;
+    const bob = await connect(mosquittoUrl, 'bob', root);
+    const box = inbox(bob.client);
+    await subscribe(bob.client, { [`${root}/+/signal`]: { qos: 1 } });
+    const events: string[] = [];
+    for (const e of ['close', 'offline', 'reconnect', 'connect'] as const) bob.client.on(e, () => events.push(e));
+
+    await stopMosquitto();
+    await new Promise((r) => setTimeout(r, 1500)); // at least one failed reconnect attempt
+    expect(events).toEqual(expect.arrayContaining(['close', 'offline', 'reconnect']));
+    expect(events).not.toContain('connect');
+    expect(bob.client.connected).toBe(false);
+
+    mosquitto = await startMosquitto(mosquittoConf, mosquittoUrl);
+    const deadline = Date.now() + 5000;
+    while (!events.includes('connect') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(events).toContain('connect');
+    expect(bob.client.connected).toBe(true);
+
+    // clean: true lost the session, but mqtt.js resubscribes after reconnecting.
+    const alice = await connect(mosquittoUrl, 'alice', root);
+    await new Promise((r) => setTimeout(r, 100));
+    await publish(alice.client, `${root}/bob/signal`, 'again');
+    const [m] = await box.next(1);
+    expect(m?.payload).toBe('again');
+  }, 20_000);
+});
+
 afterAll(async () => {
-  const proc = mosquitto;
-  if (!proc || proc.exitCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  await exited;
+  await stopMosquitto();
+  if (mosquittoDir) rmSync(mosquittoDir, { recursive: true, force: true });
 });

@@ -17,6 +17,9 @@ export function getInPageBroker(): Promise<Aedes> {
   broker ??= Aedes.createBroker({
     // No other broker instances exist, so the cluster heartbeat only costs timers.
     heartbeatInterval: 60 * 60 * 1000,
+  }).catch((err: unknown) => {
+    broker = undefined; // let the next Start try again
+    throw err;
   });
   return broker;
 }
