@@ -155,3 +155,40 @@ test.describe('real mosquitto', () => {
     expect(errors).toEqual([]);
   });
 });
+
+test.describe('broker goes away mid-session', () => {
+  test('the lab says so, reconnects, republishes status, and keeps the queue and the trace', async ({ page }) => {
+    const { startMosquitto } = await import('./support/mosquitto');
+    const broker = await startMosquitto();
+    try {
+      const errors = collectErrors(page);
+      const root = `webrtc-lab/drop${Date.now().toString(36)}`;
+      await page.goto(`lab/?broker=${encodeURIComponent(broker.wsUrl)}&root=${encodeURIComponent(root)}`);
+      const lab = labRegion(page);
+      await lab.getByRole('button', { name: 'Start' }).click();
+      await expect(heldList(lab).getByRole('listitem')).toHaveCount(2);
+      // Step until alice has offered and finished gathering, so nothing more is in flight.
+      const step = lab.getByRole('button', { name: 'Step', exact: true });
+      while (!(await heldList(lab).getByText('end-of-candidates').count())) {
+        await step.click();
+        await page.waitForTimeout(300);
+      }
+      const heldBefore = await heldList(lab).getByRole('listitem').count();
+      const rowsBefore = await tableRows(lab);
+
+      await broker.restart();
+      await expect(lab.getByRole('status').filter({ hasText: 'lost its broker connection' })).toBeVisible({ timeout: 10_000 });
+      await expect(lab.getByRole('status').filter({ hasText: 'lost its broker connection' })).toBeHidden({ timeout: 20_000 });
+      // Still held from before the drop, plus each peer's republished "online".
+      await expect(heldList(lab).getByRole('listitem')).toHaveCount(heldBefore + 2, { timeout: 10_000 });
+      const rowsAfter = await tableRows(lab);
+      expect(rowsAfter.slice(0, rowsBefore.length)).toEqual(rowsBefore);
+      await expect(lab.getByRole('region', { name: 'Peer alice' })).toContainText('connected');
+      // The session carries on to an open data channel.
+      await stepUntilOpen(lab);
+      expect(errors.filter((e) => !/WebSocket connection to .* failed/.test(e))).toEqual([]);
+    } finally {
+      await broker.stop();
+    }
+  });
+});
