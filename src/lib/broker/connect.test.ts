@@ -366,7 +366,8 @@ describe('mosquitto: a dropped connection', () => {
     const box = inbox(bob.client);
     await subscribe(bob.client, { [`${root}/+/signal`]: { qos: 1 } });
     const events: string[] = [];
-    for (const e of ['close', 'offline', 'reconnect', 'connect'] as const) bob.client.on(e, () => events.push(e));
+    for (const e of ['close', 'offline', 'reconnect'] as const) bob.client.on(e, () => events.push(e));
+    bob.client.on('connect', () => events.push('connect'));
 
     await stopMosquitto();
     await new Promise((r) => setTimeout(r, 1500)); // at least one failed reconnect attempt
