@@ -20,6 +20,10 @@ test.describe('in-page broker', () => {
     await lab.getByRole('button', { name: 'Start' }).click();
     await expect(heldList(lab).getByRole('listitem').first()).toBeVisible();
 
+    // Each step is announced to screen readers.
+    await lab.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(lab.locator('[aria-live="polite"]')).toHaveText(/^Step 1: broker to (alice|bob): status: (alice|bob) online/);
+
     // bob joined second, so alice's status reaches him as a retained message.
     const steps = await stepUntilOpen(lab);
     expect(steps).toBeGreaterThan(3);
@@ -75,6 +79,15 @@ test.describe('in-page broker', () => {
     expect(errors).toEqual([]);
   });
 
+  test('the signalling chapter embeds a working lab', async ({ page }) => {
+    const errors = collectErrors(page);
+    await page.goto('signalling/?autoplay=1');
+    const lab = labRegion(page);
+    await lab.scrollIntoViewIfNeeded();
+    await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+    expect(errors).toEqual([]);
+  });
+
   test('an unreachable broker gives a clear error and a retry', async ({ page }) => {
     await page.goto('lab/?broker=ws://127.0.0.1:9/');
     const lab = labRegion(page);
@@ -114,6 +127,13 @@ test.describe('real mosquitto', () => {
     await late.subscribeAsync({ [`${root}/+/status`]: { qos: 1 } });
     await expect.poll(() => retained.length).toBe(2);
     expect(retained.every((m) => m.retain && m.status === 'online')).toBe(true);
+
+    const chat = lab.getByRole('textbox', { name: 'Chat message' });
+    await chat.fill('over the data channel');
+    await chat.press('Enter');
+    await expect(lab.getByRole('list', { name: 'Chat log' })).toContainText('over the data channel');
+    // The chat never touches the broker.
+    expect(seen.some((m) => m.payload.includes('over the data channel'))).toBe(false);
 
     // Pull the plug: mosquitto publishes bob's will, retained, and alice gets it via the queue.
     await lab.getByRole('button', { name: 'Pull the plug' }).click();

@@ -43,7 +43,6 @@ interface PeerSlot {
   inbox: WirePacket[];
   packets: WirePacket[];
   unplugged: boolean;
-  everConnected: boolean;
 }
 
 const MAX_PACKETS_PER_PEER = 2000;
@@ -94,35 +93,47 @@ export class LabSession {
   }
 
   /**
-   * Connects the offerer, then the answerer, each publishing its retained status.
-   * The answerer joins second, so it receives the offerer's status as a retained
-   * message (MQTT 3.1.1 §3.3.1.3): the classic "late joiner".
+   * Opens both broker connections at once, then joins in order: the offerer subscribes and
+   * publishes its retained status first, the answerer second. So the answerer receives the
+   * offerer's status as a retained message (MQTT 3.1.1 §3.3.1.3): the classic "late joiner".
    */
   async start(): Promise<void> {
-    const { session, root, broker, peers } = this.config;
-    this.emit({ type: 'session', session, root, broker, peers });
-    for (const [index, id] of peers.entries()) {
-      const remoteId = peers[1 - index]!;
-      const peer = new LabPeer({
-        id,
-        remoteId,
-        role: index === 0 ? 'offerer' : 'answerer',
-        session,
-        createPeerConnection: this.deps.createPeerConnection,
-        rtcConfig: this.config.rtcConfig,
-        emit: (body) => this.emit(body),
-        send: (signal) => this.publishSignal(id, signal),
-        now: this.deps.now,
-      });
-      const slot: PeerSlot = { id, peer, conn: null, inbox: [], packets: [], unplugged: false, everConnected: false };
-      this.slots.set(id, slot);
-      await this.connectPeer(slot);
+    const { session, peers } = this.config;
+    this.emit({ type: 'session', session, root: this.config.root, broker: this.config.broker, peers });
+    const slots = peers.map((id, index) => this.createSlot(id, peers[1 - index]!, index === 0 ? 'offerer' : 'answerer'));
+    const results = await Promise.allSettled(slots.map((slot) => this.connectTransport(slot)));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      await Promise.all(slots.map((slot) => slot.conn?.close().catch(() => undefined)));
+      for (const slot of slots) slot.conn = null;
+      throw failure.reason instanceof Error ? failure.reason : new Error(String(failure.reason));
+    }
+    for (const slot of slots) {
       if (this.closed) return;
-      peer.start();
+      await this.join(slot);
+      if (this.closed) return;
+      slot.peer.start();
     }
   }
 
-  private async connectPeer(slot: PeerSlot): Promise<void> {
+  private createSlot(id: string, remoteId: string, role: 'offerer' | 'answerer'): PeerSlot {
+    const peer = new LabPeer({
+      id,
+      remoteId,
+      role,
+      session: this.config.session,
+      createPeerConnection: this.deps.createPeerConnection,
+      rtcConfig: this.config.rtcConfig,
+      emit: (body) => this.emit(body),
+      send: (signal) => this.publishSignal(id, signal),
+      now: this.deps.now,
+    });
+    const slot: PeerSlot = { id, peer, conn: null, inbox: [], packets: [], unplugged: false };
+    this.slots.set(id, slot);
+    return slot;
+  }
+
+  private async connectTransport(slot: PeerSlot): Promise<void> {
     const { root, broker, session } = this.config;
     const will: StatusSignal = this.statusSignal(slot.id, 'offline', 'will');
     this.emit({ type: 'broker', peer: slot.id, state: 'connecting', detail: broker });
@@ -144,11 +155,16 @@ export class LabSession {
       return;
     }
     slot.conn = conn;
-    slot.everConnected = true;
     this.wireClient(slot, conn.client);
     this.emit({ type: 'broker', peer: slot.id, state: 'connected', detail: broker });
+  }
+
+  /** Subscribe to the session's topics, then announce ourselves (retained). */
+  private async join(slot: PeerSlot): Promise<void> {
+    const conn = slot.conn;
+    if (!conn) return;
     await new Promise<void>((resolve, reject) => {
-      conn.client.subscribe(subscriptionsFor(root, slot.id), (err) => (err ? reject(err) : resolve()));
+      conn.client.subscribe(subscriptionsFor(this.config.root, slot.id), (err) => (err ? reject(err) : resolve()));
     });
     this.publishStatus(slot, 'online');
   }
