@@ -425,6 +425,8 @@ async function autoplayRun(browser, base, broker, label) {
       traceBroker: session?.broker,
       sessionToOpen: session ? bothOpen - session.at : NaN,
       offerToOpen: offer ? bothOpen - offer.at : NaN,
+      // Signalling only: TOOLCHAIN.md's reference numbers exclude broker connect time.
+      connectedToOpen: bothOpen - brokersReady,
       sessionToBrokersReady: session ? brokersReady - session.at : NaN,
       sessionToOffer: session && offer ? offer.at - session.at : NaN,
       wallMs,
@@ -458,6 +460,7 @@ async function measureAutoplay(browser, base) {
       n: runs[b].length,
       sessionToOpen: median(runs[b].map((r) => r.sessionToOpen)),
       offerToOpen: median(runs[b].map((r) => r.offerToOpen)),
+      connectedToOpen: median(runs[b].map((r) => r.connectedToOpen)),
       wallMs: median(runs[b].map((r) => r.wallMs)),
       sessionToBrokersReady: median(runs[b].map((r) => r.sessionToBrokersReady)),
       sessionToOffer: median(runs[b].map((r) => r.sessionToOffer)),
@@ -468,6 +471,7 @@ async function measureAutoplay(browser, base) {
   const ratio = {
     sessionToOpen: summary['in-page'].sessionToOpen / summary.direct.sessionToOpen,
     offerToOpen: summary['in-page'].offerToOpen / summary.direct.offerToOpen,
+    connectedToOpen: summary['in-page'].connectedToOpen / summary.direct.connectedToOpen,
   };
   const directLabel = runs.direct.map((r) => r.traceBroker).find(Boolean);
   return {
@@ -475,7 +479,11 @@ async function measureAutoplay(browser, base) {
     warmup: WARMUP,
     summary,
     ratio,
-    pass: { sessionToOpen: ratio.sessionToOpen <= GOALS.ratio, offerToOpen: ratio.offerToOpen <= GOALS.ratio },
+    pass: {
+      sessionToOpen: ratio.sessionToOpen <= GOALS.ratio,
+      offerToOpen: ratio.offerToOpen <= GOALS.ratio,
+      connectedToOpen: ratio.connectedToOpen <= GOALS.ratio,
+    },
     directTraceBroker: directLabel,
     runs,
     failures,
@@ -520,8 +528,9 @@ function report(machine, results) {
   }
   if (autoplay) {
     const s = autoplay.summary;
-    rows.push(['4a. session → both channels open (median)', `in-page ${ms(s['in-page'].sessionToOpen)} / direct ${ms(s.direct.sessionToOpen)} = **${autoplay.ratio.sessionToOpen.toFixed(2)}×**`, '≤ 1.5×', pf(autoplay.pass.sessionToOpen)]);
+    rows.push(['4a. session → both channels open, incl. loading the broker (median)', `in-page ${ms(s['in-page'].sessionToOpen)} / direct ${ms(s.direct.sessionToOpen)} = **${autoplay.ratio.sessionToOpen.toFixed(2)}×**`, '≤ 1.5×', pf(autoplay.pass.sessionToOpen)]);
     rows.push(['4b. offer → both channels open (median)', `in-page ${ms(s['in-page'].offerToOpen)} / direct ${ms(s.direct.offerToOpen)} = **${autoplay.ratio.offerToOpen.toFixed(2)}×**`, '≤ 1.5×', pf(autoplay.pass.offerToOpen)]);
+    rows.push(['4c. both peers connected → both channels open (median)', `in-page ${ms(s['in-page'].connectedToOpen)} / direct ${ms(s.direct.connectedToOpen)} = **${autoplay.ratio.connectedToOpen.toFixed(2)}×**`, '≤ 1.5×', pf(autoplay.pass.connectedToOpen)]);
   }
   const out = [];
   out.push(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}; ${machine.chromium}; Node ${machine.node}`);
