@@ -30,6 +30,8 @@ test.describe('in-page broker', () => {
     const rows = await deliveredRows(lab);
     const messages = rows.map((r) => r[3]);
     expect(messages).toContainEqual(expect.stringMatching(/^status: alice online \(retained\)/));
+    // …exactly once: not also live.
+    expect(rows.filter((r) => r[2] === 'bob' && r[3]!.startsWith('status: alice online'))).toHaveLength(1);
     expect(messages).toContain('offer');
     expect(messages).toContain('answer');
     expect(messages.some((m) => m!.startsWith('candidate'))).toBe(true);

@@ -113,10 +113,10 @@ export class LabState {
     this.error = null;
     this.phase = 'connecting';
     this.selected = null;
-    const [{ LabSession }, { connectBroker }] = await Promise.all([
-      import('../../lib/lab/session'),
-      import('../../lib/broker/connect'),
-    ]);
+    const connectModule = import('../../lib/broker/connect');
+    // Fetch the broker's transport while the session code loads, not after it.
+    void connectModule.then((m) => m.preloadBroker(this.broker)).catch(() => undefined);
+    const [{ LabSession }, { connectBroker }] = await Promise.all([import('../../lib/lab/session'), connectModule]);
     const session = new LabSession(
       {
         broker: this.broker,

@@ -59,6 +59,21 @@ export async function connectBroker(opts: ConnectOptions): Promise<BrokerConnect
 }
 
 /**
+ * Starts downloading the transport for `broker` without connecting, so the fetch overlaps
+ * with whatever else the caller is loading. Errors surface later, in connectBroker().
+ */
+export function preloadBroker(broker: string): void {
+  let spec: BrokerSpec;
+  try {
+    spec = parseBroker(broker);
+  } catch {
+    return;
+  }
+  const loading = spec.kind === 'in-page' ? import('./in-page') : spec.kind === 'ws' ? import('./ws') : import('./direct-bus');
+  loading.catch(() => undefined);
+}
+
+/**
  * Forgets every broker that lives in this page: closes the in-page aedes (its retained
  * messages go with it) and empties the shared direct bus. Close the lab's connections first.
  * Loads nothing that was not already loaded.

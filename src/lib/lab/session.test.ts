@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LabSession } from './session';
 import { DirectBus } from '../broker/direct-bus';
 import type { BrokerConnection, ConnectOptions } from '../broker/types';
+import { connectBroker, resetInPageBroker } from '../broker/connect';
 import { fakePeerConnectionFactory, pairFakes } from '../testing/fake-peer-connection';
 import { deliveredCount, diagramRows, heldMessages, peerStates } from '../trace/selectors';
 
@@ -128,6 +129,35 @@ describe('LabSession', () => {
       },
     );
     await expect(session.start()).rejects.toThrow('Could not connect');
-    expect(session.trace.events.at(-1)).toMatchObject({ type: 'broker', state: 'error', detail: 'Could not connect to ws://127.0.0.1:1/' });
+    expect(session.trace.events.filter((e) => e.type === 'broker' && e.state === 'error')).toEqual([
+      expect.objectContaining({ peer: 'alice', detail: 'Could not connect to ws://127.0.0.1:1/' }),
+      expect.objectContaining({ peer: 'bob', detail: 'Could not connect to ws://127.0.0.1:1/' }),
+    ]);
+    // Both RTCPeerConnections are closed again.
+    expect(session.trace.events.filter((e) => e.type === 'state' && e.machine === 'connection' && e.value === 'closed')).toHaveLength(2);
+  });
+
+  it('with the real in-page aedes, the late joiner gets the first status exactly once, retained', async () => {
+    // aedes sends PUBACK before it forwards; without waiting for the echo, bob's SUBSCRIBE
+    // overtook alice's status and he received it twice (live and retained).
+    const fakes = fakePeerConnectionFactory();
+    const session = new LabSession(
+      { broker: 'in-page', root: ROOT, peers: ['alice', 'bob'], session: 's2' },
+      { connectBroker, createPeerConnection: fakes.create },
+    );
+    try {
+      await session.start();
+      await new Promise((r) => setTimeout(r, 100));
+      const held = heldMessages(session.trace.events);
+      expect(held.map((m) => [m.kind, m.from, m.to, m.retain])).toEqual([
+        ['status', 'alice', 'bob', true],
+        ['status', 'bob', 'alice', false],
+      ]);
+      // The inspector gets the PUBLISH bytes that carried each message.
+      expect(held[0]!.packetHex).toMatch(/^3[0-9a-f]/);
+    } finally {
+      await session.close();
+      await resetInPageBroker();
+    }
   });
 });

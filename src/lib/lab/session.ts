@@ -43,9 +43,13 @@ interface PeerSlot {
   inbox: WirePacket[];
   packets: WirePacket[];
   unplugged: boolean;
+  /** Waiting for our own status to come back, by mid. */
+  echoes: Map<string, () => void>;
 }
 
 const MAX_PACKETS_PER_PEER = 2000;
+/** Give up waiting for our own status to come back after this long (ms). */
+const ECHO_TIMEOUT_MS = 2000;
 
 function toHex(bytes: Uint8Array): string {
   let out = '';
@@ -101,9 +105,12 @@ export class LabSession {
     const { session, peers } = this.config;
     this.emit({ type: 'session', session, root: this.config.root, broker: this.config.broker, peers });
     const slots = peers.map((id, index) => this.createSlot(id, peers[1 - index]!, index === 0 ? 'offerer' : 'answerer'));
+    // The RTCPeerConnections need no broker to exist; signals reach them only via the queue.
+    for (const slot of slots) slot.peer.start();
     const results = await Promise.allSettled(slots.map((slot) => this.connectTransport(slot)));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) {
+      for (const slot of slots) slot.peer.close();
       await Promise.all(slots.map((slot) => slot.conn?.close().catch(() => undefined)));
       for (const slot of slots) slot.conn = null;
       throw failure.reason instanceof Error ? failure.reason : new Error(String(failure.reason));
@@ -111,8 +118,6 @@ export class LabSession {
     for (const slot of slots) {
       if (this.closed) return;
       await this.join(slot);
-      if (this.closed) return;
-      slot.peer.start();
     }
   }
 
@@ -128,7 +133,7 @@ export class LabSession {
       send: (signal) => this.publishSignal(id, signal),
       now: this.deps.now,
     });
-    const slot: PeerSlot = { id, peer, conn: null, inbox: [], packets: [], unplugged: false };
+    const slot: PeerSlot = { id, peer, conn: null, inbox: [], packets: [], unplugged: false, echoes: new Map() };
     this.slots.set(id, slot);
     return slot;
   }
@@ -166,7 +171,20 @@ export class LabSession {
     await new Promise<void>((resolve, reject) => {
       conn.client.subscribe(subscriptionsFor(this.config.root, slot.id), (err) => (err ? reject(err) : resolve()));
     });
-    this.publishStatus(slot, 'online');
+    // Wait until our own status comes back through our +/status subscription. A PUBACK is
+    // not enough: aedes acknowledges before it has forwarded the message, so the next peer's
+    // SUBSCRIBE could overtake it and receive the status twice, live and retained.
+    const signal = this.statusSignal(slot.id, 'online');
+    const echoed = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ECHO_TIMEOUT_MS);
+      slot.echoes.set(signal.mid, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    await this.publish(slot, statusTopic(this.config.root, slot.id), signal, true);
+    await echoed;
+    slot.echoes.delete(signal.mid);
   }
 
   private wireClient(slot: PeerSlot, client: MqttLike): void {
@@ -224,16 +242,17 @@ export class LabSession {
 
   private publishStatus(slot: PeerSlot, status: 'online' | 'offline'): void {
     const signal = this.statusSignal(slot.id, status);
-    this.publish(slot, statusTopic(this.config.root, slot.id), signal, true);
+    void this.publish(slot, statusTopic(this.config.root, slot.id), signal, true);
   }
 
   private publishSignal(from: string, signal: DirectedSignal): void {
     const slot = this.slots.get(from);
     if (!slot) return;
-    this.publish(slot, signalTopic(this.config.root, signal.to), signal, false);
+    void this.publish(slot, signalTopic(this.config.root, signal.to), signal, false);
   }
 
-  private publish(slot: PeerSlot, topic: string, signal: Signal, retain: boolean): void {
+  /** Resolves once the broker acknowledged it (PUBACK, QoS 1) or it failed; never rejects. */
+  private publish(slot: PeerSlot, topic: string, signal: Signal, retain: boolean): Promise<void> {
     const payload = encodeSignal(signal);
     const client = slot.conn?.client;
     if (!client || slot.unplugged) {
@@ -244,7 +263,7 @@ export class LabSession {
         ok: false,
         detail: slot.unplugged ? 'the plug is pulled: no broker connection' : 'not connected to the broker',
       });
-      return;
+      return Promise.resolve();
     }
     this.emit({
       type: 'published',
@@ -257,10 +276,13 @@ export class LabSession {
       qos: 1,
       retain,
     });
-    client.publish(topic, payload, { qos: 1, retain }, (err) => {
-      if (err && !this.closed) {
-        this.emit({ type: 'api', peer: slot.id, call: `publish ${signal.kind}`, ok: false, detail: err.message });
-      }
+    return new Promise((resolve) => {
+      client.publish(topic, payload, { qos: 1, retain }, (err) => {
+        if (err && !this.closed) {
+          this.emit({ type: 'api', peer: slot.id, call: `publish ${signal.kind}`, ok: false, detail: err.message });
+        }
+        resolve();
+      });
     });
   }
 
@@ -270,8 +292,12 @@ export class LabSession {
     if (this.closed) return;
     const { root, session } = this.config;
     const parsed = parseTopic(root, topic);
-    // Our own retained status comes back to us through the +/status subscription.
-    if (parsed?.kind === 'status' && parsed.peer === slot.id) return;
+    // Our own status comes back to us through the +/status subscription.
+    if (parsed?.kind === 'status' && parsed.peer === slot.id) {
+      const result = decodeSignal(payload, { topic, root, self: slot.id, session });
+      if (result.ok) slot.echoes.get(result.signal.mid)?.();
+      return;
+    }
     // An empty retained payload deletes a retained message (MQTT 3.1.1 §3.3.1.3); brokers
     // pass it on to current subscribers. It carries no signal.
     if (payload.length === 0 && parsed?.kind === 'status') return;
