@@ -5,38 +5,14 @@ import { createServer, connect } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../chromium.mjs';
 
 export const ROOT = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 export const DIST = join(ROOT, 'dist');
 
-// Same flags as tests/e2e/support/browser.ts (see /work/shared/TOOLCHAIN.md); used when
-// importing that TypeScript file is not possible (Node without type stripping).
-const FALLBACK_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** { args, executablePath }: reuses the e2e support module when Node can load TS. */
+/** { args, executablePath } for chromium.launch(). */
 export async function chromiumLaunchConfig() {
-  try {
-    const mod = await import(new URL('../../tests/e2e/support/browser.ts', import.meta.url).href);
-    return { args: [...mod.CHROMIUM_ARGS], executablePath: mod.chromiumExecutable() };
-  } catch (err) {
-    const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-    if (!existsSync(executablePath)) {
-      throw new Error(
-        `No Chromium at ${executablePath} (${err instanceof Error ? err.message.split('\n')[0] : err}).\n` +
-          'Install one (apt-get install chromium) or set CHROMIUM_PATH.',
-      );
-    }
-    return { args: [...FALLBACK_ARGS], executablePath };
-  }
+  return { args: [...CHROMIUM_ARGS], executablePath: chromiumExecutable() };
 }
 
 /** The site's base path as astro.config.mjs sees it ('/' or '/x/'). */

@@ -1,35 +1,17 @@
 // Drives /dev/broker-smoke/ in Chromium and reports what it saw (dev tool, not shipped).
 //
 //   npm run build && npm run preview            # serves on http://127.0.0.1:4321/
-//   node src/lib/broker/browser-smoke.mjs [base-url] [broker]
+//   node scripts/checks/broker-smoke.mjs [base-url] [broker]
 //
 // Exits non-zero on a failed check or any console error. Runs twice: once as served, once with
 // crypto.randomUUID removed (as on a plain-http page) to exercise the crypto shim fallback.
-import { chromium } from 'playwright-core';
-import { existsSync } from 'node:fs';
+import { launchChromium } from '../chromium.mjs';
 import { gzipSync } from 'node:zlib';
 
 const base = (process.argv[2] ?? 'http://127.0.0.1:4321/').replace(/\/?$/, '/');
 const broker = process.argv[3];
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(executablePath)) {
-  console.error(`No browser at ${executablePath}: apt-get install chromium, or set CHROMIUM_PATH.`);
-  process.exit(2);
-}
 
-const browser = await chromium.launch({
-  executablePath,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 
 let failed = false;
 try {

@@ -11,25 +11,19 @@
  * buffering and flushing against a real browser. Prints the median time from the status
  * delivery to both channels open.
  *
- *   node src/lib/peer/real-browser.check.mjs [--runs 10]
- *   CHROMIUM_PATH=/path/to/chromium node src/lib/peer/real-browser.check.mjs
+ *   node scripts/checks/lab-peer-real-browser.mjs [--runs 10]
+ *   CHROMIUM_PATH=/path/to/chromium node scripts/checks/lab-peer-real-browser.mjs
  */
-import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const entry = resolve(here, 'lab-peer.ts');
+const entry = resolve(here, '../../src/lib/peer/lab-peer.ts');
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 10;
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(executablePath)) {
-  console.error(`No Chromium at ${executablePath}. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
-  process.exit(2);
-}
 
 const bundle = await build({
   entryPoints: [entry],
@@ -42,19 +36,7 @@ const bundle = await build({
 });
 const code = bundle.outputFiles[0].text;
 
-const browser = await chromium.launch({
-  executablePath,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 
 let failed = false;
 try {
