@@ -1,6 +1,6 @@
 import mqtt from 'mqtt';
 import { test, expect } from './support/mosquitto';
-import { deliveredRows, heldList, labRegion, stepUntilOpen, tableRows } from './support/lab';
+import { deliveredRows, diagramTable, heldList, labRegion, stepUntilOpen, tableRows } from './support/lab';
 
 function collectErrors(page: import('@playwright/test').Page): string[] {
   const errors: string[] = [];
@@ -77,6 +77,32 @@ test.describe('in-page broker', () => {
     const errors = collectErrors(page);
     await page.goto('lab/?autoplay=1');
     const lab = labRegion(page);
+    await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+    expect(errors).toEqual([]);
+  });
+
+  test('export the trace, then reset and start a clean second session', async ({ page }) => {
+    const errors = collectErrors(page);
+    await page.goto('lab/?autoplay=1');
+    const lab = labRegion(page);
+    await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), lab.getByRole('button', { name: 'Export trace' }).click()]);
+    const trace = JSON.parse(await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8'));
+    expect(trace).toMatchObject({ schema: 'webrtc-lab-trace', version: 1 });
+    const types = new Set(trace.events.map((e: { type: string }) => e.type));
+    for (const t of ['session', 'broker', 'published', 'held', 'delivered', 'state', 'candidate-gathered', 'channel']) expect(types).toContain(t);
+
+    await lab.getByRole('button', { name: 'Reset' }).click();
+    await expect(diagramTable(lab).locator('tbody tr')).toHaveCount(0);
+    await expect(lab.getByText('Data channel open')).toBeHidden();
+    await expect(lab.getByRole('region', { name: 'Peer alice' })).toContainText('idle');
+
+    // The in-page broker was reset too: no retained status from the first session.
+    await lab.getByRole('button', { name: 'Start' }).click();
+    await expect(heldList(lab).getByRole('listitem')).toHaveCount(2);
+    await expect(heldList(lab)).toContainText('status: alice online (retained)');
+    await lab.getByRole('button', { name: 'Play' }).click();
     await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
     expect(errors).toEqual([]);
   });

@@ -104,7 +104,8 @@ export class LabState {
     return this.autoplay;
   }
 
-  async start(): Promise<void> {
+  /** `play: true` (autoplay) delivers every message at full speed instead of waiting for Step. */
+  async start(opts: { play?: boolean } = {}): Promise<void> {
     if (this.phase === 'connecting' || this.phase === 'running') return;
     if (this.configError) {
       this.error = this.configError;
@@ -135,7 +136,7 @@ export class LabState {
       if (this.session !== session) return;
       this.phase = 'running';
       this.announce(`Connected to the broker. ${this.held.length} message(s) held.`);
-      if (this.autoplay) this.play(0);
+      if (opts.play) this.play(0);
     } catch (err) {
       if (this.session !== session) return;
       this.error = `Could not start: ${err instanceof Error ? err.message : String(err)}`;
