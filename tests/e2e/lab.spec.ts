@@ -240,3 +240,18 @@ test.describe('broker goes away mid-session', () => {
     }
   });
 });
+
+test('state timelines link each transition to the message that caused it', async ({ page }) => {
+  await page.goto('lab/?autoplay=1');
+  const lab = labRegion(page);
+  await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+  await lab.getByText('State timelines').click();
+  const bobTimeline = lab.getByRole('table', { name: 'State timeline of bob' });
+  const row = bobTimeline.getByRole('row').filter({ hasText: 'have-remote-offer' });
+  await expect(row).toContainText('signalingState');
+  await row.getByRole('button', { name: 'offer from alice' }).click();
+  const inspector = lab.getByRole('region', { name: 'Message inspector' });
+  await expect(inspector).toContainText('alice → broker → bob');
+  await expect(inspector).toContainText('a=setup:actpass');
+  await expect(lab.getByRole('table', { name: 'State timeline of alice' }).getByRole('row').filter({ hasText: 'data channel readyState' }).last()).toContainText('open');
+});

@@ -92,6 +92,11 @@ export class LabSession {
     return this.slots.get(peer)?.packets ?? [];
   }
 
+  /** One peer's current getStats() output as plain objects. */
+  statsOf(peer: string): Promise<RTCStats[]> {
+    return this.slots.get(peer)?.peer.getStats() ?? Promise.resolve([]);
+  }
+
   isUnplugged(peer: string): boolean {
     return this.slots.get(peer)?.unplugged ?? false;
   }

@@ -219,6 +219,21 @@ export class LabPeer {
       .catch((err: unknown) => this.api('handleSignal', false, `internal error: ${errorText(err)}`));
   }
 
+  /**
+   * The connection's stats as plain objects (webrtc-stats), for the candidate-pair checklist.
+   * Empty before start() and after close(). Not traced: it is polled.
+   */
+  async getStats(): Promise<RTCStats[]> {
+    const pc = this.pc;
+    if (!pc || this.closed) return [];
+    try {
+      const report = await pc.getStats();
+      return Array.from(report.values()) as RTCStats[];
+    } catch {
+      return [];
+    }
+  }
+
   /** Sends text over the data channel. False (and traced) when the channel is not open. */
   sendChat(text: string): boolean {
     const ch = this.channel;
