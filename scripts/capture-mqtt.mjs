@@ -51,7 +51,7 @@ const statusTopic = (/** @type {string} */ peer) => `${ROOT}/${peer}/status`;
 const signalTopic = (/** @type {string} */ peer) => `${ROOT}/${peer}/signal`;
 let mid = 0;
 /** A status signal shaped like the lab's (src/lib/signalling/types.ts). */
-function status(/** @type {string} */ from, /** @type {'online'|'offline'} */ st, /** @type {string=} */ reason) {
+function status(/** @type {string} */ from, /** @type {'online'|'offline'} */ st, /** @type {string | undefined} */ reason = undefined) {
   mid += 1;
   const signal = { v: 1, kind: 'status', from, session: SESSION, mid: `${from}-${mid}-k3v9`, ts: T0 + mid * 250, status: st };
   return JSON.stringify(reason ? { ...signal, reason } : signal);
@@ -200,7 +200,7 @@ async function startMosquitto() {
         onOut(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
         return write(chunk, ...rest);
       });
-      socket.on('data', (d) => onIn(d));
+      socket.on('data', (/** @type {Buffer} */ d) => onIn(d));
       return /** @type {any} */ (socket);
     },
     close: async () => {
@@ -337,10 +337,10 @@ await settle();
 
 // A graceful DISCONNECT: the broker discards alice's will (§3.14.4); carol sees nothing.
 step = 'alice-disconnect';
-await new Promise((resolve) => alice.end(false, () => resolve(undefined)));
+await new Promise((resolve) => alice.end(false, {}, () => resolve(undefined)));
 await settle(200);
 step = 'carol-disconnect';
-await new Promise((resolve) => carol.end(false, () => resolve(undefined)));
+await new Promise((resolve) => carol.end(false, {}, () => resolve(undefined)));
 await settle();
 
 // Wrong credentials: CONNACK return code 4 (§3.2.2.3). mosquitto needs a password file for this.
