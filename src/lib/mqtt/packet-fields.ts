@@ -2,6 +2,9 @@
  * Splits an MQTT 3.1.1 control packet into labelled byte ranges for the inspector.
  * Only the fixed header is decoded for every type; PUBLISH also gets its variable
  * header (topic, packet id) and payload. Never throws on short or odd input.
+ *
+ * Superseded by annotate.ts (annotatePacket: every byte of every packet type); kept until the
+ * Inspector switches over.
  */
 
 export interface PacketField {
@@ -25,12 +28,7 @@ export function packetTypeName(firstByte: number): string {
   return PACKET_TYPES[(firstByte >> 4) & 0x0f] ?? 'Reserved';
 }
 
-export function hexToBytes(hex: string): Uint8Array {
-  const clean = hex.replace(/[^0-9a-f]/gi, '');
-  const out = new Uint8Array(clean.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
+export { hexToBytes } from './hex';
 
 /** Remaining Length, MQTT 3.1.1 §2.2.3: 7 bits per byte, high bit = "more bytes follow". */
 export function readRemainingLength(bytes: Uint8Array, offset: number): { value: number; length: number } | null {
