@@ -1,0 +1,45 @@
+/**
+ * A realistic SDP of about 200 lines for the benchmark (issue 3: "the time to annotate a
+ * 200-line SDP"). It repeats the media sections of a real description, each with a fresh
+ * a=mid, and lists them all in a=group:BUNDLE. No imports, so Node can load it directly.
+ *
+ *   const source = readFileSync('tests/fixtures/sdp/chromium-av-offer.sdp', 'utf8');
+ *   const sdp = buildBenchSdp(source);          // ≈ 200 lines
+ *   annotateSdp(parseSdp(sdp));                  // what to time
+ */
+
+/** The real Chromium audio+video offer the benchmark is meant to start from. */
+export const BENCH_SOURCE = 'tests/fixtures/sdp/chromium-av-offer.sdp';
+
+/**
+ * Builds an SDP of at least `targetLines` lines (if the source has any media section) from the
+ * media sections of `source`, repeated in order with mids bench0, bench1 …. Never throws.
+ */
+export function buildBenchSdp(source: string, targetLines = 200): string {
+  const lines = String(source ?? '').split(/\r\n|\n|\r/).filter((l) => l !== '');
+  const firstMedia = lines.findIndex((l) => l.startsWith('m='));
+  if (firstMedia < 0) return lines.join('\r\n') + (lines.length ? '\r\n' : '');
+
+  const session = lines.slice(0, firstMedia);
+  const sections: string[][] = [];
+  for (const line of lines.slice(firstMedia)) {
+    if (line.startsWith('m=')) sections.push([line]);
+    else sections[sections.length - 1].push(line);
+  }
+
+  const out: string[][] = [];
+  let count = session.length + (session.some((l) => l.startsWith('a=group:BUNDLE')) ? 0 : 1);
+  for (let i = 0; count < targetLines; i++) {
+    const mid = `bench${i}`;
+    const section = sections[i % sections.length].map((l) => (l.startsWith('a=mid:') ? `a=mid:${mid}` : l));
+    if (!section.some((l) => l.startsWith('a=mid:'))) section.push(`a=mid:${mid}`);
+    out.push(section);
+    count += section.length;
+  }
+
+  const bundle = `a=group:BUNDLE ${out.map((_, i) => `bench${i}`).join(' ')}`;
+  const head = session.some((l) => l.startsWith('a=group:BUNDLE'))
+    ? session.map((l) => (l.startsWith('a=group:BUNDLE') ? bundle : l))
+    : [...session, bundle];
+  return [...head, ...out.flat()].join('\r\n') + '\r\n';
+}
