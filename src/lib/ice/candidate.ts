@@ -288,7 +288,7 @@ export const MDNS_EXPLANATION = {
   why:
     'Any web page can create an RTCPeerConnection without asking, and its host candidates would tell the page (and anyone it forwards them to) your private IP addresses, which help to fingerprint and track you. So browsers replace each private address with a random mDNS name, a version 4 UUID followed by ".local". A peer on the same local network can still resolve it with multicast DNS and connect directly; a peer elsewhere cannot, and uses the server-reflexive or relayed candidates instead.',
   whenRaw:
-    'Once the page has been granted camera or microphone access, the browser trusts it more: it enumerates every network interface and shows the raw IP addresses in host candidates. The permission only affects sessions that start afterwards; candidates already gathered keep their .local names.',
+    'Once the page has been granted camera or microphone access, the browser trusts it more: it enumerates every network interface and shows the raw IP addresses in host candidates (TCP ones too). This affects gathering that starts afterwards, so the next lab session; candidates already gathered keep their .local names.',
   stats: 'getStats() does not reveal the address either: Chromium reports an empty address for mDNS host candidates.',
   refs: [
     'draft-ietf-mmusic-mdns-ice-candidates §3.1',
