@@ -164,6 +164,17 @@ function topicFilterProblem(filter: string, level: ProtocolLevel): string | unde
   return undefined;
 }
 
+/**
+ * The protocol level a CONNECT asks for (3, 4 or 5), or undefined if the bytes are not a
+ * CONNECT or the level is unknown. Other packets are read at their connection's level.
+ */
+export function connectLevel(bytes: Uint8Array): ProtocolLevel | undefined {
+  if ((bytes[0] ?? 0) >> 4 !== 1) return undefined;
+  let i = 1;
+  while (i < 5 && i < bytes.length && (bytes[i]! & 0x80) !== 0) i++;
+  return peekConnectLevel(bytes, i + 1);
+}
+
 /** For CONNECT: the level byte, read ahead so every range cites the right spec. */
 function peekConnectLevel(bytes: Uint8Array, bodyStart: number): ProtocolLevel | undefined {
   const nameLen = ((bytes[bodyStart] ?? 0) << 8) | (bytes[bodyStart + 1] ?? 0);
@@ -1000,10 +1011,7 @@ function walk(bytes: Uint8Array, opts: AnnotateOptions): { w: Walker; info: Pack
   if (bytes.length === 0) return { w, info: null };
   const code = bytes[0]! >> 4;
   if (code === 1) {
-    // Find the body start to read the level ahead.
-    let i = 1;
-    while (i < 5 && i < bytes.length && (bytes[i]! & 0x80) !== 0) i++;
-    level = peekConnectLevel(bytes, i + 1) ?? level;
+    level = connectLevel(bytes) ?? level;
     w.level = level;
   }
   const info = typeInfo(code, level);
@@ -1235,12 +1243,7 @@ export function summarizePacket(bytes: Uint8Array, opts: Pick<AnnotateOptions, '
   try {
     if (bytes.length === 0) return 'EMPTY (no bytes)';
     const code = bytes[0]! >> 4;
-    let level: ProtocolLevel = opts.protocolVersion ?? 4;
-    if (code === 1) {
-      let i = 1;
-      while (i < 5 && i < bytes.length && (bytes[i]! & 0x80) !== 0) i++;
-      level = peekConnectLevel(bytes, i + 1) ?? level;
-    }
+    const level: ProtocolLevel = (code === 1 ? connectLevel(bytes) : undefined) ?? opts.protocolVersion ?? 4;
     const { packet, error } = decodePacket(bytes, level);
     return summarize(typeInfo(code, level).name, packet, error, level);
   } catch {
