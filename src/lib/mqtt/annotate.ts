@@ -1200,7 +1200,8 @@ function summarize(type: string, p: Packet | null, error: string | null, level: 
     }
     case 'publish': {
       const size = p.payload ? (typeof p.payload === 'string' ? new TextEncoder().encode(p.payload).length : p.payload.length) : 0;
-      return `PUBLISH QoS ${p.qos}${p.dup ? ' dup' : ''}${p.retain ? ' retain' : ''} ${v(p.topic)} (${size.toLocaleString('en-US')} B payload)`;
+      const topic = p.topic ? v(p.topic) : '(topic alias)';
+      return `PUBLISH QoS ${p.qos}${p.dup ? ' dup' : ''}${p.retain ? ' retain' : ''} ${topic} (${size.toLocaleString('en-US')} B payload)`;
     }
     case 'puback':
     case 'pubrec':

@@ -380,7 +380,7 @@ export const PACKET_TYPES: readonly PacketTypeInfo[] = [
     name: 'PINGREQ',
     from: 'client',
     about:
-      'Keep-alive: "I am still here." A client sends it when it has sent nothing else for the keep-alive interval of its CONNECT. The server answers PINGRESP. Without any packet for 1.5 × keep alive, the server closes the connection and publishes the will.',
+      'Keep-alive: "I am still here." A client sends it when it has sent nothing else for the keep-alive interval of its CONNECT (§3.1.2.10). The server answers PINGRESP. Without any packet for 1.5 × keep alive, the server closes the connection and publishes the will.',
     v4: '3.12',
     v5: '3.12',
     flags: fixed(0),
@@ -397,7 +397,7 @@ export const PACKET_TYPES: readonly PacketTypeInfo[] = [
     name: 'DISCONNECT',
     from: 'client',
     about:
-      'A clean goodbye: the last packet before the client closes the connection. The server then discards the will without publishing it. The will is published only when a connection ends without a DISCONNECT, as when a plug is pulled or a keep-alive expires.',
+      'A clean goodbye: the last packet before the client closes the connection. The server then discards the will without publishing it (§3.14.4). The will is published only when a connection ends without a DISCONNECT, as when a plug is pulled or a keep-alive expires (§3.1.2.5).',
     v4: '3.14',
     v5: '3.14',
     flags: fixed(0),
