@@ -73,7 +73,7 @@ export const CODECS: Readonly<Record<string, CodecInfo>> = {
   pcma: { title: 'PCMA (G.711 A-law)', meaning: 'classic 64 kbit/s telephone audio', ref: 'RFC 3551 §4.5.14' },
   cn: { title: 'Comfort Noise', meaning: 'describes background noise during silence instead of sending audio', ref: 'RFC 3389' },
   'telephone-event': { title: 'telephone-event (DTMF)', meaning: 'keypad tones sent as events, not as sound', ref: 'RFC 4733' },
-  isac: { title: 'iSAC', meaning: 'an older wideband speech codec from libwebrtc', ref: 'libwebrtc (no RFC)' },
+  isac: { title: 'iSAC', meaning: 'an older wideband speech codec from libwebrtc', ref: 'libwebrtc, no RFC' },
   ilbc: { title: 'iLBC', meaning: 'a low-bitrate speech codec that copes well with packet loss', ref: 'RFC 3952' },
   vp8: { title: 'VP8', meaning: 'a video codec every WebRTC browser must support', ref: 'RFC 7741' },
   vp9: { title: 'VP9', meaning: 'a video codec, more efficient than VP8, with scalable layers', ref: 'RFC 9628' },
@@ -112,9 +112,9 @@ export const FMTP_PARAMS: Readonly<Record<string, ValueMeaning>> = {
   'level-id': { meaning: 'H.265 level × 30 (93 = level 3.1, 180 = level 6)', ref: 'RFC 7798 §7.1' },
   'tier-flag': { meaning: 'H.265 tier (0 = Main)', ref: 'RFC 7798 §7.1' },
   'tx-mode': { meaning: 'H.265 transmission mode (SRST = single RTP stream on a single transport)', ref: 'RFC 7798 §7.1' },
-  'x-google-min-bitrate': { meaning: 'libwebrtc hint: lowest video bitrate in kbit/s (non-standard)', ref: 'libwebrtc (no RFC)' },
-  'x-google-max-bitrate': { meaning: 'libwebrtc hint: highest video bitrate in kbit/s (non-standard)', ref: 'libwebrtc (no RFC)' },
-  'x-google-start-bitrate': { meaning: 'libwebrtc hint: starting video bitrate in kbit/s (non-standard)', ref: 'libwebrtc (no RFC)' },
+  'x-google-min-bitrate': { meaning: 'libwebrtc hint: lowest video bitrate in kbit/s (non-standard)', ref: 'libwebrtc, no RFC' },
+  'x-google-max-bitrate': { meaning: 'libwebrtc hint: highest video bitrate in kbit/s (non-standard)', ref: 'libwebrtc, no RFC' },
+  'x-google-start-bitrate': { meaning: 'libwebrtc hint: starting video bitrate in kbit/s (non-standard)', ref: 'libwebrtc, no RFC' },
 };
 
 /** RTCP feedback types, by "type" or "type parameter" (RFC 4585 §4.2). */
@@ -141,14 +141,14 @@ export const EXTMAP_URIS: Readonly<Record<string, ValueMeaning & { title: string
   'urn:ietf:params:rtp-hdrext:toffset': { title: 'transmission time offset', meaning: 'how late a packet left compared with its RTP timestamp', ref: 'RFC 5450' },
   'urn:ietf:params:rtp-hdrext:encrypt': { title: 'encrypted extension', meaning: 'the named extension is encrypted', ref: 'RFC 6904' },
   'urn:3gpp:video-orientation': { title: 'video orientation', meaning: 'the sender says how the camera is rotated, so the receiver can turn the picture', ref: '3GPP TS 26.114' },
-  'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time': { title: 'absolute send time', meaning: 'send time of each packet, for bandwidth estimation (REMB)', ref: 'webrtc.org experiment (no RFC)' },
+  'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time': { title: 'absolute send time', meaning: 'send time of each packet, for bandwidth estimation (REMB)', ref: 'webrtc.org experiment, no RFC' },
   'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01': { title: 'transport-wide sequence number', meaning: 'one counter across all streams, so the receiver can report every packet for congestion control', ref: 'draft-holmer-rmcat-transport-wide-cc-extensions-01' },
-  'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay': { title: 'playout delay', meaning: 'the sender asks for a minimum/maximum jitter-buffer delay (e.g. near zero for game streaming)', ref: 'webrtc.org experiment (no RFC)' },
-  'http://www.webrtc.org/experiments/rtp-hdrext/video-content-type': { title: 'video content type', meaning: 'marks screen-share content so the receiver can treat it differently', ref: 'webrtc.org experiment (no RFC)' },
-  'http://www.webrtc.org/experiments/rtp-hdrext/video-timing': { title: 'video timing', meaning: 'timestamps of encode and pacing steps, for end-to-end delay statistics', ref: 'webrtc.org experiment (no RFC)' },
-  'http://www.webrtc.org/experiments/rtp-hdrext/color-space': { title: 'color space', meaning: 'colour primaries, transfer and matrix (HDR)', ref: 'webrtc.org experiment (no RFC)' },
-  'http://www.webrtc.org/experiments/rtp-hdrext/video-layers-allocation00': { title: 'video layers allocation', meaning: 'which simulcast/SVC layers are being sent, at what bitrate and resolution', ref: 'webrtc.org experiment (no RFC)' },
-  'http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time': { title: 'absolute capture time', meaning: 'when the media was captured, for audio/video sync across servers', ref: 'webrtc.org experiment (no RFC)' },
+  'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay': { title: 'playout delay', meaning: 'the sender asks for a minimum/maximum jitter-buffer delay (e.g. near zero for game streaming)', ref: 'webrtc.org experiment, no RFC' },
+  'http://www.webrtc.org/experiments/rtp-hdrext/video-content-type': { title: 'video content type', meaning: 'marks screen-share content so the receiver can treat it differently', ref: 'webrtc.org experiment, no RFC' },
+  'http://www.webrtc.org/experiments/rtp-hdrext/video-timing': { title: 'video timing', meaning: 'timestamps of encode and pacing steps, for end-to-end delay statistics', ref: 'webrtc.org experiment, no RFC' },
+  'http://www.webrtc.org/experiments/rtp-hdrext/color-space': { title: 'color space', meaning: 'colour primaries, transfer and matrix (HDR)', ref: 'webrtc.org experiment, no RFC' },
+  'http://www.webrtc.org/experiments/rtp-hdrext/video-layers-allocation00': { title: 'video layers allocation', meaning: 'which simulcast/SVC layers are being sent, at what bitrate and resolution', ref: 'webrtc.org experiment, no RFC' },
+  'http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time': { title: 'absolute capture time', meaning: 'when the media was captured, for audio/video sync across servers', ref: 'webrtc.org experiment, no RFC' },
   'https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension': { title: 'dependency descriptor', meaning: 'how each frame depends on others, so a server can drop layers (AV1, VP9, VP8 SVC)', ref: 'AV1 RTP specification, appendix A' },
   'http://tools.ietf.org/html/draft-ietf-avtext-framemarking-07': { title: 'frame marking', meaning: 'marks key frames and layers for servers that cannot decode (Safari)', ref: 'draft-ietf-avtext-framemarking-07' },
 };
@@ -166,24 +166,24 @@ export const CANDIDATE_EXTENSIONS: Readonly<Record<string, ValueMeaning>> = {
   raddr: { meaning: 'related address: for srflx, the host address behind the NAT; for relay, the srflx address (0.0.0.0 when hidden)', ref: 'RFC 8839 §5.1' },
   rport: { meaning: 'related port, paired with raddr', ref: 'RFC 8839 §5.1' },
   tcptype: { meaning: 'for TCP: active = will connect out, passive = will accept, so = simultaneous open', ref: 'RFC 6544 §4.5' },
-  generation: { meaning: 'libwebrtc: which ICE generation (restart count) this candidate belongs to', ref: 'libwebrtc (no RFC)' },
-  ufrag: { meaning: 'the ICE username fragment this candidate belongs to, to tell old and new ones apart after an ICE restart', ref: 'libwebrtc (no RFC)' },
-  'network-id': { meaning: 'libwebrtc: a number for the network interface the candidate came from', ref: 'libwebrtc (no RFC)' },
-  'network-cost': { meaning: 'libwebrtc: how costly that network is (10 = low, 50 = unknown, 900 = cellular, 999 = maximum); lower is preferred', ref: 'libwebrtc (no RFC)' },
+  generation: { meaning: 'libwebrtc: which ICE generation (restart count) this candidate belongs to', ref: 'libwebrtc, no RFC' },
+  ufrag: { meaning: 'the ICE username fragment this candidate belongs to, to tell old and new ones apart after an ICE restart', ref: 'libwebrtc, no RFC' },
+  'network-id': { meaning: 'libwebrtc: a number for the network interface the candidate came from', ref: 'libwebrtc, no RFC' },
+  'network-cost': { meaning: 'libwebrtc: how costly that network is (10 = low, 50 = unknown, 900 = cellular, 999 = maximum); lower is preferred', ref: 'libwebrtc, no RFC' },
 };
 
 /** a=ssrc source attributes (RFC 5576 §6). */
 export const SSRC_ATTRIBUTES: Readonly<Record<string, ValueMeaning>> = {
   cname: { meaning: 'canonical name: the same for every stream from one endpoint, so the receiver can lip-sync audio and video', ref: 'RFC 5576 §6.1' },
   msid: { meaning: 'the stream and track this SSRC belongs to (older, per-SSRC form of a=msid)', ref: 'RFC 8830 §2' },
-  mslabel: { meaning: 'legacy (Plan B) MediaStream id', ref: 'libwebrtc legacy (no RFC)' },
-  label: { meaning: 'legacy (Plan B) MediaStreamTrack id', ref: 'libwebrtc legacy (no RFC)' },
+  mslabel: { meaning: 'legacy (Plan B) MediaStream id', ref: 'libwebrtc legacy, no RFC' },
+  label: { meaning: 'legacy (Plan B) MediaStreamTrack id', ref: 'libwebrtc legacy, no RFC' },
 };
 
 /** ssrc-group semantics (RFC 5576 §4.2). */
 export const SSRC_GROUP_SEMANTICS: Readonly<Record<string, ValueMeaning>> = {
   FID: { meaning: 'flow identification: the second SSRC carries retransmissions (RTX) of the first', ref: 'RFC 5576 §4.2; RFC 4588 §8' },
-  SIM: { meaning: 'legacy simulcast: one SSRC per simulcast layer', ref: 'libwebrtc legacy (no RFC)' },
+  SIM: { meaning: 'legacy simulcast: one SSRC per simulcast layer', ref: 'libwebrtc legacy, no RFC' },
   'FEC-FR': { meaning: 'the second SSRC carries forward error correction for the first', ref: 'RFC 5956' },
   FEC: { meaning: 'the second SSRC carries forward error correction for the first', ref: 'RFC 5576 §4.2' },
 };
@@ -935,7 +935,7 @@ const ENTRIES: readonly LineMeaning[] = [
   { key: 'a=content', title: 'Content', meaning: 'What the media is: main, alt, slides, speaker, sl (sign language).', example: 'a=content:slides', ref: 'RFC 4796' },
   { key: 'a=imageattr', title: 'Image attributes', meaning: 'Picture sizes this side can send or receive.', example: 'a=imageattr:97 send [x=800,y=640] recv *', ref: 'RFC 6236 §3' },
   { key: 'a=crypto', title: 'SDES crypto (not WebRTC)', meaning: 'SRTP keys in clear text in the SDP. WebRTC forbids it: keys come from DTLS instead.', example: 'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR', ref: 'RFC 4568' },
-  { key: 'a=x-google-flag', title: 'Google flag (non-standard)', meaning: 'A libwebrtc-specific flag; "conference" turned on conference-mode screen sharing in old Chrome.', example: 'a=x-google-flag:conference', ref: 'libwebrtc (no RFC)' },
+  { key: 'a=x-google-flag', title: 'Google flag (non-standard)', meaning: 'A libwebrtc-specific flag; "conference" turned on conference-mode screen sharing in old Chrome.', example: 'a=x-google-flag:conference', ref: 'libwebrtc, no RFC' },
   { key: 'a=orient', title: 'Orientation', meaning: 'Orientation of a whiteboard or presentation: portrait, landscape or seascape.', example: 'a=orient:landscape', ref: 'RFC 8866 §6.8' },
   { key: 'a=type', title: 'Conference type', meaning: 'broadcast, meeting, moderated, test or H332.', example: 'a=type:meeting', ref: 'RFC 8866 §6.9' },
   { key: 'a=charset', title: 'Character set', meaning: 'Character set of the session name and information lines.', example: 'a=charset:ISO-8859-1', ref: 'RFC 8866 §6.10' },

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { NOT_FOUND, negotiate, type NegotiationItem } from './negotiation';
+import { NOT_FOUND, codecSummary, negotiate, type NegotiationItem } from './negotiation';
 import { parseSdp } from './parse';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../tests/fixtures/sdp/${name}`, import.meta.url), 'utf8');
@@ -73,6 +73,8 @@ describe('negotiate: real Chromium pairs', () => {
     const audio = item(items, 'codecs-0');
     expect(audio.section).toBe('m=audio (mid 0)');
     expect(audio.list?.[0]).toBe('Opus/48000/2 (111)');
+    expect(audio.offer).toBe('8 formats: Opus, G.722, PCMU (G.711 µ-law), PCMA (G.711 A-law) + RED, Comfort Noise, telephone-event (DTMF) ×2');
+    expect(item(items, 'codecs-1').offer).toBe('23 formats: VP8, H.264 ×6, AV1, VP9 ×2 + RTX ×11, RED, ULPFEC');
     expect(audio.outcome).toBe('8 in common; the first choice is Opus/48000/2 (111)');
     expect(item(items, 'codecs-1').list?.[0]).toBe('VP8/90000 (96)');
     expect(item(items, 'direction-0').outcome).toBe('Offerer sends: yes; answerer sends: yes.');
@@ -161,5 +163,15 @@ describe('negotiate: crafted cases', () => {
     const n = negotiate(parseSdp(offer), parseSdp(answer));
     expect(n.items.length).toBeGreaterThan(0);
     expect(item(n.items, 'dtls-role').answer).toBe(NOT_FOUND);
+  });
+});
+
+describe('codecSummary', () => {
+  it.each<[string[], string]>([
+    [['opus'], '1 format: Opus'],
+    [['rtx', 'rtx'], '2 formats: RTX ×2'],
+    [['VP8', 'rtx', 'VP8', 'foo'], '4 formats: VP8 ×2, foo + RTX'],
+  ])('%j → %s', (names, text) => {
+    expect(codecSummary(names.map((name) => ({ name })))).toBe(text);
   });
 });

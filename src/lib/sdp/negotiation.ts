@@ -266,6 +266,19 @@ const codecKey = (c: RtpCodec) => `${c.name.toLowerCase()}/${c.rate ?? ''}/${c.c
 const codecText = (c: RtpCodec) => `${CODECS[c.name.toLowerCase()]?.title ?? c.name}${c.rate ? `/${c.rate}` : ''}${c.channels ? `/${c.channels}` : ''} (${c.pt})`;
 const HELPERS = new Set(['rtx', 'red', 'ulpfec', 'flexfec-03', 'cn', 'telephone-event']);
 
+/** "Opus, RED, G.722 … + RTX ×10": codec names in order, repeats counted, helpers last. */
+export function codecSummary(cs: readonly { name: string }[]): string {
+  const counts = new Map<string, number>();
+  const title = (name: string) => CODECS[name.toLowerCase()]?.title ?? name;
+  const ordered = [...cs.filter((c) => !HELPERS.has(c.name.toLowerCase())), ...cs.filter((c) => HELPERS.has(c.name.toLowerCase()))];
+  for (const c of ordered) counts.set(title(c.name), (counts.get(title(c.name)) ?? 0) + 1);
+  const main = cs.filter((c) => !HELPERS.has(c.name.toLowerCase())).length;
+  const parts = [...counts].map(([t, k]) => (k > 1 ? `${t} ×${k}` : t));
+  const mainParts = parts.slice(0, new Set(ordered.slice(0, main).map((c) => title(c.name))).size);
+  const helperParts = parts.slice(mainParts.length);
+  return `${cs.length} format${cs.length === 1 ? '' : 's'}: ${mainParts.join(', ')}${helperParts.length ? `${mainParts.length ? ' + ' : ''}${helperParts.join(', ')}` : ''}`;
+}
+
 function codecs(offer: ParsedSdp, answer: ParsedSdp, i: number, om: Media, am: Media | undefined): NegotiationItem {
   const oc = codecsOf(om);
   const ac = codecsOf(am);
@@ -273,7 +286,7 @@ function codecs(offer: ParsedSdp, answer: ParsedSdp, i: number, om: Media, am: M
   const survived = am && am.port !== 0 ? ac.filter((c) => offered.has(codecKey(c))) : [];
   const main = survived.find((c) => !HELPERS.has(c.name.toLowerCase()));
   const strays = am && am.port !== 0 ? ac.filter((c) => !offered.has(codecKey(c))) : [];
-  const list = (cs: RtpCodec[]) => (cs.length ? cs.map(codecText).join(', ') : NOT_FOUND);
+  const list = (cs: RtpCodec[]) => (cs.length ? codecSummary(cs) : NOT_FOUND);
   return {
     id: `codecs-${i}`,
     topic: 'Codecs',
