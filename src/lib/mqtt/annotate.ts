@@ -145,7 +145,7 @@ export function printableText(bytes: Uint8Array): string | null {
 
 /** Topic name rules, 3.1.1 §4.7.1 and §4.7.3. Returns a problem, or undefined. */
 function topicNameProblem(topic: string, level: ProtocolLevel): string | undefined {
-  if (/[+#]/.test(topic)) return `A topic name must not contain the wildcards + or # (${specRef(level, level === 5 ? '4.7.1' : '4.7.1')}).`;
+  if (/[+#]/.test(topic)) return `A topic name must not contain the wildcards + or # (${specRef(level, '4.7.1')}).`;
   if (topic === '' && level !== 5) return `A topic name must be at least one character long (${specRef(level, '4.7.3')}).`;
   return undefined;
 }
@@ -157,7 +157,7 @@ function topicFilterProblem(filter: string, level: ProtocolLevel): string | unde
   for (let i = 0; i < levels.length; i++) {
     const l = levels[i]!;
     if (l.includes('#') && (l !== '#' || i !== levels.length - 1)) {
-      return `"#" must be a whole level and the last one, as in a/# (${specRef(level, level === 5 ? '4.7.1.2' : '4.7.1.2')}).`;
+      return `"#" must be a whole level and the last one, as in a/# (${specRef(level, '4.7.1.2')}).`;
     }
     if (l.includes('+') && l !== '+') return `"+" must be a whole level, as in a/+/c (${specRef(level, '4.7.1.3')}).`;
   }
@@ -779,7 +779,7 @@ function connack(w: Walker): void {
       name: 'Connect reason code',
       value: `${hex2(c)} = ${reasonName(c, 'CONNACK')}`,
       meaning: c < 0x80 ? 'The connection is accepted.' : 'The connection is refused, and the server closes it after this CONNACK.',
-      ...(REASON_CODES_OK(c) ? {} : { problem: `${hex2(c)} is not a CONNACK reason code (${w.ref('connack.return-code')}).` }),
+      ...(isConnackReason(c) ? {} : { problem: `${hex2(c)} is not a CONNACK reason code (${w.ref('connack.return-code')}).` }),
     }));
     w.properties('connack.properties');
     return;
@@ -792,7 +792,7 @@ function connack(w: Walker): void {
   });
 }
 
-const REASON_CODES_OK = (c: number): boolean => reasonName(c, 'CONNACK') !== 'Unknown reason code';
+const isConnackReason = (c: number): boolean => reasonName(c, 'CONNACK') !== 'Unknown reason code';
 
 function publish(w: Walker, qos: number, retain: boolean): void {
   w.part = 'variable-header';
