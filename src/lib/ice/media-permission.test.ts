@@ -9,7 +9,7 @@ function fake(answers: Partial<Record<'audio' | 'video', Error | 'ok'>>) {
   let stopped = 0;
   const devices: MediaDevicesLike = {
     getUserMedia: async (c) => {
-      const kind = c.audio ? 'audio' : 'video';
+      const kind = c.video ? 'video' : 'audio';
       calls.push(kind);
       const a = answers[kind] ?? fail('NotFoundError');
       if (a !== 'ok') throw a;
@@ -21,13 +21,13 @@ function fake(answers: Partial<Record<'audio' | 'video', Error | 'ok'>>) {
 
 describe('requestMediaPermission', () => {
   it.each<[string, Partial<Record<'audio' | 'video', Error | 'ok'>>, string, string[]]>([
-    ['microphone granted', { audio: 'ok' }, 'granted', ['audio']],
-    ['no microphone, camera granted', { audio: fail('NotFoundError'), video: 'ok' }, 'granted', ['audio', 'video']],
-    ['denied', { audio: fail('NotAllowedError') }, 'denied', ['audio']],
-    ['insecure context', { audio: fail('SecurityError') }, 'denied', ['audio']],
-    ['no devices at all', {}, 'unavailable', ['audio', 'video']],
-    ['device busy, camera denied', { audio: fail('NotReadableError'), video: fail('NotAllowedError') }, 'denied', ['audio', 'video']],
-    ['odd error', { audio: new Error('boom'), video: new Error('boom') }, 'unavailable', ['audio', 'video']],
+    ['camera granted', { video: 'ok' }, 'granted', ['video']],
+    ['no camera, microphone granted', { video: fail('NotFoundError'), audio: 'ok' }, 'granted', ['video', 'audio']],
+    ['denied', { video: fail('NotAllowedError') }, 'denied', ['video']],
+    ['insecure context', { video: fail('SecurityError') }, 'denied', ['video']],
+    ['no devices at all', {}, 'unavailable', ['video', 'audio']],
+    ['camera busy, microphone denied', { video: fail('NotReadableError'), audio: fail('NotAllowedError') }, 'denied', ['video', 'audio']],
+    ['odd error', { video: new Error('boom'), audio: new Error('boom') }, 'unavailable', ['video', 'audio']],
   ])('%s', async (_name, answers, expected, calls) => {
     const f = fake(answers);
     expect(await requestMediaPermission(f.devices)).toBe(expected);
@@ -35,7 +35,7 @@ describe('requestMediaPermission', () => {
   });
 
   it('stops every track at once', async () => {
-    const f = fake({ audio: 'ok' });
+    const f = fake({ video: 'ok' });
     await requestMediaPermission(f.devices);
     expect(f.stopped()).toBe(2);
   });

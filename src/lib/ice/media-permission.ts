@@ -1,5 +1,5 @@
 /**
- * Asks for microphone (else camera) access only so that the browser reveals raw host IPs in
+ * Asks for camera (else microphone) access only so that the browser reveals raw host IPs in
  * later ICE sessions (RFC 8828 §5.2; draft-ietf-mmusic-mdns-ice-candidates §3.1). The tracks
  * are stopped at once. `navigator.mediaDevices` is passed in, so tests pass a fake.
  */
@@ -33,14 +33,14 @@ function errorName(err: unknown): string {
 export async function requestMediaPermission(devices: MediaDevicesLike | undefined | null): Promise<MediaPermissionResult> {
   if (!devices || typeof devices.getUserMedia !== 'function') return 'unavailable';
   let last: MediaPermissionResult = 'unavailable';
-  for (const constraints of [{ audio: true }, { video: true }] satisfies MediaStreamConstraints[]) {
+  for (const constraints of [{ video: true }, { audio: true }] satisfies MediaStreamConstraints[]) {
     try {
       const stream = await devices.getUserMedia(constraints);
       for (const t of stream.getTracks()) t.stop();
       return 'granted';
     } catch (err) {
       last = GUM_ERRORS[errorName(err)] ?? 'unavailable';
-      // Denied is final; a missing microphone is worth one try with the camera.
+      // Denied is final; a missing camera is worth one try with the microphone.
       if (last === 'denied') return last;
     }
   }

@@ -248,3 +248,12 @@ function markSelected(rows: CandidatePairRow[], all: StatsEntry[], transports: M
 export function pairsWithCandidate(pairs: readonly CandidatePairRow[], key: string): CandidatePairRow[] {
   return pairs.filter((p) => p.local?.key === key || p.remote?.key === key);
 }
+
+/** Candidate pair states (RFC 8445 §6.1.2.6; webrtc-stats RTCStatsIceCandidatePairState). */
+export const PAIR_STATES: Readonly<Record<PairState, { meaning: string; ref: string }>> = {
+  frozen: { meaning: 'Not checked yet, waiting until a pair with the same foundation has been checked.', ref: 'RFC 8445 §6.1.2.6' },
+  waiting: { meaning: 'Ready to be checked as soon as it is its turn.', ref: 'RFC 8445 §6.1.2.6' },
+  'in-progress': { meaning: 'A check (a STUN Binding request) has been sent; no answer yet.', ref: 'RFC 8445 §6.1.2.6' },
+  succeeded: { meaning: 'A check got a successful answer: the two candidates can reach each other.', ref: 'RFC 8445 §7.2.5.3' },
+  failed: { meaning: 'The check failed or timed out; ICE will not use this pair.', ref: 'RFC 8445 §7.2.5.2' },
+};
