@@ -69,7 +69,13 @@ test.describe('in-page broker', () => {
     await lab.getByRole('button', { name: 'offer', exact: true }).last().click();
     const inspector = lab.getByRole('region', { name: 'Message inspector' });
     await expect(inspector).toContainText('a=fingerprint');
-    await expect(inspector).toContainText('PUBLISH; DUP=0, QoS=1');
+    // …and the PUBLISH that carried it, byte by byte.
+    await expect(inspector.getByText('RETAIN = 0').first()).toBeVisible();
+
+    // The retained status bob got as a late joiner: its RETAIN bit is set on delivery.
+    await lab.getByRole('button', { name: 'status: alice online (retained)' }).last().click();
+    await expect(inspector).toContainText('alice → broker → bob');
+    await expect(inspector.getByText('RETAIN = 1').first()).toBeVisible();
     expect(errors).toEqual([]);
   });
 

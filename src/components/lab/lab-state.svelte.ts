@@ -55,7 +55,13 @@ export class LabState {
   held = $derived(heldMessages(this.events));
   delivered = $derived(this.rows.filter((r) => r.status === 'delivered').length);
   dataChannelOpen = $derived(channelOpen(this.events));
-  sessionPeers = $derived(this.session ? this.session.peers : this.peers);
+  /** The broker the running session uses (the setting may have been edited since). */
+  sessionBroker = $derived.by(() => {
+    const first = this.events[0];
+    return first?.type === 'session' ? first.broker : this.broker;
+  });
+  /** Over ws:// the page never sees raw bytes: packets are re-encoded from mqtt.js's decoded ones. */
+  packetsRegenerated = $derived(/^wss?:/.test(this.sessionBroker));
 
   idError = $derived.by(() => {
     for (const id of [this.offerer, this.answerer]) {
