@@ -406,8 +406,8 @@ const ENTRIES: readonly LineMeaning[] = [
     ]),
     explain: (f) =>
       f['connection-address'] === '0.0.0.0'
-        ? 'Address 0.0.0.0 is a placeholder: no candidate was known when this was written, so the addresses arrive as trickled candidates (RFC 8839 §4.2.1).'
-        : `Default address ${f['connection-address']}: the address of the candidate ICE would use by default (RFC 8839 §4.2.1). The a=candidate lines list every option.`,
+        ? 'Address 0.0.0.0 is a placeholder: no candidate was known when this was written, so the addresses arrive as trickled candidates (RFC 8839 §4).'
+        : `Default address ${f['connection-address']}: the address of the candidate ICE would use by default (RFC 8839 §4). The a=candidate lines list every option.`,
   },
   {
     key: 'b',
@@ -722,7 +722,7 @@ const ENTRIES: readonly LineMeaning[] = [
     ]),
     explain: (f) => {
       const e = EXTMAP_URIS[f.uri];
-      const dir = f.direction ? `, ${f.direction} only` : '';
+      const dir = f.direction ? ` (this side: ${f.direction})` : '';
       return e ? `Header extension ${f.id} is "${e.title}"${dir}: ${e.meaning} (${e.ref}).` : `Header extension ${f.id}${dir} is ${f.uri}.`;
     },
   },
