@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../trace/types';
-import { candidateErrors, explainIceError, ICE_ERROR_CODES, parseIceErrorDetail } from './candidate-error';
+import { candidateErrors, explainIceError, groupCandidateErrors, ICE_ERROR_CODES, parseIceErrorDetail } from './candidate-error';
 import { loadSession } from './fixtures';
 
 describe('ICE_ERROR_CODES', () => {
@@ -79,5 +79,22 @@ describe('candidateErrors', () => {
   it('keeps an event whose detail it cannot read, as code 0', () => {
     const rows = candidateErrors([{ i: 0, at: 1, type: 'api', peer: 'bob', call: 'onicecandidateerror', ok: false, detail: 'weird' }]);
     expect(rows).toMatchObject([{ code: 0, errorText: 'weird', known: false }]);
+  });
+});
+
+describe('groupCandidateErrors', () => {
+  it('folds the captured errors into one group per code, server and text, in first-seen order', () => {
+    const { errors } = loadSession('errors');
+    const trace = errors.map(
+      (e, i): TraceEvent => ({ i, at: e.at, type: 'api', peer: e.peer, call: 'onicecandidateerror', ok: false, detail: `${e.errorCode} ${e.errorText} (${e.url})` }),
+    );
+    const groups = groupCandidateErrors(candidateErrors(trace));
+    expect(groups.map((g) => [g.code, g.errorText, g.occurrences.length])).toEqual([
+      [701, 'STUN host lookup received error.', 4],
+      [401, 'Unauthorized.', 2],
+      [701, 'STUN binding request timed out.', 2],
+    ]);
+    expect(groups[0]!.occurrences.map((o) => o.peer)).toEqual(['alice', 'alice', 'bob', 'bob']);
+    expect(groups.flatMap((g) => g.occurrences.map((o) => o.i)).sort((a, b) => a - b)).toEqual(trace.map((e) => e.i));
   });
 });

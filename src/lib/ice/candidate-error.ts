@@ -241,3 +241,31 @@ export function candidateErrors(trace: readonly TraceEvent[]): CandidateErrorRow
   }
   return rows;
 }
+
+export interface CandidateErrorGroup extends ExplainedIceError {
+  /** Grouping key: code, server URL and text. */
+  id: string;
+  url: string;
+  errorText: string;
+  /** Each time a peer reported it, in trace order. */
+  occurrences: Array<{ peer: string; i: number; at: number }>;
+}
+
+/**
+ * The same error from the same server, once per group: browsers report it per local socket
+ * (IPv4 and IPv6) and per peer, which says nothing new. Groups keep first-seen order.
+ */
+export function groupCandidateErrors(rows: readonly CandidateErrorRow[]): CandidateErrorGroup[] {
+  const groups = new Map<string, CandidateErrorGroup>();
+  for (const r of rows) {
+    const id = `${r.code}\n${r.url}\n${r.errorText}`;
+    let g = groups.get(id);
+    if (!g) {
+      const { i: _i, at: _at, peer: _peer, ...rest } = r;
+      g = { ...rest, id, occurrences: [] };
+      groups.set(id, g);
+    }
+    g.occurrences.push({ peer: r.peer, i: r.i, at: r.at });
+  }
+  return [...groups.values()];
+}
