@@ -69,7 +69,8 @@ test.describe('in-page broker', () => {
     await lab.getByRole('button', { name: 'offer', exact: true }).last().click();
     const inspector = lab.getByRole('region', { name: 'Message inspector' });
     await expect(inspector).toContainText('a=fingerprint');
-    // …and the PUBLISH that carried it, byte by byte.
+    // …and the PUBLISH that carried it, byte by byte (folded under the SDP).
+    await inspector.getByText(/^MQTT packet \(/).click();
     await expect(inspector.getByText('RETAIN = 0').first()).toBeVisible();
 
     // The retained status bob got as a late joiner: its RETAIN bit is set on delivery.
