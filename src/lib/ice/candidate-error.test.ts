@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../trace/types';
 import { candidateErrors, explainIceError, groupCandidateErrors, ICE_ERROR_CODES, parseIceErrorDetail } from './candidate-error';
@@ -96,5 +97,16 @@ describe('groupCandidateErrors', () => {
     ]);
     expect(groups[0]!.occurrences.map((o) => o.peer)).toEqual(['alice', 'alice', 'bob', 'bob']);
     expect(groups.flatMap((g) => g.occurrences.map((o) => o.i)).sort((a, b) => a - b)).toEqual(trace.map((e) => e.i));
+  });
+});
+
+describe('parseIceErrorDetail: property', () => {
+  it('never throws, and reads back what LabPeer writes', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => void parseIceErrorDetail(s)), { numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.integer({ min: 300, max: 799 }), fc.stringMatching(/^[A-Za-z .]{0,30}$/), fc.stringMatching(/^(stun|turn):[a-z0-9.:?=]{1,30}$/), (code, text, url) => {
+        expect(parseIceErrorDetail(`${code} ${text} (${url})`.trim())).toEqual({ errorCode: code, errorText: text.trim(), url });
+      }),
+    );
   });
 });

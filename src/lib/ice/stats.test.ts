@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCandidateError, parseCandidate } from './candidate';
 import { loadSession, SCENARIOS, type Scenario } from './fixtures';
@@ -191,5 +192,27 @@ describe('candidatePairs: fallbacks and bad input', () => {
     for (const r of rows) {
       expect(r).toMatchObject({ priority: null, bytesSent: 0, averageRttMs: null, nominated: false });
     }
+  });
+});
+
+describe('candidatePairs: property', () => {
+  it('never throws on arbitrary JSON-ish input, including mutated real entries', () => {
+    const real = loadSession('stun-turn').snapshots.at(-1)!.alice as Array<Record<string, unknown>>;
+    const mutated = fc
+      .tuple(fc.subarray(real), fc.array(fc.tuple(fc.nat(), fc.string({ maxLength: 20 }), fc.anything()), { maxLength: 10 }))
+      .map(([entries, edits]) => {
+        const copy = entries.map((e) => ({ ...e }));
+        for (const [k, field, value] of edits) if (copy.length) copy[k % copy.length]![field] = value;
+        return copy;
+      });
+    fc.assert(
+      fc.property(fc.oneof(fc.array(fc.anything()), mutated), (stats) => {
+        for (const row of candidatePairs(stats, { controlling: true })) {
+          expect(typeof row.id).toBe('string');
+          expect(row.priority === null || typeof row.priority === 'bigint').toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
