@@ -14,6 +14,8 @@ import {
   peerStates,
 } from '../../lib/trace/selectors';
 import type { TraceEvent } from '../../lib/trace/types';
+import type { CandidatePairRow } from '../../lib/ice/stats';
+import type { StatsPoller } from '../../lib/ice/stats-poller';
 
 export type Phase = 'idle' | 'connecting' | 'running' | 'error';
 
@@ -45,6 +47,14 @@ export class LabState {
   announcement = $state('');
   loadedKb = $state<number | null>(null);
 
+  /** candidateKey of the candidate highlighted everywhere (diagram, SDP, tables). */
+  selectedCandidate = $state<string | null>(null);
+  /** Candidate-pair checklist per peer, from getStats() polling. */
+  pairs = $state.raw<Record<string, CandidatePairRow[]>>({});
+  /** messageCandidateKey, once the ICE code is loaded (it loads with the session). */
+  candidateKeyOfMessage = $state.raw<((m: { kind: string; payload: string }) => string | null) | null>(null);
+
+  private pollers: StatsPoller[] = [];
   private session: LabSession | null = null;
   private unsubscribe: (() => void) | null = null;
   private flushScheduled = false;
@@ -141,6 +151,7 @@ export class LabState {
       await session.start();
       if (this.session !== session) return;
       this.phase = 'running';
+      void this.pollStats(session);
       this.announce(`Connected to the broker. ${this.held.length} message(s) held.`);
       if (opts.play) this.play(0);
     } catch (err) {
@@ -149,6 +160,38 @@ export class LabState {
       this.phase = 'error';
       await session.close();
     }
+  }
+
+  /**
+   * getStats() for the pair checklist: fast while ICE is checking, slower once connected
+   * (see StatsPoller). Keeps the last non-empty list: Chromium drops every pair on failure.
+   */
+  private async pollStats(session: LabSession): Promise<void> {
+    const [{ StatsPoller }, { candidatePairs }, { messageCandidateKey }] = await Promise.all([
+      import('../../lib/ice/stats-poller'),
+      import('../../lib/ice/stats'),
+      import('../../lib/ice/candidates-table'),
+    ]);
+    if (this.session !== session) return;
+    this.candidateKeyOfMessage = messageCandidateKey;
+    for (const [index, peer] of session.peers.entries()) {
+      const poller = new StatsPoller({
+        getStats: () => session.statsOf(peer),
+        iceState: () => peerStates(session.trace.events, peer).iceConnection,
+        onStats: (stats) => {
+          if (this.session !== session) return;
+          const rows = candidatePairs(stats, { controlling: index === 0 });
+          if (rows.length > 0 || !this.pairs[peer]?.length) this.pairs = { ...this.pairs, [peer]: rows };
+        },
+      });
+      this.pollers.push(poller);
+      poller.start();
+    }
+  }
+
+  private stopStats(): void {
+    for (const poller of this.pollers) poller.stop();
+    this.pollers = [];
   }
 
   private attach(session: LabSession): void {
@@ -160,6 +203,9 @@ export class LabState {
   }
 
   private detach(): void {
+    this.stopStats();
+    this.pairs = {};
+    this.selectedCandidate = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.session = null;
@@ -183,6 +229,7 @@ export class LabState {
       return;
     }
     this.events = [...this.session!.trace.events];
+    for (const poller of this.pollers) void poller.refresh();
     const arrow = `broker to ${message.to}: ${describeMessage(message)}`;
     this.announce(`Step ${this.delivered}: ${arrow}.`);
   }
