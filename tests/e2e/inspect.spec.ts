@@ -39,3 +39,15 @@ test('the paste box explains any SDP and names the bad lines', async ({ page }) 
   expect(await page.locator('img[src="x"]').count()).toBe(0);
   expect(errors).toEqual([]);
 });
+
+test('on a phone, the lab with every panel open never scrolls the page sideways', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.goto('lab/?autoplay=1');
+  const lab = labRegion(page);
+  await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+  for (const panel of ['MQTT packets', 'State timelines']) await lab.getByText(panel, { exact: true }).click();
+  await expect(lab.getByRole('table', { name: 'Candidates', exact: true })).toBeVisible();
+  await lab.getByRole('button', { name: 'answer', exact: true }).last().click();
+  await expect(lab.getByRole('table', { name: 'What the offer and the answer decided' })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+});
