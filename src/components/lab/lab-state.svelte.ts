@@ -45,7 +45,6 @@ export class LabState {
   /** Trace index of the message open in the inspector. */
   selected = $state<number | null>(null);
   announcement = $state('');
-  loadedKb = $state<number | null>(null);
 
   /** candidateKey of the candidate highlighted everywhere (diagram, SDP, tables). */
   selectedCandidate = $state<string | null>(null);
