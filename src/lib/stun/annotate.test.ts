@@ -64,7 +64,7 @@ describe('annotateStun on the captured messages', () => {
   it('annotates the 420 request\'s unknown attribute as not recognised, comprehension-required', () => {
     const a = annotateStun(msg('coturn', 'unknown-attribute-request').bytes);
     expect(attrNames(a)).toEqual(['Unknown attribute 0x7777', 'FINGERPRINT']);
-    expect(range(a, 'Unknown attribute 0x7777', 'Attribute type')!.meaning).toMatch(/Not recognised.*Comprehension-required/);
+    expect(range(a, 'Unknown attribute 0x7777', 'Attribute type')!.meaning).toMatch(/Not recognised.*comprehension-required/);
     expect(range(a, 'Unknown attribute 0x7777', 'Value')!.value).toBe('de ad be ef');
     expect(a.problems).toEqual([]);
   });

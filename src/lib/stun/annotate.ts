@@ -471,14 +471,14 @@ function attributeRanges(ctx: Ctx, after: { integrity: boolean; fingerprint: boo
     meaning:
       code < 0
         ? ''
-        : `${info ? '' : 'Not recognised by this page. '}${required ? 'Comprehension-required (0x0000–0x7FFF): a receiver that does not know it must reject a request with 420.' : 'Comprehension-optional (0x8000–0xFFFF): a receiver that does not know it may ignore it.'}`,
+        : `${info ? '' : 'Not recognised by this page. '}${required ? 'Below 0x8000, so comprehension-required: a receiver that does not know it must refuse a request (420).' : 'From 0x8000, so comprehension-optional: a receiver that does not know it may ignore it.'}`,
     ref: 'RFC 8489 §14',
     ...(attr.end - attr.start < 2 ? { problem: 'Cut short.' } : placement ? { problem: placement } : {}),
   });
   push(attr.start + 2, Math.min(attr.start + 4, attr.end), {
     name: 'Attribute length',
     value: plural(attr.length, 'byte'),
-    meaning: 'The value\'s length, without the padding.',
+    meaning: 'Of the value, without padding.',
     ref: 'RFC 8489 §14',
     ...(attr.end - attr.start < 4
       ? { problem: 'Cut short: the message ends inside the attribute header.' }
