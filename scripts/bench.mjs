@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Performance bench for the lab: `npm run bench [-- --runs N] [-- --build] [-- --steps-sessions N]`.
+// Performance bench for the lab: `npm run bench [-- --only 1,2,…] [-- --build]` (--help for all options).
 //
 //  1. First-load JS of /signalling/ before the lab island (client:visible) hydrates, gzip -9.
 //  2. JS loaded once the lab is scrolled into view and started (until the first held message
@@ -8,15 +8,22 @@
 //     delivery (and its SVG arrow, when drawn, is lab-delivered), plus two animation frames.
 //  4. Time to an open data channel with autoplay=1, broker=in-page vs broker=direct (no broker,
 //     in-memory hand-over through the same queue), from the exported trace.
+//  5. parseSdp + annotateSdp of a ~200-line SDP (src/lib/sdp/bench-fixture.ts), bundled with
+//     esbuild and timed in a blank Chromium page: p50/p95/max over --annotate-runs runs.
+//  6. Message inspector, click → paint on /lab/?autoplay=1 (in-page broker): once the data
+//     channel is open, each Message button of the sequence diagram's table is clicked in turn,
+//     timed until the inspector shows that message with its views drawn, plus two frames.
+//     The first open (lazy-loaded views) is reported apart; SDP messages apart from the rest.
 //
-// Builds dist/ if missing, serves it with `astro preview` on a free 127.0.0.1 port, prints
-// the machine and a markdown table, writes .bench/last.json.
+// Builds dist/ if missing, serves a snapshot of it (.bench/dist) with `astro preview` on a free
+// 127.0.0.1 port, prints the machine and a markdown table, writes .bench/last.json.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import {
   ROOT,
+  bundleForBrowser,
   chromiumLaunchConfig,
   ensureBuilt,
   gzSize,
@@ -27,16 +34,19 @@ import {
   median,
   ms,
   quantile,
+  snapshotDist,
   startPreview,
 } from './bench/lib.mjs';
 
-const GOALS = { firstLoadGzBytes: 30 * 1024, stepP95Ms: 50, ratio: 1.5 };
+const GOALS = { firstLoadGzBytes: 30 * 1024, stepP95Ms: 50, ratio: 1.5, annotateP95Ms: 50, inspectorP95Ms: 50 };
 
 const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: '7' },
     warmup: { type: 'string', default: '1' },
     'steps-sessions': { type: 'string', default: '5' },
+    'annotate-runs': { type: 'string', default: '200' },
+    'inspector-sessions': { type: 'string', default: '5' },
     'keep-traces': { type: 'boolean', default: false },
     build: { type: 'boolean', default: false },
     only: { type: 'string' },
@@ -44,10 +54,13 @@ const { values: opts } = parseArgs({
   },
 });
 if (opts.help) {
-  console.log(`usage: npm run bench -- [--runs N] [--warmup N] [--steps-sessions N] [--build] [--only 1,2,3,4]
+  console.log(`usage: npm run bench -- [--runs N] [--warmup N] [--steps-sessions N] [--annotate-runs N]
+                         [--inspector-sessions N] [--build] [--only 1,2,3,4,5,6]
   --runs N            autoplay runs per broker for measurement 4 (default 7)
   --warmup N          uncounted autoplay runs per broker before those (default 1)
   --steps-sessions N  stepped sessions for measurement 3 (default 5)
+  --annotate-runs N   timed parseSdp + annotateSdp runs for measurement 5 (default 200, after 20 warm-up)
+  --inspector-sessions N  autoplay sessions whose every message is opened for measurement 6 (default 5)
   --keep-traces       save each autoplay run's exported trace under .bench/traces/
   --build             run npm run build even if dist/ exists
   --only LIST         run only these measurements`);
@@ -56,7 +69,12 @@ if (opts.help) {
 const RUNS = Math.max(1, Number.parseInt(opts.runs, 10) || 7);
 const WARMUP = Math.max(0, Number.parseInt(opts.warmup, 10) || 0);
 const STEP_SESSIONS = Math.max(1, Number.parseInt(opts['steps-sessions'], 10) || 5);
-const ONLY = new Set((opts.only ?? '1,2,3,4').split(',').map((s) => s.trim()));
+const ANNOTATE_RUNS = Math.max(1, Number.parseInt(opts['annotate-runs'], 10) || 200);
+const ANNOTATE_WARMUP = 20;
+/** Timed pastes of the same SDP into /lab/'s paste box (after one first, lazy one). */
+const PASTE_RUNS = 10;
+const INSPECTOR_SESSIONS = Math.max(1, Number.parseInt(opts['inspector-sessions'], 10) || 5);
+const ONLY = new Set((opts.only ?? '1,2,3,4,5,6').split(',').map((s) => s.trim()));
 
 const log = (...a) => console.error('bench:', ...a);
 
@@ -490,6 +508,469 @@ async function measureAutoplay(browser, base) {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// 5: annotating a 200-line SDP, in the browser (where readers run it).
+
+/** The code under test, bundled by esbuild into one script for a blank page. */
+const ANNOTATE_ENTRY = `
+import { BENCH_SOURCE, buildBenchSdp } from './src/lib/sdp/bench-fixture';
+import { parseSdp } from './src/lib/sdp/parse';
+import { annotateSdp } from './src/lib/sdp/annotate';
+
+globalThis.__sdpBench = {
+  source: BENCH_SOURCE,
+  build: (text: string) => buildBenchSdp(text),
+  /** Warm-up runs (not kept), then \`runs\` timed parseSdp + annotateSdp of the same text. */
+  run(sdp: string, runs: number, warmup: number) {
+    let last = annotateSdp(parseSdp(sdp));
+    for (let i = 0; i < warmup; i++) last = annotateSdp(parseSdp(sdp));
+    const total: number[] = [];
+    const parse: number[] = [];
+    const annotate: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const parsed = parseSdp(sdp);
+      const t1 = performance.now();
+      last = annotateSdp(parsed);
+      const t2 = performance.now();
+      total.push(t2 - t0);
+      parse.push(t1 - t0);
+      annotate.push(t2 - t1);
+    }
+    return {
+      total,
+      parse,
+      annotate,
+      lines: last.length,
+      unrecognised: last.filter((l) => !l.recognised).length,
+      lineErrors: last.reduce((a, l) => a + l.errors.length, 0),
+    };
+  },
+};
+`;
+
+/** Smallest step performance.now() takes in the page (100 µs unless cross-origin isolated). */
+function timerResolution() {
+  let min = Infinity;
+  for (let i = 0; i < 2000; i++) {
+    const a = performance.now();
+    let b = performance.now();
+    while (b === a) b = performance.now();
+    min = Math.min(min, b - a);
+  }
+  return min;
+}
+
+const stats = (values) => {
+  const s = [...values].filter(Number.isFinite).sort((a, b) => a - b);
+  return { n: s.length, p50: quantile(s, 0.5), p95: quantile(s, 0.95), max: s.at(-1) ?? NaN };
+};
+
+/**
+ * Runs in the page: puts `sdp` in the paste box as one input event (a paste) and times until
+ * the annotated view lists all `lines` lines, plus two frames. Then empties the box (not timed)
+ * and waits until the view is gone, so the next paste renders from scratch.
+ */
+function timedPaste([textarea, sdp, lines]) {
+  const root = textarea.closest('.sdp-paste') ?? document.body;
+  const count = () => root.querySelectorAll('[data-line]').length;
+  const raf = () => new Promise((r) => requestAnimationFrame(() => r(undefined)));
+  const input = (value) => {
+    textarea.value = value;
+    textarea.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  const until = (ok, timeoutMs) =>
+    new Promise((resolve) => {
+      if (ok()) return resolve(true);
+      const mo = new MutationObserver(() => {
+        if (!ok()) return;
+        mo.disconnect();
+        clearTimeout(t);
+        resolve(true);
+      });
+      mo.observe(root, { subtree: true, childList: true });
+      const t = setTimeout(() => {
+        mo.disconnect();
+        resolve(false);
+      }, timeoutMs);
+    });
+  return (async () => {
+    const t0 = performance.now();
+    input(sdp);
+    const shown = await until(() => count() >= lines, 10_000);
+    const tShown = performance.now();
+    await raf();
+    await raf();
+    const t1 = performance.now();
+    const rendered = count();
+    input('');
+    await until(() => count() === 0, 5000);
+    await new Promise((r) => setTimeout(r, 100));
+    return { ms: shown ? t1 - t0 : null, domMs: shown ? tShown - t0 : null, rendered };
+  })();
+}
+
+/** 5b (not the goal): the same SDP pasted into /lab/'s "Paste an SDP" box, until painted. */
+async function measurePaste(browser, base, sdp, lines) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  try {
+    await page.goto(`${base}lab/`, { waitUntil: 'load' });
+    const box = page.getByLabel('Paste an SDP', { exact: true });
+    await box.scrollIntoViewIfNeeded();
+    await box.evaluate(
+      (el) =>
+        new Promise((resolve, reject) => {
+          const island = el.closest('astro-island');
+          const t = setTimeout(() => reject(new Error('the paste box did not hydrate within 20 s')), 20_000);
+          const check = () => {
+            if (!island || !island.hasAttribute('ssr')) {
+              clearTimeout(t);
+              resolve(undefined);
+            } else requestAnimationFrame(check);
+          };
+          check();
+        }),
+    );
+    const textarea = await box.elementHandle();
+    const runs = [];
+    for (let i = 0; i < 1 + PASTE_RUNS; i++) {
+      checkInterrupted();
+      runs.push(await page.evaluate(timedPaste, [textarea, sdp, lines]));
+    }
+    await textarea.dispose();
+    const [first, ...rest] = runs;
+    return { first: first.ms, rendered: first.rendered, ...stats(rest.map((r) => r.ms)), dom: stats(rest.map((r) => r.domMs)), timeouts: runs.filter((r) => r.ms === null).length, errors };
+  } finally {
+    await context.close();
+  }
+}
+
+async function measureAnnotate(browser, base) {
+  const t = Date.now();
+  const script = await bundleForBrowser(ANNOTATE_ENTRY, { sourcefile: 'sdp-annotate-bench.ts' });
+  log(`bundled parseSdp + annotateSdp with esbuild: ${kb(script.length)} (${Date.now() - t} ms)`);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  try {
+    // A blank page, cross-origin isolated so that performance.now() is not coarsened to 100 µs.
+    const url = 'http://sdp-bench.localhost/';
+    await page.route(url, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+        body: '<!doctype html><html lang="en"><title>SDP annotate bench</title><body></body></html>',
+      }),
+    );
+    await page.goto(url);
+    await page.addScriptTag({ content: script });
+    await page.waitForFunction(() => typeof globalThis.__sdpBench === 'object');
+    const sourcePath = await page.evaluate(() => globalThis.__sdpBench.source);
+    const source = readFileSync(join(ROOT, sourcePath), 'utf8');
+    const sdp = await page.evaluate((text) => globalThis.__sdpBench.build(text), source);
+    const isolated = await page.evaluate(() => crossOriginIsolated);
+    const resolution = await page.evaluate(timerResolution);
+    const run = (runs, warmup) => page.evaluate(([s, r, w]) => globalThis.__sdpBench.run(s, r, w), [sdp, runs, warmup]);
+    const r = await run(ANNOTATE_RUNS, ANNOTATE_WARMUP);
+    // The same on a CPU slowed 4× (a mid-range phone), not part of the goal. Chromium slows
+    // the CPU by pausing the renderer now and then, so single runs are either untouched or
+    // hit by a pause: only the mean over all runs means something.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const slow = await run(Math.max(20, Math.round(ANNOTATE_RUNS / 4)), ANNOTATE_WARMUP);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await context.close();
+    const sdpLines = sdp.split(/\r\n|\n/).filter((l) => l !== '').length;
+    let paste = null;
+    try {
+      paste = await measurePaste(browser, base, sdp, sdpLines);
+    } catch (err) {
+      paste = { error: err instanceof Error ? err.message.split('\n')[0] : String(err) };
+    }
+    const result = {
+      source: sourcePath,
+      sdpLines,
+      sdpBytes: Buffer.byteLength(sdp),
+      bundleBytes: Buffer.byteLength(script),
+      runs: ANNOTATE_RUNS,
+      warmup: ANNOTATE_WARMUP,
+      crossOriginIsolated: isolated,
+      timerResolutionMs: resolution,
+      annotatedLines: r.lines,
+      unrecognised: r.unrecognised,
+      lineErrors: r.lineErrors,
+      ...stats(r.total),
+      parse: stats(r.parse),
+      annotate: stats(r.annotate),
+      cpu4x: { ...stats(slow.total), mean: slow.total.reduce((a, v) => a + v, 0) / slow.total.length },
+      paste,
+      samples: r.total,
+      errors,
+    };
+    result.pass = result.n === ANNOTATE_RUNS && result.annotatedLines === result.sdpLines && result.p95 <= GOALS.annotateP95Ms;
+    return result;
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6: Message inspector, click → paint.
+
+/**
+ * Runs in the page: clicks the Message button of table row `index` and times until the
+ * inspector shows that message (button pressed, inspector text changed to that route), then
+ * until every view it has is drawn (annotated SDP lines, candidate fields, packet bytes; not
+ * the shiki colouring, which replaces text already shown), each plus two animation frames.
+ * Then, not timed, waits until the inspector has had no DOM change for `idleMs`.
+ */
+function timedOpen([fig, inspector, index, idleMs, maxIdleMs]) {
+  const tr = fig.querySelectorAll('table tbody tr')[index];
+  const [, from, to, label] = Array.from(tr.querySelectorAll('td'), (td) => (td.textContent ?? '').trim());
+  const button = tr.querySelector('td button');
+  const before = inspector.textContent ?? '';
+  const routeShown = (text) =>
+    from === 'broker' ? text.includes(`→ broker → ${to}`) || text.includes(`on its way to ${to}`) : text.includes(`${from} → broker`);
+  const shows = () => {
+    const text = inspector.textContent ?? '';
+    return button.getAttribute('aria-pressed') === 'true' && text !== before && routeShown(text);
+  };
+  const views = () => {
+    const heads = Array.from(inspector.querySelectorAll('h4'), (h) => (h.textContent ?? '').trim());
+    const v = {
+      sdp: heads.some((h) => h.startsWith('SDP (')),
+      candidate: heads.includes('ICE candidate'),
+      packet: heads.some((h) => h.startsWith('MQTT packet')),
+      negotiation: !!inspector.querySelector('table caption'),
+    };
+    const missing = [];
+    if (v.sdp && !inspector.querySelector('[data-line]')) missing.push('annotated SDP');
+    if (v.candidate && !inspector.querySelector('table[aria-label="Candidate fields"], .error')) missing.push('candidate fields');
+    if (v.packet && (inspector.textContent ?? '').includes('Loading the packet view')) missing.push('packet bytes');
+    return { ...v, missing };
+  };
+  const raf = () => new Promise((r) => requestAnimationFrame(() => r(undefined)));
+  const twoFrames = async () => {
+    await raf();
+    await raf();
+    return performance.now();
+  };
+  const longTasks = [];
+  let po;
+  try {
+    po = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, ms: e.duration }))));
+    po.observe({ type: 'longtask' });
+  } catch {
+    po = undefined;
+  }
+  return new Promise((resolve) => {
+    let shownAt = null;
+    let shownPaint = null;
+    let completeAt = null;
+    let completeView = null;
+    let lastMutation = null;
+    let timer;
+    const t0 = performance.now();
+    const done = async (timeout) => {
+      clearTimeout(timer);
+      const t1 = timeout ? null : await twoFrames();
+      const shownMs = shownPaint === null ? null : (await shownPaint) - t0;
+      // Not timed: let the inspector settle (shiki colouring, …) so it stays out of the next click.
+      const idle = await new Promise((ok) => {
+        const check = () => {
+          const now = performance.now();
+          if (now - (lastMutation ?? t0) >= idleMs || now - t0 > maxIdleMs) ok(now - (lastMutation ?? t0) >= idleMs);
+          else setTimeout(check, 20);
+        };
+        check();
+      });
+      observer.disconnect();
+      await new Promise((r) => setTimeout(r, 0));
+      po?.disconnect();
+      const end = t1 ?? performance.now();
+      const inWindow = longTasks.filter((t) => t.start + t.ms > t0 && t.start < end);
+      const v = completeView ?? views();
+      // Scripts fetched inside the timed window (lazy views): when the last one had arrived.
+      const scripts = performance
+        .getEntriesByType('resource')
+        .filter((e) => e.startTime >= t0 && e.startTime < end && /\.m?js(\?|$)/.test(e.name));
+      resolve({
+        row: index,
+        n: (tr.querySelector('td')?.textContent ?? '').trim(),
+        from,
+        to,
+        label,
+        sdp: v.sdp,
+        candidate: v.candidate,
+        packet: v.packet,
+        negotiation: v.negotiation,
+        sdpLines: inspector.querySelectorAll('[data-line]').length,
+        timeout,
+        missing: timeout ? v.missing : [],
+        ms: t1 === null ? null : t1 - t0,
+        shownMs,
+        shownRawMs: shownAt === null ? null : shownAt - t0,
+        completeRawMs: completeAt === null ? null : completeAt - t0,
+        lastMutationMs: lastMutation === null ? null : lastMutation - t0,
+        idle,
+        longTaskMax: inWindow.reduce((a, t) => Math.max(a, t.ms), 0),
+        longTaskTotal: inWindow.reduce((a, t) => a + t.ms, 0),
+        scriptsInWindow: scripts.length,
+        scriptsArrivedMs: scripts.length ? Math.max(...scripts.map((e) => e.responseEnd)) - t0 : null,
+      });
+    };
+    const check = () => {
+      if (completeAt !== null) return;
+      if (shownAt === null && shows()) {
+        shownAt = performance.now();
+        shownPaint = twoFrames();
+      }
+      if (shownAt === null) return;
+      const v = views();
+      if (v.missing.length) return;
+      completeAt = performance.now();
+      completeView = v;
+      void done(false);
+    };
+    const observer = new MutationObserver(() => {
+      lastMutation = performance.now();
+      check();
+    });
+    observer.observe(inspector, { subtree: true, childList: true, attributes: true, characterData: true });
+    observer.observe(button, { attributes: true });
+    button.click();
+    check();
+    timer = setTimeout(() => {
+      if (completeAt === null) void done(true);
+    }, 5000);
+  });
+}
+
+async function measureInspector(browser, base) {
+  const samples = [];
+  const notes = [];
+  let errors = [];
+  for (let s = 0; s < INSPECTOR_SESSIONS; s++) {
+    checkInterrupted();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    errors = errors.concat(collectErrors(page));
+    // Scripts fetched while a click is being timed (the inspector's lazy views), and in flight.
+    let fetched = null;
+    let inflight = 0;
+    const isScript = (req) => req.resourceType() === 'script' || /\.m?js(\?|$)/.test(new URL(req.url()).pathname);
+    page.on('request', (req) => {
+      if (!isScript(req)) return;
+      inflight++;
+      fetched?.push(new URL(req.url()).pathname.split('/').pop());
+    });
+    const requestDone = (req) => {
+      if (isScript(req)) inflight = Math.max(0, inflight - 1);
+    };
+    page.on('requestfinished', requestDone);
+    page.on('requestfailed', requestDone);
+    try {
+      await page.goto(`${base}lab/?broker=in-page&autoplay=1`, { waitUntil: 'load' });
+      const lab = labRegion(page);
+      await dataChannelOpen(lab).waitFor({ state: 'visible', timeout: 30_000 });
+      const fig = await lab.getByRole('figure', { name: 'Sequence diagram' }).elementHandle();
+      const section = await lab.elementHandle();
+      const inspector = await page.getByRole('region', { name: 'Message inspector' }).elementHandle();
+      // Let the last messages and the diagram land first (not timed).
+      const labSettled = await page.evaluate(settle, [section, fig, 300, 5000]);
+      if (!labSettled.settled) notes.push(`inspector session ${s + 1}: the lab was still changing after 5 s; clicked anyway`);
+      const rows = await fig.evaluate((f) =>
+        Array.from(f.querySelectorAll('table tbody tr'))
+          .map((tr, i) => (tr.querySelector('td button') ? i : -1))
+          .filter((i) => i >= 0),
+      );
+      if (rows.length === 0) notes.push(`inspector session ${s + 1}: no message rows in the sequence diagram's table`);
+      let first = true;
+      for (const index of rows) {
+        checkInterrupted();
+        // Look at the inspector, as a reader who clicks a row then reads it (not timed).
+        await inspector.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+        fetched = [];
+        const r = await page.evaluate(timedOpen, [fig, inspector, index, 200, 3000]);
+        samples.push({ session: s, first, ...r, fetched });
+        fetched = null;
+        first = false;
+        // Not timed: code a click started to fetch (shiki, …) has arrived and run, so that its
+        // work does not land in the next click's window.
+        if (inflight > 0) {
+          await waitFor(() => inflight === 0, { timeout: 15_000, what: 'lazy inspector code' });
+          await inspector.evaluate(
+            (el, idleMs) =>
+              new Promise((resolve) => {
+                let last = performance.now();
+                const mo = new MutationObserver(() => (last = performance.now()));
+                mo.observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
+                const tick = () => (performance.now() - last >= idleMs ? (mo.disconnect(), resolve(undefined)) : setTimeout(tick, 20));
+                tick();
+              }),
+            300,
+          );
+        }
+        if (r.timeout) notes.push(`inspector session ${s + 1} row ${r.n} (${r.label}): not shown in full within 5 s (missing: ${r.missing.join(', ') || 'the message itself'})`);
+      }
+      await Promise.all([fig.dispose(), section.dispose(), inspector.dispose()]);
+    } catch (err) {
+      notes.push(`inspector session ${s + 1}: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
+    } finally {
+      await context.close();
+    }
+  }
+  const ok = samples.filter((x) => !x.timeout);
+  const msOf = (list) => list.map((x) => x.ms);
+  // The first SDP message opened in a session loads the SDP views: "first open" for SDP.
+  const firstSdp = new Set();
+  for (let s = 0; s < INSPECTOR_SESSIONS; s++) {
+    const f = ok.find((x) => x.session === s && x.sdp);
+    if (f) firstSdp.add(f);
+  }
+  const firstAny = ok.filter((x) => x.first);
+  const rest = ok.filter((x) => !x.first);
+  const sdpRest = ok.filter((x) => x.sdp && !firstSdp.has(x) && !x.first);
+  const otherRest = ok.filter((x) => !x.sdp && !x.first);
+  const result = {
+    sessions: INSPECTOR_SESSIONS,
+    n: ok.length,
+    timeouts: samples.filter((x) => x.timeout).length,
+    overall: stats(msOf(rest)),
+    // Clicks that fetched no code: the inspector with every view it needs already loaded.
+    warm: stats(msOf(rest.filter((x) => x.fetched.length === 0))),
+    firstOpen: { ...stats(msOf(firstAny)), median: median(msOf(firstAny)), label: firstAny[0]?.label },
+    sdp: {
+      first: { ...stats(msOf([...firstSdp])), median: median(msOf([...firstSdp])), labels: [...new Set([...firstSdp].map((x) => x.label))] },
+      rest: stats(msOf(sdpRest)),
+      shown: stats(ok.filter((x) => x.sdp && !x.first).map((x) => x.shownMs)),
+      lastMutation: stats(ok.filter((x) => x.sdp && !firstSdp.has(x)).map((x) => x.lastMutationMs)),
+      longTaskMax: Math.max(0, ...sdpRest.map((x) => x.longTaskMax)),
+    },
+    other: {
+      first: { ...stats(msOf(firstAny.filter((x) => !x.sdp))), median: median(msOf(firstAny.filter((x) => !x.sdp))) },
+      rest: stats(msOf(otherRest)),
+      shown: stats(otherRest.map((x) => x.shownMs)),
+      lastMutation: stats(otherRest.map((x) => x.lastMutationMs)),
+      longTaskMax: Math.max(0, ...otherRest.map((x) => x.longTaskMax)),
+    },
+    shown: stats(rest.map((x) => x.shownMs)),
+    fetchedCode: ok
+      .filter((x) => x.fetched.length)
+      .map((x) => ({ session: x.session, n: x.n, label: x.label, ms: x.ms, files: x.fetched, scriptsInWindow: x.scriptsInWindow, scriptsArrivedMs: x.scriptsArrivedMs })),
+    samples,
+    notes,
+    errors,
+  };
+  result.pass = result.overall.n > 0 && result.timeouts === 0 && result.overall.p95 <= GOALS.inspectorP95Ms;
+  result.sdp.pass = result.sdp.rest.n > 0 && result.sdp.rest.p95 <= GOALS.inspectorP95Ms;
+  result.other.pass = result.other.rest.n > 0 && result.other.rest.p95 <= GOALS.inspectorP95Ms;
+  return result;
+}
+
 function collectErrors(page) {
   const errors = [];
   page.on('console', (msg) => {
@@ -504,7 +985,7 @@ function collectErrors(page) {
 function report(machine, results) {
   const pf = (ok) => (ok ? 'PASS' : 'FAIL');
   const rows = [];
-  const { chapter, steps, autoplay } = results;
+  const { chapter, steps, autoplay, annotate, inspector } = results;
   if (chapter) {
     const f = chapter.firstLoad;
     const detail = `${f.files.length} file(s) ${kb(f.filesGz)} + ${f.inline.length} inline ${kb(f.inlineGz)}`;
@@ -532,6 +1013,46 @@ function report(machine, results) {
     rows.push(['4b. offer → both channels open (median)', `in-page ${ms(s['in-page'].offerToOpen)} / direct ${ms(s.direct.offerToOpen)} = **${autoplay.ratio.offerToOpen.toFixed(2)}×**`, '≤ 1.5×', pf(autoplay.pass.offerToOpen)]);
     rows.push(['4c. both peers connected → both channels open (median)', `in-page ${ms(s['in-page'].connectedToOpen)} / direct ${ms(s.direct.connectedToOpen)} = **${autoplay.ratio.connectedToOpen.toFixed(2)}×**`, '≤ 1.5×', pf(autoplay.pass.connectedToOpen)]);
   }
+  if (annotate) {
+    const a = annotate;
+    rows.push([
+      `5. Annotate a ${a.sdpLines}-line SDP (parseSdp + annotateSdp), in Chromium`,
+      `p50 ${ms(a.p50)}, **p95 ${ms(a.p95)}**, max ${ms(a.max)}, n=${a.n}`,
+      'p95 ≤ 50 ms',
+      pf(a.pass),
+    ]);
+    const p = a.paste;
+    if (p && !p.error) {
+      rows.push([
+        '5b. … the same SDP pasted into /lab/\'s "Paste an SDP" box → all lines painted (not the goal)',
+        `p50 ${ms(p.p50)}, p95 ${ms(p.p95)}, max ${ms(p.max)}, n=${p.n}; first paste ${ms(p.first)}${p.timeouts ? `, ${p.timeouts} timeout(s)` : ''}`,
+        '—',
+        '—',
+      ]);
+    }
+  }
+  if (inspector) {
+    const i = inspector;
+    const tail = (r) => `p50 ${ms(r.p50)}, **p95 ${ms(r.p95)}**, max ${ms(r.max)}, n=${r.n}`;
+    rows.push([
+      '6. Inspector: click → paint, /lab/ in-page (all messages but the first open)',
+      `${tail(i.overall)}${i.timeouts ? `, ${i.timeouts} timeout(s)` : ''}; without the ${i.overall.n - i.warm.n} that fetched code: p95 ${ms(i.warm.p95)}; first open ${ms(i.firstOpen.median)} (${i.firstOpen.label ?? '?'}${i.sessions > 1 ? `, median of ${i.firstOpen.n}, max ${ms(i.firstOpen.max)}` : ''})`,
+      'p95 ≤ 50 ms',
+      pf(i.pass),
+    ]);
+    rows.push([
+      '6a. … SDP messages (offer/answer)',
+      `first SDP open ${ms(i.sdp.first.median)}${i.sdp.first.n > 1 ? ` (median of ${i.sdp.first.n}, max ${ms(i.sdp.first.max)})` : ''}; rest ${tail(i.sdp.rest)}`,
+      'p95 ≤ 50 ms',
+      pf(i.sdp.pass),
+    ]);
+    rows.push([
+      '6b. … other messages',
+      `first open ${ms(i.other.first.median)}; rest ${tail(i.other.rest)}`,
+      'p95 ≤ 50 ms',
+      pf(i.other.pass),
+    ]);
+  }
   const out = [];
   out.push(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}; ${machine.chromium}; Node ${machine.node}`);
   if (autoplay) out.push(`Autoplay runs: ${autoplay.runsPerBroker} per broker (+${autoplay.warmup} warm-up), alternating in-page/direct, fresh page each.`);
@@ -557,6 +1078,31 @@ function report(machine, results) {
       );
     }
   }
+  if (annotate) {
+    const a = annotate;
+    out.push(
+      `Annotate detail: ${a.source} → ${a.sdpLines} lines (${kb(a.sdpBytes)}), ${a.annotatedLines} annotated, ${a.unrecognised} not recognised, ${a.lineErrors} line problem(s); bundle ${kb(a.bundleBytes)} minified; ${a.warmup} warm-up runs; parseSdp p50 ${ms(a.parse.p50)} / p95 ${ms(a.parse.p95)}, annotateSdp p50 ${ms(a.annotate.p50)} / p95 ${ms(a.annotate.p95)}; CPU slowed 4× (not the goal): mean ${ms(a.cpu4x.mean)}, max ${ms(a.cpu4x.max)} (n=${a.cpu4x.n}); timer step ${(a.timerResolutionMs * 1000).toFixed(0)} µs${a.crossOriginIsolated ? ' (cross-origin isolated)' : ''}.`,
+    );
+  }
+  if (inspector) {
+    const i = inspector;
+    const byRow = new Map();
+    for (const f of i.fetchedCode) {
+      const k = `#${f.n} ${f.label}`;
+      const e = byRow.get(k) ?? { files: f.files.length, times: [], arrived: [] };
+      e.times.push(f.ms);
+      if (f.scriptsInWindow) e.arrived.push(f.scriptsArrivedMs);
+      byRow.set(k, e);
+    }
+    const code = [...byRow].map(
+      ([k, e]) =>
+        `${k} (${e.files} file(s)): ${e.times.map((t) => t.toFixed(1)).join(' / ')} ms${e.arrived.length ? `, code in by ${e.arrived.map((t) => t.toFixed(1)).join(' / ')} ms` : ''}`,
+    );
+    const sdpLines = [...new Set(i.samples.filter((x) => x.sdp).map((x) => x.sdpLines))].join('/');
+    out.push(
+      `Inspector detail: ${i.sessions} session(s), every row's Message button clicked top to bottom with the inspector scrolled into view, the inspector left quiet (and any code it fetched arrived) before the next; "click → paint" waits for the annotated SDP lines, candidate fields and packet bytes (not the shiki colouring). The message itself (kind, route) showed after p50 ${ms(i.shown.p50)}, p95 ${ms(i.shown.p95)}. Last DOM change in the inspector (incl. colouring): SDP p50 ${ms(i.sdp.lastMutation.p50)} / p95 ${ms(i.sdp.lastMutation.p95)}, other p50 ${ms(i.other.lastMutation.p50)} / p95 ${ms(i.other.lastMutation.p95)}. Longest long task inside a timed window after the first opens: SDP ${ms(i.sdp.longTaskMax)}, other ${ms(i.other.longTaskMax)}. SDP views drawn had ${sdpLines || '?'} lines. Clicks that fetched code (each session): ${code.length ? code.join('; ') : 'none'}.`,
+    );
+  }
   if (autoplay) {
     const s = autoplay.summary;
     const line = (b) =>
@@ -569,6 +1115,11 @@ function report(machine, results) {
     ...(chapter?.errors ?? []).map((e) => `console (chapter): ${e}`),
     ...(steps?.errors ?? []).map((e) => `console (steps): ${e}`),
     ...(results.stepsSettled?.notes ?? []),
+    ...(inspector?.notes ?? []),
+    ...(annotate?.errors ?? []).map((e) => `console (annotate): ${e}`),
+    ...(annotate?.paste?.error ? [`paste box: ${annotate.paste.error}`] : []),
+    ...(annotate?.paste?.errors ?? []).map((e) => `console (paste box): ${e}`),
+    ...(inspector?.errors ?? []).map((e) => `console (inspector): ${e}`),
     ...Object.values(autoplay?.runs ?? {}).flat().flatMap((r) => r.errors.map((e) => `console (autoplay ${r.broker}): ${e}`)),
   ];
   if (notes.length) {
@@ -581,6 +1132,8 @@ function report(machine, results) {
 
 async function main() {
   ensureBuilt({ force: opts.build });
+  const snap = snapshotDist();
+  log(`serving a snapshot of dist/ (${snap}), safe from builds started meanwhile`);
   const launch = await chromiumLaunchConfig();
   let preview;
   let browser;
@@ -622,10 +1175,18 @@ async function main() {
       log(`measuring autoplay to open, ${RUNS} run(s) per broker…`);
       results.autoplay = await measureAutoplay(browser, preview.url);
     }
+    if (ONLY.has('5')) {
+      log(`measuring parseSdp + annotateSdp of a 200-line SDP in Chromium, ${ANNOTATE_RUNS} runs…`);
+      results.annotate = await measureAnnotate(browser, preview.url);
+    }
+    if (ONLY.has('6')) {
+      log(`measuring inspector click → paint, every message of ${INSPECTOR_SESSIONS} autoplay session(s)…`);
+      results.inspector = await measureInspector(browser, preview.url);
+    }
     console.log(report(machine, results));
     const dir = join(ROOT, '.bench');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'last.json'), `${JSON.stringify({ at: new Date().toISOString(), machine, goals: GOALS, options: { runs: RUNS, warmup: WARMUP, stepSessions: STEP_SESSIONS }, ...results }, null, 2)}\n`);
+    writeFileSync(join(dir, 'last.json'), `${JSON.stringify({ at: new Date().toISOString(), machine, goals: GOALS, options: { runs: RUNS, warmup: WARMUP, stepSessions: STEP_SESSIONS, annotateRuns: ANNOTATE_RUNS, annotateWarmup: ANNOTATE_WARMUP, inspectorSessions: INSPECTOR_SESSIONS }, ...results }, null, 2)}\n`);
     log('wrote .bench/last.json');
   } finally {
     await cleanup();

@@ -1,6 +1,6 @@
 // Helpers for scripts/bench.mjs: build + preview server, browser launch, gzip sizes, stats.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,21 @@ import { CHROMIUM_ARGS, chromiumExecutable } from '../chromium.mjs';
 
 export const ROOT = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 export const DIST = join(ROOT, 'dist');
+
+/** The directory preview serves and sizes are read from: dist/, or a snapshot of it. */
+let served = DIST;
+
+/**
+ * Copies dist/ to .bench/dist and serves that instead, so that a build someone runs while the
+ * bench is measuring (chunks renamed or half written) cannot change what is measured.
+ */
+export function snapshotDist() {
+  const snap = join(ROOT, '.bench', 'dist');
+  rmSync(snap, { recursive: true, force: true });
+  cpSync(DIST, snap, { recursive: true });
+  served = snap;
+  return snap;
+}
 
 /** { args, executablePath } for chromium.launch(). */
 export async function chromiumLaunchConfig() {
@@ -65,7 +80,8 @@ export async function startPreview() {
   if (!existsSync(astroBin)) throw new Error(`astro is not installed (${astroBin} missing): run npm install`);
   // --ignore-lock: run alongside any preview someone else started (Astro 7 keeps one per
   // project by default), in the foreground (no agent auto-backgrounding), untracked.
-  const child = spawn(process.execPath, [astroBin, 'preview', '--host', '127.0.0.1', '--port', String(port), '--ignore-lock'], {
+  const outDir = served === DIST ? [] : ['--outDir', served];
+  const child = spawn(process.execPath, [astroBin, 'preview', '--host', '127.0.0.1', '--port', String(port), '--ignore-lock', ...outDir], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -130,8 +146,8 @@ export function gzSize(data) {
 }
 
 /**
- * Raw and gz sizes of a JS file served by preview, read from dist/ (astro preview does not
- * compress). Falls back to the response body when the URL does not map to a file.
+ * Raw and gz sizes of a JS file served by preview, read from dist/ or its snapshot (astro
+ * preview does not compress). Falls back to the response body when the URL does not map to a file.
  */
 export async function jsSizeFor(url, response) {
   const parsed = new URL(url);
@@ -144,7 +160,7 @@ export async function jsSizeFor(url, response) {
   const { pathname } = parsed;
   const base = basePath();
   const rel = decodeURIComponent(pathname.startsWith(base) ? pathname.slice(base.length) : pathname.replace(/^\//, ''));
-  const file = join(DIST, rel);
+  const file = join(served, rel);
   if (gzCache.has(file)) return gzCache.get(file);
   let buf;
   let source = 'dist';
@@ -183,6 +199,32 @@ export function ms(v) {
 export function machineInfo() {
   const list = cpus();
   return { cpu: list[0]?.model?.trim() ?? 'unknown', cores: list.length, node: process.version, platform: `${process.platform} ${process.arch}` };
+}
+
+/**
+ * Bundles `contents` (TypeScript, imports resolved from the project root) into one script for
+ * a page: esbuild, ESM output, minified like the site's own chunks. The entry should only put
+ * what it needs on globalThis: with no exports, the ESM output runs as a classic script.
+ */
+export async function bundleForBrowser(contents, { sourcefile = 'bench-entry.ts' } = {}) {
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    throw new Error('esbuild is not installed (node_modules/esbuild missing): run npm install');
+  }
+  const result = await esbuild.build({
+    stdin: { contents, resolveDir: ROOT, sourcefile, loader: 'ts' },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  return result.outputFiles[0].text;
 }
 
 /** A markdown table from a header row and body rows. */
