@@ -1,0 +1,219 @@
+// The STUN chapter end to end: the lab against a real coturn on 127.0.0.1 (srflx candidates),
+// the NAT model, and the captured Binding response shown byte by byte.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, expect, type Locator, type Page } from '@playwright/test';
+import { deliveredRows, heldList, labRegion } from './support/lab';
+
+const TURNSERVER = process.env.TURNSERVER_PATH ?? '/usr/bin/turnserver';
+
+interface Coturn {
+  port: number;
+  pid: number;
+  logs: () => string;
+  stop: () => Promise<void>;
+}
+
+function tcpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
+function udpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = createSocket('udp4');
+    sock.once('error', () => resolve(false));
+    sock.bind(port, '127.0.0.1', () => sock.close(() => resolve(true)));
+  });
+}
+
+/** A port free for TCP and UDP, with the next one free too (coturn's RFC 5780 alternate port). */
+async function freeCoturnPort(): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    if ((await tcpFree(port)) && (await udpFree(port)) && (await tcpFree(port + 1)) && (await udpFree(port + 1))) return port;
+  }
+  throw new Error('no free port for coturn on 127.0.0.1');
+}
+
+/** Resolves true when a STUN Binding request to 127.0.0.1:port gets any answer within `ms`. */
+function stunAnswers(port: number, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = createSocket('udp4');
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      sock.close();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), ms);
+    sock.once('message', () => done(true));
+    sock.once('error', () => done(false));
+    // Binding request: type 0x0001, length 0, magic cookie, random transaction ID (RFC 8489 §5).
+    const header = Buffer.concat([Buffer.from('000100002112a442', 'hex'), randomBytes(12)]);
+    sock.send(header, port, '127.0.0.1');
+  });
+}
+
+/** coturn on 127.0.0.1 with the flags from shared TOOLCHAIN.md; stop() kills it by PID. */
+async function startCoturn(): Promise<Coturn> {
+  if (!existsSync(TURNSERVER)) {
+    throw new Error(`coturn is not installed (${TURNSERVER} not found), but this test needs a real STUN server.\n  Install it with: apt-get install coturn   (or set TURNSERVER_PATH)`);
+  }
+  const port = await freeCoturnPort();
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-coturn-'));
+  const args = [
+    '-n',
+    '--listening-ip=127.0.0.1',
+    '--relay-ip=127.0.0.1',
+    `--listening-port=${port}`,
+    '--lt-cred-mech',
+    '--user=test:test',
+    '--realm=example.org',
+    '--no-tls',
+    '--no-dtls',
+    '--fingerprint',
+    '--no-cli',
+    '--allow-loopback-peers',
+    '--min-port=49160',
+    '--max-port=49200',
+    // Keep coturn's pid file and log out of /var/run and /var/tmp.
+    `--pidfile=${join(dir, 'turnserver.pid')}`,
+    '--log-file=stdout',
+  ];
+  const child: ChildProcess = spawn(TURNSERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const append = (d: Buffer) => (output = (output + d.toString()).slice(-32768));
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const stop = async () => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      process.kill(child.pid, 'SIGTERM');
+      const timer = setTimeout(() => child.pid !== undefined && child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 10_000;
+  while (!(await stunAnswers(port, 200))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`coturn did not answer STUN on 127.0.0.1:${port}. Its output:\n${output}`);
+    }
+  }
+  return { port, pid: child.pid!, logs: () => output, stop };
+}
+
+/** Brings a client:visible island into view and waits until it has hydrated. */
+async function hydrated(page: Page, inside: Locator): Promise<void> {
+  await inside.scrollIntoViewIfNeeded();
+  await expect(page.locator('astro-island', { has: inside })).not.toHaveAttribute('ssr', { timeout: 15_000 });
+}
+
+test.describe('STUN chapter', () => {
+  let coturn: Coturn;
+
+  test.beforeAll(async () => {
+    coturn = await startCoturn();
+  });
+
+  test.afterAll(async () => {
+    await coturn?.stop();
+  });
+
+  test('with a STUN server in ?ice=, each peer gathers a srflx candidate and the data channel opens', async ({ page }) => {
+    const ice = encodeURIComponent(JSON.stringify([{ urls: `stun:127.0.0.1:${coturn.port}` }]));
+    await page.goto(`stun/?ice=${ice}`);
+    const lab = labRegion(page);
+    await expect(lab).toHaveAccessibleName(/STUN lab$/);
+    await lab.scrollIntoViewIfNeeded();
+    await expect(lab.getByRole('button', { name: 'Start' })).toBeEnabled({ timeout: 15_000 });
+    await lab.getByRole('button', { name: 'Start' }).click();
+
+    // The candidates table lives in the "ICE candidates and pairs" panel; open it if closed.
+    const panel = lab.locator('details', { has: page.locator('summary', { hasText: 'ICE candidates and pairs' }) });
+    if (!(await panel.evaluate((d) => (d as HTMLDetailsElement).open))) await panel.locator('summary').click();
+    const candidates = lab.getByRole('table', { name: 'Candidates', exact: true });
+
+    // Chromium stops gathering once a pair works. So deliver one message at a time until both
+    // peers have finished gathering (nothing can connect before their candidates are
+    // delivered), and only then let the rest play.
+    const complete = candidates.getByText('Gathering complete');
+    for (let steps = 0; (await complete.count()) < 2; steps++) {
+      expect(steps, 'both peers should finish gathering within 20 steps').toBeLessThan(20);
+      await expect.poll(async () => (await complete.count()) >= 2 || (await heldList(lab).getByRole('listitem').count()) > 0, { timeout: 15_000 }).toBe(true);
+      if ((await complete.count()) >= 2) break;
+      const before = (await deliveredRows(lab)).length;
+      await lab.getByRole('button', { name: 'Step', exact: true }).click();
+      await expect.poll(async () => (await deliveredRows(lab)).length).toBe(before + 1);
+      // Give gathering (a STUN round trip on loopback) time to run between steps.
+      await page.waitForTimeout(300);
+    }
+
+    // A srflx candidate for each peer, from coturn on loopback.
+    const srflxRows = candidates.locator('tbody tr').filter({ has: page.getByRole('cell', { name: 'srflx', exact: true }) });
+    await expect(srflxRows.filter({ hasText: 'alice' })).not.toHaveCount(0);
+    await expect(srflxRows.filter({ hasText: 'bob' })).not.toHaveCount(0);
+    await expect(srflxRows.first()).toContainText('127.0.0.1');
+
+    await lab.getByRole('button', { name: 'Play' }).click();
+    await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+    // Connecting did not take the srflx candidates away.
+    await expect(srflxRows).not.toHaveCount(0);
+  });
+
+  test('NAT model: symmetric on both sides fails until one side has TURN', async ({ page }) => {
+    await page.goto('stun/');
+    const model = page.getByRole('region', { name: 'NAT model' });
+    await hydrated(page, model);
+    await expect(model.getByText('This is a model, not a measurement')).toBeVisible();
+
+    await model.getByLabel("Alice's NAT").selectOption('symmetric');
+    await model.getByLabel("Bob's NAT").selectOption('symmetric');
+    const table = model.getByRole('table', { name: 'Candidate pairs in the model' });
+    await expect(table).toContainText('Only TURN helps');
+    await expect(table.getByRole('cell', { name: 'works', exact: true })).toHaveCount(0);
+    await expect(table.getByRole('cell', { name: 'fails', exact: true })).toHaveCount(4);
+    await expect(model.getByRole('status')).toContainText('No connection.');
+
+    // The reasons are one keyboard press away.
+    const checks = table.locator('summary', { hasText: 'The checks' }).last();
+    await checks.focus();
+    await page.keyboard.press('Enter');
+    await expect(table.getByText(/a new port for a new destination/).first()).toBeVisible();
+
+    // A TURN server for alice (by keyboard): bob reaches her relay from a new port.
+    await model.getByLabel('Alice has a TURN server').focus();
+    await page.keyboard.press('Space');
+    await expect(model.getByLabel('Alice has a TURN server')).toBeChecked();
+    await expect(table).toContainText('Only TURN helps: no direct pair works');
+    await expect(table.getByRole('cell', { name: /^works/ }).first()).toBeVisible();
+    await expect(model.getByRole('status')).toContainText('Relayed.');
+    await expect(table.locator('tbody tr', { hasText: "ICE's pick" })).toContainText('relay');
+  });
+
+  test('the captured Binding response: XOR-MAPPED-ADDRESS decodes to the request\'s source, FINGERPRINT matches', async ({ page }) => {
+    const fixture = JSON.parse(readFileSync(new URL('../fixtures/stun/coturn.json', import.meta.url), 'utf8')) as {
+      messages: { id: string; from: { address: string; port: number } }[];
+    };
+    const request = fixture.messages.find((m) => m.id === 'binding-ipv4-request')!;
+    await page.goto('stun/');
+    const figure = page.getByRole('figure', { name: /^Binding success response: coturn → Node/ });
+    await hydrated(page, figure);
+    await expect(figure.getByRole('list', { name: 'Checks' })).toContainText(`Mapped address: ${request.from.address}:${request.from.port}`);
+    await expect(figure.getByRole('list', { name: 'Checks' })).toContainText('FINGERPRINT matches');
+    const xPort = figure.getByRole('button', { name: /^bytes 26–27 .*X-Port/ });
+    await xPort.press('Enter');
+    await expect(xPort).toHaveAttribute('aria-pressed', 'true');
+    await expect(xPort.locator('xpath=ancestor::li[1]')).toContainText(`= ${request.from.port}`);
+  });
+});
