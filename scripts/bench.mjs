@@ -1054,7 +1054,7 @@ function report(machine, results) {
     ]);
   }
   const out = [];
-  out.push(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}; ${machine.chromium}; Node ${machine.node}`);
+  out.push(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}; ${machine.chromium}; Node ${machine.node}; load average ${machine.load1.toFixed(2)} at start`);
   if (autoplay) out.push(`Autoplay runs: ${autoplay.runsPerBroker} per broker (+${autoplay.warmup} warm-up), alternating in-page/direct, fresh page each.`);
   out.push('');
   out.push(mdTable(['Measurement', 'Result', 'Goal', ''], rows));

@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../chromium.mjs';
@@ -198,7 +198,8 @@ export function ms(v) {
 
 export function machineInfo() {
   const list = cpus();
-  return { cpu: list[0]?.model?.trim() ?? 'unknown', cores: list.length, node: process.version, platform: `${process.platform} ${process.arch}` };
+  // Load average at the start: other work on the machine shows up in every timing.
+  return { cpu: list[0]?.model?.trim() ?? 'unknown', cores: list.length, node: process.version, platform: `${process.platform} ${process.arch}`, load1: loadavg()[0] };
 }
 
 /**
