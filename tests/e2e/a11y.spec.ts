@@ -19,24 +19,7 @@ type Scheme = (typeof SCHEMES)[number];
  * annotation + a warning line) instead of failing; anything else fails.
  * EMPTY THIS TABLE: it is a to-do list, not an allow-list.
  */
-const KNOWN_VIOLATIONS: { page: string; scheme: Scheme | '*'; rule: string; target: RegExp; owner: string; fix: string }[] = [
-  {
-    page: '*',
-    scheme: '*',
-    rule: 'label-content-name-mismatch',
-    target: /th\[scope="row"\] > \.ends\b/,
-    owner: 'src/components/ice/PairsTable.svelte',
-    fix: 'The candidate buttons in the pairs table show "local · host 192.0.2.1:5000" but are named "Select local candidate host 192.0.2.1:5000" (aria-label): drop the aria-label and put <span class="visually-hidden">Select </span> inside the button, so the name contains the visible text.',
-  },
-  {
-    page: '*',
-    scheme: '*',
-    rule: 'scrollable-region-focusable',
-    target: /^\.svg$/,
-    owner: 'src/components/lab/SequenceDiagram.svelte',
-    fix: 'div.svg (overflow: auto; max-height: 32rem) scrolls once the diagram is tall, but a keyboard cannot reach it: add tabindex="0" with role="region" and aria-label="Sequence diagram drawing" (svelte-ignore a11y_no_noninteractive_tabindex).',
-  },
-];
+const KNOWN_VIOLATIONS: { page: string; scheme: Scheme | '*'; rule: string; target: RegExp; owner: string; fix: string }[] = [];
 
 /**
  * Developer-only pages that readers never reach (not linked, noindex). Left out on purpose,
