@@ -2,11 +2,10 @@
 // hydrated; on every lab (the playground and each chapter's) with a live session that reached
 // "Data channel open"; and with the header search showing results. Zero violations of WCAG
 // 2.0/2.1 A and AA, apart from the KNOWN_VIOLATIONS to-do list below.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect, type Page } from '@playwright/test';
 import { labRegion } from './support/lab';
+import { chapters, hydrateAll, sitePages } from './support/pages';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const SCHEMES = ['light', 'dark'] as const;
@@ -21,72 +20,7 @@ type Scheme = (typeof SCHEMES)[number];
  */
 const KNOWN_VIOLATIONS: { page: string; scheme: Scheme | '*'; rule: string; target: RegExp; owner: string; fix: string }[] = [];
 
-/**
- * Developer-only pages that readers never reach (not linked, noindex). Left out on purpose,
- * and named here so that nothing is skipped silently.
- */
-const NOT_READER_PAGES = ['dev/'];
-
-const ROOT = new URL('../../', import.meta.url).pathname;
-
-/** Published chapters in course order, from content/NN-slug.mdx (drafts left out): 'signalling/'. */
-function chapterRoutes(): string[] {
-  const dir = join(ROOT, 'content');
-  return readdirSync(dir)
-    .map((file) => /^(\d+)-([a-z0-9-]+)\.mdx$/.exec(file))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .filter((m) => !/^draft:\s*true\s*$/m.test(/^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(join(dir, m[0]), 'utf8'))?.[1] ?? ''))
-    .sort((a, b) => Number(a[1]) - Number(b[1]))
-    .map((m) => `${m[2]}/`);
-}
-
-/**
- * Every reader-facing page as a relative route ('', 'lab/', '404.html', 'signalling/' …), from
- * src/pages and content/ rather than dist/, so that a build running elsewhere cannot pull the
- * list from under the tests.
- */
-function sitePages(): string[] {
-  const pagesDir = join(ROOT, 'src', 'pages');
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = join(dir, name);
-      const rel = relative(pagesDir, full).split(sep).join('/');
-      if (statSync(full).isDirectory()) {
-        if (!NOT_READER_PAGES.includes(`${rel}/`)) walk(full);
-        continue;
-      }
-      const m = /^(.*)\.(astro|md|mdx|html)$/.exec(rel);
-      if (!m) continue; // endpoints (.ts) are not pages
-      const route = m[1]!;
-      if (route === '[...slug]') out.push(...chapterRoutes());
-      else if (route.includes('[')) throw new Error(`src/pages/${rel}: a new dynamic route; teach sitePages() in ${import.meta.url} its paths`);
-      else if (route === '404') out.push('404.html');
-      else if (route === 'index') out.push('');
-      else out.push(`${route.replace(/(^|\/)index$/, '')}/`.replace(/^\/$/, ''));
-    }
-  };
-  walk(pagesDir);
-  return out.sort();
-}
-
 const PAGES = sitePages();
-
-/**
- * Brings each island into view in turn (they hydrate client:visible) and waits for it to
- * hydrate before moving on; <astro-island> is display: contents, so scroll to what it renders.
- */
-async function hydrateAll(page: Page): Promise<void> {
-  const islands = page.locator('astro-island');
-  const count = await islands.count();
-  for (let i = 0; i < count; i++) {
-    await islands.nth(i).evaluate((island) => {
-      (island.firstElementChild ?? island).scrollIntoView({ block: 'center', behavior: 'instant' });
-    });
-    await expect(islands.nth(i), `island ${i + 1} of ${count} did not hydrate`).not.toHaveAttribute('ssr', { timeout: 15_000 });
-  }
-  await page.evaluate(() => window.scrollTo(0, 0));
-}
 
 async function expectNoViolations(page: Page, route: string, scheme: Scheme): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
@@ -126,7 +60,7 @@ for (const route of PAGES) {
 }
 
 /** Every page with a lab: the playground and each chapter. */
-const LAB_PAGES = ['lab/', ...chapterRoutes()];
+const LAB_PAGES = ['lab/', ...chapters().map((c) => c.path)];
 
 for (const scheme of SCHEMES) {
   for (const route of LAB_PAGES) {

@@ -1,67 +1,7 @@
 // The site around the chapters: navigation in course order, prev/next, the table of contents,
 // search (pagefind), the theme toggle, a phone-width layout and a clean console on every page.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
-
-interface ChapterFile {
-  order: number;
-  slug: string;
-  /** Relative route for page.goto(): 'signalling/'. */
-  path: string;
-}
-
-/** Published chapters in course order, from content/NN-slug.mdx (drafts left out). */
-function chapters(): ChapterFile[] {
-  const dir = join(ROOT, 'content');
-  return readdirSync(dir)
-    .map((file) => /^(\d+)-([a-z0-9-]+)\.mdx$/.exec(file))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .filter((m) => {
-      const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(join(dir, m[0]), 'utf8'))?.[1] ?? '';
-      return !/^draft:\s*true\s*$/m.test(front);
-    })
-    .map((m) => ({ order: Number(m[1]), slug: m[2]!, path: `${m[2]}/` }))
-    .sort((a, b) => a.order - b.order);
-}
-
-/** Developer-only pages (not linked, noindex): left out of the sweeps on purpose. */
-const NOT_READER_PAGES = ['dev/'];
-
-/** Published chapter routes, for sitePages(). */
-const chapterRoutes = () => chapters().map((c) => c.path);
-
-/**
- * Every reader-facing page as a relative route ('', 'lab/', '404.html', 'signalling/' …), from
- * src/pages and content/ rather than dist/, so that a build running elsewhere cannot pull the
- * list from under the tests.
- */
-function sitePages(): string[] {
-  const pagesDir = join(ROOT, 'src', 'pages');
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = join(dir, name);
-      const rel = relative(pagesDir, full).split(sep).join('/');
-      if (statSync(full).isDirectory()) {
-        if (!NOT_READER_PAGES.includes(`${rel}/`)) walk(full);
-        continue;
-      }
-      const m = /^(.*)\.(astro|md|mdx|html)$/.exec(rel);
-      if (!m) continue; // endpoints (.ts) are not pages
-      const route = m[1]!;
-      if (route === '[...slug]') out.push(...chapterRoutes());
-      else if (route.includes('[')) throw new Error(`src/pages/${rel}: a new dynamic route; teach sitePages() in ${import.meta.url} its paths`);
-      else if (route === '404') out.push('404.html');
-      else if (route === 'index') out.push('');
-      else out.push(`${route.replace(/(^|\/)index$/, '')}/`.replace(/^\/$/, ''));
-    }
-  };
-  walk(pagesDir);
-  return out.sort();
-}
+import { chapters, hydrateAll, sitePages } from './support/pages';
 
 const CHAPTERS = chapters();
 const PAGES = sitePages();
@@ -74,22 +14,6 @@ function pathOf(route: string): string {
 /** Pathnames of the links matched by `selector`, in document order. */
 async function linkPaths(page: Page, selector: string): Promise<string[]> {
   return page.locator(selector).evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
-}
-
-/**
- * Brings each island into view in turn (they hydrate client:visible) and waits for it to
- * hydrate before moving on; <astro-island> is display: contents, so scroll to what it renders.
- */
-async function hydrateAll(page: Page): Promise<void> {
-  const islands = page.locator('astro-island');
-  const count = await islands.count();
-  for (let i = 0; i < count; i++) {
-    await islands.nth(i).evaluate((island) => {
-      (island.firstElementChild ?? island).scrollIntoView({ block: 'center', behavior: 'instant' });
-    });
-    await expect(islands.nth(i), `island ${i + 1} of ${count} did not hydrate`).not.toHaveAttribute('ssr', { timeout: 15_000 });
-  }
-  await page.evaluate(() => window.scrollTo(0, 0));
 }
 
 function collectErrors(page: Page): string[] {
