@@ -1,10 +1,18 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { freePort, waitForPorts } from './free-port';
+// coturn, started by the tests themselves on 127.0.0.1 with the flags TOOLCHAIN.md verified,
+// for STUN (srflx candidates) and TURN (relay candidates, real 401 / 403 errors).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-/** A coturn STUN/TURN server on 127.0.0.1, started by the test itself. */
+const TURNSERVER = process.env.TURNSERVER_PATH ?? '/usr/bin/turnserver';
+
 export interface Coturn {
   readonly port: number;
+  readonly pid: number;
   readonly user: string;
   readonly password: string;
   /** `stun:127.0.0.1:<port>` */
@@ -23,16 +31,58 @@ export interface StartCoturnOptions {
   allowLoopbackPeers?: boolean;
 }
 
-const TURNSERVER = process.env.TURNSERVER_PATH ?? '/usr/bin/turnserver';
+function tcpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
 
-/** Starts coturn with the flags TOOLCHAIN.md verified on these machines. */
+function udpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = createSocket('udp4');
+    sock.once('error', () => resolve(false));
+    sock.bind(port, '127.0.0.1', () => sock.close(() => resolve(true)));
+  });
+}
+
+/** A port free for TCP and UDP, with the next one free too (coturn's RFC 5780 alternate port). */
+async function freeCoturnPort(): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    if ((await tcpFree(port)) && (await udpFree(port)) && (await tcpFree(port + 1)) && (await udpFree(port + 1))) return port;
+  }
+  throw new Error('no free port for coturn on 127.0.0.1');
+}
+
+/** Resolves true when a STUN Binding request to 127.0.0.1:port gets any answer within `ms`. */
+function stunAnswers(port: number, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = createSocket('udp4');
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      sock.close();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), ms);
+    sock.once('message', () => done(true));
+    sock.once('error', () => done(false));
+    // Binding request: type 0x0001, length 0, magic cookie, random transaction ID (RFC 8489 §5).
+    const header = Buffer.concat([Buffer.from('000100002112a442', 'hex'), randomBytes(12)]);
+    sock.send(header, port, '127.0.0.1');
+  });
+}
+
+/** coturn on 127.0.0.1; ready once it answers a STUN Binding request; stop() kills it by PID. */
 export async function startCoturn(opts: StartCoturnOptions = {}): Promise<Coturn> {
   if (!existsSync(TURNSERVER)) {
-    throw new Error(`coturn is not installed (${TURNSERVER} missing): apt-get install -y coturn (.ci/run does this), or set TURNSERVER_PATH.`);
+    throw new Error(`coturn is not installed (${TURNSERVER} not found), but this test needs a real STUN/TURN server.\n  Install it with: apt-get install coturn   (.ci/run does this; or set TURNSERVER_PATH)`);
   }
-  const port = await freePort();
+  const port = await freeCoturnPort();
   const user = 'test';
   const password = 'test';
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-coturn-'));
   const args = [
     '-n',
     '--listening-ip=127.0.0.1',
@@ -47,42 +97,41 @@ export async function startCoturn(opts: StartCoturnOptions = {}): Promise<Coturn
     '--no-cli',
     '--min-port=49160',
     '--max-port=49200',
+    // Keep coturn's pid file and log out of /var/run and /var/tmp.
+    `--pidfile=${join(dir, 'turnserver.pid')}`,
     '--log-file=stdout',
-    '--simple-log',
   ];
   if (opts.allowLoopbackPeers ?? true) args.push('--allow-loopback-peers');
-  const child = spawn(TURNSERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const keep = (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-65536);
+  const child: ChildProcess = spawn(TURNSERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const append = (d: Buffer) => (output = (output + d.toString()).slice(-32768));
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const stop = async () => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      process.kill(child.pid, 'SIGTERM');
+      const timer = setTimeout(() => child.pid !== undefined && child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
   };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  let exited = false;
-  child.on('exit', () => (exited = true));
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (exited) return resolve();
-      const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
-      child.once('exit', () => {
-        clearTimeout(kill);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
-  try {
-    await waitForPorts([port], { timeoutMs: 10_000, abort: () => (exited ? new Error('turnserver exited') : undefined) });
-  } catch (err) {
-    await stop();
-    throw new Error(`coturn did not start on 127.0.0.1:${port}: ${err instanceof Error ? err.message : err}\n${log}`);
+  const deadline = Date.now() + 10_000;
+  while (!(await stunAnswers(port, 200))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`coturn did not answer STUN on 127.0.0.1:${port}. Its output:\n${output}`);
+    }
   }
   return {
     port,
+    pid: child.pid!,
     user,
     password,
     stunUrl: `stun:127.0.0.1:${port}`,
     turnUrl: `turn:127.0.0.1:${port}`,
-    logs: () => log,
+    logs: () => output,
     stop,
   };
 }
