@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   isValidPeerId,
   isValidRoot,
+  mosquittoPubCommand,
   mosquittoSubCommand,
   parseTopic,
   randomRoot,
@@ -207,5 +208,21 @@ describe('utf8Length', () => {
         expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
       }),
     );
+  });
+});
+
+describe('mosquittoPubCommand', () => {
+  const status = { topic: 'webrtc-lab/ab12/alice/status', payload: '{"v":1,"kind":"status"}', qos: 1 as const, retain: true };
+  it.each([
+    [status, undefined, undefined, `mosquitto_pub -h localhost -p 1883 -t 'webrtc-lab/ab12/alice/status' -q 1 -r -m '{"v":1,"kind":"status"}'`],
+    [{ ...status, retain: false, qos: 0 as const }, 'test.mosquitto.org', 1883, `mosquitto_pub -h test.mosquitto.org -p 1883 -t 'webrtc-lab/ab12/alice/status' -q 0 -m '{"v":1,"kind":"status"}'`],
+    [{ ...status, payload: "it's" }, '127.0.0.1', 1884, `mosquitto_pub -h 127.0.0.1 -p 1884 -t 'webrtc-lab/ab12/alice/status' -q 1 -r -m 'it'\\''s'`],
+    [{ ...status, payload: '$(rm -rf /) `x` \n' }, undefined, undefined, `mosquitto_pub -h localhost -p 1883 -t 'webrtc-lab/ab12/alice/status' -q 1 -r -m '$(rm -rf /) \`x\` \n'`],
+  ])('%j on %s:%s', (message, host, port, expected) => {
+    expect(mosquittoPubCommand(message, host, port)).toBe(expected);
+  });
+  it('refuses a bad port and a NUL in the payload', () => {
+    expect(() => mosquittoPubCommand(status, 'h', 0)).toThrow(RangeError);
+    expect(() => mosquittoPubCommand({ ...status, payload: 'a\0b' })).toThrow(RangeError);
   });
 });

@@ -100,6 +100,24 @@ export function mosquittoSubCommand(root: string, host = 'localhost', port = 188
 }
 
 /**
+ * The `mosquitto_pub` command that publishes the same message again: same topic, QoS and
+ * retain flag (`-r`), payload as `-m`. A payload with a NUL cannot pass through a shell
+ * argument, so it is refused.
+ */
+export function mosquittoPubCommand(
+  message: { topic: string; payload: string; qos: 0 | 1 | 2; retain: boolean },
+  host = 'localhost',
+  port = 1883,
+): string {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new RangeError(`port must be an integer 1–65535, got ${String(port)}`);
+  }
+  if (message.payload.includes('\0')) throw new RangeError('a payload with a NUL byte cannot be passed as a shell argument');
+  const flags = [`-q ${message.qos}`, ...(message.retain ? ['-r'] : [])].join(' ');
+  return `mosquitto_pub -h ${shellQuote(host)} -p ${port} -t ${shellQuote(message.topic, true)} ${flags} -m ${shellQuote(message.payload, true)}`;
+}
+
+/**
  * POSIX single quotes: nothing inside is special except `'` itself, which becomes
  * `'\''` (close, escaped quote, reopen).
  */
