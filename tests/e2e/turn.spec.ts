@@ -40,3 +40,20 @@ test('a wrong TURN password gives the real 401, explained', async ({ page }) => 
   await expect(lab.getByText(/password|credential/i).first()).toBeVisible();
   await expect(lab.getByText('Data channel open')).toBeHidden();
 });
+
+test('a TURN server that refuses to relay to the peer (403 Forbidden IP) is explained', async ({ page }) => {
+  test.setTimeout(90_000);
+  const strict = await startCoturn({ allowLoopbackPeers: false });
+  try {
+    const ice = JSON.stringify([{ urls: strict.turnUrl, username: strict.user, credential: strict.password }]);
+    await page.goto(`lab/?policy=relay&autoplay=1&ice=${encodeURIComponent(ice)}`);
+    const lab = labRegion(page);
+    const candidates = lab.getByRole('table', { name: 'Candidates', exact: true });
+    await expect(candidates.getByRole('cell', { name: /^relay$/ }).first()).toBeVisible({ timeout: 20_000 });
+    // Chromium gives up on the checks after some seconds; the lab then says why.
+    await expect(lab.getByText(/403 Forbidden IP/).first()).toBeVisible({ timeout: 60_000 });
+    await expect(lab.getByText('Data channel open')).toBeHidden();
+  } finally {
+    await strict.stop();
+  }
+});
