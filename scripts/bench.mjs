@@ -89,6 +89,25 @@ const labRegion = (page) => page.getByRole('region', { name: /lab$/i }).first();
 const heldItems = (lab) => lab.getByRole('list', { name: 'Held messages' }).getByRole('listitem');
 const dataChannelOpen = (lab) => lab.getByText('Data channel open');
 
+
+/** Resolves once the astro-island around `locator` has hydrated (its `ssr` attribute is gone). */
+function waitHydrated(locator, what) {
+  return locator.evaluate(
+    (el, name) =>
+      new Promise((resolve, reject) => {
+        const island = el.closest('astro-island');
+        const t = setTimeout(() => reject(new Error(`${name} did not hydrate within 20 s`)), 20_000);
+        const check = () => {
+          if (!island || !island.hasAttribute('ssr')) {
+            clearTimeout(t);
+            resolve(undefined);
+          } else requestAnimationFrame(check);
+        };
+        check();
+      }),
+    what,
+  );
+}
 async function waitFor(fn, { timeout = 15_000, interval = 25, what = 'condition' } = {}) {
   const deadline = Date.now() + timeout;
   for (;;) {
@@ -184,20 +203,7 @@ async function measureChapterJs(browser, base) {
     // 2. Scroll the lab into view: the island hydrates. Then Start.
     rec.setPhase('hydrate');
     await lab.scrollIntoViewIfNeeded();
-    await lab.evaluate(
-      (el) =>
-        new Promise((resolve, reject) => {
-          const island = el.closest('astro-island');
-          const t = setTimeout(() => reject(new Error('the lab island did not hydrate within 20 s')), 20_000);
-          const check = () => {
-            if (!island || !island.hasAttribute('ssr')) {
-              clearTimeout(t);
-              resolve(undefined);
-            } else requestAnimationFrame(check);
-          };
-          check();
-        }),
-    );
+    await waitHydrated(lab, 'the lab island');
     rec.setPhase('start');
     await lab.getByRole('button', { name: 'Start', exact: true }).click();
     await heldItems(lab).first().waitFor({ state: 'visible', timeout: 20_000 });
@@ -619,20 +625,7 @@ async function measurePaste(browser, base, sdp, lines) {
     await page.goto(`${base}lab/`, { waitUntil: 'load' });
     const box = page.getByLabel('Paste an SDP', { exact: true });
     await box.scrollIntoViewIfNeeded();
-    await box.evaluate(
-      (el) =>
-        new Promise((resolve, reject) => {
-          const island = el.closest('astro-island');
-          const t = setTimeout(() => reject(new Error('the paste box did not hydrate within 20 s')), 20_000);
-          const check = () => {
-            if (!island || !island.hasAttribute('ssr')) {
-              clearTimeout(t);
-              resolve(undefined);
-            } else requestAnimationFrame(check);
-          };
-          check();
-        }),
-    );
+    await waitHydrated(box, 'the paste box');
     const textarea = await box.elementHandle();
     const runs = [];
     for (let i = 0; i < 1 + PASTE_RUNS; i++) {
