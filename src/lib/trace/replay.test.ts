@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { eventBodyArb } from './arbitraries';
+import { clampStep, lastStep, parseStepHash, prefixAt, stepHash, stepOfEvent } from './replay';
+import { deliveredCount } from './selectors';
+import { Trace } from './trace';
+import type { TraceEvent, TraceEventBody } from './types';
+
+function traceOf(bodies: TraceEventBody[]): TraceEvent[] {
+  const trace = new Trace(() => 0);
+  for (const b of bodies) trace.append(b);
+  return [...trace.events];
+}
+
+const held = (qid: string): TraceEventBody => ({ type: 'held', qid, to: 'bob', from: 'alice', kind: 'offer', topic: 't', payload: '{}', bytes: 2, qos: 1, retain: false, will: false, mid: qid });
+const delivered = (qid: string): TraceEventBody => ({ type: 'delivered', qid, to: 'bob' });
+const state = (value: string): TraceEventBody => ({ type: 'state', peer: 'bob', machine: 'signaling', value });
+
+describe('prefixAt', () => {
+  const events = traceOf([held('q1'), held('q2'), delivered('q1'), state('have-remote-offer'), delivered('q2'), state('stable')]);
+
+  it.each([
+    [0, 2],
+    [1, 4],
+    [2, 6],
+    [3, 6],
+    [-1, 2],
+    [Number.NaN, 2],
+  ])('step %s shows the first %s events', (step, length) => {
+    expect(prefixAt(events, step)).toHaveLength(length);
+  });
+
+  it('knows the last step and the step of each event', () => {
+    expect(lastStep(events)).toBe(2);
+    expect(events.map((e) => stepOfEvent(events, e.i))).toEqual([0, 0, 1, 1, 2, 2]);
+    expect(clampStep(events, 99)).toBe(2);
+  });
+
+  it('property: step n has exactly n deliveries, prefixes grow, every event is visible from its step on', () => {
+    fc.assert(
+      fc.property(fc.array(eventBodyArb(), { maxLength: 40 }), (bodies) => {
+        const evs = traceOf(bodies);
+        const last = lastStep(evs);
+        let previous = -1;
+        for (let n = 0; n <= last; n++) {
+          const p = prefixAt(evs, n);
+          expect(deliveredCount(p)).toBe(n);
+          expect(p.length).toBeGreaterThan(previous);
+          previous = p.length;
+        }
+        expect(prefixAt(evs, last)).toHaveLength(evs.length);
+        for (const e of evs) {
+          const s = stepOfEvent(evs, e.i);
+          expect(prefixAt(evs, s).some((x) => x.i === e.i)).toBe(true);
+          if (s > 0) expect(prefixAt(evs, s - 1).some((x) => x.i === e.i)).toBe(false);
+        }
+      }),
+    );
+  });
+});
+
+describe('step hash', () => {
+  it.each([
+    ['#step=5', 5],
+    ['step=0', 0],
+    ['#step=12 ', 12],
+    ['#step=-1', null],
+    ['#step=abc', null],
+    ['#step=', null],
+    ['#other=5', null],
+    ['#step=99999999', null],
+  ])('%j → %s', (hash, step) => {
+    expect(parseStepHash(hash)).toBe(step);
+  });
+
+  it('round trips', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 1_000_000 }), (n) => {
+        expect(parseStepHash(stepHash(n))).toBe(n);
+      }),
+    );
+  });
+});
