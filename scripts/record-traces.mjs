@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// Records the example traces in public/traces/ from real sessions: each scenario opens a
+// lab in Chromium against the built site, runs it, presses Export trace, redacts IP
+// addresses and ICE credentials, and writes the file. Scenarios are scripted step by step
+// with a fixed topic root, so a re-recording has the same shape (addresses, ports and
+// timings are the browser's own and do change).
+//
+//   npm run build && node scripts/record-traces.mjs [--only id,id] [--dist path/to/build]
+//
+// The list of examples the site shows is src/lib/trace/examples.ts; a unit test checks that
+// every file there exists and imports cleanly.
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { launchChromium } from './chromium.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const OUT = new URL('../public/traces/', import.meta.url);
+const EXPORTED_AT = new Date('2026-01-01T00:00:00.000Z');
+
+/** @type {Record<string, (page: import('@playwright/test').Page) => Promise<void>>} */
+const SCENARIOS = {
+  async trickle(page) {
+    await page.goto('lab/?autoplay=1&root=webrtc-lab/example');
+    await page.getByText('Data channel open').waitFor({ timeout: 30_000 });
+    await page.getByRole('textbox', { name: 'Chat message' }).fill('hello over the data channel');
+    await page.getByRole('textbox', { name: 'Chat message' }).press('Enter');
+    await page.getByRole('list', { name: 'Chat log' }).waitFor();
+  },
+  async 'pull-the-plug'(page) {
+    await page.goto('lab/?autoplay=1&root=webrtc-lab/example');
+    await page.getByText('Data channel open').waitFor({ timeout: 30_000 });
+    const lab = page.getByRole('region', { name: /lab$/ }).first();
+    await lab.getByRole('button', { name: 'Pull the plug' }).click();
+    await lab.getByRole('table').getByText(/^will: bob offline/).first().waitFor({ timeout: 20_000 });
+  },
+};
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitForPort(port, ms = 30_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      if (res.ok || res.status === 404) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`astro preview did not start on port ${port}`);
+}
+
+/** The redaction and export code of the site itself, bundled for Node. */
+async function loadLib() {
+  const result = await esbuild.build({
+    stdin: {
+      contents: "export { redactTrace } from './src/lib/trace/redact.ts'; export { exportTrace, parseTraceJson } from './src/lib/trace/export.ts';",
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+  });
+  const code = result.outputFiles[0].text;
+  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+}
+
+async function main() {
+  const onlyArg = process.argv.indexOf('--only');
+  const only = onlyArg === -1 ? null : new Set(process.argv[onlyArg + 1]?.split(','));
+  const ids = Object.keys(SCENARIOS).filter((id) => !only || only.has(id));
+  const lib = await loadLib();
+  const port = await freePort();
+  const distArg = process.argv.indexOf('--dist');
+  const dist = distArg === -1 ? [] : ['--outDir', process.argv[distArg + 1]];
+  const preview = spawn('npx', ['astro', 'preview', '--host', '127.0.0.1', '--port', String(port), '--ignore-lock', ...dist], {
+    cwd: ROOT,
+    stdio: 'ignore',
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+    detached: true,
+  });
+  const browser = await launchChromium();
+  try {
+    await waitForPort(port);
+    await mkdir(OUT, { recursive: true });
+    for (const id of ids) {
+      const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}/`, acceptDownloads: true });
+      const page = await context.newPage();
+      page.on('pageerror', (err) => console.error(`[${id}] page error: ${err.message}`));
+      await SCENARIOS[id](page);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export trace' }).first().click()]);
+      const text = await readFile(await download.path(), 'utf8');
+      const parsed = lib.parseTraceJson(text);
+      if (!parsed.ok) throw new Error(`${id}: the lab exported a trace it cannot import: ${parsed.reason}`);
+      const { events, replaced } = lib.redactTrace(parsed.events, { ips: true, iceCredentials: true });
+      await writeFile(new URL(`${id}.json`, OUT), lib.exportTrace(events, EXPORTED_AT));
+      console.log(`${id}: ${events.length} events, ${replaced.ips} addresses and ${replaced.credentials} credentials redacted`);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    try {
+      process.kill(-preview.pid);
+    } catch {
+      preview.kill();
+    }
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
