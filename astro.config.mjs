@@ -10,6 +10,8 @@ const base = process.env.BASE_PATH ?? '/';
 
 export default defineConfig({
   base,
+  // Absolute URLs (canonical links, sitemaps) when the host is known, e.g. in the Pages workflow.
+  ...(process.env.SITE_URL ? { site: process.env.SITE_URL } : {}),
   trailingSlash: 'always',
   integrations: [svelte(), mdx()],
   server: { host: '127.0.0.1' },
