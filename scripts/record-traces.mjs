@@ -9,14 +9,11 @@
 //
 // The list of examples the site shows is src/lib/trace/examples.ts; a unit test checks that
 // every file there exists and imports cleanly.
-import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import * as esbuild from 'esbuild';
+import { ROOT, ensureBuilt, serveDir, startPreview } from './bench/lib.mjs';
 import { launchChromium } from './chromium.mjs';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = new URL('../public/traces/', import.meta.url);
 const EXPORTED_AT = new Date('2026-01-01T00:00:00.000Z');
 
@@ -37,31 +34,6 @@ const SCENARIOS = {
     await lab.getByRole('table').getByText(/^will: bob offline/).first().waitFor({ timeout: 20_000 });
   },
 };
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function waitForPort(port, ms = 30_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/`);
-      if (res.ok || res.status === 404) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`astro preview did not start on port ${port}`);
-}
 
 /** The redaction and export code of the site itself, bundled for Node. */
 async function loadLib() {
@@ -85,21 +57,15 @@ async function main() {
   const only = onlyArg === -1 ? null : new Set(process.argv[onlyArg + 1]?.split(','));
   const ids = Object.keys(SCENARIOS).filter((id) => !only || only.has(id));
   const lib = await loadLib();
-  const port = await freePort();
   const distArg = process.argv.indexOf('--dist');
-  const dist = distArg === -1 ? [] : ['--outDir', process.argv[distArg + 1]];
-  const preview = spawn('npx', ['astro', 'preview', '--host', '127.0.0.1', '--port', String(port), '--ignore-lock', ...dist], {
-    cwd: ROOT,
-    stdio: 'ignore',
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
-    detached: true,
-  });
+  if (distArg === -1) ensureBuilt();
+  else serveDir(resolve(process.argv[distArg + 1]));
+  const preview = await startPreview();
   const browser = await launchChromium();
   try {
-    await waitForPort(port);
     await mkdir(OUT, { recursive: true });
     for (const id of ids) {
-      const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}/`, acceptDownloads: true });
+      const context = await browser.newContext({ baseURL: preview.url, acceptDownloads: true });
       const page = await context.newPage();
       page.on('pageerror', (err) => console.error(`[${id}] page error: ${err.message}`));
       await SCENARIOS[id](page);
@@ -114,11 +80,7 @@ async function main() {
     }
   } finally {
     await browser.close();
-    try {
-      process.kill(-preview.pid);
-    } catch {
-      preview.kill();
-    }
+    await preview.stop();
   }
 }
 

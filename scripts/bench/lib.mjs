@@ -25,6 +25,11 @@ export function snapshotDist() {
   return snap;
 }
 
+/** Serve another build directory (e.g. one built with --outDir) instead of dist/. */
+export function serveDir(dir) {
+  served = dir;
+}
+
 /** { args, executablePath } for chromium.launch(). */
 export async function chromiumLaunchConfig() {
   return { args: [...CHROMIUM_ARGS], executablePath: chromiumExecutable() };
