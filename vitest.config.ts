@@ -5,5 +5,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
+    // Property tests run thousands of cases; on a busy 2-core machine that can take longer
+    // than the 5 s default. Nothing here is a timing assertion.
+    testTimeout: 30_000,
   },
 });
