@@ -3,6 +3,7 @@
  * reactive state; all protocol logic lives in src/lib.
  */
 import type { LabSession } from '../../lib/lab/session';
+import type { CandidateType } from '../../lib/lab/candidate-filter';
 import { BROKER_PRESETS, DIRECT, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } from '../../lib/lab/params';
 import { isValidPeerId, isValidRoot, mosquittoSubCommand, randomRoot } from '../../lib/signalling/topics';
 import {
@@ -12,10 +13,13 @@ import {
   diagramRows,
   heldMessages,
   peerStates,
+  timeToConnected,
 } from '../../lib/trace/selectors';
+import type { GlareMode, IceMode } from '../../lib/peer/lab-peer';
 import type { TraceEvent } from '../../lib/trace/types';
 import type { CandidatePairRow } from '../../lib/ice/stats';
 import type { StatsPoller } from '../../lib/ice/stats-poller';
+import { presetSession, type PresetSession } from './presets';
 
 export type Phase = 'idle' | 'connecting' | 'running' | 'error';
 
@@ -33,6 +37,9 @@ export class LabState {
   answerer = $state('bob');
   iceServers = $state.raw<RTCIceServer[]>([]);
   policy = $state<RTCIceTransportPolicy>('all');
+  /** Signalling chapter experiments: trickle or vanilla ICE; who offers (glare). */
+  iceMode = $state<IceMode>('trickle');
+  glare = $state<GlareMode>('off');
   pace = $state(600);
   plugTarget = $state<'offerer' | 'answerer'>('answerer');
   chatFrom = $state<'offerer' | 'answerer'>('offerer');
@@ -45,6 +52,8 @@ export class LabState {
   /** Trace index of the message open in the inspector. */
   selected = $state<number | null>(null);
   announcement = $state('');
+  /** Standing "discard candidates of type X" switches, per sender: [offerer's, answerer's]. */
+  discards = $state.raw<[CandidateType[], CandidateType[]]>([[], []]);
 
   /** candidateKey of the candidate highlighted everywhere (diagram, SDP, tables). */
   selectedCandidate = $state<string | null>(null);
@@ -52,6 +61,13 @@ export class LabState {
   pairs = $state.raw<Record<string, CandidatePairRow[]>>({});
   /** messageCandidateKey, once the ICE code is loaded (it loads with the session). */
   candidateKeyOfMessage = $state.raw<((m: { kind: string; payload: string }) => string | null) | null>(null);
+
+  /** Session options of this lab's preset (MQTT only, keep-alive, silent plug …). */
+  readonly mode: PresetSession;
+  /** The chat published over MQTT (publish form): sender, QoS and retain. */
+  publishFrom = $state<'offerer' | 'answerer'>('offerer');
+  publishQos = $state<0 | 1 | 2>(2);
+  publishRetain = $state(false);
 
   private pollers: StatsPoller[] = [];
   private session: LabSession | null = null;
@@ -64,6 +80,8 @@ export class LabState {
   held = $derived(heldMessages(this.events));
   delivered = $derived(this.rows.filter((r) => r.status === 'delivered').length);
   dataChannelOpen = $derived(channelOpen(this.events));
+  /** Time from the first createOffer() until both peers were connected, and signals used. */
+  connectTiming = $derived(timeToConnected(this.events));
   /** The broker the running session uses (the setting may have been edited since). */
   sessionBroker = $derived.by(() => {
     const first = this.events[0];
@@ -88,12 +106,15 @@ export class LabState {
     return tcp ? mosquittoSubCommand(this.root, tcp.host, tcp.port) : null;
   });
 
-  constructor(search?: URLSearchParams) {
+  constructor(search?: URLSearchParams, mode: PresetSession = presetSession('full')) {
+    this.mode = mode;
     const params = parseLabParams(search ?? new URLSearchParams());
     this.broker = params.broker;
     this.root = params.root ?? randomRoot();
     this.iceServers = params.iceServers;
     this.policy = params.policy;
+    this.iceMode = params.iceMode;
+    this.glare = params.glare;
     this.paramErrors = params.errors;
     this.autoplay = params.autoplay;
   }
@@ -139,6 +160,11 @@ export class LabState {
         root: this.root,
         peers: [this.offerer, this.answerer],
         rtcConfig: { iceServers: this.iceServers, iceTransportPolicy: this.policy },
+        iceMode: this.iceMode,
+        glare: this.glare,
+        webrtc: this.mode.webrtc,
+        subscribeQos: this.mode.subscribeQos,
+        ...(this.mode.keepaliveS !== undefined ? { keepaliveS: this.mode.keepaliveS } : {}),
       },
       {
         connectBroker,
@@ -146,11 +172,12 @@ export class LabState {
       },
     );
     this.attach(session);
+    this.discards.forEach((types, k) => types.forEach((type) => session.discardCandidates(this.peers[k]!, type, true)));
     try {
       await session.start();
       if (this.session !== session) return;
       this.phase = 'running';
-      void this.pollStats(session);
+      if (this.mode.webrtc) void this.pollStats(session);
       this.announce(`Connected to the broker. ${this.held.length} message(s) held.`);
       if (opts.play) this.play(0);
     } catch (err) {
@@ -240,6 +267,26 @@ export class LabState {
     this.announce('Playing.');
   }
 
+  /** Fault injection: the reader drops one held message; it never reaches its peer. */
+  drop(qid: string): void {
+    const message = this.session?.drop(qid);
+    if (!message) return;
+    this.events = [...this.session!.trace.events];
+    this.announce(`Dropped ${describeMessage(message)} for ${message.to}. It will never arrive.`);
+  }
+
+  /** Switches "discard <sender>'s <type> candidates" on or off; on also drops held ones now. */
+  setDiscard(sender: 0 | 1, type: CandidateType, on: boolean): void {
+    const next: [CandidateType[], CandidateType[]] = [[...this.discards[0]], [...this.discards[1]]];
+    next[sender] = on ? [...new Set([...next[sender], type])] : next[sender].filter((t) => t !== type);
+    this.discards = next;
+    const peer = this.peers[sender];
+    const gone = this.session?.discardCandidates(peer, type, on) ?? [];
+    if (this.session) this.events = [...this.session.trace.events];
+    const now = gone.length ? ` Dropped ${gone.length} held now.` : '';
+    this.announce(on ? `Discarding ${peer}'s ${type} candidates as they arrive.${now}` : `${peer}'s ${type} candidates pass again.`);
+  }
+
   pause(): void {
     this.session?.pause();
     this.playing = false;
@@ -269,8 +316,26 @@ export class LabState {
 
   pullPlug(): void {
     const peer = this.plugTarget === 'offerer' ? this.offerer : this.answerer;
-    this.session?.pullPlug(peer);
-    this.announce(`Pulled the plug on ${peer}. The broker will publish its last will.`);
+    const silent = this.mode.silentPlug;
+    this.session?.pullPlug(peer, { silent });
+    this.announce(
+      silent
+        ? `Pulled the plug on ${peer} silently. The broker publishes its last will once it has heard nothing for 1.5 × keep-alive.`
+        : `Pulled the plug on ${peer}. The broker will publish its last will.`,
+    );
+  }
+
+  /** Publishes the reader's text over MQTT with the chosen QoS and retain flag. */
+  publishChat(text: string): boolean {
+    const from = this.publishFrom === 'offerer' ? this.offerer : this.answerer;
+    const ok = this.session?.publishChat(from, text, { qos: this.publishQos, retain: this.publishRetain }) ?? false;
+    if (ok) this.announce(`${from} published "${text.slice(0, 40)}" with QoS ${this.publishQos}.`);
+    return ok;
+  }
+
+  /** ms since the session's trace began, on the clock of each event's `at`. */
+  traceNow(): number {
+    return this.session?.trace.elapsed() ?? 0;
   }
 
   sendChat(text: string): boolean {

@@ -9,14 +9,40 @@ export interface PresetPanels {
   ice: boolean;
   packets: boolean;
   timelines: boolean;
+  /** The "discard candidates as they arrive" switches under the held messages. */
+  discard: boolean;
 }
 
 export const PRESET_PANELS: Readonly<Record<Preset, PresetPanels>> = {
-  full: { settings: true, ice: true, packets: false, timelines: false },
-  mqtt: { settings: true, ice: false, packets: true, timelines: false },
-  signalling: { settings: false, ice: false, packets: false, timelines: false },
-  sdp: { settings: false, ice: false, packets: false, timelines: false },
-  ice: { settings: false, ice: true, packets: false, timelines: true },
-  stun: { settings: true, ice: true, packets: false, timelines: false },
-  turn: { settings: true, ice: true, packets: false, timelines: false },
+  full: { settings: true, ice: true, packets: false, timelines: false, discard: true },
+  mqtt: { settings: true, ice: false, packets: true, timelines: false, discard: false },
+  signalling: { settings: false, ice: false, packets: false, timelines: false, discard: false },
+  sdp: { settings: false, ice: false, packets: false, timelines: false, discard: false },
+  ice: { settings: false, ice: true, packets: false, timelines: true, discard: true },
+  stun: { settings: true, ice: true, packets: false, timelines: false, discard: false },
+  turn: { settings: true, ice: true, packets: false, timelines: false, discard: false },
 };
+
+/** What a preset changes in the session itself (LabConfig); the defaults suit every chapter but MQTT. */
+export interface PresetSession {
+  /** false: MQTT only, no RTCPeerConnection. */
+  webrtc: boolean;
+  /** Keep-alive in seconds, shown to the reader; undefined: the transport's default (30 s). */
+  keepaliveS?: number;
+  /** Pull the plug silently (Wi-Fi gone) so the broker waits out the keep-alive. */
+  silentPlug: boolean;
+  /** The form that publishes a chat with a chosen QoS, and its handshake. */
+  publishForm: boolean;
+  subscribeQos: 0 | 1 | 2;
+}
+
+const DEFAULT_SESSION: PresetSession = { webrtc: true, silentPlug: false, publishForm: false, subscribeQos: 1 };
+
+export const PRESET_SESSION: Readonly<Partial<Record<Preset, PresetSession>>> = {
+  // Short keep-alive, so the reader waits 7.5 s at most for the will, not 45 s.
+  mqtt: { webrtc: false, keepaliveS: 5, silentPlug: true, publishForm: true, subscribeQos: 2 },
+};
+
+export function presetSession(preset: Preset): PresetSession {
+  return PRESET_SESSION[preset] ?? DEFAULT_SESSION;
+}

@@ -6,11 +6,11 @@
  */
 import * as clientModule from 'mqtt/lib/client';
 import type { IClientOptions, MqttClient, StreamBuilder } from 'mqtt';
-import type { BrokerConnection, ConnectOptions, MqttLike } from './types';
+import { DEFAULT_KEEPALIVE_S, type BrokerConnection, type ConnectOptions, type MqttLike } from './types';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 8000;
 /** Seconds; the broker drops us after 1.5× this without a packet (MQTT 3.1.1 §3.1.2.10). */
-export const KEEPALIVE_S = 30;
+export const KEEPALIVE_S = DEFAULT_KEEPALIVE_S;
 const CLOSE_GRACE_MS = 3000;
 
 type MqttClientCtor = new (streamBuilder: StreamBuilder, options: IClientOptions) => MqttClient;
@@ -49,7 +49,7 @@ export function openClient(opts: ConnectOptions, setup: ClientSetup): Promise<Mq
     clientId: opts.clientId,
     protocolVersion: 4, // aedes speaks MQTT 3.1.1 only
     clean: true,
-    keepalive: KEEPALIVE_S,
+    keepalive: opts.keepaliveS ?? KEEPALIVE_S,
     reconnectPeriod: setup.reconnectPeriod,
     connectTimeout: timeoutMs,
     // Every client carries a will, so pulling the plug always tells the other peer (§3.1.2.5).
@@ -91,8 +91,35 @@ export function openClient(opts: ConnectOptions, setup: ClientSetup): Promise<Mq
   });
 }
 
+/** The parts of mqtt.js's client that going silent needs; not in its public types. */
+interface MqttInternals {
+  _destroyKeepaliveManager(): void;
+  options: { reconnectPeriod?: number };
+  stream: { unpipe(): unknown; write: (...args: unknown[]) => boolean };
+}
+
+/**
+ * Cuts the client off without closing its socket. mqtt.js's KeepaliveManager would send a
+ * PINGREQ and, with no PINGRESP, close the socket itself after 1.5 × keep-alive (mqtt.js
+ * 5.16 KeepaliveManager: third tick → onKeepaliveTimeout → _cleanUp(true)); that close would
+ * fire the will early and at a time the broker did not choose. So: no keep-alive manager, no
+ * reconnect, every write swallowed, and nothing read (the stream is unpiped from the parser).
+ */
+function silence(client: MqttClient): void {
+  const c = client as unknown as MqttInternals;
+  c._destroyKeepaliveManager();
+  c.options.reconnectPeriod = 0;
+  c.stream.unpipe();
+  c.stream.write = (...args: unknown[]): boolean => {
+    const cb = args.findLast((a): a is () => void => typeof a === 'function');
+    if (cb) queueMicrotask(cb);
+    return true;
+  };
+}
+
 /** Wraps a connected client in the lab's BrokerConnection. */
 export function toConnection(client: MqttClient): BrokerConnection {
+  let silent = false;
   return {
     // mqtt.js's typed emitter is wider than MqttLike's overloads; the shapes agree at runtime.
     client: client as unknown as MqttLike,
@@ -100,10 +127,16 @@ export function toConnection(client: MqttClient): BrokerConnection {
       // end(true) destroys the stream without DISCONNECT, so the broker publishes the will.
       client.end(true);
     },
+    goSilent() {
+      if (silent) return;
+      silent = true;
+      silence(client);
+    },
     close() {
       return new Promise<void>((resolve) => {
-        // A graceful end waits for DISCONNECT to be written; if the link is down, force it.
-        if (!client.connected) {
+        // A graceful end waits for DISCONNECT to be written; if the link is down (or we
+        // went silent, so nothing is written), force it.
+        if (!client.connected || silent) {
           client.end(true, () => resolve());
           return;
         }

@@ -28,6 +28,9 @@ export interface MqttLike {
   end(force?: boolean, cb?: () => void): unknown;
 }
 
+/** Seconds; the broker drops a client after 1.5× this without a packet (MQTT 3.1.1 §3.1.2.10). */
+export const DEFAULT_KEEPALIVE_S = 30;
+
 export interface LastWill {
   topic: string;
   payload: string;
@@ -51,6 +54,8 @@ export interface ConnectOptions {
   will: LastWill;
   /** Give up on the first connect after this long (ms). */
   connectTimeoutMs?: number;
+  /** Keep-alive in seconds, sent in CONNECT (§3.1.2.10); the transport's default when omitted. */
+  keepaliveS?: number;
   /** Called for every MQTT packet sent or received, where the transport can see bytes. */
   onPacket?: (packet: WirePacket) => void;
 }
@@ -59,6 +64,13 @@ export interface BrokerConnection {
   client: MqttLike;
   /** Drop the connection without DISCONNECT: the broker publishes the will. */
   pullPlug(): void;
+  /**
+   * Fall silent without closing anything, as when Wi-Fi dies: the client writes nothing more
+   * (no PINGREQ, no acknowledgements) and ignores what arrives. The broker notices only after
+   * 1.5 × keep-alive without a packet (MQTT 3.1.1 §3.1.2.10), then publishes the will.
+   * Transports without a keep-alive (the direct bus) leave it out.
+   */
+  goSilent?(): void;
   /** Graceful DISCONNECT (no will). */
   close(): Promise<void>;
 }

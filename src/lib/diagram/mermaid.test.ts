@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import mermaid from 'mermaid';
 import { describe, expect, it } from 'vitest';
 import type { DiagramRow, RowStatus } from '../trace/selectors';
-import { arrowClassFor, escapeLabel, HEADER_LINES, MAX_LABEL_CHARS, toMermaid } from './mermaid';
+import { arrowClassFor, escapeLabel, HEADER_LINES, MAX_LABEL_CHARS, STATUS_SUFFIX, toMermaid } from './mermaid';
 
 const PEERS: [string, string] = ['alice', 'bob'];
 
@@ -13,7 +13,7 @@ const visible = (escaped: string) => escaped.replace(/#(\d+);/g, (_, cp: string)
 const SAFE = String.raw`(?:[A-Za-z0-9 .()_/-]|#\d+;)*`;
 const LINE_RULES = [
   new RegExp(`^  participant P[012] as ${SAFE}$`),
-  new RegExp(`^  P[012](?:->>|-->>|-x)P[012]: \\d+\\.(?: ${SAFE})?$`),
+  new RegExp(`^  P[012](?:->>|-->>|--x|-x)P[012]: \\d+\\.(?: ${SAFE})?$`),
   new RegExp(`^  Note over P[012]: \\d+\\.(?: ${SAFE})?$`),
 ];
 
@@ -123,6 +123,7 @@ describe('arrowClassFor', () => {
     ['sent', 'lab-sent'],
     ['pending', 'lab-pending'],
     ['delivered', 'lab-delivered'],
+    ['dropped', 'lab-dropped'],
     ['rejected', 'lab-rejected'],
     ['note', 'lab-note'],
   ])('%s → %s', (status, cls) => {
@@ -137,6 +138,7 @@ describe('toMermaid', () => {
     row('answer', { n: 3, from: 'broker', to: 'alice', status: 'pending', qid: 'q2' }),
     row('rejected: not JSON', { n: 4, status: 'rejected' }),
     row('plug pulled', { n: 5, from: 'bob', to: 'bob', over: 'bob', status: 'note' }),
+    row('candidate host udp', { n: 6, status: 'dropped', qid: 'q3' }),
   ];
 
   it('writes the diagram', () => {
@@ -151,6 +153,7 @@ describe('toMermaid', () => {
         '  P1-->>P0: 3. answer',
         '  P1-xP2: 4. rejected#58; not JSON',
         '  Note over P2: 5. plug pulled',
+        '  P1--xP2: 6. candidate host udp (dropped)',
       ].join('\n'),
     );
   });
@@ -188,7 +191,7 @@ describe('toMermaid', () => {
       from: fc.constantFrom('alice', 'bob', 'broker', 'carol'),
       to: fc.constantFrom('alice', 'bob', 'broker', 'carol'),
       label: fc.string({ unit: 'binary' }),
-      status: fc.constantFrom<RowStatus>('sent', 'pending', 'delivered', 'rejected', 'note'),
+      status: fc.constantFrom<RowStatus>('sent', 'pending', 'delivered', 'dropped', 'rejected', 'note'),
       over: fc.option(fc.constantFrom('alice', 'bob', 'carol'), { nil: undefined }),
       retained: fc.boolean(),
       will: fc.boolean(),
@@ -207,7 +210,7 @@ describe('toMermaid', () => {
  */
 describe('toMermaid, read back by mermaid', () => {
   type Parsed = { actors: Map<string, { description: string }>; messages: { from: string; to: string; message: string; type: number }[] };
-  const LINE = { SOLID: 0, DOTTED: 1, NOTE: 2, SOLID_CROSS: 3 } as const;
+  const LINE = { SOLID: 0, DOTTED: 1, NOTE: 2, SOLID_CROSS: 3, DOTTED_CROSS: 4 } as const;
 
   async function parse(text: string): Promise<Parsed> {
     await mermaid.parse(text);
@@ -219,12 +222,14 @@ describe('toMermaid, read back by mermaid', () => {
   /** Mermaid's entity placeholders (see encodeEntities) back to characters. */
   const shown = (s: string) => s.replace(/\uFB02\u00B0\u00B0(\d+)\u00B6\u00DF/g, (_, cp: string) => String.fromCodePoint(Number(cp)));
 
-  const TYPE_OF: Record<RowStatus, number> = { sent: LINE.SOLID, delivered: LINE.SOLID, pending: LINE.DOTTED, rejected: LINE.SOLID_CROSS, note: LINE.NOTE };
+  const TYPE_OF: Record<RowStatus, number> = { sent: LINE.SOLID, delivered: LINE.SOLID, pending: LINE.DOTTED, dropped: LINE.DOTTED_CROSS, rejected: LINE.SOLID_CROSS, note: LINE.NOTE };
+  /** The text mermaid should show for a row: number, escaped label, status words. */
+  const expectedText = (r: DiagramRow) => [`${r.n}.`, visible(escapeLabel(r.label)), STATUS_SUFFIX[r.status]].filter(Boolean).join(' ');
 
   it('reads hostile labels back as plain text, one message per row', async () => {
     const BOB = '<b>bob</b>';
     const rows = hostile.map((label, k) =>
-      row(label, { n: k + 1, status: (['sent', 'pending', 'delivered', 'rejected', 'note'] as const)[k % 5], from: k % 2 ? 'broker' : 'alice', to: k % 2 ? BOB : 'broker', over: BOB }),
+      row(label, { n: k + 1, status: (['sent', 'pending', 'delivered', 'dropped', 'rejected', 'note'] as const)[k % 6], from: k % 2 ? 'broker' : 'alice', to: k % 2 ? BOB : 'broker', over: BOB }),
     );
     const { actors, messages } = await parse(toMermaid(rows, ['alice', BOB]));
     expect([...actors.keys()]).toEqual(['P0', 'P1', 'P2']);
@@ -232,7 +237,7 @@ describe('toMermaid, read back by mermaid', () => {
     expect(messages).toHaveLength(rows.length);
     messages.forEach((m, k) => {
       expect(m.type).toBe(TYPE_OF[rows[k]!.status]);
-      expect(shown(m.message)).toBe(`${k + 1}. ${visible(escapeLabel(rows[k]!.label))}`.trim());
+      expect(shown(m.message)).toBe(expectedText(rows[k]!));
     });
   });
 
@@ -242,7 +247,7 @@ describe('toMermaid, read back by mermaid', () => {
         fc.array(
           fc.record({
             label: fc.string({ unit: 'binary', maxLength: 100 }),
-            status: fc.constantFrom<RowStatus>('sent', 'pending', 'delivered', 'rejected', 'note'),
+            status: fc.constantFrom<RowStatus>('sent', 'pending', 'delivered', 'dropped', 'rejected', 'note'),
           }),
           { maxLength: 8 },
         ),
@@ -254,7 +259,7 @@ describe('toMermaid, read back by mermaid', () => {
           expect(messages).toHaveLength(rows.length);
           messages.forEach((m, k) => {
             expect(m.type).toBe(TYPE_OF[rows[k]!.status]);
-            expect(shown(m.message)).toBe(`${k + 1}. ${visible(escapeLabel(rows[k]!.label))}`.trim());
+            expect(shown(m.message)).toBe(expectedText(rows[k]!));
           });
         },
       ),

@@ -24,6 +24,8 @@ const ARROW: Readonly<Record<Exclude<RowStatus, 'note'>, string>> = {
   sent: '->>',
   delivered: '->>',
   pending: '-->>',
+  // Dotted like a held message that never arrives, and crossed out.
+  dropped: '--x',
   rejected: '-x',
 };
 
@@ -31,8 +33,17 @@ const ARROW_CLASS: Readonly<Record<RowStatus, string>> = {
   sent: 'lab-sent',
   pending: 'lab-pending',
   delivered: 'lab-delivered',
+  dropped: 'lab-dropped',
   rejected: 'lab-rejected',
   note: 'lab-note',
+};
+
+/**
+ * Words added after the label, outside the escaped and capped part, so a long label can
+ * never push them out: the drawing says "dropped" as plainly as the table does.
+ */
+export const STATUS_SUFFIX: Readonly<Partial<Record<RowStatus, string>>> = {
+  dropped: '(dropped)',
 };
 
 /** CSS class for an arrow's status, for styling the rendered SVG. */
@@ -61,8 +72,8 @@ export function escapeLabel(text: string, max = MAX_LABEL_CHARS): string {
  * The sequence diagram for these rows: lanes alice | broker | bob (peers[0], the
  * broker, peers[1]), one line per row numbered with the row's `n` (mermaid's own
  * autonumber stays off, so numbers match the table). Sent and delivered rows are
- * solid arrows, pending ones dotted, rejected ones end in a cross, notes sit over
- * their peer.
+ * solid arrows, pending ones dotted, dropped ones dotted and crossed (`--x`), rejected
+ * ones end in a cross, notes sit over their peer.
  */
 export function toMermaid(rows: readonly DiagramRow[], peers: readonly [string, string]): string {
   const alias = (lane: string): string | null =>
@@ -75,7 +86,7 @@ export function toMermaid(rows: readonly DiagramRow[], peers: readonly [string, 
     `  participant P2 as ${name(peers[1], 'peer 2')}`,
   ];
   for (const row of rows) {
-    const text = escapeLabel(row.label);
+    const text = [escapeLabel(row.label), STATUS_SUFFIX[row.status]].filter(Boolean).join(' ');
     const label = `${Math.trunc(Number(row.n)) || 0}.${text ? ` ${text}` : ''}`;
     const from = alias(row.from);
     const to = alias(row.to);

@@ -25,6 +25,11 @@ const none = {
 describe('parseCandidate: real and RFC-shaped candidates', () => {
   it.each<[string, string, Partial<ParsedCandidate>]>([
     [
+      'extensions named like Object members are just unknown extensions',
+      'candidate:1 1 udp 1 192.0.2.1 9 typ host __proto__ x constructor y toString z',
+      { extensions: [{ name: '__proto__', value: 'x' }, { name: 'constructor', value: 'y' }, { name: 'toString', value: 'z' }] },
+    ],
+    [
       'Chromium mDNS host (no media permission)',
       'candidate:1317930280 1 udp 2113937151 c37c161d-1920-4b1b-9ad3-86e05cc83833.local 55265 typ host generation 0 ufrag DYbT network-cost 999',
       { foundation: '1317930280', component: 1, transport: 'udp', priority: 2113937151, address: 'c37c161d-1920-4b1b-9ad3-86e05cc83833.local', addressKind: 'mdns', port: 55265, type: 'host', generation: 0, ufrag: 'DYbT', networkCost: 999 },

@@ -140,7 +140,9 @@ export function parseCandidate(text: unknown): CandidateParseResult {
     const name = t[i]!;
     const value = t[i + 1] ?? '';
     if (!TOKEN.test(name)) return { error: `extension name "${name}" is not a token (RFC 8839 §5.1)` };
-    const known = KNOWN_EXTENSIONS[name.toLowerCase() as KnownExtension] as (typeof KNOWN_EXTENSIONS)[KnownExtension] | undefined;
+    // hasOwn: an extension called "__proto__" or "constructor" is unknown, not Object's.
+    const key = name.toLowerCase();
+    const known = Object.hasOwn(KNOWN_EXTENSIONS, key) ? KNOWN_EXTENSIONS[key as KnownExtension] : undefined;
     if (!known) {
       c.extensions.push({ name, value });
       continue;

@@ -47,6 +47,7 @@ export function decodePriority(p: number): DecodedPriority {
   };
 }
 
+// #region candidate-priority
 /** The candidate priority for a type preference (0–126), local preference (0–65535) and component (1–256). */
 export function candidatePriority(typePreference: number, localPreference: number, component: number): number {
   checkInt('type preference', typePreference, 0, 126);
@@ -54,7 +55,9 @@ export function candidatePriority(typePreference: number, localPreference: numbe
   checkInt('component', component, 1, 256);
   return typePreference * 2 ** 24 + localPreference * 2 ** 8 + (256 - component);
 }
+// #endregion candidate-priority
 
+// #region pair-priority
 /**
  * Pair priority (RFC 8445 §6.1.2.3): G is the priority of the controlling agent's candidate,
  * D the controlled agent's. The check list is sorted by it, highest first.
@@ -66,6 +69,7 @@ export function pairPriority(G: number | bigint, D: number | bigint): bigint {
   const max = g < d ? d : g;
   return (1n << 32n) * min + 2n * max + (g > d ? 1n : 0n);
 }
+// #endregion pair-priority
 
 /** The pair priority from one agent's point of view: its own candidate is G when it controls. */
 export function pairPriorityFor(controlling: boolean, localPriority: number, remotePriority: number): bigint {

@@ -5,7 +5,16 @@ const parse = (q: string) => parseLabParams(new URLSearchParams(q));
 
 describe('parseLabParams', () => {
   it('defaults to the in-page broker, no ICE servers, policy all, no autoplay', () => {
-    expect(parse('')).toEqual({ broker: 'in-page', root: null, iceServers: [], policy: 'all', autoplay: false, errors: [] });
+    expect(parse('')).toEqual({
+      broker: 'in-page',
+      root: null,
+      iceServers: [],
+      policy: 'all',
+      autoplay: false,
+      iceMode: 'trickle',
+      glare: 'off',
+      errors: [],
+    });
   });
 
   it.each([
@@ -27,12 +36,18 @@ describe('parseLabParams', () => {
     ['ice={"urls":"stun:x"}', /JSON list/],
     ['ice=[{"urls":"http://x"}]', /ice\[0\]\.urls/],
     ['policy=none', /policy/],
+    ['ice-mode=half', /^ice-mode: expected trickle, vanilla$/],
+    ['ice-mode=', /^ice-mode:/],
+    ['glare=1', /^glare: expected off, naive, polite$/],
+    ['glare=POLITE', /^glare:/],
   ])('refuses %s and falls back to the default', (q, error) => {
     const p = parse(q);
     expect(p.errors).toEqual([expect.stringMatching(error)]);
     expect(p.broker).toBe('in-page');
     expect(p.root).toBeNull();
     expect(p.policy).toBe('all');
+    expect(p.iceMode).toBe('trickle');
+    expect(p.glare).toBe('off');
   });
 
   it('reads root, ICE servers with credentials, relay policy and autoplay', () => {
@@ -43,8 +58,19 @@ describe('parseLabParams', () => {
       iceServers: [{ urls: ['stun:127.0.0.1:3478'] }, { urls: ['turn:127.0.0.1:3478'], username: 'test', credential: 'test' }],
       policy: 'relay',
       autoplay: true,
+      iceMode: 'trickle',
+      glare: 'off',
       errors: [],
     });
+  });
+
+  it.each([
+    ['ice-mode=vanilla', { iceMode: 'vanilla', glare: 'off' }],
+    ['ice-mode=trickle&glare=naive', { iceMode: 'trickle', glare: 'naive' }],
+    ['glare=polite&ice-mode=vanilla', { iceMode: 'vanilla', glare: 'polite' }],
+    ['glare=off', { iceMode: 'trickle', glare: 'off' }],
+  ])('reads %s', (q, expected) => {
+    expect(parse(q)).toMatchObject({ ...expected, errors: [] });
   });
 });
 

@@ -1,8 +1,10 @@
 /**
- * Lab URL parameters (DESIGN.md "Lab URL parameters"): broker, root, ice, policy, autoplay.
+ * Lab URL parameters (DESIGN.md "Lab URL parameters"): broker, root, ice, policy, autoplay,
+ * and for the signalling chapter's experiments ice-mode=trickle|vanilla, glare=off|naive|polite.
  * Parsing never throws: a bad value falls back to the default and is reported.
  */
 import { isValidRoot } from '../signalling/topics';
+import type { GlareMode, IceMode } from '../peer/lab-peer';
 
 export interface BrokerPreset {
   url: string;
@@ -28,7 +30,21 @@ export interface LabParams {
   iceServers: RTCIceServer[];
   policy: RTCIceTransportPolicy;
   autoplay: boolean;
+  iceMode: IceMode;
+  glare: GlareMode;
   errors: string[];
+}
+
+const ICE_MODES: readonly IceMode[] = ['trickle', 'vanilla'];
+const GLARE_MODES: readonly GlareMode[] = ['off', 'naive', 'polite'];
+
+/** A parameter that must be one of a few words; anything else is the default, reported. */
+function oneOf<T extends string>(search: URLSearchParams, name: string, allowed: readonly T[], errors: string[]): T {
+  const value = search.get(name);
+  if (value === null) return allowed[0]!;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  errors.push(`${name}: expected ${allowed.join(', ')}`);
+  return allowed[0]!;
 }
 
 export function isBrokerUrl(value: string): boolean {
@@ -94,7 +110,9 @@ export function parseLabParams(search: URLSearchParams): LabParams {
   if (policyParam === 'relay' || policyParam === 'all') policy = policyParam;
   else if (policyParam !== null) errors.push('policy: expected all or relay');
   const autoplay = search.get('autoplay') === '1';
-  return { broker, root, iceServers, policy, autoplay, errors };
+  const iceMode = oneOf(search, 'ice-mode', ICE_MODES, errors);
+  const glare = oneOf(search, 'glare', GLARE_MODES, errors);
+  return { broker, root, iceServers, policy, autoplay, iceMode, glare, errors };
 }
 
 /** The `mosquitto_sub` host and port for a broker URL, when there is a TCP listener to point at. */

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { LabSession } from './session';
+import { LabSession, type LabConfig } from './session';
 import { DirectBus } from '../broker/direct-bus';
 import type { BrokerConnection, ConnectOptions } from '../broker/types';
 import { connectBroker, resetInPageBroker } from '../broker/connect';
 import { fakePeerConnectionFactory, pairFakes } from '../testing/fake-peer-connection';
-import { deliveredCount, diagramRows, heldMessages, peerStates } from '../trace/selectors';
+import { deliveredCount, diagramRows, heldMessages, peerStates, timeToConnected } from '../trace/selectors';
 
 const ROOT = 'webrtc-lab/test';
 
 /** A LabSession over a private DirectBus (MQTT semantics, no network) and fake peers. */
-function setup() {
+function setup(extra: Partial<LabConfig> = {}) {
   const bus = new DirectBus();
   const fakes = fakePeerConnectionFactory();
   const connectBroker = async (opts: ConnectOptions): Promise<BrokerConnection> => {
@@ -22,7 +22,7 @@ function setup() {
     };
   };
   const session = new LabSession(
-    { broker: 'direct', root: ROOT, peers: ['alice', 'bob'], session: 's1' },
+    { broker: 'direct', root: ROOT, peers: ['alice', 'bob'], session: 's1', ...extra },
     { connectBroker, createPeerConnection: fakes.create },
   );
   const settle = async () => {
@@ -75,6 +75,32 @@ describe('LabSession', () => {
     expect(kinds.indexOf('bob:offer')).toBeLessThan(kinds.indexOf('alice:answer'));
     expect(peerStates(events(), 'alice').signaling).toBe('stable');
     expect(peerStates(events(), 'bob').signaling).toBe('stable');
+    await session.close();
+  });
+
+  it('vanilla ICE and perfect negotiation reach the peers: two offers, one answer, no candidates, connected', async () => {
+    const { session, settle, fakes } = setup({ iceMode: 'vanilla', glare: 'polite' });
+    await session.start();
+    await settle();
+    pairFakes(fakes.instances[0]!, fakes.instances[1]!, { autoConnect: true });
+    for (let steps = 0; session.queue.size > 0 && steps < 20; steps++) {
+      session.step();
+      await settle();
+      for (const pc of fakes.instances) {
+        if (pc.localDescription && pc.iceGatheringState === 'new') {
+          pc.gather();
+          pc.completeGathering();
+        }
+      }
+      await settle();
+    }
+    const events = session.trace.events;
+    const sent = events.flatMap((e) => (e.type === 'published' && e.kind !== 'status' ? [`${e.peer}:${e.kind}`] : []));
+    // bob sees alice's (retained) status first, so he offers first; the answer comes last.
+    expect(sent).toEqual(['bob:offer', 'alice:offer', 'bob:answer']);
+    expect(events.some((e) => e.type === 'api' && e.peer === 'alice' && e.call === 'ignoreOffer')).toBe(true);
+    expect(peerStates(events, 'alice').connection).toBe('connected');
+    expect(timeToConnected(events)).toMatchObject({ signals: 3 });
     await session.close();
   });
 

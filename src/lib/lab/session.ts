@@ -3,14 +3,16 @@
  * everything in one Trace. Framework-free: the broker connector and the
  * RTCPeerConnection factory are injected, so unit tests pass fakes.
  */
-import type { BrokerConnection, ConnectOptions, MqttLike, ReceivedPacket, WirePacket } from '../broker/types';
+import { DEFAULT_KEEPALIVE_S, type BrokerConnection, type ConnectOptions, type MqttLike, type ReceivedPacket, type WirePacket } from '../broker/types';
 import { decodeSignal, encodeSignal, payloadBytes, previewPayload } from '../signalling/codec';
 import { parseTopic, randomToken, signalTopic, statusTopic, subscriptionsFor } from '../signalling/topics';
-import { SIGNAL_VERSION, type DirectedSignal, type Signal, type StatusSignal } from '../signalling/types';
+import { SIGNAL_VERSION, type ChatSignal, type DirectedSignal, type StatusSignal, type WireSignal } from '../signalling/types';
 import { SignalQueue } from '../queue/signal-queue';
+import { CandidateFilter, discardReason, signalCandidateType, type CandidateType } from './candidate-filter';
 import { Trace } from '../trace/trace';
 import type { MessageInfo, TraceEventBody } from '../trace/types';
-import { LabPeer } from '../peer/lab-peer';
+import { LabPeer, glareRole, type GlareMode, type IceMode } from '../peer/lab-peer';
+import { readPublish } from '../mqtt/handshake';
 
 export interface LabConfig {
   /** 'in-page', 'direct' or a ws:// / wss:// URL. */
@@ -21,6 +23,24 @@ export interface LabConfig {
   rtcConfig?: RTCConfiguration;
   /** Session id shared by both peers; random when omitted. */
   session?: string;
+  /**
+   * false: MQTT only (the MQTT chapter). No RTCPeerConnection is created; the session
+   * delivers signals itself and records presence. Default true.
+   */
+  webrtc?: boolean;
+  /** Keep-alive in CONNECT, seconds (MQTT 3.1.1 §3.1.2.10); the transport's default when omitted. */
+  keepaliveS?: number;
+  /** Highest QoS each subscription asks for (§3.8.3.1). Default 1. */
+  subscribeQos?: 0 | 1 | 2;
+  /** Trickle candidates one by one, or vanilla: one description with all of them. Default 'trickle'. */
+  iceMode?: IceMode;
+  /** The glare experiment: 'naive' or 'polite' makes both peers offer. Default 'off'. */
+  glare?: GlareMode;
+}
+
+export interface PublishChatOptions {
+  qos: 0 | 1 | 2;
+  retain: boolean;
 }
 
 export interface LabDeps {
@@ -32,17 +52,20 @@ export interface LabDeps {
 
 /** A message waiting in the queue for one recipient. */
 export interface HeldMessage extends MessageInfo {
-  signal: Signal;
+  signal: WireSignal;
 }
 
 interface PeerSlot {
   id: string;
-  peer: LabPeer;
+  /** null when the session runs without WebRTC. */
+  peer: LabPeer | null;
   conn: BrokerConnection | null;
   /** Incoming PUBLISH packets not yet matched to a 'message' event (same order, per client). */
   inbox: WirePacket[];
   packets: WirePacket[];
   unplugged: boolean;
+  /** Pulled silently: the link is cut but open, so its packets are no longer recorded. */
+  silent: boolean;
   /** Waiting for our own status to come back, by mid. */
   echoes: Map<string, () => void>;
 }
@@ -50,6 +73,19 @@ interface PeerSlot {
 const MAX_PACKETS_PER_PEER = 2000;
 /** Give up waiting for our own status to come back after this long (ms). */
 const ECHO_TIMEOUT_MS = 2000;
+
+/**
+ * Takes the wire PUBLISH that carried a 'message' event out of the inbox. mqtt.js emits a
+ * QoS 2 message only on PUBREL (§4.3.3), so later messages can overtake it: match by topic
+ * and packet id, and fall back to arrival order.
+ */
+function takeWire(inbox: WirePacket[], topic: string, messageId: number | undefined): WirePacket | undefined {
+  const k = inbox.findIndex((w) => {
+    const h = readPublish(w.bytes);
+    return h?.topic === topic && (messageId === undefined || h.packetId === messageId);
+  });
+  return k >= 0 ? inbox.splice(k, 1)[0] : inbox.shift();
+}
 
 function toHex(bytes: Uint8Array): string {
   let out = '';
@@ -60,12 +96,15 @@ function toHex(bytes: Uint8Array): string {
 export class LabSession {
   readonly trace: Trace;
   readonly queue: SignalQueue<HeldMessage>;
-  readonly config: Required<Omit<LabConfig, 'rtcConfig'>> & { rtcConfig: RTCConfiguration };
+  readonly config: Required<Omit<LabConfig, 'rtcConfig' | 'keepaliveS'>> & { rtcConfig: RTCConfiguration; keepaliveS?: number };
   private readonly slots = new Map<string, PeerSlot>();
   private qidCounter = 0;
   private midCounter = 0;
   private closed = false;
   private readonly deps: LabDeps;
+  private readonly discards = new CandidateFilter();
+  /** Topics we published retained chats on, cleared again on close. */
+  private readonly retainedChats = new Set<string>();
 
   constructor(config: LabConfig, deps: LabDeps, trace?: Trace) {
     this.deps = deps;
@@ -75,7 +114,12 @@ export class LabSession {
       peers: config.peers,
       rtcConfig: config.rtcConfig ?? { iceServers: [] },
       session: config.session ?? randomToken(6),
+      webrtc: config.webrtc ?? true,
+      subscribeQos: config.subscribeQos ?? 1,
+      iceMode: config.iceMode ?? 'trickle',
+      glare: config.glare ?? 'off',
     };
+    if (config.keepaliveS !== undefined) this.config.keepaliveS = config.keepaliveS;
     this.trace = trace ?? new Trace(deps.now);
     this.queue = new SignalQueue<HeldMessage>({
       deliver: (m) => this.deliver(m),
@@ -94,7 +138,7 @@ export class LabSession {
 
   /** One peer's current getStats() output as plain objects. */
   statsOf(peer: string): Promise<RTCStats[]> {
-    return this.slots.get(peer)?.peer.getStats() ?? Promise.resolve([]);
+    return this.slots.get(peer)?.peer?.getStats() ?? Promise.resolve([]);
   }
 
   isUnplugged(peer: string): boolean {
@@ -111,11 +155,11 @@ export class LabSession {
     this.emit({ type: 'session', session, root: this.config.root, broker: this.config.broker, peers });
     const slots = peers.map((id, index) => this.createSlot(id, peers[1 - index]!, index === 0 ? 'offerer' : 'answerer'));
     // The RTCPeerConnections need no broker to exist; signals reach them only via the queue.
-    for (const slot of slots) slot.peer.start();
+    for (const slot of slots) slot.peer?.start();
     const results = await Promise.allSettled(slots.map((slot) => this.connectTransport(slot)));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) {
-      for (const slot of slots) slot.peer.close();
+      for (const slot of slots) slot.peer?.close();
       await Promise.all(slots.map((slot) => slot.conn?.close().catch(() => undefined)));
       for (const slot of slots) slot.conn = null;
       throw failure.reason instanceof Error ? failure.reason : new Error(String(failure.reason));
@@ -127,7 +171,7 @@ export class LabSession {
   }
 
   private createSlot(id: string, remoteId: string, role: 'offerer' | 'answerer'): PeerSlot {
-    const peer = new LabPeer({
+    const peer = !this.config.webrtc ? null : new LabPeer({
       id,
       remoteId,
       role,
@@ -137,8 +181,10 @@ export class LabSession {
       emit: (body) => this.emit(body),
       send: (signal) => this.publishSignal(id, signal),
       now: this.deps.now,
+      iceMode: this.config.iceMode,
+      glare: glareRole(this.config.glare, role),
     });
-    const slot: PeerSlot = { id, peer, conn: null, inbox: [], packets: [], unplugged: false, echoes: new Map() };
+    const slot: PeerSlot = { id, peer, conn: null, inbox: [], packets: [], unplugged: false, silent: false, echoes: new Map() };
     this.slots.set(id, slot);
     return slot;
   }
@@ -154,6 +200,7 @@ export class LabSession {
         clientId: `lab-${session}-${slot.id}`,
         will: { topic: statusTopic(root, slot.id), payload: encodeSignal(will), qos: 1, retain: true },
         onPacket: (p) => this.recordPacket(slot, p),
+        ...(this.config.keepaliveS !== undefined ? { keepaliveS: this.config.keepaliveS } : {}),
       });
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
@@ -174,7 +221,8 @@ export class LabSession {
     const conn = slot.conn;
     if (!conn) return;
     await new Promise<void>((resolve, reject) => {
-      conn.client.subscribe(subscriptionsFor(this.config.root, slot.id), (err) => (err ? reject(err) : resolve()));
+      const subs = subscriptionsFor(this.config.root, slot.id, this.config.subscribeQos);
+      conn.client.subscribe(subs, (err) => (err ? reject(err) : resolve()));
     });
     // Wait until our own status comes back through our +/status subscription. A PUBACK is
     // not enough: aedes acknowledges before it has forwarded the message, so the next peer's
@@ -221,6 +269,8 @@ export class LabSession {
   }
 
   private recordPacket(slot: PeerSlot, packet: WirePacket): void {
+    // A silent peer's wire is cut: nothing it "sends" leaves, nothing sent to it arrives.
+    if (slot.silent) return;
     slot.packets.push(packet);
     if (slot.packets.length > MAX_PACKETS_PER_PEER) slot.packets.splice(0, slot.packets.length - MAX_PACKETS_PER_PEER);
     if (packet.direction === 'in' && packet.type === 'PUBLISH') slot.inbox.push(packet);
@@ -256,8 +306,33 @@ export class LabSession {
     void this.publish(slot, signalTopic(this.config.root, signal.to), signal, false);
   }
 
-  /** Resolves once the broker acknowledged it (PUBACK, QoS 1) or it failed; never rejects. */
-  private publish(slot: PeerSlot, topic: string, signal: Signal, retain: boolean): Promise<void> {
+  /**
+   * Publishes a short text to the other peer over MQTT itself, with the reader's QoS and
+   * retain flag: the MQTT chapter uses it to show each QoS handshake. False when the
+   * sender is unknown or unplugged.
+   */
+  publishChat(from: string, text: string, opts: PublishChatOptions): boolean {
+    const slot = this.slots.get(from);
+    const to = this.config.peers.find((p) => p !== from);
+    if (!slot || !to || !slot.conn || slot.unplugged) return false;
+    const signal: ChatSignal = {
+      v: SIGNAL_VERSION,
+      kind: 'chat',
+      from,
+      to,
+      session: this.config.session,
+      mid: this.nextMid(from),
+      ts: Date.now(),
+      text,
+    };
+    const topic = signalTopic(this.config.root, to);
+    if (opts.retain) this.retainedChats.add(topic);
+    void this.publish(slot, topic, signal, opts.retain, opts.qos);
+    return true;
+  }
+
+  /** Resolves once the broker acknowledged it (PUBACK, or PUBCOMP for QoS 2) or it failed; never rejects. */
+  private publish(slot: PeerSlot, topic: string, signal: WireSignal, retain: boolean, qos: 0 | 1 | 2 = 1): Promise<void> {
     const payload = encodeSignal(signal);
     const client = slot.conn?.client;
     if (!client || slot.unplugged) {
@@ -278,11 +353,11 @@ export class LabSession {
       topic,
       payload,
       bytes: payloadBytes(payload),
-      qos: 1,
+      qos,
       retain,
     });
     return new Promise((resolve) => {
-      client.publish(topic, payload, { qos: 1, retain }, (err) => {
+      client.publish(topic, payload, { qos, retain }, (err) => {
         if (err && !this.closed) {
           this.emit({ type: 'api', peer: slot.id, call: `publish ${signal.kind}`, ok: false, detail: err.message });
         }
@@ -293,8 +368,8 @@ export class LabSession {
 
   /** Every message from the broker lands here: validate, then hold it for Step. */
   private receive(slot: PeerSlot, topic: string, payload: Uint8Array, packet: ReceivedPacket): void {
-    const wire = slot.inbox.shift();
-    if (this.closed) return;
+    const wire = takeWire(slot.inbox, topic, packet.messageId);
+    if (this.closed || slot.silent) return;
     const { root, session } = this.config;
     const parsed = parseTopic(root, topic);
     // Our own status comes back to us through the +/status subscription.
@@ -332,11 +407,23 @@ export class LabSession {
     const { signal: _signal, ...info } = held;
     this.emit({ type: 'held', ...info });
     this.queue.hold(held);
+    // A standing discard switch: it arrives (held, drawn) and is dropped at once.
+    const discard = this.discards.reasonFor(held);
+    if (discard) this.drop(held.qid, discard);
   }
 
   private deliver(message: HeldMessage): void {
     this.emit({ type: 'delivered', qid: message.qid, to: message.to });
-    this.slots.get(message.to)?.peer.handleSignal(message.signal);
+    const signal = message.signal;
+    // A chat is for the app, not for the RTCPeerConnection: its delivery is the whole story.
+    if (signal.kind === 'chat') return;
+    const peer = this.slots.get(message.to)?.peer;
+    if (peer) {
+      peer.handleSignal(signal);
+    } else if (signal.kind === 'status' && this.slots.has(message.to)) {
+      // Without WebRTC nobody else records presence, so the session does (as LabPeer would).
+      this.emit({ type: 'remote-status', peer: message.to, of: signal.from, status: signal.status, will: signal.reason === 'will' });
+    }
   }
 
   step(): HeldMessage | undefined {
@@ -351,17 +438,51 @@ export class LabSession {
     this.queue.pause();
   }
 
-  /** Ungraceful disconnect: no DISCONNECT packet, so the broker publishes the will. */
-  pullPlug(peer: string): void {
+  /** Fault injection: take one held message out of the queue. It never reaches its peer. */
+  drop(qid: string, reason?: string): HeldMessage | undefined {
+    const message = this.queue.drop(qid);
+    if (!message) return undefined;
+    this.emit({ type: 'dropped', qid, to: message.to, by: 'reader', ...(reason ? { reason } : {}) });
+    return message;
+  }
+
+  /**
+   * A standing switch: discard `from`'s candidates of this type as they arrive. Turning it
+   * on also drops the matching ones already held. Returns what it dropped now.
+   */
+  discardCandidates(from: string, type: CandidateType, discard: boolean): HeldMessage[] {
+    this.discards.set(from, type, discard);
+    if (!discard) return [];
+    const matching = this.queue.held.filter((m) => m.from === from && signalCandidateType(m.signal) === type);
+    return matching.flatMap((m) => this.drop(m.qid, discardReason(from, type)) ?? []);
+  }
+
+  /**
+   * Ungraceful disconnect: no DISCONNECT packet, so the broker publishes the will.
+   * By default the socket closes and the broker fires the will at once. `silent: true`
+   * cuts the link but closes nothing (Wi-Fi gone): the broker fires the will only after
+   * 1.5 × keep-alive without a packet (MQTT 3.1.1 §3.1.2.10), counted from the peer's last
+   * packet. Transports without a keep-alive fall back to the immediate pull.
+   */
+  pullPlug(peer: string, opts: { silent?: boolean } = {}): void {
     const slot = this.slots.get(peer);
     if (!slot?.conn || slot.unplugged) return;
     slot.unplugged = true;
+    const conn = slot.conn;
+    if (opts.silent && conn.goSilent) {
+      const lastOut = slot.packets.findLast((p) => p.direction === 'out');
+      const quietMs = lastOut ? Math.max(0, Date.now() - lastOut.at) : 0;
+      slot.silent = true;
+      conn.goSilent();
+      this.emit({ type: 'plug-pulled', peer, keepaliveS: this.config.keepaliveS ?? DEFAULT_KEEPALIVE_S, quietMs });
+      return;
+    }
     this.emit({ type: 'plug-pulled', peer });
-    slot.conn.pullPlug();
+    conn.pullPlug();
   }
 
   sendChat(from: string, text: string): boolean {
-    return this.slots.get(from)?.peer.sendChat(text) ?? false;
+    return this.slots.get(from)?.peer?.sendChat(text) ?? false;
   }
 
   /**
@@ -373,10 +494,12 @@ export class LabSession {
     this.queue.clear();
     const closing: Promise<void>[] = [];
     for (const slot of this.slots.values()) {
-      slot.peer.close();
+      slot.peer?.close();
       const conn = slot.conn;
       if (conn && !slot.unplugged) {
         conn.client.publish(statusTopic(this.config.root, slot.id), '', { qos: 1, retain: true });
+        for (const topic of this.retainedChats) conn.client.publish(topic, '', { qos: 1, retain: true });
+        this.retainedChats.clear();
         closing.push(conn.close().catch(() => undefined));
       } else if (conn) {
         closing.push(conn.close().catch(() => undefined));

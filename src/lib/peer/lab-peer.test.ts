@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUFFER_REASON, LabPeer, type LabPeerOptions } from './lab-peer';
+import { BUFFER_REASON, LabPeer, glareRole, type LabPeerOptions } from './lab-peer';
 import { fakePeerConnectionFactory, pairFakes, type FakePair, type FakePeerConnection } from '../testing/fake-peer-connection';
 import { SIGNAL_VERSION, type DirectedSignal, type Signal, type StatusSignal } from '../signalling/types';
 import type { TraceEventBody } from '../trace/types';
@@ -42,7 +42,7 @@ function statusFrom(from: string, status: 'online' | 'offline', reason?: 'will' 
  * lands in `outbox`; `deliver()` passes the undelivered ones to their recipient in order,
  * letting each settle, like the queue pressing Step.
  */
-function lab(extra: Partial<LabPeerOptions> = {}) {
+function lab(extra: Partial<LabPeerOptions> = {}, only: { alice?: Partial<LabPeerOptions>; bob?: Partial<LabPeerOptions> } = {}) {
   const trace: TraceEventBody[] = [];
   const outbox: DirectedSignal[] = [];
   const fakes = fakePeerConnectionFactory();
@@ -54,8 +54,8 @@ function lab(extra: Partial<LabPeerOptions> = {}) {
     now: () => NOW,
     ...extra,
   };
-  const alice = new LabPeer({ id: 'alice', remoteId: 'bob', role: 'offerer', ...common });
-  const bob = new LabPeer({ id: 'bob', remoteId: 'alice', role: 'answerer', ...common });
+  const alice = new LabPeer({ id: 'alice', remoteId: 'bob', role: 'offerer', ...common, ...only.alice });
+  const bob = new LabPeer({ id: 'bob', remoteId: 'alice', role: 'answerer', ...common, ...only.bob });
   let cursor = 0;
   let seen = 0;
   const ctx = {
@@ -255,7 +255,10 @@ describe('LabPeer: the full alice/bob exchange', () => {
       expect(s.mid).toMatch(new RegExp(`^${s.from}-`));
     }
     const [offer, cand, answer] = l.outbox;
-    expect(offer).toMatchObject({ kind: 'offer', from: 'alice', to: 'bob', sdp: l.fa.localDescription!.sdp });
+    // Trickle sends the createOffer() SDP: the local description minus the candidates gathered since.
+    const withoutCandidates = l.fa.localDescription!.sdp!.replace(/^a=candidate:.*\r\n/gm, '');
+    expect(offer).toMatchObject({ kind: 'offer', from: 'alice', to: 'bob', sdp: withoutCandidates });
+    expect(offer!.kind === 'offer' && offer.sdp).not.toMatch(/a=candidate/);
     expect(Object.keys(offer!).slice(0, 7)).toEqual(['v', 'kind', 'from', 'to', 'session', 'mid', 'ts']);
     expect(cand).toMatchObject({ kind: 'candidate', sdpMid: '0', sdpMLineIndex: 0 });
     expect(cand!.kind === 'candidate' && cand.usernameFragment).toMatch(/^\S{4}$/);
@@ -564,5 +567,199 @@ describe('LabPeer: chat and close', () => {
     ]);
     expect(l.alice.states).toEqual({ signaling: 'closed', iceGathering: 'new', iceConnection: 'closed', connection: 'closed' });
     expect(l.bob.channelOpen).toBe(false);
+  });
+});
+
+/** Trace lines with the detail of failed or waiting API calls, for the glare and vanilla tables. */
+function detailed(e: TraceEventBody): string {
+  return e.type === 'api' && e.detail !== undefined ? `${fmt(e)}: ${e.detail}` : fmt(e);
+}
+
+describe('LabPeer: vanilla ICE', () => {
+  /** settle() would wait for the gathering itself: the peer's signal chain is parked on it. */
+  const ticks = async () => {
+    for (let i = 0; i < 5; i++) await tick();
+  };
+  function vanillaLab() {
+    let clock = NOW;
+    const l = lab({ iceMode: 'vanilla', now: () => clock });
+    return { l, advance: (ms: number) => (clock += ms) };
+  }
+
+  it('sends one offer and one answer with every candidate inside, and no candidate signals', async () => {
+    const { l, advance } = vanillaLab();
+    const pair = l.start();
+    l.newTrace();
+    l.alice.handleSignal(statusFrom('bob', 'online'));
+    await ticks();
+    // The offer is made and set, but held back until gathering is complete.
+    expect(l.outbox).toEqual([]);
+    expect(l.trace.map(detailed).slice(-1)).toEqual(['alice api waitForIceGathering ok: vanilla ICE: the offer waits until gathering is complete']);
+
+    advance(120);
+    l.fa.gather();
+    l.fa.gather({ type: 'srflx', address: '203.0.113.9', port: 61000 });
+    l.fa.completeGathering();
+    await l.settle();
+    expect(l.sent()).toEqual(['alice->bob offer']);
+    const offer = l.outbox[0]!;
+    expect(offer.kind === 'offer' && offer.sdp).toBe(l.fa.localDescription!.sdp);
+    expect(offer.kind === 'offer' && offer.sdp.match(/^a=candidate:/gm)).toHaveLength(2);
+    expect(l.trace.filter((e) => e.type === 'api' && e.call === 'waitForIceGathering').map(detailed).at(-1)).toBe(
+      'alice api waitForIceGathering ok: gathering complete after 120 ms; the offer carries 2 candidates',
+    );
+    // Candidates are still gathered (and traced), just not sent on their own.
+    expect(l.trace.filter((e) => e.type === 'candidate-gathered' && e.peer === 'alice')).toHaveLength(3);
+
+    l.bob.handleSignal(l.outbox[0]!);
+    await ticks();
+    expect(l.outbox).toHaveLength(1);
+    l.fb.gather();
+    l.fb.completeGathering();
+    await l.settle();
+    expect(l.sent()).toEqual(['alice->bob offer', 'bob->alice answer']);
+    const answer = l.outbox[1]!;
+    expect(answer.kind === 'answer' && answer.sdp.match(/^a=candidate:/gm)).toHaveLength(1);
+    l.alice.handleSignal(answer);
+    await l.settle();
+
+    // No addIceCandidate at all: ICE took the candidates from the descriptions.
+    expect([...l.fa.calls, ...l.fb.calls]).not.toContain('addIceCandidate');
+    expect(l.fb.remoteCandidates).toHaveLength(2);
+    expect(pair.connect()).toBe(true);
+    await l.settle();
+    expect(l.alice.channelOpen && l.bob.channelOpen).toBe(true);
+  });
+
+  it('traces a zero wait when gathering was already complete', async () => {
+    const { l } = vanillaLab();
+    l.start();
+    l.fa.onLocalDescriptionApplied = (pc) => pc.completeGathering();
+    l.alice.handleSignal(statusFrom('bob', 'online'));
+    await l.settle();
+    expect(l.sent()).toEqual(['alice->bob offer']);
+    expect(l.trace.filter((e) => e.type === 'api' && e.call === 'waitForIceGathering').map(detailed)).toEqual([
+      'alice api waitForIceGathering ok: gathering complete after 0 ms; the offer carries 0 candidates',
+    ]);
+  });
+
+  it('sends nothing if the peer closes while waiting for gathering', async () => {
+    const { l } = vanillaLab();
+    l.start();
+    l.alice.handleSignal(statusFrom('bob', 'online'));
+    await ticks();
+    l.alice.close();
+    await l.settle();
+    expect(l.outbox).toEqual([]);
+  });
+});
+
+describe('LabPeer: glare (both peers offer)', () => {
+  it.each([
+    ['off', 'offerer', undefined],
+    ['off', 'answerer', undefined],
+    ['naive', 'offerer', 'naive'],
+    ['naive', 'answerer', 'naive'],
+    ['polite', 'offerer', 'impolite'],
+    ['polite', 'answerer', 'polite'],
+  ] as const)('glareRole(%s, %s) is %s', (mode, role, expected) => {
+    expect(glareRole(mode, role)).toBe(expected);
+  });
+
+  /** Both online, both offer, each gathers one candidate; nothing delivered yet. */
+  async function bothOffer(alice: Partial<LabPeerOptions>, bob: Partial<LabPeerOptions>) {
+    const l = lab({}, { alice, bob });
+    const pair = l.start();
+    l.alice.handleSignal(statusFrom('bob', 'online'));
+    l.bob.handleSignal(statusFrom('alice', 'online'));
+    await l.settle();
+    l.fa.gather();
+    l.fb.gather();
+    await l.settle();
+    expect(l.sent()).toEqual(['alice->bob offer', 'bob->alice offer', 'alice->bob candidate', 'bob->alice candidate']);
+    // Each side made the same negotiated channel; nobody waits for 'datachannel'.
+    expect(l.trace.filter((e) => e.type === 'api' && e.call === 'createDataChannel').map(detailed)).toEqual([
+      'alice api createDataChannel ok: chat (negotiated, id 0)',
+      'bob api createDataChannel ok: chat (negotiated, id 0)',
+    ]);
+    return { l, pair, since: (from: number) => l.trace.slice(from).map(detailed), mark: () => l.trace.length };
+  }
+
+  it('naive: both roll back and answer, both answers fail in stable, and nothing connects', async () => {
+    const { l, pair, since, mark } = await bothOffer({ glare: 'naive' }, { glare: 'naive' });
+    let from = mark();
+    await l.deliver();
+    const lines = since(from).filter((t) => /api (setRemoteDescription|createAnswer|setLocalDescription|addIceCandidate)/.test(t));
+    expect(lines).toEqual([
+      "bob api setRemoteDescription ok: offer (rolls back bob's own offer first: implicit rollback)",
+      'bob api createAnswer ok',
+      'bob api setLocalDescription ok: answer',
+      "alice api setRemoteDescription ok: offer (rolls back alice's own offer first: implicit rollback)",
+      'alice api createAnswer ok',
+      'alice api setLocalDescription ok: answer',
+      expect.stringMatching(/^bob api addIceCandidate ok: candidate:/),
+      expect.stringMatching(/^alice api addIceCandidate ok: candidate:/),
+    ]);
+    expect(l.sent().slice(4)).toEqual(['bob->alice answer', 'alice->bob answer']);
+
+    from = mark();
+    await l.deliver();
+    const failures = since(from).filter((t) => t.includes(' FAIL'));
+    expect(failures).toEqual([
+      "alice api setRemoteDescription FAIL: InvalidStateError: Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': Failed to set remote answer sdp: Called in wrong state: stable",
+      "bob api setRemoteDescription FAIL: InvalidStateError: Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': Failed to set remote answer sdp: Called in wrong state: stable",
+    ]);
+    expect(l.alice.states.signaling).toBe('stable');
+    expect(l.bob.states.signaling).toBe('stable');
+    // Two answers and no answered offer: ICE could never succeed, the channel never opens.
+    expect(l.fa.readyToConnect).toBe(false);
+    expect(pair.connect()).toBe(false);
+    await l.settle();
+    expect(l.alice.channelOpen || l.bob.channelOpen).toBe(false);
+  });
+
+  it('perfect negotiation: polite bob rolls back and answers, impolite alice ignores his offer, the channel opens', async () => {
+    const { l, pair, since, mark } = await bothOffer({ glare: 'impolite' }, { glare: 'polite' });
+    const from = mark();
+    await l.deliver();
+    const apis = since(from).filter((t) => / api /.test(t));
+    expect(apis).toEqual([
+      "bob api setRemoteDescription ok: offer (rolls back bob's own offer first: implicit rollback)",
+      'bob api createAnswer ok',
+      'bob api setLocalDescription ok: answer',
+      'alice api ignoreOffer ok: glare: alice is the impolite peer and keeps its own offer',
+      expect.stringMatching(/^bob api addIceCandidate ok: candidate:/),
+      'alice api handleSignal FAIL: ignored candidate from bob: it belongs to the offer alice ignored',
+    ]);
+    expect(l.bob.states.signaling).toBe('stable');
+    expect(l.alice.states.signaling).toBe('have-local-offer');
+    expect(l.sent().slice(4)).toEqual(['bob->alice answer']);
+
+    // Bob gathers again for his answer (his rollback reset gathering); alice takes answer and candidate.
+    expect(l.fb.iceGatheringState).toBe('new');
+    l.fb.gather();
+    await l.settle();
+    await l.deliver();
+    expect(l.alice.states.signaling).toBe('stable');
+    expect(l.trace.filter((e) => e.type === 'api' && e.peer === 'alice').map(detailed).slice(-2)).toEqual([
+      'alice api setRemoteDescription ok: answer',
+      expect.stringMatching(/^alice api addIceCandidate ok: candidate:/),
+    ]);
+    expect(pair.connect()).toBe(true);
+    await l.settle();
+    expect(l.alice.channelOpen && l.bob.channelOpen).toBe(true);
+    expect(l.trace.some((e) => e.type === 'api' && e.call === 'ondatachannel')).toBe(false);
+    expect(l.bob.sendChat('hello from the polite one')).toBe(true);
+    await l.settle();
+    expect(l.fa.channels[0]!.received).toEqual(['hello from the polite one']);
+  });
+
+  it('without glare, the answerer still refuses to offer', async () => {
+    const l = lab();
+    l.start();
+    l.bob.handleSignal(statusFrom('alice', 'online'));
+    await l.settle();
+    expect(l.outbox).toEqual([]);
+    expect(l.fb.channels).toEqual([]);
   });
 });

@@ -11,7 +11,10 @@
  *   `RTCPeerConnection` for the constructor). Events the browser *fires* at us that have no
  *   dedicated trace type are recorded as 'api' with an `on…` name (`onnegotiationneeded`,
  *   `ondatachannel`, `onicecandidateerror`, `onmessage`). Signals we refuse to process are
- *   `handleSignal` with ok:false; a throwing transport is `send` with ok:false.
+ *   `handleSignal` with ok:false; a throwing transport is `send` with ok:false. Vanilla ICE's
+ *   wait for the end of gathering is `waitForIceGathering` (once when it starts, once when done);
+ *   the impolite peer's decision to drop a colliding offer is `ignoreOffer`, the name the
+ *   perfect negotiation example gives it.
  * - 'state' is emitted once per start() for the initial value of each of the four machines,
  *   then on every change. close() records the final 'closed' values itself, because
  *   RTCPeerConnection.close() changes the states without firing events (webrtc-pc, close()).
@@ -38,6 +41,39 @@ export const CHAT_CHANNEL_LABEL = 'chat';
 /** Reason recorded on a 'candidate-buffered' event. */
 export const BUFFER_REASON = 'no remote description yet';
 
+/**
+ * 'trickle' sends the description at once and each candidate as its own signal (RFC 8838);
+ * 'vanilla' waits until gathering is complete and sends one description with every candidate
+ * inside it, and no candidate signals.
+ */
+export type IceMode = 'trickle' | 'vanilla';
+
+/**
+ * The glare experiment: both peers offer as soon as they see each other online.
+ * - 'naive' applies whatever arrives, as if it were the only offer.
+ * - 'polite' / 'impolite' are the two parts of perfect negotiation (webrtc-pc, "Perfect
+ *   negotiation example"): on a collision the polite peer drops its own offer (implicit
+ *   rollback in setRemoteDescription) and answers; the impolite peer ignores the other offer.
+ */
+export type GlareRole = 'naive' | 'polite' | 'impolite';
+
+/** The lab-wide glare setting: 'off' (only the offerer offers), or both offer. */
+export type GlareMode = 'off' | 'naive' | 'polite';
+
+/** The part each peer plays: in 'polite' mode the answerer-side peer (bob) is the polite one. */
+export function glareRole(mode: GlareMode, role: 'offerer' | 'answerer'): GlareRole | undefined {
+  if (mode === 'off') return undefined;
+  if (mode === 'naive') return 'naive';
+  return role === 'answerer' ? 'polite' : 'impolite';
+}
+
+/**
+ * When both peers may answer, neither can wait for 'datachannel': each side creates the same
+ * negotiated channel (webrtc-pc createDataChannel(), negotiated: true), so no DCEP
+ * announcement is needed (RFC 8832 §6.1 leaves negotiated channels to the application).
+ */
+const NEGOTIATED_CHANNEL: RTCDataChannelInit = { negotiated: true, id: 0 };
+
 export interface LabPeerOptions {
   /** This peer's id, e.g. 'alice'. */
   id: string;
@@ -55,6 +91,10 @@ export interface LabPeerOptions {
   now?: () => number;
   /** Also trace chat messages on receipt (for one-peer-per-tab labs). Default false. */
   traceReceivedChat?: boolean;
+  /** Default 'trickle'. */
+  iceMode?: IceMode;
+  /** Set for the glare experiment: both peers offer. Default: only the offerer offers. */
+  glare?: GlareRole;
 }
 
 export interface PeerStates {
@@ -102,6 +142,8 @@ export class LabPeer {
   readonly remoteId: string;
   readonly role: 'offerer' | 'answerer';
   readonly session: string;
+  readonly iceMode: IceMode;
+  readonly glare: GlareRole | undefined;
 
   private readonly opts: LabPeerOptions;
   private readonly makeSignal: SignalFactory;
@@ -128,6 +170,10 @@ export class LabPeer {
   private readonly detach: Array<() => void> = [];
   /** Machines whose initial value has been traced. */
   private readonly seen = new Set<PeerMachine>();
+  /** Impolite peer in glare: we ignored the other offer, so its candidates are not ours to add. */
+  private ignoringOffer = false;
+  /** Vanilla ICE: called once gathering is complete (or the peer closes). */
+  private gatheringDone: (() => void) | null = null;
 
   constructor(opts: LabPeerOptions) {
     this.opts = opts;
@@ -135,6 +181,8 @@ export class LabPeer {
     this.remoteId = opts.remoteId;
     this.role = opts.role;
     this.session = opts.session;
+    this.iceMode = opts.iceMode ?? 'trickle';
+    this.glare = opts.glare;
     this.makeSignal = createSignalFactory({
       from: opts.id,
       to: opts.remoteId,
@@ -154,6 +202,7 @@ export class LabPeer {
   /**
    * Resolves once every signal handed to `handleSignal` so far has been fully processed.
    * Never rejects. Handy for tests and for a UI that wants to wait for a Step to settle.
+   * In vanilla mode it also waits for ICE gathering to complete after our description is set.
    */
   settled(): Promise<void> {
     return this.chain;
@@ -180,6 +229,9 @@ export class LabPeer {
     for (const [machine, event] of MACHINES) {
       this.listen(pc, event, () => this.syncState(machine));
     }
+    this.listen(pc, 'icegatheringstatechange', () => {
+      if (pc.iceGatheringState === 'complete') this.gatheringDone?.();
+    });
     this.listen(pc, 'icecandidate', (ev) => this.onLocalCandidate(ev as RTCPeerConnectionIceEvent));
     this.listen(pc, 'icecandidateerror', (ev) => {
       // Not fatal: ICE goes on with other servers. STUN/TURN error codes per RFC 8489 §14.8.
@@ -199,7 +251,14 @@ export class LabPeer {
 
     for (const [machine] of MACHINES) this.emitState(machine, readState(pc, machine));
 
-    if (this.role === 'offerer') {
+    if (this.glare) {
+      const r = this.callSync(
+        'createDataChannel',
+        () => pc.createDataChannel(CHAT_CHANNEL_LABEL, NEGOTIATED_CHANNEL),
+        `${CHAT_CHANNEL_LABEL} (negotiated, id ${NEGOTIATED_CHANNEL.id})`,
+      );
+      if (r.ok) this.attachChannel(r.value);
+    } else if (this.role === 'offerer') {
       // The offerer creates the channel before its offer so the offer carries an
       // m=application section (RFC 8841; webrtc-pc createDataChannel()). The answerer's end is
       // announced in-band by DCEP (RFC 8832) and arrives as a 'datachannel' event.
@@ -259,6 +318,7 @@ export class LabPeer {
     this.chain = Promise.resolve();
     this.pendingLocal = [];
     this.remoteBuffer = [];
+    this.gatheringDone?.();
     const pc = this.pc;
     if (!pc) return;
     if (this.channel) {
@@ -288,10 +348,10 @@ export class LabPeer {
       case 'status':
         return this.onStatus(signal);
       case 'offer':
-        if (this.role !== 'answerer') return ignore(`${this.id} is the offerer; it never takes an offer`);
+        if (this.role !== 'answerer' && !this.glare) return ignore(`${this.id} is the offerer; it never takes an offer`);
         return this.onOffer(signal);
       case 'answer':
-        if (this.role !== 'offerer') return ignore(`${this.id} is the answerer; it never takes an answer`);
+        if (this.role !== 'offerer' && !this.glare) return ignore(`${this.id} is the answerer; it never takes an answer`);
         return this.onAnswer(signal);
       case 'candidate':
       case 'end-of-candidates':
@@ -313,8 +373,9 @@ export class LabPeer {
     });
     // The offerer waits for the answerer to be online so the offer is not published into
     // the void. One offer per lab session: a second one would be a renegotiation (a new
-    // offer/answer round, RFC 8829 §3.2), which this lab does not teach.
-    if (this.role === 'offerer' && sig.status === 'online' && !this.offered) {
+    // offer/answer round, RFC 8829 §3.2), which this lab does not teach. In the glare
+    // experiment both peers do this, so both offer at once.
+    if ((this.role === 'offerer' || this.glare) && sig.status === 'online' && !this.offered) {
       await this.makeOffer();
     }
   }
@@ -327,16 +388,34 @@ export class LabPeer {
     // RFC 8829 §3.2: stable -> have-local-offer. ICE gathering starts here (§3.5.1).
     const sld = await this.call('setLocalDescription', () => pc.setLocalDescription(offer.value), 'offer');
     if (!sld.ok) return;
-    // Send the createOffer() SDP: it has no candidates yet, so every candidate the reader sees
-    // travels as its own trickled message (RFC 8838 §4, §9).
-    this.sendDescription({ kind: 'offer', sdp: offer.value.sdp ?? '' });
+    // Trickle sends the createOffer() SDP: it has no candidates yet, so every candidate the
+    // reader sees travels as its own trickled message (RFC 8838 §4, §9).
+    await this.sendDescription('offer', offer.value.sdp ?? '');
   }
 
   private async onOffer(sig: OfferSignal): Promise<void> {
     const pc = this.pc!;
-    // RFC 8829 §3.2: stable -> have-remote-offer.
-    const srd = await this.call('setRemoteDescription', () => pc.setRemoteDescription({ type: 'offer', sdp: sig.sdp }), 'offer');
+    // Glare: an offer arrives while our own is out (webrtc-pc, "Perfect negotiation example":
+    // offerCollision). Only the signalling state tells: signals run one at a time, so we are
+    // never in the middle of making our offer here.
+    // #region perfect-negotiation
+    const collision = pc.signalingState !== 'stable';
+    if (collision && this.glare === 'impolite') {
+      this.ignoringOffer = true;
+      this.api('ignoreOffer', true, `glare: ${this.id} is the impolite peer and keeps its own offer`);
+      return;
+    }
+    // RFC 8829 §3.2: stable -> have-remote-offer. In have-local-offer, setRemoteDescription
+    // first rolls our own offer back (webrtc-pc "implicit rollback"; Chromium does it).
+    const detail = collision ? `offer (rolls back ${this.id}'s own offer first: implicit rollback)` : 'offer';
+    const srd = await this.call('setRemoteDescription', () => pc.setRemoteDescription({ type: 'offer', sdp: sig.sdp }), detail);
     if (!srd.ok) return;
+    // #endregion perfect-negotiation
+    if (collision) {
+      // Our offer is gone; the answer is our new description, and candidates wait for it.
+      this.descriptionSent = false;
+      this.pendingLocal = [];
+    }
     this.remoteDescriptionSet = true;
     await this.flushRemoteCandidates();
     const answer = await this.call('createAnswer', () => pc.createAnswer());
@@ -344,7 +423,7 @@ export class LabPeer {
     // have-remote-offer -> stable.
     const sld = await this.call('setLocalDescription', () => pc.setLocalDescription(answer.value), 'answer');
     if (!sld.ok) return;
-    this.sendDescription({ kind: 'answer', sdp: answer.value.sdp ?? '' });
+    await this.sendDescription('answer', answer.value.sdp ?? '');
   }
 
   private async onAnswer(sig: AnswerSignal): Promise<void> {
@@ -354,10 +433,18 @@ export class LabPeer {
     const srd = await this.call('setRemoteDescription', () => pc.setRemoteDescription({ type: 'answer', sdp: sig.sdp }), 'answer');
     if (!srd.ok) return;
     this.remoteDescriptionSet = true;
+    this.ignoringOffer = false;
     await this.flushRemoteCandidates();
   }
 
   private async onRemoteCandidate(sig: RemoteCandidate): Promise<void> {
+    if (this.ignoringOffer && !this.remoteDescriptionSet) {
+      // Perfect negotiation drops these: they belong to the offer we ignored, which the other
+      // side has rolled back. Its answer will bring its own candidates.
+      this.api('handleSignal', false, `ignored ${sig.kind} from ${sig.from}: it belongs to the offer ${this.id} ignored`);
+      return;
+    }
+    // #region early-candidates
     if (!this.remoteDescriptionSet) {
       // addIceCandidate() rejects with InvalidStateError while remoteDescription is null
       // (webrtc-pc, addIceCandidate()), and the description tells ICE which ufrag/m-section a
@@ -371,6 +458,7 @@ export class LabPeer {
       });
       return;
     }
+    // #endregion early-candidates
     await this.addRemoteCandidate(sig);
   }
 
@@ -413,6 +501,9 @@ export class LabPeer {
       return;
     }
     this.opts.emit({ type: 'candidate-gathered', peer: this.id, candidate: c ? c.candidate : null });
+    if (!c) this.gatheringDone?.();
+    // Vanilla ICE sends no candidate signals: they ride inside the description.
+    if (this.iceMode === 'vanilla') return;
     const body: DirectedSignalBody = c
       ? {
           kind: 'candidate',
@@ -427,10 +518,45 @@ export class LabPeer {
     else this.pendingLocal.push(body);
   }
 
-  private sendDescription(body: DirectedSignalBody): void {
-    this.sendSignal(body);
+  private async sendDescription(kind: 'offer' | 'answer', createdSdp: string): Promise<void> {
+    if (this.iceMode === 'trickle') {
+      this.sendSignal({ kind, sdp: createdSdp });
+      this.descriptionSent = true;
+      for (const pending of this.pendingLocal.splice(0)) this.sendSignal(pending);
+      return;
+    }
+    // Vanilla: the description goes once gathering is complete, as pc.localDescription, which
+    // by then lists every gathered candidate as an a=candidate line (webrtc-pc,
+    // localDescription; RFC 8829 §5.3.2 / §5.3.3 for candidates in a description).
+    const sdp = await this.waitForGathering(kind);
+    if (sdp === null) return;
+    this.sendSignal({ kind, sdp });
     this.descriptionSent = true;
-    for (const pending of this.pendingLocal.splice(0)) this.sendSignal(pending);
+  }
+
+  /** Resolves with pc.localDescription's SDP once gathering is complete; null if we close first. */
+  private async waitForGathering(kind: 'offer' | 'answer'): Promise<string | null> {
+    const pc = this.pc!;
+    const now = this.opts.now ?? Date.now;
+    const started = now();
+    if (pc.iceGatheringState !== 'complete') {
+      this.api('waitForIceGathering', true, `vanilla ICE: the ${kind} waits until gathering is complete`);
+      await new Promise<void>((resolve) => {
+        this.gatheringDone = () => {
+          this.gatheringDone = null;
+          resolve();
+        };
+      });
+    }
+    if (this.closed) return null;
+    const sdp = pc.localDescription?.sdp ?? '';
+    const count = (sdp.match(/^a=candidate:/gm) ?? []).length;
+    this.api(
+      'waitForIceGathering',
+      true,
+      `gathering complete after ${Math.max(0, now() - started)} ms; the ${kind} carries ${count} candidate${count === 1 ? '' : 's'}`,
+    );
+    return sdp;
   }
 
   private sendSignal(body: DirectedSignalBody): void {

@@ -251,6 +251,60 @@ describe('SignalQueue: clear', () => {
   });
 });
 
+describe('SignalQueue: drop', () => {
+  it.each([
+    { name: 'the head', held: [1, 2, 3], drop: 'q1', left: ['q2', 'q3'] },
+    { name: 'one in the middle', held: [1, 2, 3], drop: 'q2', left: ['q1', 'q3'] },
+    { name: 'the tail', held: [1, 2, 3], drop: 'q3', left: ['q1', 'q2'] },
+    { name: 'the only item', held: [1], drop: 'q1', left: [] },
+  ])('drops $name and nothing else, without delivering it', ({ held, drop, left }) => {
+    const { queue, delivered, onChange } = setup();
+    held.forEach((n) => queue.hold(item(n)));
+    onChange.mockClear();
+    expect(queue.drop(drop)).toEqual({ qid: drop });
+    expect(queue.held.map((i) => i.qid)).toEqual(left);
+    expect(queue.indexOf(drop)).toBe(-1);
+    expect(delivered).toEqual([]);
+    expect(onChange).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    { name: 'a qid never held', before: () => {}, qid: 'q9' },
+    { name: 'a qid already delivered', before: (q: SignalQueue<Item>) => void q.step(), qid: 'q1' },
+    { name: 'a qid already dropped', before: (q: SignalQueue<Item>) => void q.drop('q1'), qid: 'q1' },
+  ])('returns undefined and changes nothing for $name', ({ before, qid }) => {
+    const { queue, onChange } = setup();
+    [1, 2].forEach((n) => queue.hold(item(n)));
+    before(queue);
+    const held = queue.held;
+    onChange.mockClear();
+    expect(queue.drop(qid)).toBeUndefined();
+    expect(queue.held).toBe(held);
+    expect(onChange).not.toHaveBeenCalled();
+  });
+
+  it('while playing, dropping the waiting head hands its turn to the next item', () => {
+    const { queue, scheduler, delivered } = setup();
+    [1, 2, 3].forEach((n) => queue.hold(item(n)));
+    queue.play(100);
+    scheduler.advance(50);
+    queue.drop('q1');
+    expect(queue.playing).toBe(true);
+    scheduler.advance(50);
+    expect(delivered).toEqual(['q2']);
+    scheduler.advance(100);
+    expect(delivered).toEqual(['q2', 'q3']);
+  });
+
+  it('a dropped qid may be held again later (a new message)', () => {
+    const { queue } = setup();
+    queue.hold(item(1));
+    queue.drop('q1');
+    expect(() => queue.hold(item(1))).not.toThrow();
+    expect(queue.size).toBe(1);
+  });
+});
+
 describe('SignalQueue: misbehaving callbacks', () => {
   it('a deliver that throws is reported and the queue carries on', () => {
     const { queue, scheduler, onError } = setup({
@@ -357,19 +411,25 @@ describe('SignalQueue: real timers', () => {
 
 type Op =
   | { op: 'hold' }
+  /** Several arrivals at once (a candidate flurry), so drops meet long queues. */
+  | { op: 'burst'; count: number }
   | { op: 'step' }
   | { op: 'play'; ms: number }
   | { op: 'pause' }
   | { op: 'tick'; ms: number }
-  | { op: 'clear' };
+  | { op: 'clear' }
+  /** Drop the held item at `pick` modulo the queue's size, or an unknown qid when `pick` is -1. */
+  | { op: 'drop'; pick: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.constant({ op: 'hold' as const }) },
+  { weight: 1, arbitrary: fc.integer({ min: 2, max: 6 }).map((count) => ({ op: 'burst' as const, count })) },
   { weight: 2, arbitrary: fc.constant({ op: 'step' as const }) },
   { weight: 2, arbitrary: fc.constantFrom(0, 1, 5, 20).map((ms) => ({ op: 'play' as const, ms })) },
   { weight: 1, arbitrary: fc.constant({ op: 'pause' as const }) },
   { weight: 4, arbitrary: fc.integer({ min: 0, max: 40 }).map((ms) => ({ op: 'tick' as const, ms })) },
   { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) },
+  { weight: 3, arbitrary: fc.integer({ min: -1, max: 20 }).map((pick) => ({ op: 'drop' as const, pick })) },
 );
 
 /** How the recipient behaves on each delivery, chosen per run. */
@@ -380,6 +440,8 @@ const behaviourArb = fc.record({
   throwEvery: fc.constantFrom(0, 2, 5),
   /** Step again from inside deliver on every n-th delivery (0: never). */
   reenterEvery: fc.constantFrom(0, 3, 4),
+  /** Drop the newest held item from inside deliver on every n-th delivery (0: never). */
+  dropEvery: fc.constantFrom(0, 2, 3),
 });
 
 describe('SignalQueue: model-based property', () => {
@@ -411,6 +473,13 @@ describe('SignalQueue: model-based property', () => {
               queue.step();
               depth -= 1;
             }
+            if (behaviour.dropEvery && n % behaviour.dropEvery === 0) {
+              const last = queue.held.at(-1);
+              if (last) {
+                expect(queue.drop(last.qid)).toBe(last);
+                dropped.add(last.qid);
+              }
+            }
             if (behaviour.throwEvery && n % behaviour.throwEvery === 0) throw new Error('recipient failed');
           },
         });
@@ -437,6 +506,9 @@ describe('SignalQueue: model-based property', () => {
             case 'hold':
               holdNew();
               break;
+            case 'burst':
+              for (let k = 0; k < op.count; k++) holdNew();
+              break;
             case 'step': {
               const head = queue.held[0];
               expect(queue.step()).toBe(head);
@@ -461,6 +533,23 @@ describe('SignalQueue: model-based property', () => {
               for (const i of queue.clear()) dropped.add(i.qid);
               playing = false;
               break;
+            case 'drop': {
+              const held = queue.held;
+              const target = op.pick === -1 || held.length === 0 ? undefined : held[op.pick % held.length]!;
+              const result = queue.drop(target?.qid ?? 'never-held');
+              if (!target) {
+                expect(result).toBeUndefined();
+                expect(queue.held).toEqual(held);
+                break;
+              }
+              // Exactly that item leaves; the rest stay, in order. Dropping is never a delivery.
+              expect(result).toBe(target);
+              expect(queue.held).toEqual(held.filter((i) => i !== target));
+              expect(delivered.length).toBe(before);
+              expect(queue.drop(target.qid)).toBeUndefined();
+              dropped.add(target.qid);
+              break;
+            }
           }
           check();
         }

@@ -4,11 +4,12 @@
  *
  * Invariants (property-tested in signal-queue.test.ts): on its own the queue never
  * loses, duplicates or reorders an item. Items leave the queue only by delivery (head
- * first) or by clear(), which hands the dropped items back to the caller.
+ * first), by drop(qid) (the reader's fault injection: exactly that item), or by clear(),
+ * which hands the dropped items back to the caller.
  *
- * Later fault-injection actions (drop / delay / duplicate / move / edit by qid) should
- * be added as methods that edit `items` through `indexOf(qid)` and then call
- * `changed()`; the play loop re-reads the head on every tick, so it needs no changes.
+ * Fault-injection actions by qid (drop now; later delay / duplicate / move / edit) are
+ * methods that edit `items` through `indexOf(qid)` and then call `changed()`; the play
+ * loop re-reads the head on every tick, so it needs no changes.
  */
 
 /** The two timer functions the queue needs; inject a fake in tests. */
@@ -125,6 +126,19 @@ export class SignalQueue<T extends { qid: string }> {
     this.interval = null;
     this.cancelTimer();
     this.changed();
+  }
+
+  /**
+   * Fault injection: remove one held item without delivering it. Returns it, or undefined
+   * when no held item has that qid (already delivered or dropped). Playing goes on: the
+   * next tick delivers whatever is then at the head.
+   */
+  drop(qid: string): T | undefined {
+    const index = this.indexOf(qid);
+    if (index === -1) return undefined;
+    const [item] = this.items.splice(index, 1);
+    this.changed();
+    return item;
   }
 
   /** Drop everything held without delivering it, and pause. Returns what was dropped. */

@@ -599,6 +599,7 @@ const ENTRIES: readonly LineMeaning[] = [
     ]),
     explain: (f) => `The DTLS certificate's ${f['hash-func']?.toUpperCase()} fingerprint. The other peer accepts the DTLS handshake only from a certificate with this hash (RFC 8122 §5; RFC 8827 §6.5).`,
   },
+  // #region setup
   {
     key: 'a=setup',
     title: 'DTLS role (setup)',
@@ -622,6 +623,7 @@ const ENTRIES: readonly LineMeaning[] = [
       holdconn: { meaning: 'This side does not want a connection yet (holdconn).', ref: 'RFC 4145 §4' },
     },
   },
+  // #endregion setup
   { key: 'a=connection', title: 'Connection reuse', meaning: 'new = open a new connection; existing = keep using the current one.', example: 'a=connection:new', ref: 'RFC 4145 §5' },
   { key: 'a=tls-id', title: 'DTLS association id', meaning: 'Identifies the DTLS association; a new value means a new DTLS handshake.', example: 'a=tls-id:abc3de65cddef001be82', ref: 'RFC 8842' },
   {

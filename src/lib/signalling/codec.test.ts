@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeSignal, encodeSignal, MAX_CANDIDATE_CHARS, MAX_SDP_CHARS, payloadBytes, previewPayload } from './codec';
+import { decodeSignal, encodeSignal, MAX_CANDIDATE_CHARS, MAX_CHAT_CHARS, MAX_SDP_CHARS, payloadBytes, previewPayload } from './codec';
 import { signalTopic, statusTopic } from './topics';
 import { MAX_PAYLOAD_BYTES, type Signal } from './types';
 
@@ -299,6 +299,49 @@ describe('previewPayload', () => {
         expect(preview).not.toMatch(/[\r\n\u2028\u2029]/);
         // Each shown character is at most one escape like \u{10ffff} (10 chars).
         expect(Array.from(preview).length).toBeLessThanOrEqual(max * 10 + 1);
+      }),
+    );
+  });
+});
+
+describe('decodeSignal: chat over MQTT', () => {
+  const chat = { ...base, kind: 'chat', to: 'bob', text: 'hello bob' } as const;
+
+  it.each([
+    ['plain text', chat],
+    ['one character', { ...chat, text: '.' }],
+    ['exactly the cap', { ...chat, text: 'x'.repeat(MAX_CHAT_CHARS) }],
+    ['markup is just text (rendered as text later)', { ...chat, text: '<img src=x onerror=alert(1)>' }],
+    ['emoji and newlines', { ...chat, text: 'hi 👋\nthere' }],
+  ] as const)('accepts %s', (_name, signal) => {
+    expect(decodeSignal(json(signal), INBOX)).toEqual({ ok: true, signal });
+  });
+
+  it.each<[string, unknown, typeof INBOX | typeof ALICE_STATUS, string | RegExp]>([
+    ['empty text', { ...chat, text: '' }, INBOX, 'chat: field "text" must be at least 1 chars'],
+    ['over the cap', { ...chat, text: 'x'.repeat(MAX_CHAT_CHARS + 1) }, INBOX, `chat: field "text" is ${MAX_CHAT_CHARS + 1} chars, over the ${MAX_CHAT_CHARS}-char limit`],
+    ['text not a string', { ...chat, text: 42 }, INBOX, 'chat: field "text" must be a string'],
+    ['text an object', { ...chat, text: { toString: 'x' } }, INBOX, 'chat: field "text" must be a string'],
+    ['missing text', without(chat, 'text'), INBOX, 'chat: missing field "text"'],
+    ['missing to', without(chat, 'to'), INBOX, 'chat: missing field "to"'],
+    ['lone surrogate', { ...chat, text: 'a\uD800b' }, INBOX, 'chat: field "text" is not well-formed Unicode'],
+    ['on a status topic', chat, ALICE_STATUS, 'chat on a status topic'],
+    ['for someone else', { ...chat, to: 'carol' }, INBOX, /addressed to carol/],
+    ['from and to the same', { ...chat, from: 'bob' }, INBOX, 'from and to are both bob'],
+    ['another session', { ...chat, session: 'other' }, INBOX, 'addressed to session other, not s1'],
+    ['hostile from', { ...chat, from: 'alice->>bob: x' }, INBOX, /^chat: field "from" must be 1–32 of/],
+  ])('rejects %s', (_name, signal, ctx, reason) => {
+    const result = decodeSignal(json(signal), ctx);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(typeof reason === 'string' ? new RegExp(`^${reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : reason);
+  });
+
+  it('round trips through encodeSignal', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: MAX_CHAT_CHARS, unit: 'grapheme' }), (text) => {
+        fc.pre(text.length <= MAX_CHAT_CHARS);
+        const signal = { ...chat, text };
+        expect(decodeSignal(encodeSignal(signal), INBOX)).toEqual({ ok: true, signal });
       }),
     );
   });

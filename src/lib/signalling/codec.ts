@@ -12,8 +12,8 @@ import {
   MAX_PAYLOAD_BYTES,
   SIGNAL_VERSION,
   type DecodeResult,
-  type Signal,
   type SignalKind,
+  type WireSignal,
 } from './types';
 import { parseTopic, utf8Length, type ParsedTopic } from './topics';
 import { checkShape, clip, int, isRecord, nullable, num, oneOf, optional, str, type FieldSpec } from './shape';
@@ -26,6 +26,8 @@ export const MAX_CANDIDATE_CHARS = 1024;
 export const MAX_UFRAG_CHARS = 256;
 /** a=mid identification-tag (RFC 5888 §4); browsers use "0", "1" … */
 export const MAX_MID_CHARS = 32;
+/** A chat message over MQTT is a line of text, not a document. */
+export const MAX_CHAT_CHARS = 1000;
 
 export interface DecodeContext {
   /** MQTT topic the payload arrived on. */
@@ -50,7 +52,7 @@ const BASE = {
   ts: num({ min: 0 }),
 } as const;
 
-type FieldsOf<K extends SignalKind> = Exclude<keyof Extract<Signal, { kind: K }>, 'kind' | 'v'>;
+type FieldsOf<K extends SignalKind> = Exclude<keyof Extract<WireSignal, { kind: K }>, 'kind' | 'v'>;
 
 /** Per kind, every field and its type. The mapped type makes tsc demand an entry for each field in ./types.ts. */
 export const SIGNAL_SHAPES: { readonly [K in SignalKind]: { readonly [F in FieldsOf<K>]-?: FieldSpec } } = {
@@ -70,11 +72,12 @@ export const SIGNAL_SHAPES: { readonly [K in SignalKind]: { readonly [F in Field
     usernameFragment: optional(nullable(str(MAX_UFRAG_CHARS))),
   },
   'end-of-candidates': { ...BASE, to: peerId },
+  chat: { ...BASE, to: peerId, text: str(MAX_CHAT_CHARS, { min: 1 }) },
 };
 
 const KINDS = Object.keys(SIGNAL_SHAPES) as SignalKind[];
 
-export function encodeSignal(signal: Signal): string {
+export function encodeSignal(signal: WireSignal): string {
   return JSON.stringify(signal);
 }
 
@@ -92,6 +95,7 @@ export function decodeSignal(payload: Uint8Array | string, ctx: DecodeContext): 
   }
 }
 
+// #region decode
 function decode(payload: Uint8Array | string, ctx: DecodeContext): DecodeResult {
   const bytes = payloadBytes(payload);
   if (bytes > MAX_PAYLOAD_BYTES) return fail(`payload is ${bytes} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit`);
@@ -116,7 +120,7 @@ function decode(payload: Uint8Array | string, ctx: DecodeContext): DecodeResult 
 
   const shaped = checkShape(json, SIGNAL_SHAPES[kind]);
   if (!shaped.ok) return fail(`${kind}: ${shaped.reason}`);
-  const signal = { v: SIGNAL_VERSION, kind, ...shaped.value } as Signal;
+  const signal = { v: SIGNAL_VERSION, kind, ...shaped.value } as WireSignal;
 
   const topic = parseTopic(ctx.root, ctx.topic);
   if (!topic) return fail(`topic "${clip(ctx.topic, 60)}" is not <root>/<peer>/status or /signal`);
@@ -126,6 +130,7 @@ function decode(payload: Uint8Array | string, ctx: DecodeContext): DecodeResult 
   }
   return { ok: true, signal };
 }
+// #endregion decode
 
 /** Version, then kind. Returns the kind, or a reason when either is wrong (null: kind missing). */
 function checkHead(json: Record<string, unknown>): string | null {
@@ -140,8 +145,9 @@ function checkHead(json: Record<string, unknown>): string | null {
   return kind;
 }
 
-type Rule = (s: Signal, topic: ParsedTopic, ctx: DecodeContext) => string | null;
+type Rule = (s: WireSignal, topic: ParsedTopic, ctx: DecodeContext) => string | null;
 
+// #region context-rules
 /** Who may say what where. Checked in order; the first reason wins. */
 const CONTEXT_RULES: readonly Rule[] = [
   (s, t) => (s.kind === 'status') === (t.kind === 'status') ? null : `${s.kind} on a ${t.kind} topic`,
@@ -155,6 +161,7 @@ const CONTEXT_RULES: readonly Rule[] = [
       ? `addressed to session ${s.session}, not ${clip(ctx.session, 64)}`
       : null,
 ];
+// #endregion context-rules
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -58,6 +58,7 @@ export function isValidRoot(root: unknown): boolean {
   return root.split('/').every((level) => level !== '');
 }
 
+// #region topics
 export function statusTopic(root: string, id: string): string {
   return `${root}/${id}/${TOPIC_SUFFIX.status}`;
 }
@@ -66,13 +67,19 @@ export function signalTopic(root: string, id: string): string {
   return `${root}/${id}/${TOPIC_SUFFIX.signal}`;
 }
 
-/** What a peer subscribes to, in mqtt.js `subscribe()` form. */
-export function subscriptionsFor(root: string, selfId: string): Record<string, { qos: 1 }> {
+// #region subscriptions
+/**
+ * What a peer subscribes to, in mqtt.js `subscribe()` form. `qos` is the highest QoS the
+ * broker may use towards us (§3.8.3.1); the MQTT chapter asks for 2 to show every handshake.
+ */
+export function subscriptionsFor(root: string, selfId: string, qos: 0 | 1 | 2 = 1): Record<string, { qos: 0 | 1 | 2 }> {
   return {
-    [`${root}/+/${TOPIC_SUFFIX.status}`]: { qos: 1 },
-    [signalTopic(root, selfId)]: { qos: 1 },
+    [`${root}/+/${TOPIC_SUFFIX.status}`]: { qos },
+    [signalTopic(root, selfId)]: { qos },
   };
 }
+// #endregion subscriptions
+// #endregion topics
 
 /** `<root>/<peer>/status|signal` → its kind and peer; anything else → null. Never throws. */
 export function parseTopic(root: string, topic: string): ParsedTopic | null {

@@ -9,7 +9,7 @@ export const SIGNAL_VERSION = 1;
 /** Largest payload a peer will even try to parse (bytes, UTF-8). SDP is a few KB. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
-export type SignalKind = 'status' | 'offer' | 'answer' | 'candidate' | 'end-of-candidates';
+export type SignalKind = 'status' | 'offer' | 'answer' | 'candidate' | 'end-of-candidates' | 'chat';
 
 export type PeerStatus = 'online' | 'offline';
 
@@ -60,10 +60,23 @@ export interface EndOfCandidatesSignal extends SignalBase {
   to: string;
 }
 
+/**
+ * A short text message between the two apps, carried by MQTT itself (no peer connection
+ * needed). The MQTT chapter publishes it with QoS 0, 1 or 2 to show each handshake.
+ */
+export interface ChatSignal extends SignalBase {
+  kind: 'chat';
+  to: string;
+  text: string;
+}
+
+/** The signals an RTCPeerConnection's signalling handles (LabPeer). */
 export type Signal = StatusSignal | OfferSignal | AnswerSignal | CandidateSignal | EndOfCandidatesSignal;
 export type DirectedSignal = Exclude<Signal, StatusSignal>;
+/** Everything that may travel on a lab topic: the peer's signals plus app-level chat. */
+export type WireSignal = Signal | ChatSignal;
 
 /** What `decodeSignal` returns: never throws. */
 export type DecodeResult =
-  | { ok: true; signal: Signal }
+  | { ok: true; signal: WireSignal }
   | { ok: false; reason: string };

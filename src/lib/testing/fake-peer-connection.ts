@@ -14,6 +14,10 @@
  *   of the spec) an end-of-candidates (no argument, or candidate '') resolves even before a
  *   remote description.
  * - close() sets the states to 'closed' without firing events, like a browser.
+ * - Gathered candidates are added to localDescription as a=candidate lines, and a=candidate
+ *   lines in a remote description count as remote candidates (vanilla ICE). Rolling back a
+ *   local offer resets iceGatheringState to 'new', as Chromium 156 does.
+ * - Negotiated data channels ({negotiated: true, id}) pair up by id and fire no 'datachannel'.
  *
  * Things a browser does by itself are triggered by the test: `gather()`,
  * `completeGathering()`, `setIceConnectionState()`, `setConnectionState()`,
@@ -90,7 +94,8 @@ export class FakeDataChannel extends EventTarget {
   readonly label: string;
   readonly ordered = true;
   readonly protocol = '';
-  readonly negotiated = false;
+  readonly negotiated: boolean;
+  readonly id: number | null;
   binaryType: BinaryType = 'arraybuffer';
   readyState: RTCDataChannelState = 'connecting';
   /** Every string this end sent, in order. */
@@ -103,9 +108,11 @@ export class FakeDataChannel extends EventTarget {
   onclose: ((ev: Event) => void) | null = null;
   onmessage: ((ev: MessageEvent) => void) | null = null;
 
-  constructor(label: string) {
+  constructor(label: string, init: RTCDataChannelInit = {}) {
     super();
     this.label = label;
+    this.negotiated = init.negotiated ?? false;
+    this.id = init.id ?? null;
   }
 
   send(data: string): void {
@@ -206,10 +213,13 @@ export class FakePeerConnection extends EventTarget {
 
   // ------------------------------------------------------------------ API
 
-  createDataChannel(label: string): FakeDataChannel {
+  createDataChannel(label: string, init: RTCDataChannelInit = {}): FakeDataChannel {
     this.calls.push('createDataChannel');
     if (this.closed) throw this.closedError('createDataChannel');
-    const ch = new FakeDataChannel(label);
+    if (init.negotiated && init.id == null) {
+      throw new TypeError("Failed to execute 'createDataChannel' on 'RTCPeerConnection': RTCDataChannel ID is required when negotiated is true");
+    }
+    const ch = new FakeDataChannel(label, init);
     this.channels.push(ch);
     // webrtc-pc: the first data channel makes negotiation needed (fired as a task).
     if (this.channels.length === 1 && !this.negotiationNeededQueued) {
@@ -299,6 +309,7 @@ export class FakePeerConnection extends EventTarget {
         // Implicit rollback (webrtc-pc, "set the RTCSessionDescription"), as Chromium does.
         this.localDescription = null;
         this.setSignalingState('stable');
+        this.setGatheringState('new');
         next = 'have-remote-offer';
       } else if (s === 'stable' || s === 'have-remote-offer') next = 'have-remote-offer';
     }
@@ -308,6 +319,10 @@ export class FakePeerConnection extends EventTarget {
       throw domError('InvalidStateError', 'setRemoteDescription', `Failed to set remote ${desc.type} sdp: Called in wrong state: ${s}`);
     }
     this.remoteDescription = { type: desc.type, sdp };
+    // Candidates inside the description (vanilla ICE) are remote candidates too.
+    for (const m of sdp.matchAll(/^a=(candidate:[^\r\n]*)/gm)) {
+      this.remoteCandidates.push({ candidate: m[1]!, sdpMid: sdpMids(sdp)[0] ?? '0', sdpMLineIndex: 0 });
+    }
     this.setSignalingState(next);
     this.maybeAutoConnect();
   }
@@ -381,6 +396,9 @@ export class FakePeerConnection extends EventTarget {
       candidate = `candidate:${1000 + this.candidateCount} 1 ${protocol} ${priority} ${address} ${port} typ ${type}${related} generation 0 ufrag ${this.ufrag} network-cost 999`;
     }
     if (this.iceGatheringState === 'new') this.setGatheringState('gathering');
+    // Like a browser, the local description now lists the candidate (webrtc-pc localDescription).
+    const local = this.localDescription;
+    this.localDescription = { type: local.type, sdp: `${local.sdp ?? ''}a=${candidate}\r\n` };
     const c = new FakeIceCandidate({ candidate, sdpMid: mid, sdpMLineIndex: 0, usernameFragment: this.ufrag });
     fire(this, eventWith('icecandidate', { candidate: c }));
     return c;
@@ -422,6 +440,9 @@ export class FakePeerConnection extends EventTarget {
     if (!p || this.closed || p.closed) return false;
     const both = [this, p].every((x) => x.signalingState === 'stable' && x.localDescription && x.remoteDescription);
     if (!both) return false;
+    // One offer, one answer. Two answers (glare, both sides answered the other's offer) leave
+    // both DTLS ends 'active' and each side checking credentials the other rolled back.
+    if (this.localDescription!.type === p.localDescription!.type) return false;
     const matches =
       sdpUfrag(this.remoteDescription!.sdp ?? '') === p.ufrag && sdpUfrag(p.remoteDescription!.sdp ?? '') === this.ufrag;
     // One side knowing a candidate is enough: the other learns a peer-reflexive one from
@@ -459,9 +480,11 @@ export class FakePeerConnection extends EventTarget {
     if (this.signalingState === 'stable') {
       throw domError('InvalidStateError', call, 'Called in wrong signalingState: stable');
     }
-    if (this.signalingState === 'have-local-offer') this.localDescription = null;
+    const localOffer = this.signalingState === 'have-local-offer';
+    if (localOffer) this.localDescription = null;
     if (this.signalingState === 'have-remote-offer') this.remoteDescription = null;
     this.setSignalingState('stable');
+    if (localOffer) this.setGatheringState('new');
   }
 
   private closedError(call: string): DOMException {
@@ -513,9 +536,18 @@ function connectFakes(a: FakePeerConnection, b: FakePeerConnection): boolean {
   }
   for (const pc of [a, b]) pc.setIceConnectionState('connected');
   for (const pc of [a, b]) pc.setConnectionState('connected');
+  // Negotiated channels: each side made its own end; they meet by id (webrtc-pc createDataChannel()).
+  for (const ch of a.channels.filter((c) => c.negotiated && c.remote === null && c.readyState === 'connecting')) {
+    const far = b.channels.find((c) => c.negotiated && c.id === ch.id && c.remote === null && c.readyState === 'connecting');
+    if (!far) continue;
+    ch.remote = far;
+    far.remote = ch;
+    ch.markOpen();
+    far.markOpen();
+  }
   for (const [owner, other] of [[a, b], [b, a]] as const) {
     // Channels created on `owner` that the other side has not been told about yet.
-    for (const ch of owner.channels.filter((c) => c.remote === null && c.readyState === 'connecting')) {
+    for (const ch of owner.channels.filter((c) => !c.negotiated && c.remote === null && c.readyState === 'connecting')) {
       const far = new FakeDataChannel(ch.label);
       ch.remote = far;
       far.remote = ch;

@@ -33,10 +33,21 @@ export function eventBodyArb(peer: fc.Arbitrary<string> = peerIdArb): fc.Arbitra
       { requiredKeys: ['type', 'qid', 'to', 'from', 'kind', 'topic', 'payload', 'bytes', 'qos', 'retain', 'will', 'mid'] },
     ),
     fc.record({ type: fc.constant('delivered' as const), qid, to: peer }),
+    fc.record({ type: fc.constant('dropped' as const), qid, to: peer, by: fc.constant('reader' as const), reason: textArb() }, { requiredKeys: ['type', 'qid', 'to', 'by'] }),
     fc.record({ type: fc.constant('rejected' as const), to: peer, topic: textArb(), reason: textArb(), bytes: bytesArb, preview: textArb() }),
     fc.record({ type: fc.constant('plug-pulled' as const), peer }),
     fc.record({ type: fc.constant('state' as const), peer, machine: fc.constantFrom('signaling', 'iceGathering', 'iceConnection', 'connection' as const), value: fc.constantFrom('new', 'stable', 'have-local-offer', 'checking', 'connected', 'complete', 'failed') }),
-    fc.record({ type: fc.constant('api' as const), peer, call: textArb(), ok: fc.boolean(), detail: textArb() }, { requiredKeys: ['type', 'peer', 'call', 'ok'] }),
+    fc.record(
+      {
+        type: fc.constant('api' as const),
+        peer,
+        // Real call names too: some of them draw a note on the diagram.
+        call: fc.oneof(textArb(), fc.constantFrom('setRemoteDescription', 'createAnswer', 'addIceCandidate', 'ignoreOffer')),
+        ok: fc.boolean(),
+        detail: textArb(),
+      },
+      { requiredKeys: ['type', 'peer', 'call', 'ok'] },
+    ),
     fc.record({ type: fc.constant('candidate-gathered' as const), peer, candidate: fc.option(textArb(), { nil: null }) }),
     fc.record({ type: fc.constant('candidate-buffered' as const), peer, candidate: textArb(), reason: textArb() }),
     fc.record({ type: fc.constant('candidates-flushed' as const), peer, count: fc.nat({ max: 20 }) }),

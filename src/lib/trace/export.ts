@@ -35,7 +35,7 @@ export function exportTrace(trace: Trace | readonly TraceEvent[], exportedAt: Da
 const keysOf = <K extends string>(record: Record<K, true>) => Object.keys(record) as K[];
 const BROKER_STATES = keysOf<BrokerState>({ connecting: true, connected: true, lost: true, reconnecting: true, error: true, closed: true });
 const MACHINES = keysOf<PeerMachine>({ signaling: true, iceGathering: true, iceConnection: true, connection: true });
-const KINDS = keysOf<SignalKind>({ status: true, offer: true, answer: true, candidate: true, 'end-of-candidates': true });
+const KINDS = keysOf<SignalKind>({ status: true, offer: true, answer: true, candidate: true, 'end-of-candidates': true, chat: true });
 
 const peer = str(32, { min: 1, pattern: /^[A-Za-z0-9_-]+$/, hint: 'a peer id' });
 const id = str(64, { min: 1 });
@@ -69,8 +69,9 @@ export const EVENT_SHAPES: { readonly [K in TraceEventType]: { readonly [F in Fi
     packetHex,
   },
   delivered: { qid: id, to: peer },
+  dropped: { qid: id, to: peer, by: oneOf(['reader']), reason: optional(note) },
   rejected: { to: peer, topic, reason: note, bytes, preview: note },
-  'plug-pulled': { peer },
+  'plug-pulled': { peer, keepaliveS: optional(int(1, 65535)), quietMs: optional(num({ min: 0 })) },
   state: { peer, machine: oneOf(MACHINES), value: str(64) },
   api: { peer, call: str(256), ok: bool(), detail: optional(note) },
   'candidate-gathered': { peer, candidate: nullable(str(4096)) },

@@ -8,9 +8,12 @@ import {
   describeCandidate,
   describeMessage,
   diagramRows,
+  droppedEvent,
   heldMessages,
   messageByQid,
   peerStates,
+  timeToConnected,
+  type RowStatus,
 } from './selectors';
 import { Trace } from './trace';
 import type { MessageInfo, TraceEvent, TraceEventBody } from './types';
@@ -174,29 +177,72 @@ describe('diagramRows', () => {
     expect(diagramRows([], PEERS)).toEqual([]);
   });
 
+  const drop = (qid: string, reason?: string): TraceEventBody => ({ type: 'dropped', qid, to: 'bob', by: 'reader', ...(reason ? { reason } : {}) });
+  it.each<[string, TraceEventBody[], RowStatus]>([
+    ['held only', [held('q1')], 'pending'],
+    ['delivered', [held('q1'), delivered('q1')], 'delivered'],
+    ['dropped by the reader', [held('q1'), drop('q1')], 'dropped'],
+    ['dropped by a filter, with a reason', [held('q1'), drop('q1', 'discard alice’s host candidates')], 'dropped'],
+    ['another message dropped', [held('q1'), held('q2'), drop('q2')], 'pending'],
+    ['dropped, then a stray delivery: the first fate wins', [held('q1'), drop('q1'), delivered('q1')], 'dropped'],
+  ])('a held message that is %s is drawn %s', (_name, bodies, status) => {
+    const rows = diagramRows(events(...bodies), PEERS);
+    expect(rows[0]).toMatchObject({ qid: 'q1', status });
+    // A drop adds no row of its own: it changes the message's arrow.
+    expect(rows).toHaveLength(bodies.filter((b) => b.type === 'held').length);
+  });
+
   it('holds for any trace: numbered 1..n, in event order, only known lanes, consistent status', () => {
     const peer = fc.constantFrom('alice', 'bob', 'carol');
     fc.assert(
       fc.property(fc.array(eventBodyArb(peer), { maxLength: 60 }), (bodies) => {
         const evs = events(...bodies);
         const rows = diagramRows(evs, PEERS);
-        const deliveredQids = new Set(evs.flatMap((e) => (e.type === 'delivered' ? [e.qid] : [])));
+        // A queue id's fate is its first delivery or drop.
+        const fate = new Map<string, string>();
+        for (const e of evs) if ((e.type === 'delivered' || e.type === 'dropped') && !fate.has(e.qid)) fate.set(e.qid, e.type);
         rows.forEach((row, k) => {
           expect(row.n).toBe(k + 1);
           if (k) expect(row.eventIndex).toBeGreaterThan(rows[k - 1]!.eventIndex);
           for (const lane of [row.from, row.to]) expect(['alice', 'bob', 'broker']).toContain(lane);
           const e = evs[row.eventIndex]!;
-          const expected = { published: 'sent', rejected: 'rejected', 'plug-pulled': 'note' }[e.type as string];
-          if (e.type === 'held') expect(row.status).toBe(deliveredQids.has(e.qid) ? 'delivered' : 'pending');
+          const expected = { published: 'sent', rejected: 'rejected', 'plug-pulled': 'note', api: 'note' }[e.type as string];
+          if (e.type === 'held') expect(row.status).toBe(fate.get(e.qid) ?? 'pending');
           else expect(row.status).toBe(expected);
         });
         // Every drawable event between our lanes has its row.
+        const noted = (e: TraceEvent) =>
+          e.type === 'api' && ((!e.ok && ['setRemoteDescription', 'createAnswer'].includes(e.call)) || e.call === 'ignoreOffer');
         const drawable = evs.filter((e) =>
-          e.type === 'published' || e.type === 'plug-pulled' ? PEERS.includes(e.peer) : (e.type === 'held' || e.type === 'rejected') && PEERS.includes(e.to),
+          e.type === 'published' || e.type === 'plug-pulled' || e.type === 'api'
+            ? PEERS.includes(e.peer) && (e.type !== 'api' || noted(e))
+            : (e.type === 'held' || e.type === 'rejected') && PEERS.includes(e.to),
         );
         expect(rows.length).toBe(drawable.length);
       }),
     );
+  });
+});
+
+describe('diagramRows: notes for the offer/answer calls', () => {
+  const api = (call: string, ok: boolean, detail?: string): TraceEventBody =>
+    detail === undefined ? { type: 'api', peer: 'bob', call, ok } : { type: 'api', peer: 'bob', call, ok, detail };
+  const WRONG_STATE =
+    "InvalidStateError: Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': Failed to set remote answer sdp: Called in wrong state: stable";
+
+  it.each([
+    ['a failed setRemoteDescription, without Chromium’s prefix', api('setRemoteDescription', false, WRONG_STATE), 'setRemoteDescription failed: InvalidStateError: Failed to set remote answer sdp: Called in wrong state: stable'],
+    ['a failed createAnswer without detail', api('createAnswer', false), 'createAnswer failed'],
+    ['the impolite peer ignoring an offer', api('ignoreOffer', true, 'glare: bob keeps his own offer'), 'ignored the offer: glare: bob keeps his own offer'],
+    ['the end of vanilla ICE’s wait', api('waitForIceGathering', true, 'gathering complete after 111 ms; the offer carries 2 candidates'), 'vanilla ICE: gathering complete after 111 ms; the offer carries 2 candidates'],
+    ['the start of that wait', api('waitForIceGathering', true, 'vanilla ICE: the offer waits until gathering is complete'), null],
+    ['a successful setRemoteDescription', api('setRemoteDescription', true, 'offer'), null],
+    ['a failed addIceCandidate (the ICE views show those)', api('addIceCandidate', false, 'OperationError'), null],
+    ['a refused signal', api('handleSignal', false, 'ignored offer from mallory'), null],
+  ])('%s', (_name, body, label) => {
+    const rows = diagramRows(events(body), PEERS);
+    if (label === null) expect(rows).toEqual([]);
+    else expect(rows).toEqual([expect.objectContaining({ n: 1, from: 'bob', to: 'bob', over: 'bob', status: 'note', label })]);
   });
 });
 
@@ -208,18 +254,33 @@ describe('queue views', () => {
     expect(heldMessages([])).toEqual([]);
   });
 
+  it.each<[string, TraceEventBody[], string[]]>([
+    ['nothing dropped', [held('q1'), held('q2'), held('q3')], ['q1', 'q2', 'q3']],
+    ['the middle one dropped', [held('q1'), held('q2'), held('q3'), { type: 'dropped', qid: 'q2', to: 'bob', by: 'reader' }], ['q1', 'q3']],
+    ['one dropped, one delivered', [held('q1'), held('q2'), delivered('q1'), { type: 'dropped', qid: 'q2', to: 'bob', by: 'reader' }], []],
+  ])('a dropped message leaves the held list (%s)', (_name, bodies, qids) => {
+    expect(heldMessages(events(...bodies)).map((e) => e.qid)).toEqual(qids);
+  });
+
+  it('finds the drop of a queue id, with its reason', () => {
+    const evs = events(held('q1'), { type: 'dropped', qid: 'q1', to: 'bob', by: 'reader', reason: 'because' });
+    expect(droppedEvent(evs, 'q1')).toMatchObject({ type: 'dropped', by: 'reader', reason: 'because' });
+    expect(droppedEvent(evs, 'q2')).toBeUndefined();
+    expect(messageByQid(evs, 'q1')).toMatchObject({ type: 'held' }); // the inspector still opens it
+  });
+
   it('finds a message by qid', () => {
     expect(messageByQid(exchange, 'q2')).toMatchObject({ type: 'held', qid: 'q2', from: 'bob' });
     expect(messageByQid(exchange, 'q9')).toBeUndefined();
   });
 
-  it('held + delivered accounts for every held qid', () => {
+  it('held + delivered + dropped accounts for every held qid', () => {
     fc.assert(
       fc.property(fc.array(eventBodyArb(fc.constantFrom('alice', 'bob')), { maxLength: 60 }), (bodies) => {
         const evs = events(...bodies);
         const heldQids = evs.flatMap((e) => (e.type === 'held' ? [e.qid] : []));
-        const deliveredQids = new Set(evs.flatMap((e) => (e.type === 'delivered' ? [e.qid] : [])));
-        expect(heldMessages(evs).map((e) => e.qid)).toEqual(heldQids.filter((q) => !deliveredQids.has(q)));
+        const gone = new Set(evs.flatMap((e) => (e.type === 'delivered' || e.type === 'dropped' ? [e.qid] : [])));
+        expect(heldMessages(evs).map((e) => e.qid)).toEqual(heldQids.filter((q) => !gone.has(q)));
       }),
     );
   });
@@ -260,5 +321,65 @@ describe('peer views', () => {
     expect(channelOpen(events(session, open('alice'), open('bob'), closed('bob')))).toBe(false);
     expect(channelOpen(events(session, open('alice'), open('carol')))).toBe(false);
     expect(channelOpen(events(open('alice'), open('bob')))).toBe(true);
+  });
+});
+
+describe('timeToConnected', () => {
+  /** Events at given times (ms since the trace began). */
+  function timed(...items: Array<[number, TraceEventBody]>): TraceEvent[] {
+    return items.map(([at, body], i) => ({ ...body, i, at }) as TraceEvent);
+  }
+  const session: TraceEventBody = { type: 'session', session: 's', root: ROOT, broker: 'in-page', peers: PEERS };
+  const api = (peer: string, call: string, ok = true): TraceEventBody => ({ type: 'api', peer, call, ok });
+  const conn = (peer: string, value: string): TraceEventBody => ({ type: 'state', peer, machine: 'connection', value });
+
+  const trickle = timed(
+    [0, session],
+    [40, published('alice', 'status', statusPayload('alice', 'online'), true)],
+    [100, api('alice', 'createOffer')],
+    [102, published('alice', 'offer')],
+    [104, published('alice', 'candidate')],
+    [110, published('bob', 'answer')],
+    [111, published('bob', 'candidate')],
+    [115, conn('alice', 'connecting')],
+    [130, conn('bob', 'connected')],
+    [131, published('alice', 'end-of-candidates')],
+    [142, conn('alice', 'connected')],
+    [150, published('bob', 'end-of-candidates')],
+    [160, conn('bob', 'disconnected')],
+  );
+  const vanilla = timed(
+    [0, session],
+    [100, api('alice', 'createOffer')],
+    [240, published('alice', 'offer')],
+    [250, published('bob', 'answer')],
+    [262, conn('bob', 'connected')],
+    [265, conn('alice', 'connected')],
+  );
+
+  it.each([
+    ['trickle: from createOffer to the later of the two, counting signals so far (not status)', trickle, { ms: 42, signals: 5 }],
+    ['vanilla: one offer and one answer, the gathering wait included', vanilla, { ms: 165, signals: 2 }],
+  ])('%s', (_name, evs, expected) => {
+    expect(timeToConnected(evs)).toEqual(expected);
+  });
+
+  it.each([
+    ['no events', [] as TraceEvent[]],
+    ['only one peer connected', trickle.slice(0, 10)],
+    ['connected before any createOffer (not a measurable negotiation)', timed([0, session], [5, conn('alice', 'connected')], [6, conn('bob', 'connected')])],
+    ['a failed createOffer does not start the clock', timed([0, session], [5, api('alice', 'createOffer', false)], [6, conn('alice', 'connected')], [7, conn('bob', 'connected')])],
+    ['a stranger connected, not the session peers', timed([0, session], [1, api('alice', 'createOffer')], [5, conn('alice', 'connected')], [6, conn('carol', 'connected')])],
+  ])('is null with %s', (_name, evs) => {
+    expect(timeToConnected(evs)).toBeNull();
+  });
+
+  it('keeps the first time both were connected, whatever happens later', () => {
+    expect(timeToConnected(trickle)).toEqual(timeToConnected(trickle.slice(0, 11)));
+  });
+
+  it('uses the first createOffer when both peers offer (glare)', () => {
+    const glare = timed([0, session], [10, api('bob', 'createOffer')], [12, api('alice', 'createOffer')], [50, conn('alice', 'connected')], [60, conn('bob', 'connected')]);
+    expect(timeToConnected(glare)).toEqual({ ms: 50, signals: 0 });
   });
 });

@@ -7,7 +7,7 @@ import type { BrokerState, EventOf, MessageInfo, PeerMachine, TraceEvent } from 
 /** The diagram's middle lane. A literal string: rows name it in from/to. */
 export const BROKER_LANE = 'broker';
 
-export type RowStatus = 'sent' | 'pending' | 'delivered' | 'rejected' | 'note';
+export type RowStatus = 'sent' | 'pending' | 'delivered' | 'dropped' | 'rejected' | 'note';
 
 /** One arrow (or note) of the sequence diagram, and one row of its accessible table. */
 export interface DiagramRow {
@@ -39,7 +39,7 @@ export type Describable = MessageInfo | Published | Held;
 
 /**
  * A short label: `status: alice online`, `status: alice online (retained)`,
- * `will: bob offline`, `offer`, `answer`, `candidate host udp`, `end-of-candidates`.
+ * `will: bob offline`, `offer`, `answer`, `candidate host udp`, `end-of-candidates`, `chat: hi`.
  */
 export function describeMessage(m: Describable): string {
   const published = 'type' in m && m.type === 'published';
@@ -54,6 +54,12 @@ export function describeMessage(m: Describable): string {
     }
     case 'candidate':
       return describeCandidate(body?.candidate);
+    case 'chat': {
+      // Untrusted text: clipped here, escaped by whoever renders it.
+      const text = typeof body?.text === 'string' ? Array.from(body.text.replace(/\s+/g, ' ').trim()) : [];
+      const shown = text.length > 24 ? `${text.slice(0, 23).join('')}…` : text.join('');
+      return `chat: ${shown}${retained}`;
+    }
     default:
       return m.kind;
   }
@@ -90,18 +96,44 @@ function parseObject(text: string | undefined): Record<string, unknown> | undefi
   }
 }
 
-/** Queue ids that have been delivered within these events. */
-function deliveredQids(events: readonly TraceEvent[]): Set<string> {
-  const qids = new Set<string>();
-  for (const e of events) if (e.type === 'delivered') qids.add(e.qid);
-  return qids;
+/** Queue ids that have left the queue, and how: delivered, or dropped by the reader. */
+function queueFates(events: readonly TraceEvent[]): Map<string, 'delivered' | 'dropped'> {
+  const fates = new Map<string, 'delivered' | 'dropped'>();
+  for (const e of events) if ((e.type === 'delivered' || e.type === 'dropped') && !fates.has(e.qid)) fates.set(e.qid, e.type);
+  return fates;
+}
+
+/** The reader's drop of this queue id, if it was dropped. */
+export function droppedEvent(events: readonly TraceEvent[], qid: string): EventOf<'dropped'> | undefined {
+  return events.find((e): e is EventOf<'dropped'> => e.type === 'dropped' && e.qid === qid);
 }
 
 type RowDraft = Omit<DiagramRow, 'n'>;
+type Fates = ReadonlyMap<string, 'delivered' | 'dropped'>;
 
-/** How each event type becomes a row; types not listed draw nothing. */
+/** The offer/answer calls (RFC 8829 §4.1): when one fails, the diagram shows why. */
+const DESCRIPTION_CALLS: ReadonlySet<string> = new Set(['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription']);
+/** Chromium prefixes every error with where it came from; the note keeps what went wrong. */
+const ERROR_PREFIX = /Failed to execute '\w+' on '\w+': /;
+
+/**
+ * A note over the peer for a failed offer/answer call, for the impolite peer's 'ignoreOffer'
+ * in perfect negotiation, and for the end of vanilla ICE's wait for gathering (LabPeer's
+ * 'waitForIceGathering' "gathering complete after …"). Every other API event draws nothing.
+ */
+function apiNote(e: EventOf<'api'>): RowDraft | null {
+  const detail = (e.detail ?? '').replace(ERROR_PREFIX, '');
+  let label: string;
+  if (!e.ok && DESCRIPTION_CALLS.has(e.call)) label = `${e.call} failed${detail ? `: ${detail}` : ''}`;
+  else if (e.call === 'ignoreOffer') label = `ignored the offer${detail ? `: ${detail}` : ''}`;
+  else if (e.call === 'waitForIceGathering' && e.ok && detail.startsWith('gathering complete')) label = `vanilla ICE: ${detail}`;
+  else return null;
+  return { eventIndex: e.i, from: e.peer, to: e.peer, over: e.peer, label: label.slice(0, 140), status: 'note', retained: false, will: false };
+}
+
+/** How each event type becomes a row; types not listed (or a null draft) draw nothing. */
 const ROW_OF: {
-  readonly [K in TraceEvent['type']]?: (e: EventOf<K>, delivered: ReadonlySet<string>) => RowDraft;
+  readonly [K in TraceEvent['type']]?: (e: EventOf<K>, fates: Fates) => RowDraft | null;
 } = {
   published: (e) => ({
     eventIndex: e.i,
@@ -114,7 +146,7 @@ const ROW_OF: {
     retained: e.retain,
     will: false,
   }),
-  held: (e, delivered) => ({
+  held: (e, fates) => ({
     eventIndex: e.i,
     qid: e.qid,
     mid: e.mid,
@@ -122,7 +154,7 @@ const ROW_OF: {
     to: e.to,
     label: describeMessage(e),
     kind: e.kind,
-    status: delivered.has(e.qid) ? 'delivered' : 'pending',
+    status: fates.get(e.qid) ?? 'pending',
     retained: e.retain,
     will: e.will,
   }),
@@ -145,6 +177,7 @@ const ROW_OF: {
     retained: false,
     will: false,
   }),
+  api: apiNote,
 };
 
 /**
@@ -153,14 +186,14 @@ const ROW_OF: {
  * diagram declares only those three lanes.
  */
 export function diagramRows(events: readonly TraceEvent[], peers: readonly [string, string]): DiagramRow[] {
-  const delivered = deliveredQids(events);
+  const fates = queueFates(events);
   const lanes = new Set<string>([...peers, BROKER_LANE]);
   const rows: DiagramRow[] = [];
   for (const e of events) {
-    const make = ROW_OF[e.type] as ((e: TraceEvent, d: ReadonlySet<string>) => RowDraft) | undefined;
+    const make = ROW_OF[e.type] as ((e: TraceEvent, f: Fates) => RowDraft | null) | undefined;
     if (!make) continue;
-    const draft = make(e, delivered);
-    if (!lanes.has(draft.from) || !lanes.has(draft.to)) continue;
+    const draft = make(e, fates);
+    if (!draft || !lanes.has(draft.from) || !lanes.has(draft.to)) continue;
     rows.push({ n: rows.length + 1, ...draft });
   }
   return rows;
@@ -170,10 +203,10 @@ export function deliveredCount(events: readonly TraceEvent[]): number {
   return events.reduce((n, e) => (e.type === 'delivered' ? n + 1 : n), 0);
 }
 
-/** Messages held and not yet delivered, oldest first: the queue as of events[0..n]. */
+/** Messages held and not yet delivered or dropped, oldest first: the queue as of events[0..n]. */
 export function heldMessages(events: readonly TraceEvent[]): Held[] {
-  const delivered = deliveredQids(events);
-  return events.filter((e): e is Held => e.type === 'held' && !delivered.has(e.qid));
+  const gone = queueFates(events);
+  return events.filter((e): e is Held => e.type === 'held' && !gone.has(e.qid));
 }
 
 /** The held event for a queue id, if any. */
@@ -221,4 +254,38 @@ function latest<T>(events: readonly TraceEvent[], pick: (e: TraceEvent) => T | u
     if (value !== undefined) return value;
   }
   return undefined;
+}
+
+/** How long negotiation took, and how many signals it needed (the trickle-vs-vanilla experiment). */
+export interface ConnectTiming {
+  /** ms from the first successful createOffer() until both peers' connectionState was 'connected'. */
+  ms: number;
+  /** Offers, answers, candidates and end-of-candidates published up to that moment. */
+  signals: number;
+}
+
+const NEGOTIATION_KINDS: ReadonlySet<string> = new Set(['offer', 'answer', 'candidate', 'end-of-candidates']);
+
+/**
+ * When both peers first reached connectionState 'connected', measured from the first
+ * createOffer(): it leaves out broker connect time, which is the same for every mode, and
+ * keeps vanilla ICE's wait for gathering, which comes after createOffer(). Null until then.
+ * The peers are those of the latest 'session' event, else the first two with a state.
+ */
+export function timeToConnected(events: readonly TraceEvent[]): ConnectTiming | null {
+  const session = latest(events, (e) => (e.type === 'session' ? e : undefined));
+  const connection = new Map<string, string>();
+  let start: number | null = null;
+  let signals = 0;
+  for (const e of events) {
+    if (start === null && e.type === 'api' && e.call === 'createOffer' && e.ok) start = e.at;
+    if (e.type === 'published' && NEGOTIATION_KINDS.has(e.kind)) signals += 1;
+    if (e.type !== 'state' || e.machine !== 'connection') continue;
+    connection.set(e.peer, e.value);
+    const peers = session ? session.peers : [...connection.keys()].slice(0, 2);
+    if (start !== null && peers.length === 2 && peers.every((p) => connection.get(p) === 'connected')) {
+      return { ms: Math.max(0, Math.round(e.at - start)), signals };
+    }
+  }
+  return null;
 }

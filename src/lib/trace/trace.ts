@@ -33,6 +33,11 @@ export class Trace {
     return this.log.length;
   }
 
+  /** ms since the trace began, on the same clock as each event's `at`. */
+  elapsed(): number {
+    return Math.max(this.last, this.now() - this.start);
+  }
+
   /** Record an event: assigns its index `i` and `at` (ms since the trace began), then tells subscribers. */
   append(body: TraceEventBody): TraceEvent {
     // Never let time run backwards in the log, even if the injected clock does.

@@ -50,8 +50,17 @@ export type TraceEventBody =
     }
   | ({ type: 'held' } & MessageInfo)
   | { type: 'delivered'; qid: string; to: string }
+  /** The reader took a held message out of the queue: it never reaches `to`. */
+  | { type: 'dropped'; qid: string; to: string; by: 'reader'; reason?: string }
   | { type: 'rejected'; to: string; topic: string; reason: string; bytes: number; preview: string }
-  | { type: 'plug-pulled'; peer: string }
+  | {
+      type: 'plug-pulled';
+      peer: string;
+      /** Set for a silent pull (no socket close): the keep-alive the broker waits on, in s. */
+      keepaliveS?: number;
+      /** Silent pull: how long (ms) the peer had already been quiet, since its last packet. */
+      quietMs?: number;
+    }
   | { type: 'state'; peer: string; machine: PeerMachine; value: string }
   | { type: 'api'; peer: string; call: string; ok: boolean; detail?: string }
   | { type: 'candidate-gathered'; peer: string; candidate: string | null }

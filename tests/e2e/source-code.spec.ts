@@ -1,0 +1,53 @@
+// Code samples in the chapters come from the lab's own source (SourceCode.astro). Each sample
+// on the page must equal what its region in the source file says now, and its caption must
+// name the file and lines; so a sample that drifted from the code (a stale build, a changed
+// extraction) fails here, and a renamed region already fails the build.
+import { readFileSync } from 'node:fs';
+import { test, expect } from '@playwright/test';
+import { extractRegion, lineRangeLabel } from '../../src/lib/docs/extract-region';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+/** Which samples each chapter shows, as file#region. */
+const SAMPLES: Record<string, string[]> = {
+  'mqtt/': ['src/lib/signalling/topics.ts#subscriptions'],
+  'signalling/': [
+    'src/lib/signalling/topics.ts#topics',
+    'src/lib/signalling/codec.ts#decode',
+    'src/lib/signalling/codec.ts#context-rules',
+    'src/lib/peer/lab-peer.ts#early-candidates',
+  ],
+  'sdp/': ['src/lib/sdp/lines.ts#setup'],
+  'ice/': ['src/lib/ice/priority.ts#candidate-priority', 'src/lib/ice/priority.ts#pair-priority'],
+};
+
+for (const [route, expected] of Object.entries(SAMPLES)) {
+  test(`/${route}: code samples match the source they name`, async ({ page }) => {
+    await page.goto(route);
+    const figures = page.locator('figure.source-code');
+    const shown = await figures.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-file')}#${e.getAttribute('data-region')}`));
+    expect(shown).toEqual(expect.arrayContaining(expected));
+
+    for (const [i, id] of shown.entries()) {
+      const [file, region] = id.split('#') as [string, string];
+      const want = extractRegion(readFileSync(`${ROOT}${file}`, 'utf8'), region, file);
+      const figure = figures.nth(i);
+      // The caption is the figure's accessible name: "src/lib/…/topics.ts, lines 71–77".
+      await expect(page.getByRole('figure', { name: `${file}, ${lineRangeLabel(want)}`, exact: true })).toHaveCount(1);
+      const code = figure.locator('pre.astro-code');
+      expect(await code.evaluate((pre) => pre.textContent), `${id} drifted from ${file}; rebuild, or fix the chapter`).toBe(want.code);
+      // Highlighted with both themes, like the Markdown fences.
+      await expect(code.locator('span[style*="--shiki-dark"]').first()).toBeAttached();
+    }
+  });
+}
+
+test('a sample follows the theme toggle', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto('ice/');
+  const keyword = page.locator('figure.source-code pre span', { hasText: /^export$/ }).first();
+  const light = await keyword.evaluate((e) => getComputedStyle(e).color);
+  await page.getByRole('button', { name: /^Theme:/ }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  expect(await keyword.evaluate((e) => getComputedStyle(e).color)).not.toBe(light);
+});
