@@ -39,7 +39,7 @@ test('a full session with the keyboard only: start, step to an open channel, ins
   // Focus stays in the lab, so → steps at once without reaching for the mouse.
   expect(await page.evaluate(() => !!document.activeElement?.closest('section[aria-label$="lab"]'))).toBe(true);
 
-  const live = lab.locator('[aria-live="polite"]').first();
+  const live = lab.locator('[aria-live="polite"][aria-atomic="true"]');
   let steps = 0;
   while (!(await lab.getByText('Data channel open').isVisible())) {
     expect(steps, 'the data channel did not open within 80 key presses').toBeLessThan(80);

@@ -78,7 +78,7 @@ test.describe('in-page broker', () => {
     await expect(inspector).toContainText('alice → broker → bob');
     await expect(inspector.getByText('RETAIN = 1').first()).toBeVisible();
     // …and the command that publishes it again from a terminal.
-    await expect(inspector.locator('.pub code')).toHaveText(/^mosquitto_pub -h localhost -p 1883 -t 'webrtc-lab\/[a-z0-9]+\/alice\/status' -q 1 -r -m '\{"v":1,"kind":"status"/);
+    await expect(inspector.getByRole('textbox', { name: 'mosquitto_pub command' })).toHaveValue(/^mosquitto_pub -h localhost -p 1883 -t 'webrtc-lab\/[a-z0-9]+\/alice\/status' -q 1 -r -m '\{"v":1,"kind":"status"/);
     await expect(inspector.getByRole('button', { name: 'Copy as mosquitto_pub' })).toBeVisible();
     expect(errors).toEqual([]);
   });

@@ -12,6 +12,7 @@ import {
   describeMessage,
   diagramRows,
   heldMessages,
+  tamperings,
   peerStates,
   timeToConnected,
 } from '../../lib/trace/selectors';
@@ -20,6 +21,7 @@ import type { TraceEvent } from '../../lib/trace/types';
 import type { CandidatePairRow } from '../../lib/ice/stats';
 import type { StatsPoller } from '../../lib/ice/stats-poller';
 import { presetSession, type PresetSession } from './presets';
+import { runScenario, scenarioById } from '../../lib/lab/scenarios';
 
 export type Phase = 'idle' | 'connecting' | 'running' | 'error';
 
@@ -40,6 +42,12 @@ export class LabState {
   /** Signalling chapter experiments: trickle or vanilla ICE; who offers (glare). */
   iceMode = $state<IceMode>('trickle');
   glare = $state<GlareMode>('off');
+  /** Naive peers: early candidates go straight to addIceCandidate (no buffering). */
+  naivePeers = $state(false);
+  /** The guided scenario last started, and how far it got. */
+  scenario = $state<{ id: string; status: 'running' | 'done' | 'failed'; reason?: string } | null>(null);
+  /** The reason the reader's last edit was refused, or null. */
+  editError = $state<string | null>(null);
   pace = $state(600);
   plugTarget = $state<'offerer' | 'answerer'>('answerer');
   chatFrom = $state<'offerer' | 'answerer'>('offerer');
@@ -78,6 +86,8 @@ export class LabState {
   peers = $derived<[string, string]>([this.offerer, this.answerer]);
   rows = $derived(diagramRows(this.events, this.peers));
   held = $derived(heldMessages(this.events));
+  /** What the reader did to each queue id (fault injection), for marks and the inspector. */
+  tamperings = $derived(tamperings(this.events));
   delivered = $derived(this.rows.filter((r) => r.status === 'delivered').length);
   dataChannelOpen = $derived(channelOpen(this.events));
   /** Time from the first createOffer() until both peers were connected, and signals used. */
@@ -115,6 +125,7 @@ export class LabState {
     this.policy = params.policy;
     this.iceMode = params.iceMode;
     this.glare = params.glare;
+    this.naivePeers = params.naivePeers;
     this.paramErrors = params.errors;
     this.autoplay = params.autoplay;
   }
@@ -162,6 +173,7 @@ export class LabState {
         rtcConfig: { iceServers: this.iceServers, iceTransportPolicy: this.policy },
         iceMode: this.iceMode,
         glare: this.glare,
+        naivePeers: this.naivePeers,
         webrtc: this.mode.webrtc,
         subscribeQos: this.mode.subscribeQos,
         ...(this.mode.keepaliveS !== undefined ? { keepaliveS: this.mode.keepaliveS } : {}),
@@ -275,6 +287,107 @@ export class LabState {
     this.announce(`Dropped ${describeMessage(message)} for ${message.to}. It will never arrive.`);
   }
 
+  // #region fault-injection
+  /** Refreshes the view after a fault action and says what happened. */
+  private tampered(text: string): void {
+    if (this.session) this.events = [...this.session.trace.events];
+    this.announce(text);
+  }
+
+  /** Fault injection: every message held now passes this one. */
+  delay(qid: string): boolean {
+    const r = this.session?.delay(qid);
+    if (r?.ok) this.tampered(`Delayed ${describeMessage(r.item)} for ${r.item.to}: the messages held before it go first.`);
+    return r?.ok ?? false;
+  }
+
+  /** Fault injection: hold a second copy right after it. */
+  duplicate(qid: string): boolean {
+    const r = this.session?.duplicate(qid);
+    if (r?.ok) this.tampered(`Duplicated ${describeMessage(r.item)} for ${r.item.to}: it will arrive twice.`);
+    return r?.ok ?? false;
+  }
+
+  /** Fault injection: swap with the message before (-1) or after (+1). */
+  move(qid: string, by: -1 | 1): boolean {
+    const r = this.session?.move(qid, by);
+    if (r?.ok) this.tampered(`Moved ${describeMessage(r.item)} ${by < 0 ? 'up' : 'down'} to position ${r.to + 1} of ${this.session!.queue.size}.`);
+    return r?.ok ?? false;
+  }
+
+  /** Fault injection: replace the payload; a refused edit sets editError to the reason. */
+  edit(qid: string, payload: string): { ok: true } | { ok: false; reason: string } {
+    const r = this.session?.edit(qid, payload) ?? { ok: false as const, reason: 'the lab is not running' };
+    if (!r.ok) {
+      this.editError = r.reason;
+      this.announce(`Edit refused: ${r.reason}`);
+      return r;
+    }
+    this.editError = null;
+    this.tampered(`Edited ${describeMessage(r.message)} for ${r.message.to}. It will be delivered as you wrote it.`);
+    return { ok: true };
+  }
+
+  /**
+   * Runs a guided scenario from the start: resets, applies its options, starts, then
+   * tampers through the same actions as the buttons. The outcome is whatever the peers do.
+   */
+  async runScenario(id: string): Promise<void> {
+    const scenario = scenarioById(id);
+    if (!scenario) return;
+    if (this.phase !== 'idle') await this.reset();
+    this.naivePeers = scenario.options.naivePeers ?? false;
+    this.iceMode = 'trickle';
+    this.glare = 'off';
+    this.scenario = { id, status: 'running' };
+    this.announce(`Scenario: ${scenario.title}. ${scenario.does}`);
+    await this.start();
+    const session = this.session;
+    if (!session || !this.running) {
+      this.scenario = { id, status: 'failed', reason: this.error ?? 'the lab did not start' };
+      return;
+    }
+    const alive = () => this.session === session;
+    const result = await runScenario(scenario, {
+      held: () => (alive() ? session.queue.held : []),
+      roleOf: (peer) => (peer === session.peers[0] ? 'offerer' : peer === session.peers[1] ? 'answerer' : undefined),
+      step: () => {
+        if (alive()) this.step();
+      },
+      drop: (qid) => {
+        if (!alive() || session.queue.indexOf(qid) === -1) return false;
+        this.drop(qid);
+        return true;
+      },
+      delay: (qid) => alive() && this.delay(qid),
+      duplicate: (qid) => alive() && this.duplicate(qid),
+      move: (qid, by) => alive() && this.move(qid, by),
+      edit: (qid, payload) => (alive() ? this.edit(qid, payload) : { ok: false, reason: 'the lab was reset' }),
+      play: () => {
+        if (alive()) this.play();
+      },
+      changed: (ms) =>
+        new Promise<boolean>((resolve) => {
+          if (!alive()) return resolve(false);
+          const timer = setTimeout(() => done(false), ms);
+          const off = session.trace.subscribe(() => done(alive()));
+          function done(value: boolean) {
+            clearTimeout(timer);
+            off();
+            resolve(value);
+          }
+        }),
+    });
+    // Reset (or another scenario) took the lab away: this run's outcome no longer shows.
+    if (!alive()) {
+      if (this.scenario?.id === id && !this.session) this.scenario = null;
+      return;
+    }
+    this.scenario = result.ok ? { id, status: 'done' } : { id, status: 'failed', reason: result.reason };
+    if (!result.ok) this.announce(`Scenario stopped: ${result.reason}`);
+  }
+  // #endregion fault-injection
+
   /** Switches "discard <sender>'s <type> candidates" on or off; on also drops held ones now. */
   setDiscard(sender: 0 | 1, type: CandidateType, on: boolean): void {
     const next: [CandidateType[], CandidateType[]] = [[...this.discards[0]], [...this.discards[1]]];
@@ -300,6 +413,8 @@ export class LabState {
     this.playing = false;
     this.selected = null;
     this.error = null;
+    this.scenario = null;
+    this.editError = null;
     this.phase = 'idle';
     if (session) await session.close();
     if (this.broker === IN_PAGE || this.broker === DIRECT) {

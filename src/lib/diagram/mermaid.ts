@@ -9,7 +9,7 @@
  * a statement separator, a comment or a directive. Participants get fixed aliases
  * (P0, P1, P2), so no name ever appears where mermaid expects syntax.
  */
-import { BROKER_LANE, type DiagramRow, type RowStatus } from '../trace/selectors';
+import { BROKER_LANE, marksText, type DiagramRow, type RowStatus } from '../trace/selectors';
 
 /** Characters that mean nothing to mermaid's sequence grammar, in labels and aliases. */
 const PLAIN = /^[A-Za-z0-9 .()_/-]$/;
@@ -73,20 +73,28 @@ export function escapeLabel(text: string, max = MAX_LABEL_CHARS): string {
  * broker, peers[1]), one line per row numbered with the row's `n` (mermaid's own
  * autonumber stays off, so numbers match the table). Sent and delivered rows are
  * solid arrows, pending ones dotted, dropped ones dotted and crossed (`--x`), rejected
- * ones end in a cross, notes sit over their peer.
+ * ones end in a cross, notes sit over their peer. With `lanes`, any number of lanes.
  */
-export function toMermaid(rows: readonly DiagramRow[], peers: readonly [string, string]): string {
+export function toMermaid(rows: readonly DiagramRow[], peers: readonly [string, string], lanes?: readonly string[]): string {
+  // `lanes` (two or more) replaces the alice | broker | bob layout with these lanes, left to
+  // right, aliased P0, P1, …: the lobby lab draws a server and three peers.
+  const many = lanes && lanes.length >= 2 ? lanes : null;
   const alias = (lane: string): string | null =>
-    lane === BROKER_LANE ? 'P1' : lane === peers[0] ? 'P0' : lane === peers[1] ? 'P2' : null;
+    many
+      ? many.includes(lane) ? `P${many.indexOf(lane)}` : null
+      : lane === BROKER_LANE ? 'P1' : lane === peers[0] ? 'P0' : lane === peers[1] ? 'P2' : null;
   const name = (text: string, fallback: string) => escapeLabel(text, MAX_NAME_CHARS) || fallback;
-  const lines = [
-    'sequenceDiagram',
-    `  participant P0 as ${name(peers[0], 'peer 1')}`,
-    `  participant P1 as ${BROKER_LANE}`,
-    `  participant P2 as ${name(peers[1], 'peer 2')}`,
-  ];
+  const lines = many
+    ? ['sequenceDiagram', ...many.map((lane, k) => `  participant P${k} as ${name(lane, `lane ${k + 1}`)}`)]
+    : [
+        'sequenceDiagram',
+        `  participant P0 as ${name(peers[0], 'peer 1')}`,
+        `  participant P1 as ${BROKER_LANE}`,
+        `  participant P2 as ${name(peers[1], 'peer 2')}`,
+      ];
   for (const row of rows) {
-    const text = [escapeLabel(row.label), STATUS_SUFFIX[row.status]].filter(Boolean).join(' ');
+    // Tamper marks ("(edited)") are fixed words, so like the status they need no escaping.
+    const text = [escapeLabel(row.label), marksText(row), STATUS_SUFFIX[row.status]].filter(Boolean).join(' ');
     const label = `${Math.trunc(Number(row.n)) || 0}.${text ? ` ${text}` : ''}`;
     const from = alias(row.from);
     const to = alias(row.to);

@@ -13,6 +13,7 @@ describe('parseLabParams', () => {
       autoplay: false,
       iceMode: 'trickle',
       glare: 'off',
+      naivePeers: false,
       errors: [],
     });
   });
@@ -40,6 +41,7 @@ describe('parseLabParams', () => {
     ['ice-mode=', /^ice-mode:/],
     ['glare=1', /^glare: expected off, naive, polite$/],
     ['glare=POLITE', /^glare:/],
+    ['naive=yes', /^naive: expected 0 or 1$/],
   ])('refuses %s and falls back to the default', (q, error) => {
     const p = parse(q);
     expect(p.errors).toEqual([expect.stringMatching(error)]);
@@ -48,6 +50,7 @@ describe('parseLabParams', () => {
     expect(p.policy).toBe('all');
     expect(p.iceMode).toBe('trickle');
     expect(p.glare).toBe('off');
+    expect(p.naivePeers).toBe(false);
   });
 
   it('reads root, ICE servers with credentials, relay policy and autoplay', () => {
@@ -60,6 +63,7 @@ describe('parseLabParams', () => {
       autoplay: true,
       iceMode: 'trickle',
       glare: 'off',
+      naivePeers: false,
       errors: [],
     });
   });
@@ -69,6 +73,8 @@ describe('parseLabParams', () => {
     ['ice-mode=trickle&glare=naive', { iceMode: 'trickle', glare: 'naive' }],
     ['glare=polite&ice-mode=vanilla', { iceMode: 'vanilla', glare: 'polite' }],
     ['glare=off', { iceMode: 'trickle', glare: 'off' }],
+    ['naive=1', { naivePeers: true }],
+    ['naive=0', { naivePeers: false }],
   ])('reads %s', (q, expected) => {
     expect(parse(q)).toMatchObject({ ...expected, errors: [] });
   });

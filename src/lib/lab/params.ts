@@ -1,6 +1,7 @@
 /**
  * Lab URL parameters (DESIGN.md "Lab URL parameters"): broker, root, ice, policy, autoplay,
- * and for the signalling chapter's experiments ice-mode=trickle|vanilla, glare=off|naive|polite.
+ * and for the signalling chapter's experiments ice-mode=trickle|vanilla, glare=off|naive|polite,
+ * and naive=1 for peers that do not buffer early candidates.
  * Parsing never throws: a bad value falls back to the default and is reported.
  */
 import { isValidRoot } from '../signalling/topics';
@@ -32,6 +33,8 @@ export interface LabParams {
   autoplay: boolean;
   iceMode: IceMode;
   glare: GlareMode;
+  /** naive=1: peers that do not buffer early candidates (the fault-injection experiments). */
+  naivePeers: boolean;
   errors: string[];
 }
 
@@ -112,7 +115,10 @@ export function parseLabParams(search: URLSearchParams): LabParams {
   const autoplay = search.get('autoplay') === '1';
   const iceMode = oneOf(search, 'ice-mode', ICE_MODES, errors);
   const glare = oneOf(search, 'glare', GLARE_MODES, errors);
-  return { broker, root, iceServers, policy, autoplay, iceMode, glare, errors };
+  const naiveParam = search.get('naive');
+  if (naiveParam !== null && naiveParam !== '0' && naiveParam !== '1') errors.push('naive: expected 0 or 1');
+  const naivePeers = naiveParam === '1';
+  return { broker, root, iceServers, policy, autoplay, iceMode, glare, naivePeers, errors };
 }
 
 /** The `mosquitto_sub` host and port for a broker URL, when there is a TCP listener to point at. */

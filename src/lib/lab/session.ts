@@ -7,7 +7,8 @@ import { DEFAULT_KEEPALIVE_S, type BrokerConnection, type ConnectOptions, type M
 import { decodeSignal, encodeSignal, payloadBytes, previewPayload } from '../signalling/codec';
 import { parseTopic, randomToken, signalTopic, statusTopic, subscriptionsFor } from '../signalling/topics';
 import { SIGNAL_VERSION, type ChatSignal, type DirectedSignal, type StatusSignal, type WireSignal } from '../signalling/types';
-import { SignalQueue } from '../queue/signal-queue';
+import { SignalQueue, type QueueEdit } from '../queue/signal-queue';
+import { checkEdit } from './tamper';
 import { CandidateFilter, discardReason, signalCandidateType, type CandidateType } from './candidate-filter';
 import { Trace } from '../trace/trace';
 import type { MessageInfo, TraceEventBody } from '../trace/types';
@@ -36,6 +37,8 @@ export interface LabConfig {
   iceMode?: IceMode;
   /** The glare experiment: 'naive' or 'polite' makes both peers offer. Default 'off'. */
   glare?: GlareMode;
+  /** Naive peers: no buffering of candidates that arrive before the description. Default false. */
+  naivePeers?: boolean;
 }
 
 export interface PublishChatOptions {
@@ -118,6 +121,7 @@ export class LabSession {
       subscribeQos: config.subscribeQos ?? 1,
       iceMode: config.iceMode ?? 'trickle',
       glare: config.glare ?? 'off',
+      naivePeers: config.naivePeers ?? false,
     };
     if (config.keepaliveS !== undefined) this.config.keepaliveS = config.keepaliveS;
     this.trace = trace ?? new Trace(deps.now);
@@ -183,6 +187,7 @@ export class LabSession {
       now: this.deps.now,
       iceMode: this.config.iceMode,
       glare: glareRole(this.config.glare, role),
+      bufferEarlyCandidates: !this.config.naivePeers,
     });
     const slot: PeerSlot = { id, peer, conn: null, inbox: [], packets: [], unplugged: false, silent: false, echoes: new Map() };
     this.slots.set(id, slot);
@@ -445,6 +450,60 @@ export class LabSession {
     this.emit({ type: 'dropped', qid, to: message.to, by: 'reader', ...(reason ? { reason } : {}) });
     return message;
   }
+
+  // #region fault-injection
+  /** Fault injection: every message held now goes first; this one moves to the tail. */
+  delay(qid: string): QueueEdit<HeldMessage> {
+    const result = this.queue.delay(qid);
+    if (result.ok) this.emit({ type: 'tampered', qid, to: result.item.to, action: 'delay' });
+    return result;
+  }
+
+  /** Fault injection: swap a held message with the one before (-1) or after (+1) it. */
+  move(qid: string, by: -1 | 1): QueueEdit<HeldMessage> {
+    const result = this.queue.move(qid, by);
+    if (result.ok) this.emit({ type: 'tampered', qid, to: result.item.to, action: 'move', by });
+    return result;
+  }
+
+  /**
+   * Fault injection: a second copy of the same signal (same payload, same mid), held right
+   * after it under a new qid, so the peer really receives it twice.
+   */
+  duplicate(qid: string): QueueEdit<HeldMessage> {
+    const result = this.queue.duplicate(qid, (m) => {
+      this.qidCounter += 1;
+      return { ...m, qid: `q${this.qidCounter}` };
+    });
+    if (!result.ok) return result;
+    const { signal: _signal, ...info } = result.item;
+    this.emit({ type: 'held', ...info });
+    this.emit({ type: 'tampered', qid, to: result.item.to, action: 'duplicate', copy: result.item.qid });
+    return result;
+  }
+
+  /**
+   * Fault injection: replace a held message's payload. The new text goes through the same
+   * decoder as anything from the broker (with this recipient's topic and session), plus the
+   * checks in ./tamper (same kind, well-formed SDP lines); a refused edit changes nothing.
+   */
+  edit(qid: string, payload: string): { ok: true; message: HeldMessage } | { ok: false; reason: string } {
+    const index = this.queue.indexOf(qid);
+    const message = this.queue.held[index];
+    if (!message) return { ok: false, reason: `${qid} is no longer held: it was delivered or dropped` };
+    if (payload === message.payload) return { ok: false, reason: 'nothing changed' };
+    const { root, session } = this.config;
+    const result = decodeSignal(payload, { topic: message.topic, root, self: message.to, session });
+    if (!result.ok) return { ok: false, reason: result.reason };
+    const refused = checkEdit(message.signal, result.signal);
+    if (refused) return { ok: false, reason: refused };
+    const bytes = payloadBytes(payload);
+    const next: HeldMessage = { ...message, payload, bytes, from: result.signal.from, mid: result.signal.mid, signal: result.signal };
+    this.queue.replace(qid, next);
+    this.emit({ type: 'tampered', qid, to: message.to, action: 'edit', payload, bytes });
+    return { ok: true, message: next };
+  }
+  // #endregion fault-injection
 
   /**
    * A standing switch: discard `from`'s candidates of this type as they arrive. Turning it

@@ -95,6 +95,12 @@ export interface LabPeerOptions {
   iceMode?: IceMode;
   /** Set for the glare experiment: both peers offer. Default: only the offerer offers. */
   glare?: GlareRole;
+  /**
+   * Hold remote candidates that arrive before the remote description (default true). false
+   * is the lab's "naive peer": it hands them straight to addIceCandidate(), which rejects
+   * with InvalidStateError while remoteDescription is null (webrtc-pc, addIceCandidate()).
+   */
+  bufferEarlyCandidates?: boolean;
 }
 
 export interface PeerStates {
@@ -445,7 +451,7 @@ export class LabPeer {
       return;
     }
     // #region early-candidates
-    if (!this.remoteDescriptionSet) {
+    if (!this.remoteDescriptionSet && this.opts.bufferEarlyCandidates !== false) {
       // addIceCandidate() rejects with InvalidStateError while remoteDescription is null
       // (webrtc-pc, addIceCandidate()), and the description tells ICE which ufrag/m-section a
       // candidate belongs to, so hold it. An end-of-candidates has candidate ''.

@@ -409,18 +409,23 @@ describe('SignalQueue: real timers', () => {
 
 // ---- model-based property: any interleaving of operations ----
 
+/** `pick` chooses a held item modulo the queue's size, or an unknown qid when -1. */
 type Op =
   | { op: 'hold' }
-  /** Several arrivals at once (a candidate flurry), so drops meet long queues. */
+  /** Several arrivals at once (a candidate flurry), so fault actions meet long queues. */
   | { op: 'burst'; count: number }
   | { op: 'step' }
   | { op: 'play'; ms: number }
   | { op: 'pause' }
   | { op: 'tick'; ms: number }
   | { op: 'clear' }
-  /** Drop the held item at `pick` modulo the queue's size, or an unknown qid when `pick` is -1. */
-  | { op: 'drop'; pick: number };
+  | { op: 'drop'; pick: number }
+  | { op: 'delay'; pick: number }
+  | { op: 'duplicate'; pick: number }
+  | { op: 'move'; pick: number; by: -1 | 1 }
+  | { op: 'replace'; pick: number };
 
+const pickArb = fc.integer({ min: -1, max: 20 });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.constant({ op: 'hold' as const }) },
   { weight: 1, arbitrary: fc.integer({ min: 2, max: 6 }).map((count) => ({ op: 'burst' as const, count })) },
@@ -429,7 +434,11 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ op: 'pause' as const }) },
   { weight: 4, arbitrary: fc.integer({ min: 0, max: 40 }).map((ms) => ({ op: 'tick' as const, ms })) },
   { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) },
-  { weight: 3, arbitrary: fc.integer({ min: -1, max: 20 }).map((pick) => ({ op: 'drop' as const, pick })) },
+  { weight: 2, arbitrary: pickArb.map((pick) => ({ op: 'drop' as const, pick })) },
+  { weight: 2, arbitrary: pickArb.map((pick) => ({ op: 'delay' as const, pick })) },
+  { weight: 2, arbitrary: pickArb.map((pick) => ({ op: 'duplicate' as const, pick })) },
+  { weight: 3, arbitrary: fc.tuple(pickArb, fc.constantFrom<-1 | 1>(-1, 1)).map(([pick, by]) => ({ op: 'move' as const, pick, by })) },
+  { weight: 2, arbitrary: pickArb.map((pick) => ({ op: 'replace' as const, pick })) },
 );
 
 /** How the recipient behaves on each delivery, chosen per run. */
@@ -444,27 +453,36 @@ const behaviourArb = fc.record({
   dropEvery: fc.constantFrom(0, 2, 3),
 });
 
+/** Items carry a revision, so a replace is visible in the model. */
+interface RevItem extends Item {
+  rev: number;
+}
+
 describe('SignalQueue: model-based property', () => {
-  it('delivered order == held order, no loss, no duplicates, under any interleaving', () => {
+  it('changes only as the reader asked: matches an array model under any interleaving', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 80 }), behaviourArb, (ops, behaviour) => {
         const scheduler = new FakeScheduler();
         let created = 0;
-        const all: string[] = []; // every qid ever held, in hold order
+        /** The model: what should be held, head first. */
+        let model: RevItem[] = [];
         const delivered: string[] = [];
         const dropped = new Set<string>();
         let playing = false;
         let depth = 0;
 
+        const fresh = (): RevItem => ({ qid: `q${++created}`, rev: 0 });
         const holdNew = () => {
-          created += 1;
-          const it = item(created);
-          all.push(it.qid);
+          const it = fresh();
+          model.push(it);
           queue.hold(it);
         };
-        const queue: SignalQueue<Item> = new SignalQueue<Item>({
+        const queue: SignalQueue<RevItem> = new SignalQueue<RevItem>({
           scheduler,
           deliver: (i) => {
+            // Only ever the model's head, exactly once.
+            expect(i).toBe(model[0]);
+            model.shift();
             delivered.push(i.qid);
             const n = delivered.length;
             if (behaviour.replyEvery && n % behaviour.replyEvery === 0) holdNew();
@@ -477,6 +495,7 @@ describe('SignalQueue: model-based property', () => {
               const last = queue.held.at(-1);
               if (last) {
                 expect(queue.drop(last.qid)).toBe(last);
+                model = model.filter((m) => m !== last);
                 dropped.add(last.qid);
               }
             }
@@ -485,23 +504,22 @@ describe('SignalQueue: model-based property', () => {
         });
 
         const check = () => {
-          // No duplicates, nothing both delivered and dropped.
+          expect(queue.held).toEqual(model);
+          expect(queue.size).toBe(model.length);
           expect(new Set(delivered).size).toBe(delivered.length);
           for (const q of delivered) expect(dropped.has(q)).toBe(false);
-          // Delivered in hold order.
-          const order = delivered.map((q) => all.indexOf(q));
-          expect(order).toEqual([...order].sort((a, b) => a - b));
-          // No loss: everything not delivered or dropped is still held, in hold order.
-          const gone = new Set([...delivered, ...dropped]);
-          expect(queue.held.map((i) => i.qid)).toEqual(all.filter((q) => !gone.has(q)));
-          expect(queue.size).toBe(queue.held.length);
           expect(queue.playing).toBe(playing);
           // At most one timer, and none unless playing.
           expect(scheduler.pending).toBeLessThanOrEqual(playing ? 1 : 0);
         };
+        /** The held item an op points at, or undefined for an unknown qid. */
+        const target = (pick: number) => (pick === -1 || model.length === 0 ? undefined : model[pick % model.length]!);
 
         for (const op of ops) {
           const before = delivered.length;
+          const heldBefore = queue.held;
+          /** Set by the fault actions: true when the queue reported nothing changed. */
+          let noop = false;
           switch (op.op) {
             case 'hold':
               holdNew();
@@ -510,7 +528,7 @@ describe('SignalQueue: model-based property', () => {
               for (let k = 0; k < op.count; k++) holdNew();
               break;
             case 'step': {
-              const head = queue.held[0];
+              const head = model[0];
               expect(queue.step()).toBe(head);
               if (head) expect(delivered[before]).toBe(head.qid);
               break;
@@ -530,27 +548,85 @@ describe('SignalQueue: model-based property', () => {
               if (!playing) expect(delivered.length).toBe(before);
               break;
             case 'clear':
-              for (const i of queue.clear()) dropped.add(i.qid);
+              expect(queue.clear()).toEqual(model);
+              for (const i of model) dropped.add(i.qid);
+              model = [];
               playing = false;
               break;
             case 'drop': {
-              const held = queue.held;
-              const target = op.pick === -1 || held.length === 0 ? undefined : held[op.pick % held.length]!;
-              const result = queue.drop(target?.qid ?? 'never-held');
-              if (!target) {
-                expect(result).toBeUndefined();
-                expect(queue.held).toEqual(held);
-                break;
+              const t = target(op.pick);
+              expect(queue.drop(t?.qid ?? 'never-held')).toBe(t);
+              noop = !t;
+              if (t) {
+                model = model.filter((m) => m !== t);
+                dropped.add(t.qid);
+                expect(queue.drop(t.qid)).toBeUndefined();
               }
-              // Exactly that item leaves; the rest stay, in order. Dropping is never a delivery.
-              expect(result).toBe(target);
-              expect(queue.held).toEqual(held.filter((i) => i !== target));
-              expect(delivered.length).toBe(before);
-              expect(queue.drop(target.qid)).toBeUndefined();
-              dropped.add(target.qid);
+              break;
+            }
+            case 'delay': {
+              const t = target(op.pick);
+              const result = queue.delay(t?.qid ?? 'never-held');
+              noop = !result.ok;
+              if (!t) expect(result).toEqual({ ok: false, reason: 'not-held' });
+              else if (model.at(-1) === t) expect(result).toEqual({ ok: false, reason: 'at-edge' });
+              else {
+                const from = model.indexOf(t);
+                model = [...model.filter((m) => m !== t), t];
+                expect(result).toEqual({ ok: true, item: t, from, to: model.length - 1 });
+              }
+              break;
+            }
+            case 'duplicate': {
+              const t = target(op.pick);
+              const twin = { qid: `q${created + 1}`, rev: t?.rev ?? 0 };
+              const result = queue.duplicate(t?.qid ?? 'never-held', (i) => {
+                expect(i).toBe(t);
+                created += 1;
+                return twin;
+              });
+              noop = !result.ok;
+              if (!t) expect(result).toEqual({ ok: false, reason: 'not-held' });
+              else {
+                const from = model.indexOf(t);
+                model.splice(from + 1, 0, twin);
+                expect(result).toEqual({ ok: true, item: twin, from, to: from + 1 });
+              }
+              break;
+            }
+            case 'move': {
+              const t = target(op.pick);
+              const result = queue.move(t?.qid ?? 'never-held', op.by);
+              const from = t ? model.indexOf(t) : -1;
+              const to = from + op.by;
+              noop = !result.ok;
+              if (!t) expect(result).toEqual({ ok: false, reason: 'not-held' });
+              else if (to < 0 || to >= model.length) expect(result).toEqual({ ok: false, reason: 'at-edge' });
+              else {
+                [model[from], model[to]] = [model[to]!, model[from]!];
+                expect(result).toEqual({ ok: true, item: t, from, to });
+              }
+              break;
+            }
+            case 'replace': {
+              const t = target(op.pick);
+              const next = { qid: t?.qid ?? 'never-held', rev: (t?.rev ?? 0) + 1 };
+              const result = queue.replace(next.qid, next);
+              noop = !result.ok;
+              if (!t) expect(result).toEqual({ ok: false, reason: 'not-held' });
+              else {
+                const from = model.indexOf(t);
+                model[from] = next;
+                expect(result).toEqual({ ok: true, item: next, from, to: from });
+              }
               break;
             }
           }
+          // Fault actions are never deliveries.
+          const fault = ['drop', 'delay', 'duplicate', 'move', 'replace'].includes(op.op);
+          if (fault) expect(delivered.length).toBe(before);
+          // A no-op (unknown qid, nowhere to move) leaves the very same snapshot: no change at all.
+          if (fault) expect(queue.held === heldBefore).toBe(noop);
           check();
         }
 
@@ -560,7 +636,7 @@ describe('SignalQueue: model-based property', () => {
         scheduler.runAll();
         check();
         expect(queue.size).toBe(0);
-        expect(delivered.length + dropped.size).toBe(all.length);
+        expect(delivered.length + dropped.size).toBe(created);
       }),
       { numRuns: 300 },
     );

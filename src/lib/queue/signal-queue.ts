@@ -2,14 +2,22 @@
  * SignalQueue: holds application signals between the broker and their recipient until
  * the reader releases them, one per Step, or one per interval while playing.
  *
- * Invariants (property-tested in signal-queue.test.ts): on its own the queue never
- * loses, duplicates or reorders an item. Items leave the queue only by delivery (head
- * first), by drop(qid) (the reader's fault injection: exactly that item), or by clear(),
- * which hands the dropped items back to the caller.
+ * Invariants (property-tested in signal-queue.test.ts against an array model): the queue
+ * changes only as the reader asked. On its own it never loses, duplicates or reorders an
+ * item. Items leave only by delivery (head first), by drop(qid), or by clear(), which hands
+ * the dropped items back to the caller.
  *
- * Fault-injection actions by qid (drop now; later delay / duplicate / move / edit) are
- * methods that edit `items` through `indexOf(qid)` and then call `changed()`; the play
- * loop re-reads the head on every tick, so it needs no changes.
+ * Fault injection, each by qid, each exactly what it says and nothing else:
+ * - drop(qid): remove that item.
+ * - delay(qid): move it to the tail, behind every item held right now. Those pass first;
+ *   an item held later queues behind it as usual (Delay again to let those pass too).
+ * - duplicate(qid, copy): insert copy(item), which needs a new qid, right after it.
+ * - move(qid, -1 | +1): swap it with the item before (up, towards the head) or after it.
+ * - replace(qid, next): put next (same qid) in its place, e.g. an edited payload.
+ * The last four return an Edit: ok with the item's position before and after, or not ok
+ * with why nothing changed ('not-held', or 'at-edge' for a move or delay that has nowhere
+ * to go). A no-op never calls onChange. The play loop re-reads the head on every tick, so
+ * none of them disturbs playing.
  */
 
 /** The two timer functions the queue needs; inject a fake in tests. */
@@ -44,6 +52,11 @@ function detachGlobals(s: Scheduler): Scheduler {
     clearTimeout: (handle) => (s.clearTimeout === globalThis.clearTimeout ? realScheduler : s).clearTimeout(handle),
   };
 }
+
+/** The outcome of a fault-injection action; `from`/`to` are 0-based positions (head = 0). */
+export type QueueEdit<T> =
+  | { ok: true; item: T; from: number; to: number }
+  | { ok: false; reason: 'not-held' | 'at-edge' };
 
 export class SignalQueue<T extends { qid: string }> {
   private readonly items: T[] = [];
@@ -139,6 +152,60 @@ export class SignalQueue<T extends { qid: string }> {
     const [item] = this.items.splice(index, 1);
     this.changed();
     return item;
+  }
+
+  /**
+   * Fault injection: move one held item to the tail, behind everything held now, so those
+   * are delivered first. Not ok ('at-edge') when it is already last.
+   */
+  delay(qid: string): QueueEdit<T> {
+    const from = this.indexOf(qid);
+    if (from === -1) return { ok: false, reason: 'not-held' };
+    const to = this.items.length - 1;
+    if (from === to) return { ok: false, reason: 'at-edge' };
+    const [item] = this.items.splice(from, 1) as [T];
+    this.items.push(item);
+    this.changed();
+    return { ok: true, item, from, to };
+  }
+
+  /**
+   * Fault injection: hold a copy right after the item, so it is delivered twice. `copy`
+   * makes the copy from the item and must give it a qid not already held (else it throws,
+   * as hold() does). Returns the copy and where it went.
+   */
+  duplicate(qid: string, copy: (item: T) => T): QueueEdit<T> {
+    const from = this.indexOf(qid);
+    if (from === -1) return { ok: false, reason: 'not-held' };
+    const twin = copy(this.items[from]!);
+    if (this.indexOf(twin.qid) !== -1) throw new Error(`qid ${twin.qid} is already held`);
+    this.items.splice(from + 1, 0, twin);
+    this.changed();
+    this.schedule();
+    return { ok: true, item: twin, from, to: from + 1 };
+  }
+
+  /** Fault injection: swap the item with its neighbour, -1 towards the head, +1 away from it. */
+  move(qid: string, by: -1 | 1): QueueEdit<T> {
+    const from = this.indexOf(qid);
+    if (from === -1) return { ok: false, reason: 'not-held' };
+    const to = from + by;
+    if (to < 0 || to >= this.items.length) return { ok: false, reason: 'at-edge' };
+    const item = this.items[from]!;
+    this.items[from] = this.items[to]!;
+    this.items[to] = item;
+    this.changed();
+    return { ok: true, item, from, to };
+  }
+
+  /** Fault injection: put `next` in the item's place (an edit). `next` must keep the qid. */
+  replace(qid: string, next: T): QueueEdit<T> {
+    if (next.qid !== qid) throw new Error(`replace keeps the qid: ${next.qid} is not ${qid}`);
+    const from = this.indexOf(qid);
+    if (from === -1) return { ok: false, reason: 'not-held' };
+    this.items[from] = next;
+    this.changed();
+    return { ok: true, item: next, from, to: from };
   }
 
   /** Drop everything held without delivering it, and pause. Returns what was dropped. */

@@ -8,7 +8,7 @@ import { MAX_PAYLOAD_BYTES, type SignalKind } from '../signalling/types';
 import { utf8Length } from '../signalling/topics';
 import { bool, checkShape, clip, int, isRecord, nullable, num, oneOf, optional, str, strings, type FieldSpec } from '../signalling/shape';
 import type { Trace } from './trace';
-import type { BrokerState, PeerMachine, TraceEvent, TraceEventBody, TraceEventType } from './types';
+import type { BrokerState, PeerMachine, TamperAction, TraceEvent, TraceEventBody, TraceEventType } from './types';
 
 export const TRACE_SCHEMA = 'webrtc-lab-trace';
 export const TRACE_VERSION = 1;
@@ -35,6 +35,7 @@ export function exportTrace(trace: Trace | readonly TraceEvent[], exportedAt: Da
 const keysOf = <K extends string>(record: Record<K, true>) => Object.keys(record) as K[];
 const BROKER_STATES = keysOf<BrokerState>({ connecting: true, connected: true, lost: true, reconnecting: true, error: true, closed: true });
 const MACHINES = keysOf<PeerMachine>({ signaling: true, iceGathering: true, iceConnection: true, connection: true });
+const TAMPER_ACTIONS = keysOf<TamperAction>({ delay: true, duplicate: true, move: true, edit: true });
 const KINDS = keysOf<SignalKind>({ status: true, offer: true, answer: true, candidate: true, 'end-of-candidates': true, chat: true });
 
 const peer = str(32, { min: 1, pattern: /^[A-Za-z0-9_-]+$/, hint: 'a peer id' });
@@ -70,6 +71,15 @@ export const EVENT_SHAPES: { readonly [K in TraceEventType]: { readonly [F in Fi
   },
   delivered: { qid: id, to: peer },
   dropped: { qid: id, to: peer, by: oneOf(['reader']), reason: optional(note) },
+  tampered: {
+    qid: id,
+    to: peer,
+    action: oneOf(TAMPER_ACTIONS),
+    by: optional(oneOf([-1, 1])),
+    copy: optional(id),
+    payload: optional(payload),
+    bytes: optional(bytes),
+  },
   rejected: { to: peer, topic, reason: note, bytes, preview: note },
   'plug-pulled': { peer, keepaliveS: optional(int(1, 65535)), quietMs: optional(num({ min: 0 })) },
   state: { peer, machine: oneOf(MACHINES), value: str(64) },

@@ -2,7 +2,7 @@
  * Pure views of a trace prefix events[0..n]: the diagram rows, the held list, each
  * peer's state machines. Same input, same output; nothing here mutates or throws.
  */
-import type { BrokerState, EventOf, MessageInfo, PeerMachine, TraceEvent } from './types';
+import type { BrokerState, EventOf, MessageInfo, PeerMachine, TamperAction, TraceEvent } from './types';
 
 /** The diagram's middle lane. A literal string: rows name it in from/to. */
 export const BROKER_LANE = 'broker';
@@ -29,6 +29,21 @@ export interface DiagramRow {
   over?: string;
   retained: boolean;
   will: boolean;
+  /** How the reader tampered with this held message, in order (held rows only). */
+  marks?: TamperAction[];
+}
+
+/** The words the diagram and its table add for each tampering: "offer (edited)". */
+export const TAMPER_MARK: Readonly<Record<TamperAction, string>> = {
+  delay: '(delayed)',
+  duplicate: '(duplicate)',
+  move: '(moved)',
+  edit: '(edited)',
+};
+
+/** A row's tamper marks as text, e.g. "(edited) (moved)"; '' when untouched. */
+export function marksText(row: Pick<DiagramRow, 'marks'>): string {
+  return (row.marks ?? []).map((m) => TAMPER_MARK[m]).join(' ');
 }
 
 type Published = EventOf<'published'>;
@@ -106,6 +121,43 @@ function queueFates(events: readonly TraceEvent[]): Map<string, 'delivered' | 'd
 /** The reader's drop of this queue id, if it was dropped. */
 export function droppedEvent(events: readonly TraceEvent[], qid: string): EventOf<'dropped'> | undefined {
   return events.find((e): e is EventOf<'dropped'> => e.type === 'dropped' && e.qid === qid);
+}
+
+/** What the reader did to one queue id: its marks, and its latest edit. */
+export interface Tampering {
+  marks: TamperAction[];
+  edit?: EventOf<'tampered'>;
+}
+
+/**
+ * Per queue id, how the reader tampered with it. A duplicate marks the copy (the original
+ * is untouched); a move marks the item the reader moved, not the neighbour it swapped with.
+ */
+export function tamperings(events: readonly TraceEvent[]): Map<string, Tampering> {
+  const out = new Map<string, Tampering>();
+  for (const e of events) {
+    if (e.type !== 'tampered') continue;
+    const qid = e.action === 'duplicate' ? e.copy : e.qid;
+    if (qid === undefined) continue;
+    const t = out.get(qid) ?? { marks: [] };
+    if (!t.marks.includes(e.action)) t.marks.push(e.action);
+    if (e.action === 'edit' && e.payload !== undefined) t.edit = e;
+    out.set(qid, t);
+  }
+  return out;
+}
+
+/** A held message as it will be delivered: with the reader's latest edit, if any. */
+function withEdit(held: Held, edit: EventOf<'tampered'> | undefined): Held {
+  if (edit?.payload === undefined) return held;
+  const from = parseObject(edit.payload)?.from;
+  return {
+    ...held,
+    payload: edit.payload,
+    bytes: edit.bytes ?? held.bytes,
+    // A reader may claim another sender; the peer decides what to make of it.
+    ...(typeof from === 'string' && /^[A-Za-z0-9_-]{1,32}$/.test(from) ? { from } : {}),
+  };
 }
 
 type RowDraft = Omit<DiagramRow, 'n'>;
@@ -187,13 +239,17 @@ const ROW_OF: {
  */
 export function diagramRows(events: readonly TraceEvent[], peers: readonly [string, string]): DiagramRow[] {
   const fates = queueFates(events);
+  const tampered = tamperings(events);
   const lanes = new Set<string>([...peers, BROKER_LANE]);
   const rows: DiagramRow[] = [];
   for (const e of events) {
     const make = ROW_OF[e.type] as ((e: TraceEvent, f: Fates) => RowDraft | null) | undefined;
     if (!make) continue;
-    const draft = make(e, fates);
+    let draft = make(e, fates);
     if (!draft || !lanes.has(draft.from) || !lanes.has(draft.to)) continue;
+    const t = e.type === 'held' ? tampered.get(e.qid) : undefined;
+    // A tampered message is drawn as it is (or was) delivered, marked with what the reader did.
+    if (t && e.type === 'held') draft = { ...draft, label: describeMessage(withEdit(e, t.edit)), marks: [...t.marks] };
     rows.push({ n: rows.length + 1, ...draft });
   }
   return rows;
@@ -203,10 +259,34 @@ export function deliveredCount(events: readonly TraceEvent[]): number {
   return events.reduce((n, e) => (e.type === 'delivered' ? n + 1 : n), 0);
 }
 
-/** Messages held and not yet delivered or dropped, oldest first: the queue as of events[0..n]. */
+/**
+ * Messages held and not yet delivered or dropped, in queue order (head first), each as it
+ * will be delivered: the queue as of events[0..n]. Replays SignalQueue's own rules: 'held'
+ * appends, 'delivered' and 'dropped' remove, 'tampered' delays (to the tail), moves (swaps
+ * with a neighbour), places a duplicate right after its original, or edits the payload.
+ */
 export function heldMessages(events: readonly TraceEvent[]): Held[] {
-  const gone = queueFates(events);
-  return events.filter((e): e is Held => e.type === 'held' && !gone.has(e.qid));
+  const queue: Held[] = [];
+  const at = (qid: string | undefined) => queue.findIndex((h) => h.qid === qid);
+  for (const e of events) {
+    if (e.type === 'held') queue.push(e);
+    else if (e.type === 'delivered' || e.type === 'dropped') {
+      const k = at(e.qid);
+      if (k !== -1) queue.splice(k, 1);
+    } else if (e.type === 'tampered') {
+      const k = at(e.qid);
+      if (k === -1) continue;
+      if (e.action === 'delay') queue.push(...queue.splice(k, 1));
+      else if (e.action === 'move') {
+        const j = k + (e.by ?? 0);
+        if (j >= 0 && j < queue.length) [queue[k], queue[j]] = [queue[j]!, queue[k]!];
+      } else if (e.action === 'duplicate') {
+        const c = at(e.copy);
+        if (c !== -1) queue.splice(k + (c > k ? 1 : 0), 0, ...queue.splice(c, 1));
+      } else if (e.action === 'edit') queue[k] = withEdit(queue[k]!, e);
+    }
+  }
+  return queue;
 }
 
 /** The held event for a queue id, if any. */

@@ -7,6 +7,9 @@ import type { SignalKind } from '../signalling/types';
 /** The four RTCPeerConnection state machines (W3C webrtc-pc §4.3). */
 export type PeerMachine = 'signaling' | 'iceGathering' | 'iceConnection' | 'connection';
 
+/** The reader's fault-injection actions besides drop (which has its own 'dropped' event). */
+export type TamperAction = 'delay' | 'duplicate' | 'move' | 'edit';
+
 export type BrokerState = 'connecting' | 'connected' | 'lost' | 'reconnecting' | 'error' | 'closed';
 
 /** Fields shared by 'held' (a message waiting for Step) and the inspector. */
@@ -52,6 +55,22 @@ export type TraceEventBody =
   | { type: 'delivered'; qid: string; to: string }
   /** The reader took a held message out of the queue: it never reaches `to`. */
   | { type: 'dropped'; qid: string; to: string; by: 'reader'; reason?: string }
+  /**
+   * The reader tampered with a held message (fault injection). `delay`: moved to the tail of
+   * the queue; `move`: swapped with its neighbour (`by` -1 up, +1 down); `duplicate`: `copy`
+   * is the qid of the second copy, held (its 'held' event) just before this event and now
+   * placed right after `qid`; `edit`: `payload` (and `bytes`) replace what will be delivered.
+   */
+  | {
+      type: 'tampered';
+      qid: string;
+      to: string;
+      action: TamperAction;
+      by?: -1 | 1;
+      copy?: string;
+      payload?: string;
+      bytes?: number;
+    }
   | { type: 'rejected'; to: string; topic: string; reason: string; bytes: number; preview: string }
   | {
       type: 'plug-pulled';

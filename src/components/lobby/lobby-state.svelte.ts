@@ -1,0 +1,222 @@
+/**
+ * The lobby lab's one runes class. It wraps a MeshSession (src/lib/lobby) and exposes its
+ * trace, the clients' views and the in-page server's own view as reactive state; all
+ * protocol logic lives in src/lib/lobby. The session code loads on Start.
+ */
+import type { LobbyClientState } from '../../lib/lobby/client';
+import type { MeshSession } from '../../lib/lobby/mesh-session';
+import type { LobbyTransportHandle } from '../../lib/lobby/transport';
+import type { LobbyInfo } from '../../lib/lobby/server';
+import { BAD_INPUTS, type BadInputKind } from '../../lib/lobby/bad-inputs';
+import { IN_PAGE_SERVER, isLobbyServerUrl, parseLobbyParams } from '../../lib/lobby/params';
+import { badInputOutcomes, heldFrames, heldLabel, lobbyDiagramRows, pairViews, wireIds } from '../../lib/lobby/diagram-rows';
+import { MESH_PEERS, SERVER_LANE, VISITOR, type LobbyEventOf, type LobbyTraceEvent } from '../../lib/lobby/trace';
+
+export type LobbyPhase = 'idle' | 'connecting' | 'running' | 'error';
+
+export const LOBBY_PACES = [
+  { ms: 1500, label: 'Slow (1.5 s)' },
+  { ms: 600, label: 'Normal (0.6 s)' },
+  { ms: 150, label: 'Fast (0.15 s)' },
+  { ms: 0, label: 'As fast as possible' },
+] as const;
+
+/** The in-page server's log keeps the latest lines only. */
+const LOG_LINES = 200;
+
+export class LobbyLabState {
+  /** 'in-page' or a ws:// / wss:// URL of `npm run lobby-server`. */
+  server = $state(IN_PAGE_SERVER);
+  pace = $state(600);
+  phase = $state<LobbyPhase>('idle');
+  error = $state<string | null>(null);
+  paramErrors = $state.raw<string[]>([]);
+  events = $state.raw<LobbyTraceEvent[]>([]);
+  clients = $state.raw<Record<string, LobbyClientState>>({});
+  serverView = $state.raw<{ connections: number; lobbies: LobbyInfo[] } | null>(null);
+  serverLog = $state.raw<string[]>([]);
+  playing = $state(false);
+  sealed = $state(false);
+  /** Why each bad input cannot be sent right now (null: it can). */
+  blocked = $state.raw<Record<BadInputKind, string | null>>(blockedAll('Press Start first.'));
+  selected = $state<number | null>(null);
+  announcement = $state('');
+
+  lanes = $derived.by(() => {
+    const visitor = this.events.some((e) => 'peer' in e && e.peer === VISITOR);
+    return [SERVER_LANE, ...MESH_PEERS, ...(visitor ? [VISITOR] : [])];
+  });
+  rows = $derived(lobbyDiagramRows(this.events, this.lanes));
+  held = $derived(heldFrames(this.events));
+  ids = $derived(wireIds(this.events));
+  pairs = $derived(pairViews(this.events, MESH_PEERS));
+  allOpen = $derived(this.pairs.every((p) => p.status === 'open'));
+  outcomes = $derived(badInputOutcomes(this.events));
+  delivered = $derived(this.events.filter((e) => e.type === 'delivered').length);
+  newestQid = $derived.by(() => {
+    for (let k = this.events.length - 1; k >= 0; k--) {
+      const e = this.events[k]!;
+      if (e.type === 'delivered') return e.qid;
+    }
+    return null;
+  });
+  serverError = $derived(this.server === IN_PAGE_SERVER || isLobbyServerUrl(this.server) ? null : 'Server: use in-page or a ws:// or wss:// URL.');
+
+  private session: MeshSession | null = null;
+  private transport: LobbyTransportHandle | null = null;
+  private flushScheduled = false;
+  private autoplay = false;
+
+  constructor(search?: URLSearchParams) {
+    const params = parseLobbyParams(search ?? new URLSearchParams());
+    this.server = params.server;
+    this.paramErrors = params.errors;
+    this.autoplay = params.autoplay;
+  }
+
+  get wantsAutoplay(): boolean {
+    return this.autoplay;
+  }
+
+  get running(): boolean {
+    return this.phase === 'running';
+  }
+
+  heldText(e: LobbyEventOf<'held'>): string {
+    return heldLabel(e, this.ids);
+  }
+
+  async start(opts: { play?: boolean } = {}): Promise<void> {
+    if (this.phase === 'connecting' || this.phase === 'running') return;
+    if (this.serverError) {
+      this.error = this.serverError;
+      return;
+    }
+    this.error = null;
+    this.phase = 'connecting';
+    this.selected = null;
+    this.serverLog = [];
+    const [{ MeshSession }, { inPageTransport, webSocketTransport }] = await Promise.all([
+      import('../../lib/lobby/mesh-session'),
+      import('../../lib/lobby/transport'),
+    ]);
+    const log = (line: string) => {
+      this.serverLog = [...this.serverLog.slice(-(LOG_LINES - 1)), line];
+    };
+    const transport = this.server === IN_PAGE_SERVER ? inPageTransport({ log }) : webSocketTransport(this.server);
+    const session = new MeshSession({
+      transport: transport.label,
+      connect: () => transport.connect(),
+      createPeerConnection: (config) => new RTCPeerConnection(config),
+      onChange: () => this.scheduleFlush(),
+    });
+    this.session = session;
+    this.transport = transport;
+    try {
+      await session.start();
+      if (this.session !== session) return;
+      this.phase = 'running';
+      this.flush();
+      this.announce('p1 is connected and has asked for a new lobby. Step to deliver the server’s answers.');
+      if (opts.play) this.play(0);
+    } catch (err) {
+      if (this.session !== session) return;
+      const why = err instanceof Error ? err.message : String(err);
+      this.error =
+        this.server === IN_PAGE_SERVER
+          ? `Could not start: ${why}`
+          : `Could not start: ${why} Is \`npm run lobby-server\` running there? Press Reset, check the URL, and try again.`;
+      this.phase = 'error';
+      this.flush();
+      session.close();
+      transport.dispose();
+    }
+  }
+
+  step(): void {
+    const item = this.session?.step();
+    if (!item) {
+      this.announce('Nothing is held. Waiting for the clients.');
+      return;
+    }
+    this.flush();
+    const e = this.events.find((x) => x.type === 'held' && x.qid === item.qid);
+    const label = e?.type === 'held' ? heldLabel(e, this.ids) : 'a frame';
+    this.announce(`Step ${this.delivered}: server to ${item.peer}: ${label}.`);
+  }
+
+  play(intervalMs = this.pace): void {
+    if (!this.session) return;
+    this.session.play(intervalMs);
+    this.playing = true;
+    this.announce('Playing.');
+  }
+
+  pause(): void {
+    this.session?.pause();
+    this.playing = false;
+    this.announce('Paused.');
+  }
+
+  seal(): void {
+    if (this.session?.seal()) {
+      this.flush();
+      this.announce('p1 sent SEAL. The server tells every peer, refuses new joins, and closes everyone 10 s later.');
+    }
+  }
+
+  badInput(kind: BadInputKind): void {
+    const why = this.session?.badInput(kind) ?? 'Press Start first.';
+    const spec = BAD_INPUTS.find((b) => b.kind === kind)!;
+    this.flush();
+    this.announce(why ? `${spec.label}: ${why}` : `${spec.how} Step to deliver the server’s answer.`);
+  }
+
+  async reset(): Promise<void> {
+    this.session?.close();
+    this.transport?.dispose();
+    this.session = null;
+    this.transport = null;
+    this.events = [];
+    this.clients = {};
+    this.serverView = null;
+    this.playing = false;
+    this.sealed = false;
+    this.blocked = blockedAll('Press Start first.');
+    this.selected = null;
+    this.error = null;
+    this.phase = 'idle';
+    this.announce('Reset. Every client is gone; press Start to begin again.');
+  }
+
+  announce(text: string): void {
+    this.announcement = text;
+  }
+
+  /** The trace arrives in bursts (candidates); copy it into state once per tick. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    const s = this.session;
+    if (!s) return;
+    this.events = [...s.trace.events];
+    this.clients = s.states();
+    this.serverView = this.transport?.snapshot?.() ?? null;
+    this.playing = s.queue.playing;
+    this.sealed = s.sealed;
+    const blocked = {} as Record<BadInputKind, string | null>;
+    for (const b of BAD_INPUTS) blocked[b.kind] = this.phase === 'running' ? s.badInputBlocked(b.kind) : 'Press Start first.';
+    this.blocked = blocked;
+  }
+}
+
+function blockedAll(why: string): Record<BadInputKind, string | null> {
+  return Object.fromEntries(BAD_INPUTS.map((b) => [b.kind, why])) as Record<BadInputKind, string | null>;
+}

@@ -1,0 +1,278 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakePeerConnection, pairFakes } from '../testing/fake-peer-connection';
+import { FakeTimers } from '../testing/fake-timers';
+import { InMemoryLobbyNetwork, type InMemorySocket } from './in-memory';
+import { BAD_INPUTS, MESH_PEERS, MeshSession, VISITOR, makesOffer, type BadInputKind } from './mesh-session';
+import { CLOSE, HOST_ID, MessageType, encodeMessage, parseServerMessage } from './protocol';
+import { LobbyServer } from './server';
+import { pairViews, wireIds } from './diagram-rows';
+import type { LobbySocket } from './client';
+
+/** Lets microtasks and the fakes' promise chains run. */
+async function settle(rounds = 20): Promise<void> {
+  for (let k = 0; k < rounds; k++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+interface Harness {
+  session: MeshSession;
+  server: LobbyServer;
+  timers: FakeTimers;
+  pcs: Map<string, FakePeerConnection>;
+}
+
+let open: Harness[] = [];
+afterEach(() => {
+  for (const h of open) {
+    h.session.close();
+    h.server.dispose();
+  }
+  open = [];
+});
+
+/** The in-page server with fixed ids (after the host, `ids` in join order) and fake peer connections that pair up. */
+function harness(ids: number[] = [3000, 2000, 5000, 6000, 7000, 8000]): Harness {
+  const timers = new FakeTimers();
+  const queue = [1000, ...ids];
+  const server = new LobbyServer({ timers, randomId: () => queue.shift() ?? 9999, randomSecret: () => 'LOBBYNAME0123456' });
+  const network = new InMemoryLobbyNetwork(server);
+  const pcs = new Map<string, FakePeerConnection>();
+  let session!: MeshSession;
+  const nameOf = (remote: number, viewer: string) => {
+    if (remote === HOST_ID && viewer !== 'p1') return 'p1';
+    for (const [name, s] of Object.entries(session.states())) if (s.id === remote) return name;
+    return `#${remote}`;
+  };
+  session = new MeshSession({
+    transport: 'in-page',
+    connect: () => network.connect(),
+    createPeerConnection: (config, { peer, remote }) => {
+      const pc = new FakePeerConnection(config);
+      // Like a browser: gather one host candidate once the local description is set.
+      pc.onLocalDescriptionApplied = (p) => queueMicrotask(() => p.gather());
+      const other = nameOf(remote, peer);
+      pcs.set(`${peer}>${other}`, pc);
+      const far = pcs.get(`${other}>${peer}`);
+      if (far) pairFakes(pc, far, { autoConnect: true });
+      return pc as unknown as RTCPeerConnection;
+    },
+  });
+  const h = { session, server, timers, pcs };
+  open.push(h);
+  return h;
+}
+
+/** Steps until nothing more is held (the peers' reactions included). Returns the steps taken. */
+async function stepAll(session: MeshSession, max = 200): Promise<number> {
+  let steps = 0;
+  await settle();
+  while (session.queue.size > 0) {
+    expect(steps).toBeLessThan(max);
+    session.step();
+    steps++;
+    await settle();
+  }
+  return steps;
+}
+
+const sentBy = (session: MeshSession, peer: string) =>
+  session.trace.events.flatMap((e) => (e.type === 'sent' && e.peer === peer ? [e.text] : []));
+
+describe('makesOffer (multiplayer_client.gd: the higher id offers, so the host never does)', () => {
+  it.each([
+    [1, 2, false],
+    [2, 1, true],
+    [5000, 3000, true],
+    [3000, 5000, false],
+  ])('me %i, remote %i → %s', (me, remote, offers) => {
+    expect(makesOffer(me, remote)).toBe(offers);
+  });
+});
+
+describe('MeshSession', () => {
+  it('holds every frame from the server until Step; p2 and p3 join only once p1 knows the lobby', async () => {
+    const { session } = harness();
+    await session.start();
+    await settle();
+    const held = session.trace.events.filter((e) => e.type === 'held');
+    expect(held.map((e) => e.type === 'held' && parseServerMessage(e.text).ok && e.peer)).toEqual(['p1', 'p1']);
+    expect(session.trace.events.some((e) => e.type === 'delivered')).toBe(false);
+    expect(Object.keys(session.states())).toEqual(['p1']);
+    expect(session.states().p1!.id).toBeNull(); // the ID frame is still held
+
+    session.step(); // ID 1 (mesh)
+    session.step(); // JOIN echo: now p1 knows the name
+    await settle();
+    expect(session.states().p1).toMatchObject({ id: 1, mesh: true, lobby: 'LOBBYNAME0123456' });
+    expect(Object.keys(session.states())).toEqual(['p1', 'p2', 'p3']);
+    expect(sentBy(session, 'p2')).toEqual(['{"type":0,"id":0,"data":"LOBBYNAME0123456"}']);
+  });
+
+  it.each([
+    ['p2 has the higher id', [3000, 2000], 'p2'],
+    ['p3 has the higher id', [2000, 3000], 'p3'],
+  ])('connects all three pairs; %s, so it offers to the other; p1 never offers', async (_name, ids, p23offerer) => {
+    const { session } = harness(ids);
+    await session.start();
+    await stepAll(session);
+    const pairs = pairViews(session.trace.events, [...MESH_PEERS]);
+    expect(pairs.map((p) => `${p.a}-${p.b}:${p.status}`)).toEqual(['p1-p2:open', 'p1-p3:open', 'p2-p3:open']);
+    expect(pairs.map((p) => p.offerer)).toEqual(['p2', 'p3', p23offerer]);
+    const offers = session.trace.events.filter((e) => e.type === 'pc' && e.offerer).map((e) => (e.type === 'pc' ? e.peer : ''));
+    expect(offers.sort()).toEqual(['p2', 'p3', p23offerer].sort());
+    expect(sentBy(session, 'p1').some((t) => JSON.parse(t).type === MessageType.OFFER)).toBe(false);
+  });
+
+  it('the server rewrites a relayed id: p2 writes the destination (1), p1 receives the sender (p2)', async () => {
+    const { session } = harness([3000, 2000]);
+    await session.start();
+    await stepAll(session);
+    const offerOut = sentBy(session, 'p2').map((t) => JSON.parse(t)).find((m) => m.type === MessageType.OFFER && m.id === HOST_ID);
+    expect(offerOut).toBeDefined();
+    const offerIn = session.trace.events.find(
+      (e) => e.type === 'held' && e.peer === 'p1' && JSON.parse(e.text || '{}').type === MessageType.OFFER,
+    );
+    expect(offerIn && offerIn.type === 'held' && JSON.parse(offerIn.text)).toEqual({ type: MessageType.OFFER, id: 3000, data: offerOut.data });
+    expect(wireIds(session.trace.events)).toEqual(new Map([['p1', 1], ['p2', 3000], ['p3', 2000]]));
+  });
+
+  it('sends candidates only after the description they belong to', async () => {
+    const { session } = harness();
+    await session.start();
+    await stepAll(session);
+    for (const peer of MESH_PEERS) {
+      const sent = sentBy(session, peer).map((t) => JSON.parse(t));
+      for (const [k, m] of sent.entries()) {
+        if (m.type !== MessageType.CANDIDATE) continue;
+        const description = sent.findIndex((d) => (d.type === MessageType.OFFER || d.type === MessageType.ANSWER) && d.id === m.id);
+        expect(description, `${peer}'s candidate to ${m.id}`).toBeGreaterThanOrEqual(0);
+        expect(description).toBeLessThan(k);
+      }
+    }
+  });
+
+  it('Play delivers everything without Step, one per tick', async () => {
+    const timers = new FakeTimers();
+    const h = harness();
+    const session = new MeshSession({
+      transport: 'in-page',
+      connect: () => new InMemoryLobbyNetwork(h.server).connect(),
+      createPeerConnection: (config) => new FakePeerConnection(config) as unknown as RTCPeerConnection,
+      scheduler: timers,
+    });
+    open.push({ ...h, session });
+    await session.start();
+    await settle();
+    session.play(100);
+    expect(session.queue.size).toBe(2);
+    timers.advance(100);
+    expect(session.queue.size).toBe(1);
+    timers.advance(100);
+    await settle();
+    // p2's and p3's joins produced new frames, which Play keeps delivering.
+    expect(session.queue.size).toBeGreaterThan(0);
+    for (let k = 0; k < 50 && session.queue.size > 0; k++) {
+      timers.advance(100);
+      await settle();
+    }
+    expect(Object.values(session.states()).every((s) => s.peers.length === 2)).toBe(true);
+  });
+
+  it('a signal from a peer without a connection is ignored and traced, as Godot drops it', async () => {
+    const server = new LobbyServer({ timers: new FakeTimers() });
+    const network = new InMemoryLobbyNetwork(server);
+    const sockets: InMemorySocket[] = [];
+    const session = new MeshSession({
+      transport: 'in-page',
+      connect: () => {
+        const s = network.connect();
+        sockets.push(s);
+        return s;
+      },
+      createPeerConnection: (config) => new FakePeerConnection(config) as unknown as RTCPeerConnection,
+    });
+    open.push({ session, server, timers: new FakeTimers(), pcs: new Map() });
+    await session.start();
+    await stepAll(session);
+    // As if the server relayed an offer from a peer p1 never heard of.
+    sockets[0]!.dispatch('message', { data: encodeMessage(MessageType.OFFER, 4242, 'v=0') });
+    await stepAll(session);
+    expect(session.trace.events.filter((e) => e.type === 'ignored')).toMatchObject([
+      { peer: 'p1', reason: 'OFFER from 4242: no connection to that peer (Godot drops it too)' },
+    ]);
+  });
+
+  const CASES: [BadInputKind, { code: number; reason: string }][] = [
+    ['not-json', CLOSE.INVALID_FORMAT],
+    ['unknown-type', CLOSE.INVALID_CMD],
+    ['other-lobby', CLOSE.INVALID_DEST],
+    ['sealed-lobby', CLOSE.LOBBY_IS_SEALED],
+  ];
+
+  it.each(CASES)('bad input %s: the server closes p4 with %j and keeps serving the mesh', async (kind, expected) => {
+    const { session, server } = harness();
+    await session.start();
+    await stepAll(session);
+    if (kind === 'sealed-lobby') {
+      expect(session.badInputBlocked(kind)).toBe('Seal the lobby first.');
+      expect(session.seal()).toBe(true);
+    }
+    expect(session.badInput(kind)).toBeNull();
+    await stepAll(session);
+    const p4 = session.states()[VISITOR]!;
+    expect(p4.close).toEqual(expected);
+    expect(BAD_INPUTS.find((b) => b.kind === kind)!.expect).toEqual(expected);
+    const bad = session.trace.events.filter((e) => e.type === 'sent' && e.bad);
+    expect(bad).toHaveLength(1);
+    // The server is still there: the mesh lobby and its three peers, and a new connection is answered.
+    const mesh = server.snapshot().lobbies.find((l) => l.name === 'LOBBYNAME0123456');
+    expect(mesh?.peers).toHaveLength(3);
+    expect(session.badInput('not-json')).toBeNull();
+    await stepAll(session);
+    expect(session.states()[VISITOR]!.close).toEqual(CLOSE.INVALID_FORMAT);
+  });
+
+  it('seal: SEAL reaches everyone, then 10 s later the server closes them with 1000; the data channels stay open', async () => {
+    const { session, timers } = harness();
+    await session.start();
+    await stepAll(session);
+    expect(session.seal()).toBe(true);
+    expect(session.seal()).toBe(false);
+    await stepAll(session);
+    expect(Object.values(session.states()).every((s) => s.sealed)).toBe(true);
+    timers.advance(10_000);
+    await stepAll(session);
+    for (const peer of MESH_PEERS) expect(session.states()[peer]!.close).toEqual(CLOSE.SEAL_COMPLETE);
+    expect(pairViews(session.trace.events, [...MESH_PEERS]).every((p) => p.status === 'open')).toBe(true);
+  });
+
+  it('start() rejects with a clear message when the server cannot be reached', async () => {
+    const refused: LobbySocket = {
+      readyState: 0,
+      send() {},
+      close() {},
+      addEventListener(type: string, listener: (event: never) => void) {
+        if (type === 'close') queueMicrotask(() => (listener as (e: unknown) => void)({ code: 1006, reason: '' }));
+      },
+    };
+    const session = new MeshSession({
+      transport: 'ws://127.0.0.1:9/',
+      connect: () => refused,
+      createPeerConnection: () => {
+        throw new Error('not reached');
+      },
+    });
+    await expect(session.start()).rejects.toThrow('p1 could not connect to ws://127.0.0.1:9/ (closed 1006 before it opened).');
+    expect(session.trace.events.at(-1)).toMatchObject({ type: 'socket', peer: 'p1', state: 'failed' });
+  });
+
+  it('close() drops what is held and closes every client', async () => {
+    const { session, server } = harness();
+    await session.start();
+    await settle();
+    expect(session.queue.size).toBe(2);
+    session.close();
+    await settle();
+    expect(session.queue.size).toBe(0);
+    expect(server.snapshot().connections).toBe(0);
+  });
+});

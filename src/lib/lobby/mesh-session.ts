@@ -1,0 +1,447 @@
+/**
+ * The lobby lab's session: three LobbyClients (p1 the host, p2, p3) join one mesh lobby and
+ * connect every pair with an RTCPeerConnection, as Godot's multiplayer_client.gd does
+ * (godotengine/godot-demo-projects, networking/webrtc_signaling/client/). Everything the
+ * server sends a client (frames and the closing of the connection) waits in one SignalQueue
+ * until Step or Play; what clients send goes to the server at once. Everything is traced.
+ *
+ * A fourth client, p4, is the troublemaker: each bad input opens a fresh connection for it
+ * and sends one frame the server must refuse (see BAD_INPUTS), so the reader sees the close
+ * code and reason while the mesh carries on.
+ *
+ * Browser objects are injected: the socket factory (in-page server or a real WebSocket) and
+ * the RTCPeerConnection factory, so unit tests run on fakes.
+ */
+import { LobbyClient, type LobbyClientState, type LobbySocket } from './client';
+import { MessageType, encodeMessage, type LobbyCandidate } from './protocol';
+import { BAD_INPUTS, type BadInputKind } from './bad-inputs';
+import { SignalQueue, type Scheduler } from '../queue/signal-queue';
+import { LobbyTrace, MESH_PEERS, VISITOR, type LobbyTraceBody } from './trace';
+
+export { BAD_INPUTS, MESH_PEERS, VISITOR, type BadInputKind };
+
+/** WebSocket.readyState values (WHATWG WebSockets). */
+const CONNECTING = 0;
+const OPEN = 1;
+
+/** The frame p4 sends for each bad input; ids and the lobby name come from the mesh. */
+function badFrame(kind: BadInputKind, mesh: { lobby: string; p2: number }): string {
+  switch (kind) {
+    case 'not-json':
+      return 'hello, server';
+    case 'unknown-type':
+      return encodeMessage(42, 0, '');
+    case 'other-lobby':
+      return encodeMessage(MessageType.OFFER, mesh.p2, 'v=0');
+    case 'sealed-lobby':
+      return encodeMessage(MessageType.JOIN, 0, mesh.lobby);
+  }
+}
+
+/** One thing from the server to a client, waiting in the queue. */
+export interface HeldItem {
+  qid: string;
+  peer: string;
+  text: string;
+  close?: { code: number; reason: string };
+  socket: HeldSocket;
+}
+
+/**
+ * Sits between a real socket and its LobbyClient: passes 'open' and sends straight through
+ * (tracing each frame written), and hands every frame and the close to `hold` instead of the
+ * client; the session calls deliver() when the reader steps.
+ */
+export class HeldSocket implements LobbySocket {
+  private listeners = new Map<string, ((event: never) => void)[]>();
+  /** Opened at some point (a close before that is a failure to connect, not a held close). */
+  opened = false;
+
+  constructor(
+    readonly peer: string,
+    private readonly inner: LobbySocket,
+    private readonly hooks: {
+      trace: (body: LobbyTraceBody) => void;
+      hold: (socket: HeldSocket, text: string, close?: { code: number; reason: string }) => void;
+      failed: (socket: HeldSocket, detail: string) => void;
+    },
+  ) {
+    inner.addEventListener('open', () => {
+      this.opened = true;
+      hooks.trace({ type: 'socket', peer, state: 'open' });
+      this.dispatch('open', {});
+    });
+    inner.addEventListener('message', (event) => {
+      hooks.hold(this, typeof event.data === 'string' ? event.data : '[binary frame]');
+    });
+    inner.addEventListener('close', (event) => {
+      if (!this.opened) hooks.failed(this, `closed ${event.code}${event.reason ? ` ${event.reason}` : ''} before it opened`);
+      else hooks.hold(this, '', { code: event.code, reason: event.reason });
+    });
+  }
+
+  get readyState(): number {
+    return this.inner.readyState;
+  }
+
+  send(data: string): void {
+    this.write(data);
+  }
+
+  /** Writes any text; `bad` names the bad input it is. False when the socket is not open. */
+  write(text: string, bad?: string): boolean {
+    if (this.inner.readyState !== OPEN) return false;
+    this.hooks.trace({ type: 'sent', peer: this.peer, text, ...(bad ? { bad } : {}) });
+    this.inner.send(text);
+    return true;
+  }
+
+  close(code?: number, reason?: string): void {
+    if (this.inner.readyState === CONNECTING || this.inner.readyState === OPEN) this.inner.close(code, reason);
+  }
+
+  addEventListener(type: 'open', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void;
+  addEventListener(type: string, listener: (event: never) => void): void {
+    const list = this.listeners.get(type) ?? [];
+    list.push(listener);
+    this.listeners.set(type, list);
+  }
+
+  /** The queue released this item: now the client sees it. */
+  deliver(item: HeldItem): void {
+    if (item.close) this.dispatch('close', item.close);
+    else this.dispatch('message', { data: item.text });
+  }
+
+  private dispatch(type: string, event: unknown): void {
+    for (const listener of [...(this.listeners.get(type) ?? [])]) (listener as (e: unknown) => void)(event);
+  }
+}
+
+/** One end of one pair: a client's RTCPeerConnection to one remote peer. */
+interface Link {
+  peer: string;
+  remote: number;
+  pc: RTCPeerConnection;
+  channel: RTCDataChannel;
+  /** Incoming signals are applied one at a time, like the browser's operations chain. */
+  chain: Promise<void>;
+  /** Candidates wait until our description has been sent, so they never overtake it. */
+  described: boolean;
+  pending: LobbyCandidate[];
+}
+
+/** A trace event about one link, before the link's peer and remote are filled in. */
+type LinkEventBody = Extract<LobbyTraceBody, { remote: number }> extends infer T ? (T extends unknown ? Omit<T, 'peer' | 'remote'> : never) : never;
+
+interface Member {
+  name: string;
+  socket: HeldSocket;
+  client: LobbyClient;
+  links: Map<number, Link>;
+}
+
+export interface MeshSessionOptions {
+  /** Shown in the trace: 'in-page' or the URL. */
+  transport: string;
+  /** Opens one WebSocket(-like) connection to the lobby server. */
+  connect: () => LobbySocket;
+  /** `ends` says whose connection it is and to which remote id (tests pair fakes with it). */
+  createPeerConnection: (config: RTCConfiguration, ends: { peer: string; remote: number }) => RTCPeerConnection;
+  rtcConfig?: RTCConfiguration;
+  /** Timers for Play. */
+  scheduler?: Scheduler;
+  now?: () => number;
+  /** Called after anything changed (trace, queue, client state). */
+  onChange?: () => void;
+}
+
+/**
+ * multiplayer_client.gd (Godot 4) _create_peer: `if id < rtc_mp.get_unique_id():
+ * peer.create_offer()`, "so lobby creator never creates offers". Of each pair, the peer with
+ * the higher id offers; the host (1) only answers.
+ */
+export function makesOffer(myId: number, remoteId: number): boolean {
+  return remoteId < myId;
+}
+
+/** The negotiated channel both ends create themselves (webrtc-pc createDataChannel, negotiated). */
+export const MESH_CHANNEL = { label: 'mesh', init: { negotiated: true, id: 1 } as RTCDataChannelInit };
+
+function errorText(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'message' in err) {
+    const e = err as { name?: unknown; message?: unknown };
+    return `${typeof e.name === 'string' && e.name ? `${e.name}: ` : ''}${String(e.message)}`;
+  }
+  return String(err);
+}
+
+export class MeshSession {
+  readonly trace: LobbyTrace;
+  readonly queue: SignalQueue<HeldItem>;
+  private members = new Map<string, Member>();
+  private visitor: Member | null = null;
+  private qids = 0;
+  private closed = false;
+  private joinedOthers = false;
+  private sealSent = false;
+  private startWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
+
+  constructor(private readonly options: MeshSessionOptions) {
+    this.trace = new LobbyTrace(options.now);
+    this.trace.subscribe(() => options.onChange?.());
+    this.queue = new SignalQueue<HeldItem>({
+      deliver: (item) => this.deliver(item),
+      onChange: () => options.onChange?.(),
+      onError: (err) => console.error('lobby queue', err),
+      ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    });
+  }
+
+  /** Connects p1, which creates the lobby. Resolves once p1's socket is open. */
+  start(): Promise<void> {
+    this.trace.append({ type: 'session', transport: this.options.transport, peers: [...MESH_PEERS] });
+    return new Promise<void>((resolve, reject) => {
+      this.startWaiter = { resolve, reject };
+      const host = this.join(MESH_PEERS[0], '');
+      host.client.on('joined', ({ lobby }) => this.joinOthers(lobby));
+    });
+  }
+
+  step(): HeldItem | undefined {
+    return this.queue.step();
+  }
+
+  play(intervalMs: number): void {
+    this.queue.play(intervalMs);
+  }
+
+  pause(): void {
+    this.queue.pause();
+  }
+
+  /** Each client's view: its id, lobby, peers, close. */
+  states(): Record<string, LobbyClientState> {
+    const out: Record<string, LobbyClientState> = {};
+    for (const m of this.members.values()) out[m.name] = m.client.state;
+    if (this.visitor) out[VISITOR] = this.visitor.client.state;
+    return out;
+  }
+
+  get sealed(): boolean {
+    return this.sealSent;
+  }
+
+  /** SEAL from the host: nobody may join any more, and everyone is closed 10 s later. */
+  seal(): boolean {
+    const host = this.members.get(MESH_PEERS[0]);
+    if (!host || this.sealSent || !host.client.state.lobby) return false;
+    this.sealSent = host.client.seal();
+    return this.sealSent;
+  }
+
+  /** Why a bad input cannot be sent now, or null when it can. */
+  badInputBlocked(kind: BadInputKind): string | null {
+    if (this.closed || !this.members.has(MESH_PEERS[0])) return 'Press Start first.';
+    if (kind === 'other-lobby' && !this.members.get('p2')?.client.state.id) return 'Wait until p2 has its id.';
+    if (kind === 'sealed-lobby' && !this.sealSent) return 'Seal the lobby first.';
+    return null;
+  }
+
+  /** Opens a fresh connection for p4 (closing its last one) and sends the bad input. */
+  badInput(kind: BadInputKind): string | null {
+    const blocked = this.badInputBlocked(kind);
+    if (blocked) return blocked;
+    const spec = BAD_INPUTS.find((b) => b.kind === kind)!;
+    const mesh = { lobby: this.members.get(MESH_PEERS[0])!.client.state.lobby ?? '', p2: this.members.get('p2')?.client.state.id ?? 2 };
+    this.visitor?.socket.close(1000, 'Next bad input');
+    const visitor = this.connectMember(VISITOR);
+    this.visitor = visitor;
+    const send = () => visitor.socket.write(badFrame(kind, mesh), spec.label);
+    if (spec.join === 'own') {
+      visitor.client.on('open', () => visitor.client.join(''));
+      visitor.client.on('joined', send);
+    } else {
+      visitor.client.on('open', send);
+    }
+    return null;
+  }
+
+  /** Closes every client and connection and drops whatever is held. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.clear();
+    for (const m of [...this.members.values(), ...(this.visitor ? [this.visitor] : [])]) {
+      for (const link of m.links.values()) link.pc.close();
+      m.socket.close(1000, 'Lab reset');
+    }
+    this.startWaiter?.reject(new Error('The session was reset.'));
+    this.startWaiter = null;
+  }
+
+  // #region join
+  private join(name: string, lobby: string): Member {
+    const member = this.connectMember(name);
+    this.members.set(name, member);
+    const { client } = member;
+    client.on('open', () => client.join(lobby, { mesh: true }));
+    client.on('peer-connected', ({ id }) => this.createLink(member, id));
+    client.on('peer-disconnected', ({ id }) => this.removeLink(member, id));
+    client.on('offer', ({ from, sdp }) => this.withLink(member, from, 'OFFER', (link) => this.answer(member, link, sdp)));
+    client.on('answer', ({ from, sdp }) =>
+      this.withLink(member, from, 'ANSWER', (link) => this.call(link, 'setRemoteDescription', () => link.pc.setRemoteDescription({ type: 'answer', sdp }))),
+    );
+    client.on('candidate', ({ from, candidate }) =>
+      this.withLink(member, from, 'CANDIDATE', (link) =>
+        this.call(link, 'addIceCandidate', () =>
+          link.pc.addIceCandidate({ candidate: candidate.sdp, sdpMid: candidate.mid, sdpMLineIndex: candidate.index }),
+        ),
+      ),
+    );
+    return member;
+  }
+
+  /** Once p1 knows the lobby's name (the JOIN echo), p2 and p3 join it. */
+  private joinOthers(lobby: string): void {
+    if (this.joinedOthers || this.closed) return;
+    this.joinedOthers = true;
+    for (const name of MESH_PEERS.slice(1)) this.join(name, lobby);
+  }
+  // #endregion join
+
+  private connectMember(name: string): Member {
+    this.trace.append({ type: 'socket', peer: name, state: 'connecting' });
+    const socket = new HeldSocket(name, this.options.connect(), {
+      trace: (body) => this.trace.append(body),
+      hold: (s, text, close) => this.hold(s, text, close),
+      failed: (s, detail) => this.failed(s, detail),
+    });
+    const client = new LobbyClient(socket);
+    client.on('invalid', ({ reason }) => this.trace.append({ type: 'ignored', peer: name, reason: `not a valid frame: ${reason}` }));
+    if (name === MESH_PEERS[0]) {
+      client.on('open', () => {
+        this.startWaiter?.resolve();
+        this.startWaiter = null;
+      });
+    }
+    return { name, socket, client, links: new Map() };
+  }
+
+  private hold(socket: HeldSocket, text: string, close?: { code: number; reason: string }): void {
+    if (this.closed) return;
+    const qid = `q${++this.qids}`;
+    this.trace.append({ type: 'held', qid, peer: socket.peer, text, ...(close ? { close } : {}) });
+    this.queue.hold({ qid, peer: socket.peer, text, ...(close ? { close } : {}), socket });
+  }
+
+  private failed(socket: HeldSocket, detail: string): void {
+    this.trace.append({ type: 'socket', peer: socket.peer, state: 'failed', detail });
+    if (socket.peer === MESH_PEERS[0] && this.startWaiter) {
+      this.startWaiter.reject(new Error(`${socket.peer} could not connect to ${this.options.transport} (${detail}).`));
+      this.startWaiter = null;
+    }
+  }
+
+  private deliver(item: HeldItem): void {
+    this.trace.append({ type: 'delivered', qid: item.qid, peer: item.peer });
+    item.socket.deliver(item);
+  }
+
+  // #region links
+  /** multiplayer_client.gd _create_peer: one connection per remote peer, on PEER_CONNECT. */
+  private createLink(member: Member, remote: number): void {
+    const myId = member.client.state.id;
+    if (myId === null || member.links.has(remote) || this.closed) return;
+    const offerer = makesOffer(myId, remote);
+    const t = (body: LinkEventBody) => this.trace.append({ ...body, peer: member.name, remote } as LobbyTraceBody);
+    let pc: RTCPeerConnection;
+    try {
+      pc = this.options.createPeerConnection(this.options.rtcConfig ?? {}, { peer: member.name, remote });
+    } catch (err) {
+      t({ type: 'api', call: 'RTCPeerConnection', ok: false, detail: errorText(err) });
+      return;
+    }
+    t({ type: 'pc', offerer });
+    pc.addEventListener('signalingstatechange', () => t({ type: 'state', machine: 'signaling', value: pc.signalingState }));
+    pc.addEventListener('connectionstatechange', () => t({ type: 'state', machine: 'connection', value: pc.connectionState }));
+    const channel = pc.createDataChannel(MESH_CHANNEL.label, MESH_CHANNEL.init);
+    channel.addEventListener('open', () => t({ type: 'channel', state: 'open' }));
+    channel.addEventListener('close', () => t({ type: 'channel', state: 'closed' }));
+    const link: Link = { peer: member.name, remote, pc, channel, chain: Promise.resolve(), described: false, pending: [] };
+    member.links.set(remote, link);
+    pc.addEventListener('icecandidate', (event) => {
+      const c = (event as RTCPeerConnectionIceEvent).candidate;
+      // Godot's ice_candidate_created fires for real candidates only: no end-of-candidates.
+      if (!c || !c.candidate) return;
+      const candidate = { mid: c.sdpMid ?? '0', index: c.sdpMLineIndex ?? 0, sdp: c.candidate };
+      if (link.described) member.client.candidate(remote, candidate);
+      else link.pending.push(candidate);
+    });
+    if (offerer) {
+      this.enqueue(link, async () => {
+        const offer = await this.call(link, 'createOffer', () => pc.createOffer());
+        await this.call(link, 'setLocalDescription', () => pc.setLocalDescription(offer));
+        this.described(member, link, () => member.client.offer(remote, offer.sdp ?? ''));
+      });
+    }
+  }
+
+  private answer(member: Member, link: Link, sdp: string): Promise<void> {
+    return (async () => {
+      await this.call(link, 'setRemoteDescription', () => link.pc.setRemoteDescription({ type: 'offer', sdp }));
+      const answer = await this.call(link, 'createAnswer', () => link.pc.createAnswer());
+      await this.call(link, 'setLocalDescription', () => link.pc.setLocalDescription(answer));
+      this.described(member, link, () => member.client.answer(link.remote, answer.sdp ?? ''));
+    })();
+  }
+
+  /** Sends our description, then the candidates that were waiting for it. */
+  private described(member: Member, link: Link, send: () => void): void {
+    if (this.closed) return;
+    send();
+    link.described = true;
+    for (const c of link.pending.splice(0)) member.client.candidate(link.remote, c);
+  }
+
+  /** multiplayer_client.gd: `if rtc_mp.has_peer(id)` — a signal from an unknown peer is dropped. */
+  private withLink(member: Member, from: number, what: string, run: (link: Link) => Promise<unknown>): void {
+    const link = member.links.get(from);
+    if (!link) {
+      this.trace.append({ type: 'ignored', peer: member.name, reason: `${what} from ${from}: no connection to that peer (Godot drops it too)` });
+      return;
+    }
+    this.enqueue(link, () => run(link).then(() => undefined));
+  }
+
+  private enqueue(link: Link, task: () => Promise<void>): void {
+    // A failed step is traced by call(); the chain goes on with the next signal.
+    link.chain = link.chain.then(task).catch(() => undefined);
+  }
+
+  /** Runs one RTCPeerConnection call and traces it; rethrows so the rest of that step is skipped. */
+  private async call<T>(link: Link, name: string, fn: () => Promise<T>): Promise<T> {
+    const t = (ok: boolean, detail?: string) =>
+      this.trace.append({ type: 'api', peer: link.peer, remote: link.remote, call: name, ok, ...(detail ? { detail } : {}) });
+    try {
+      const value = await fn();
+      t(true);
+      return value;
+    } catch (err) {
+      t(false, errorText(err));
+      throw err;
+    }
+  }
+
+  /** PEER_DISCONNECT: multiplayer_client.gd removes (and so closes) that peer's connection. */
+  private removeLink(member: Member, remote: number): void {
+    const link = member.links.get(remote);
+    if (!link) return;
+    member.links.delete(remote);
+    link.pc.close();
+    this.trace.append({ type: 'api', peer: member.name, remote, call: 'close', ok: true, detail: 'PEER_DISCONNECT' });
+  }
+  // #endregion links
+}

@@ -1,0 +1,75 @@
+/**
+ * The lobby lab's trace: an append-only log of everything in a mesh session (frames each
+ * way, what the queue holds and delivers, each RTCPeerConnection's calls and states). Every
+ * view (diagram rows, pair table, inspector) is a pure function of it. Events are frozen.
+ *
+ * Lanes are lab names ('p1', 'p2', 'p3', 'p4'), never wire ids: the server lane is 'server'.
+ * `remote` is the other end's wire id, as the local client learnt it from the server.
+ */
+
+/** The diagram lane of the signalling server. */
+export const SERVER_LANE = 'server';
+
+/** The mesh: p1 creates the lobby (the host, id 1), p2 and p3 join it. */
+export const MESH_PEERS = ['p1', 'p2', 'p3'] as const;
+/** The client that sends bad input, outside the mesh. */
+export const VISITOR = 'p4';
+
+export type LobbyTraceBody =
+  | { type: 'session'; transport: string; peers: string[] }
+  /** A client's WebSocket: connecting, open, or it never opened. */
+  | { type: 'socket'; peer: string; state: 'connecting' | 'open' | 'failed'; detail?: string }
+  /** A frame a client wrote to the server, exactly as written (maybe not JSON at all). */
+  | { type: 'sent'; peer: string; text: string; bad?: string }
+  /**
+   * Something from the server to a client, held until Step: a text frame, or the close of
+   * the connection (RFC 6455 §5.5.1 close frame: code and reason).
+   */
+  | { type: 'held'; qid: string; peer: string; text: string; close?: { code: number; reason: string } }
+  | { type: 'delivered'; qid: string; peer: string }
+  /** A delivered frame the client did not act on, and why (Godot's client drops it too). */
+  | { type: 'ignored'; peer: string; reason: string }
+  /** One RTCPeerConnection per remote peer; `offerer` by the higher-id rule. */
+  | { type: 'pc'; peer: string; remote: number; offerer: boolean }
+  | { type: 'api'; peer: string; remote: number; call: string; ok: boolean; detail?: string }
+  | { type: 'state'; peer: string; remote: number; machine: 'signaling' | 'connection'; value: string }
+  | { type: 'channel'; peer: string; remote: number; state: 'open' | 'closed' };
+
+export type LobbyTraceType = LobbyTraceBody['type'];
+export type LobbyTraceEvent = LobbyTraceBody & { i: number; at: number };
+export type LobbyEventOf<T extends LobbyTraceType> = Extract<LobbyTraceEvent, { type: T }>;
+
+export class LobbyTrace {
+  private readonly log: LobbyTraceEvent[] = [];
+  private readonly listeners = new Set<(e: LobbyTraceEvent) => void>();
+  private readonly start: number;
+  private last = 0;
+
+  constructor(private readonly now: () => number = () => globalThis.performance.now()) {
+    this.start = now();
+  }
+
+  /** Grows in place; copy it to take a snapshot. */
+  get events(): readonly LobbyTraceEvent[] {
+    return this.log;
+  }
+
+  append(body: LobbyTraceBody): LobbyTraceEvent {
+    this.last = Math.max(this.last, this.now() - this.start);
+    const event = Object.freeze({ ...body, i: this.log.length, at: this.last }) as LobbyTraceEvent;
+    this.log.push(event);
+    for (const fn of [...this.listeners]) {
+      try {
+        fn(event);
+      } catch (err) {
+        console.error('lobby trace subscriber failed', err);
+      }
+    }
+    return event;
+  }
+
+  subscribe(fn: (e: LobbyTraceEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+}
