@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { diagramTable, heldList, labRegion } from './support/lab';
 
@@ -62,9 +63,9 @@ test('Drop the answer: the offerer stays in have-local-offer and no data channel
   const lab = await start(page);
   const answer = held(lab, /^answer/, 'bob → alice');
   await stepUntilHeld(lab, answer);
-  await answer.getByRole('button', { name: 'Drop' }).click();
+  await answer.getByRole('button', { name: 'Drop', exact: true }).click();
   await expect(answer).toHaveCount(0);
-  await lab.getByRole('button', { name: 'Play' }).click();
+  await lab.getByRole('button', { name: 'Play', exact: true }).click();
   await expect(heldList(lab).locator(':scope > li')).toHaveCount(0, { timeout: 15_000 });
   // bob answered and is stable; alice never got the answer.
   await expect(peerState(lab, 'bob', 'Signaling')).toHaveText('stable');
@@ -93,7 +94,7 @@ test('naive peers: a candidate moved above the offer shows the real addIceCandid
   await stepUntilHeld(lab, candidate, [/^offer alice → bob/]);
   // Move the first candidate up until it is the head, above the offer.
   for (let k = 0; k < 10 && !/^candidate .*alice → bob$/.test((await heldOrder(lab))[0] ?? ''); k++) {
-    await candidate.getByRole('button', { name: 'Move up' }).click();
+    await candidate.getByRole('button', { name: 'Move up', exact: true }).click();
   }
   const order = await heldOrder(lab);
   expect(order[0]).toMatch(/^candidate .*\(moved\) alice → bob$/);
@@ -118,44 +119,44 @@ test('Delay, Duplicate, Move up, Move down and Edit on held messages', async ({ 
   await expect(offer).toHaveCount(1);
 
   // Delay: the offer goes behind everything held now.
-  await offer.getByRole('button', { name: 'Delay' }).click();
+  await offer.getByRole('button', { name: 'Delay', exact: true }).click();
   await expect.poll(async () => (await heldOrder(lab)).at(-1)).toMatch(/^offer \(delayed\) alice → bob$/);
-  await expect(offer.getByRole('button', { name: 'Delay' })).toBeDisabled();
-  await expect(offer.getByRole('button', { name: 'Move down' })).toBeDisabled();
+  await expect(offer.getByRole('button', { name: 'Delay', exact: true })).toBeDisabled();
+  await expect(offer.getByRole('button', { name: 'Move down', exact: true })).toBeDisabled();
 
   // Move up, then down again.
   const before = await heldOrder(lab);
-  await offer.getByRole('button', { name: 'Move up' }).click();
+  await offer.getByRole('button', { name: 'Move up', exact: true }).click();
   await expect.poll(async () => (await heldOrder(lab)).at(-2)).toMatch(/^offer .*\(moved\)/);
-  await offer.getByRole('button', { name: 'Move down' }).click();
+  await offer.getByRole('button', { name: 'Move down', exact: true }).click();
   await expect.poll(async () => (await heldOrder(lab)).length).toBe(before.length);
   expect((await heldOrder(lab)).at(-1)).toMatch(/^offer/);
 
   // Duplicate: a second offer right after it, marked on the diagram's table.
-  await offer.getByRole('button', { name: 'Duplicate' }).click();
+  await offer.getByRole('button', { name: 'Duplicate', exact: true }).click();
   await expect(offer).toHaveCount(2);
   await expect(diagramTable(lab).getByRole('button', { name: 'offer (duplicate) (held)' })).toBeVisible();
-  await offer.nth(1).getByRole('button', { name: 'Drop' }).click();
+  await offer.nth(1).getByRole('button', { name: 'Drop', exact: true }).click();
   await expect(offer).toHaveCount(1);
 
   // Edit: an invalid SDP line is refused with the reason; nothing changes.
-  await offer.getByRole('button', { name: 'Edit' }).click();
+  await offer.getByRole('button', { name: 'Edit', exact: true }).click();
   const editor = offer.getByRole('textbox', { name: /SDP of this offer/ });
   await expect(editor).toBeFocused();
   const sdp = await editor.inputValue();
   expect(sdp).toMatch(/^v=0\n/);
   await editor.fill(sdp.replace(/^s=-$/m, 'this is not sdp'));
   await expect(offer.getByRole('list', { name: 'Changed lines' })).toContainText('this is not sdp');
-  await offer.getByRole('button', { name: 'Apply' }).click();
+  await offer.getByRole('button', { name: 'Apply', exact: true }).click();
   await expect(offer.getByRole('alert')).toHaveText(/^Edit refused: SDP line \d+ "this is not sdp" is not <type>=<value>/);
 
   // A well-formed but wrong fingerprint passes: the peers find out for themselves.
   const tampered = sdp.replace(/^(a=fingerprint:\S+ )([0-9A-F])/m, (_m, head: string, d: string) => head + (d === '0' ? '1' : '0'));
   expect(tampered).not.toBe(sdp);
   await editor.fill(tampered);
-  await offer.getByRole('button', { name: 'Apply' }).click();
+  await offer.getByRole('button', { name: 'Apply', exact: true }).click();
   await expect(offer.getByRole('textbox')).toHaveCount(0);
-  await expect(offer.getByRole('button', { name: 'Edit' })).toBeFocused();
+  await expect(offer.getByRole('button', { name: 'Edit', exact: true })).toBeFocused();
   await expect(offer.locator('.kind')).toHaveText(/offer .*\(edited\)/);
 
   // The inspector shows what will be delivered, and the original.
@@ -164,7 +165,7 @@ test('Delay, Duplicate, Move up, Move down and Edit on held messages', async ({ 
   await expect(inspector.getByRole('table', { name: 'Your edit' })).toContainText('a=fingerprint');
   await expect(inspector).toContainText(/Tampered\s*by you: delayed, moved, edited/);
 
-  await lab.getByRole('button', { name: 'Play' }).click();
+  await lab.getByRole('button', { name: 'Play', exact: true }).click();
   await expect(peerState(lab, 'bob', 'Connection')).toHaveText('failed', { timeout: 30_000 });
   await expect(peerState(lab, 'alice', 'Connection')).toHaveText('failed', { timeout: 30_000 });
   await expect(lab.getByText('Data channel open')).toHaveCount(0);
@@ -190,3 +191,24 @@ test('guided scenario: Duplicate the offer shows the real refusal of the second 
   await expect(outcome).not.toContainText('setRemoteDescription failed');
   expect(errors).toEqual([]);
 });
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`axe: held-message tools, a refused edit and the outcome, in ${scheme}`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    const lab = await start(page);
+    const offer = held(lab, /^offer/, 'alice → bob');
+    await stepUntilHeld(lab, offer);
+    // A drop makes "What followed" appear; a refused edit shows its alert.
+    await heldList(lab).locator(':scope > li').filter({ hasNot: page.locator('.kind', { hasText: /^offer/ }) }).first()
+      .getByRole('button', { name: 'Drop', exact: true }).click().catch(() => undefined);
+    await offer.getByRole('button', { name: 'Duplicate', exact: true }).click();
+    await offer.first().getByRole('button', { name: 'Edit', exact: true }).click();
+    await offer.first().getByRole('textbox').fill('v=0\nnot sdp');
+    await offer.first().getByRole('button', { name: 'Apply', exact: true }).click();
+    await expect(offer.first().getByRole('alert')).toBeVisible();
+    await lab.getByRole('button', { name: 'Drop', exact: true }).last().click();
+    await expect(lab.getByRole('region', { name: 'What followed' })).toBeVisible();
+    const results = await new AxeBuilder({ page }).include('section.lab').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+}

@@ -18,6 +18,7 @@ import {
 } from '../../lib/trace/selectors';
 import type { GlareMode, IceMode } from '../../lib/peer/lab-peer';
 import type { TraceEvent } from '../../lib/trace/types';
+import { download } from '../site/download';
 import type { CandidatePairRow } from '../../lib/ice/stats';
 import type { StatsPoller } from '../../lib/ice/stats-poller';
 import { presetSession, type PresetSession } from './presets';
@@ -466,15 +467,35 @@ export class LabState {
     this.announcement = text;
   }
 
+  /** Export options: replace IP addresses / ICE credentials before the trace leaves the page. */
+  redactIps = $state(false);
+  redactCredentials = $state(false);
+
   async exportTrace(): Promise<void> {
     if (!this.session) return;
-    const { exportTrace } = await import('../../lib/trace/export');
-    const blob = new Blob([exportTrace(this.session.trace)], { type: 'application/json' });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `webrtc-lab-trace-${this.session.config.session}.json`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    const [{ exportTrace }, { redactTrace }] = await Promise.all([import('../../lib/trace/export'), import('../../lib/trace/redact')]);
+    let events: readonly TraceEvent[] = this.session.trace.events;
+    let note = '';
+    if (this.redactIps || this.redactCredentials) {
+      const result = redactTrace(events, { ips: this.redactIps, iceCredentials: this.redactCredentials });
+      events = result.events;
+      note = ` Redacted ${result.replaced.ips} address(es) and ${result.replaced.credentials} credential(s).`;
+    }
+    download(exportTrace(events), `webrtc-lab-trace-${this.session.config.session}.json`, 'application/json');
+    this.announce(`Trace exported: ${events.length} events.${note}`);
+  }
+
+  /**
+   * Deep link `#step=N`: deliver held messages one at a time until N have been delivered, as
+   * N presses of Step would. Gives up after 30 s (a session that never gets that far).
+   */
+  async stepTo(target: number): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (this.running && this.delivered < target && Date.now() < deadline) {
+      if (this.held.length > 0) this.step();
+      await new Promise((r) => setTimeout(r, this.held.length > 0 ? 0 : 25));
+    }
+    if (this.running) this.announce(`Opened at step ${this.delivered}${this.delivered < target ? ` (the session stopped before step ${target})` : ''}.`);
   }
 }
+

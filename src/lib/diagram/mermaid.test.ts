@@ -158,6 +158,18 @@ describe('toMermaid', () => {
     );
   });
 
+  it('marks tampered messages after the label, before the status, even when the label is cut', () => {
+    const marked = [
+      row('offer', { n: 1, status: 'pending', qid: 'q1', marks: ['delay', 'edit'] }),
+      row('answer', { n: 2, status: 'dropped', qid: 'q2', marks: ['duplicate'] }),
+      row('x'.repeat(200), { n: 3, status: 'delivered', qid: 'q3', marks: ['move'] }),
+    ];
+    const lines = toMermaid(marked, PEERS).split('\n').slice(HEADER_LINES);
+    expect(lines[0]).toBe('  P1-->>P2: 1. offer (delayed) (edited)');
+    expect(lines[1]).toBe('  P1--xP2: 2. answer (duplicate) (dropped)');
+    expect(lines[2]).toMatch(/x#8230; \(moved\)$/);
+  });
+
   it('declares only the three lanes, even with no rows', () => {
     expect(toMermaid([], PEERS).split('\n')).toHaveLength(HEADER_LINES);
   });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventBodyArb } from './arbitraries';
-import { clampStep, lastStep, parseStepHash, prefixAt, stepHash, stepOfEvent } from './replay';
+import { clampStep, lastStep, linkToStep, parseStepHash, prefixAt, stepForMessage, stepHash, stepOfEvent } from './replay';
 import { deliveredCount } from './selectors';
 import { Trace } from './trace';
 import type { TraceEvent, TraceEventBody } from './types';
@@ -79,5 +79,22 @@ describe('step hash', () => {
         expect(parseStepHash(stepHash(n))).toBe(n);
       }),
     );
+  });
+});
+
+describe('links to a message', () => {
+  const events = traceOf([held('q1'), held('q2'), delivered('q2'), state('x'), delivered('q1'), held('q3')]);
+
+  it.each([
+    [0, 2],
+    [1, 1],
+    [5, 2],
+    [3, 1],
+  ])('message at event %s opens step %s', (index, step) => {
+    expect(stepForMessage(events, index)).toBe(step);
+  });
+
+  it('replaces the hash, keeps the query', () => {
+    expect(linkToStep('http://127.0.0.1:4321/lab/?autoplay=1#step=9', 3)).toBe('http://127.0.0.1:4321/lab/?autoplay=1#step=3');
   });
 });

@@ -51,3 +51,27 @@ export function parseStepHash(hash: string): number | null {
 export function stepHash(step: number): string {
   return `#step=${Math.max(0, Math.trunc(step))}`;
 }
+
+/**
+ * The step a link to a message should open: the step that delivers it, if it was delivered;
+ * otherwise the step at which it first appears (published, held, rejected).
+ */
+export function stepForMessage(events: readonly TraceEvent[], index: number): number {
+  const e = events[index];
+  if (e?.type === 'held') {
+    let step = 0;
+    for (const x of events) {
+      if (x.type !== 'delivered') continue;
+      step += 1;
+      if (x.qid === e.qid) return step;
+    }
+  }
+  return stepOfEvent(events, index);
+}
+
+/** `base` (an address) with its hash set to step n. */
+export function linkToStep(base: string, step: number): string {
+  const url = new URL(base);
+  url.hash = stepHash(step);
+  return url.toString();
+}
