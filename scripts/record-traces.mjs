@@ -17,21 +17,85 @@ import { launchChromium } from './chromium.mjs';
 const OUT = new URL('../public/traces/', import.meta.url);
 const EXPORTED_AT = new Date('2026-01-01T00:00:00.000Z');
 
-/** @type {Record<string, (page: import('@playwright/test').Page) => Promise<void>>} */
+const ROOT_PARAM = 'root=webrtc-lab/example';
+
+/** @param {import('@playwright/test').Page} page */
+const labOf = (page) => page.getByRole('region', { name: /lab$/ }).first();
+
+/**
+ * Opens a page and scrolls its lab into view: chapter labs hydrate only when visible.
+ * @param {import('@playwright/test').Page} page
+ * @param {string} url
+ */
+async function openLab(page, url) {
+  await page.goto(url);
+  await labOf(page).scrollIntoViewIfNeeded();
+}
+
+/** @param {import('@playwright/test').Page} page */
+async function untilOpen(page) {
+  await labOf(page).getByText('Data channel open').first().waitFor({ timeout: 30_000 });
+}
+
+/**
+ * One scenario per example in src/lib/trace/examples.ts (same ids). `coturn` is a coturn on
+ * 127.0.0.1 for the STUN and TURN examples.
+ * @type {Record<string, (page: import('@playwright/test').Page, coturn: any) => Promise<void>>}
+ */
 const SCENARIOS = {
   async trickle(page) {
-    await page.goto('lab/?autoplay=1&root=webrtc-lab/example');
-    await page.getByText('Data channel open').waitFor({ timeout: 30_000 });
+    await openLab(page, `lab/?autoplay=1&${ROOT_PARAM}`);
+    await untilOpen(page);
     await page.getByRole('textbox', { name: 'Chat message' }).fill('hello over the data channel');
     await page.getByRole('textbox', { name: 'Chat message' }).press('Enter');
     await page.getByRole('list', { name: 'Chat log' }).waitFor();
   },
+  async vanilla(page) {
+    await openLab(page, `signalling/?autoplay=1&ice-mode=vanilla&${ROOT_PARAM}`);
+    await untilOpen(page);
+  },
+  async 'glare-polite'(page) {
+    await openLab(page, `signalling/?autoplay=1&glare=polite&${ROOT_PARAM}`);
+    await untilOpen(page);
+  },
   async 'pull-the-plug'(page) {
-    await page.goto('lab/?autoplay=1&root=webrtc-lab/example');
-    await page.getByText('Data channel open').waitFor({ timeout: 30_000 });
-    const lab = page.getByRole('region', { name: /lab$/ }).first();
+    await openLab(page, `lab/?autoplay=1&${ROOT_PARAM}`);
+    await untilOpen(page);
+    const lab = labOf(page);
     await lab.getByRole('button', { name: 'Pull the plug' }).click();
     await lab.getByRole('table').getByText(/^will: bob offline/).first().waitFor({ timeout: 20_000 });
+  },
+  async 'mqtt-will'(page) {
+    await openLab(page, `mqtt/?autoplay=1&${ROOT_PARAM}`);
+    const lab = labOf(page);
+    await lab.getByRole('table').getByText(/status: bob online/).first().waitFor({ timeout: 20_000 });
+    const form = lab.getByRole('region', { name: 'Publish a message over MQTT' });
+    await form.getByRole('button', { name: 'Publish' }).click();
+    await lab.getByRole('table').getByText(/^chat: /).first().waitFor({ timeout: 10_000 });
+    await lab.getByRole('button', { name: 'Pull the plug' }).click();
+    await lab.getByRole('table').getByText(/^will: bob offline/).first().waitFor({ timeout: 20_000 });
+  },
+  async 'drop-alice-hosts'(page) {
+    await openLab(page, `ice/?${ROOT_PARAM}`);
+    const lab = labOf(page);
+    await lab.scrollIntoViewIfNeeded();
+    const discard = lab.getByRole('checkbox', { name: "Discard alice's host candidates" });
+    await discard.waitFor();
+    await page.waitForFunction(() => !document.querySelector('section[aria-label$="lab"] input[type=checkbox]:disabled'));
+    await discard.check();
+    await lab.getByRole('button', { name: 'Start' }).click();
+    await lab.getByRole('button', { name: 'Play' }).click();
+    await untilOpen(page);
+  },
+  async srflx(page, coturn) {
+    const ice = encodeURIComponent(JSON.stringify([{ urls: coturn.stunUrl }]));
+    await openLab(page, `stun/?autoplay=1&ice=${ice}&${ROOT_PARAM}`);
+    await untilOpen(page);
+  },
+  async relay(page, coturn) {
+    const ice = encodeURIComponent(JSON.stringify([{ urls: coturn.turnUrl, username: coturn.user, credential: coturn.password }]));
+    await openLab(page, `turn/?autoplay=1&policy=relay&ice=${ice}&${ROOT_PARAM}`);
+    await untilOpen(page);
   },
 };
 
@@ -39,7 +103,11 @@ const SCENARIOS = {
 async function loadLib() {
   const result = await esbuild.build({
     stdin: {
-      contents: "export { redactTrace } from './src/lib/trace/redact.ts'; export { exportTrace, parseTraceJson } from './src/lib/trace/export.ts';",
+      contents: [
+        "export { redactTrace } from './src/lib/trace/redact.ts';",
+        "export { exportTrace, parseTraceJson } from './src/lib/trace/export.ts';",
+        "export { startCoturn } from './tests/e2e/support/coturn.ts';",
+      ].join('\n'),
       resolveDir: ROOT,
       loader: 'ts',
     },
@@ -62,13 +130,14 @@ async function main() {
   else serveDir(resolve(process.argv[distArg + 1]));
   const preview = await startPreview();
   const browser = await launchChromium();
+  const coturn = await lib.startCoturn();
   try {
     await mkdir(OUT, { recursive: true });
     for (const id of ids) {
       const context = await browser.newContext({ baseURL: preview.url, acceptDownloads: true });
       const page = await context.newPage();
       page.on('pageerror', (err) => console.error(`[${id}] page error: ${err.message}`));
-      await SCENARIOS[id](page);
+      await SCENARIOS[id](page, coturn);
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export trace' }).first().click()]);
       const text = await readFile(await download.path(), 'utf8');
       const parsed = lib.parseTraceJson(text);
@@ -79,6 +148,7 @@ async function main() {
       await context.close();
     }
   } finally {
+    await coturn.stop();
     await browser.close();
     await preview.stop();
   }

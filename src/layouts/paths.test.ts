@@ -16,6 +16,9 @@ describe('href', () => {
     expect(href('/lab/')).toBe('/lab/');
     expect(href('lab#mosquitto')).toBe('/lab/#mosquitto');
     expect(href('favicon.svg')).toBe('/favicon.svg');
+    expect(href('signalling?ice-mode=vanilla')).toBe('/signalling/?ice-mode=vanilla');
+    expect(href('lab/?autoplay=1#step=3')).toBe('/lab/?autoplay=1#step=3');
+    expect(href('replay?trace=trickle#step=0')).toBe('/replay/?trace=trickle#step=0');
   });
 
   it('prefixes a base path, with or without its trailing slash', async () => {

@@ -7,11 +7,14 @@ const base = import.meta.env.BASE_URL.endsWith('/')
 export function href(path = ''): string {
   const clean = path.replace(/^\/+/, '');
   if (clean === '') return base;
-  // Files (favicon.svg) keep their name; pages and fragments get the trailing slash.
-  const [pathPart, hash = ''] = clean.split('#');
+  // Files (favicon.svg) keep their name; pages get the trailing slash, before any ?query or #hash.
+  const [beforeHash, hash = ''] = clean.split('#');
+  const q = beforeHash.indexOf('?');
+  const pathPart = q === -1 ? beforeHash : beforeHash.slice(0, q);
+  const query = q === -1 ? '' : beforeHash.slice(q);
   const isFile = /\.[a-z0-9]+$/i.test(pathPart);
   const withSlash = isFile || pathPart === '' || pathPart.endsWith('/') ? pathPart : `${pathPart}/`;
-  return `${base}${withSlash}${hash ? `#${hash}` : ''}`;
+  return `${base}${withSlash}${query}${hash ? `#${hash}` : ''}`;
 }
 
 /** True when `pathname` is the page at `path` (for aria-current). */

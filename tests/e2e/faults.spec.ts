@@ -32,21 +32,21 @@ async function heldOrder(lab: Locator): Promise<string[]> {
 }
 
 /**
- * Presses Step until `want` is held, never delivering `want` itself nor a message matching
- * `keep` at the head: with one of those first it waits for more to arrive.
+ * Presses Step until a held message matches `want` ("offer alice → bob"), never delivering
+ * that message nor one matching `keep` at the head: with one of those first it waits for
+ * more to arrive. Each decision is made on one snapshot of the list, so a message that
+ * arrives meanwhile is never stepped by mistake.
  */
-async function stepUntilHeld(lab: Locator, want: Locator, keep: RegExp[] = []): Promise<void> {
+async function stepUntilHeld(lab: Locator, want: RegExp, keep: RegExp[] = []): Promise<void> {
   const step = lab.getByRole('button', { name: 'Step', exact: true });
-  for (let k = 0; k < 60; k++) {
-    if ((await want.count()) > 0) return;
-    const head = (await heldOrder(lab))[0];
-    if (head && !keep.some((re) => re.test(head))) {
-      await step.click();
-    } else {
-      await lab.page().waitForTimeout(100);
-    }
+  for (let k = 0; k < 100; k++) {
+    const order = await heldOrder(lab);
+    if (order.some((o) => want.test(o))) return;
+    const head = order[0];
+    if (head && !keep.some((re) => re.test(head))) await step.click();
+    else await lab.page().waitForTimeout(100);
   }
-  await expect(want.first()).toBeVisible();
+  throw new Error(`${want} was never held`);
 }
 
 async function start(page: Page, query = ''): Promise<Locator> {
@@ -62,7 +62,7 @@ test('Drop the answer: the offerer stays in have-local-offer and no data channel
   const errors = collectErrors(page);
   const lab = await start(page);
   const answer = held(lab, /^answer/, 'bob → alice');
-  await stepUntilHeld(lab, answer);
+  await stepUntilHeld(lab, /^answer.* bob → alice$/);
   await answer.getByRole('button', { name: 'Drop', exact: true }).click();
   await expect(answer).toHaveCount(0);
   await lab.getByRole('button', { name: 'Play', exact: true }).click();
@@ -91,7 +91,7 @@ test('naive peers: a candidate moved above the offer shows the real addIceCandid
 
   const offer = held(lab, /^offer/, 'alice → bob');
   const candidate = held(lab, /^candidate/, 'alice → bob').first();
-  await stepUntilHeld(lab, candidate, [/^offer alice → bob/]);
+  await stepUntilHeld(lab, /^candidate.* alice → bob$/, [/^offer.* alice → bob$/]);
   // Move the first candidate up until it is the head, above the offer.
   for (let k = 0; k < 10 && !/^candidate .*alice → bob$/.test((await heldOrder(lab))[0] ?? ''); k++) {
     await candidate.getByRole('button', { name: 'Move up', exact: true }).click();
@@ -115,7 +115,7 @@ test('Delay, Duplicate, Move up, Move down and Edit on held messages', async ({ 
   const lab = await start(page);
   const offer = held(lab, /^offer/, 'alice → bob');
   // Wait for alice's whole gathering (up to end-of-candidates), so nothing new lands behind the offer.
-  await stepUntilHeld(lab, held(lab, /^end-of-candidates/, 'alice → bob'), [/^offer alice → bob/]);
+  await stepUntilHeld(lab, /^end-of-candidates alice → bob$/, [/^offer.* alice → bob$/]);
   await expect(offer).toHaveCount(1);
 
   // Delay: the offer goes behind everything held now.
@@ -197,7 +197,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     const lab = await start(page);
     const offer = held(lab, /^offer/, 'alice → bob');
-    await stepUntilHeld(lab, offer);
+    await stepUntilHeld(lab, /^offer alice → bob$/);
     // A drop makes "What followed" appear; a refused edit shows its alert.
     await heldList(lab).locator(':scope > li').filter({ hasNot: page.locator('.kind', { hasText: /^offer/ }) }).first()
       .getByRole('button', { name: 'Drop', exact: true }).click().catch(() => undefined);

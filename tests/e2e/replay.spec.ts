@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { deliveredArrows, deliveredRows, diagramTable, labRegion } from './support/lab';
+import { deliveredArrows, deliveredRows, diagramTable, labRegion, tableRows } from './support/lab';
 
 function collectErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -105,4 +105,29 @@ test('an imported trace is untrusted: bad files name the first bad field, markup
   await expect(replay.getByRole('region', { name: 'Message inspector' })).toContainText('onerror');
   expect(await replay.locator('img[src="x"]').count()).toBe(0);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+});
+
+test('a chapter shows a recorded session without starting peers, and links to the live lab', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('signalling/');
+  const summary = page.getByText('Recorded session: Vanilla ICE', { exact: false });
+  await summary.click();
+  const replay = page.getByRole('region', { name: /^Recorded session: Vanilla ICE/ });
+  const slider = replay.getByRole('slider', { name: 'Step' });
+  await expect(slider).toHaveValue('0');
+  await replay.getByRole('button', { name: 'Step forward' }).click();
+  await replay.getByRole('button', { name: 'Step forward' }).click();
+  await expect.poll(async () => (await deliveredRows(replay)).length).toBe(2);
+  // Vanilla: no candidate messages anywhere in the recording.
+  await slider.focus();
+  await page.keyboard.press('End');
+  await expect(replay.getByText('Data channel open')).toBeVisible();
+  const rows = await tableRows(replay);
+  expect(rows.some((r) => r[3] === 'offer')).toBe(true);
+  expect(rows.filter((r) => r[3]!.startsWith('candidate'))).toEqual([]);
+  // The chapter's own address is left alone; the live lab link carries the same setting.
+  expect(new URL(page.url()).hash).toBe('');
+  await expect(replay.getByRole('link', { name: 'Open this in the live lab' })).toHaveAttribute('href', /signalling\/\?ice-mode=vanilla$/);
+  // No lab was started for this: nothing but the recording was fetched.
+  expect(errors).toEqual([]);
 });

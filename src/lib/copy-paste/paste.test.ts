@@ -32,6 +32,7 @@ describe('readPastedDescription', () => {
     ['JSON without sdp', '{"type":"offer"}', 'offer', 'no "sdp"'],
     ['a wrong type', '{"type":"pranswer","sdp":"v=0"}', 'offer', '"offer" or "answer"'],
     ['an answer pasted where the offer belongs', copyText({ type: 'answer', sdp: answer }), 'offer', 'this is an answer, but an offer is expected'],
+    ['a bare-SDP offer pasted where the answer belongs', offer, 'answer', 'a=setup:actpass, which only an offer says'],
     ['not SDP', 'hello there', 'offer', 'v=0'],
     ['a broken o= line', offer.replace(/^o=.*$/m, 'o=- x'), 'offer', 'o='],
     ['no fingerprint', offer.replace(/^a=fingerprint.*\r\n/m, ''), 'offer', 'a=fingerprint'],

@@ -63,6 +63,13 @@ export function readPastedDescription(text: string, expected: 'offer' | 'answer'
   if (attrCount(parsed, 'ice-ufrag') === 0 || attrCount(parsed, 'ice-pwd') === 0) return fail('a=ice-ufrag or a=ice-pwd is missing, so ICE cannot check a path (RFC 8839 §5.4)');
   if (attrCount(parsed, 'fingerprint') === 0) return fail('a=fingerprint is missing, so DTLS cannot check who is at the other end (RFC 8122 §5)');
 
+  // Bare SDP has no type, so an offer pasted into the answer box gets this far. An answer must
+  // pick active or passive (RFC 8842 §5.3); Chromium refuses actpass, and its connection then
+  // refuses every later description too, so catch it here.
+  if (expected === 'answer' && parsed.lines.some((l) => l.type === 'a' && l.name === 'setup' && l.value === 'actpass')) {
+    return fail('it says a=setup:actpass, which only an offer says: this is an offer, not the answer (RFC 8842 §5.3)');
+  }
+
   const candidates = attrCount(parsed, 'candidate');
   const warnings: string[] = [];
   if (candidates === 0) {

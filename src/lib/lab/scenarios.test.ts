@@ -138,7 +138,7 @@ describe('reactionsSince', () => {
       ['bob', 'addIceCandidate failed: InvalidStateError: The remote description was null', true],
       ['bob', 'connection state: failed', true],
       ['bob', 'buffered a candidate: no remote description yet', false],
-      ['alice', 'data channel open', false],
+      ['alice', 'data channel is now open', false],
     ]);
     expect(firstTampering(events.slice(0, 1))).toBe(-1);
   });

@@ -232,7 +232,7 @@ export function reactionsSince(events: readonly TraceEvent[], from: number): Rea
         out.push({ i: e.i, peer: e.peer, text: `added ${e.count} buffered candidate${e.count === 1 ? '' : 's'} once the description was set`, bad: false });
         break;
       case 'channel':
-        out.push({ i: e.i, peer: e.peer, text: `data channel ${e.state}`, bad: false });
+        out.push({ i: e.i, peer: e.peer, text: `data channel is now ${e.state}`, bad: false });
         break;
     }
   }

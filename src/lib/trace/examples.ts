@@ -13,6 +13,17 @@ export interface ExampleTrace {
 }
 
 export const EXAMPLE_TRACES: readonly ExampleTrace[] = [
+  { id: 'mqtt-will', title: 'Retained statuses, a QoS 2 message, and a last will', chapter: 'mqtt', lab: 'mqtt/' },
   { id: 'trickle', title: 'A whole session, trickle ICE', chapter: 'signalling', lab: 'lab/?autoplay=1' },
-  { id: 'pull-the-plug', title: 'Bob pulls the plug: his last will', chapter: 'mqtt', lab: 'lab/?autoplay=1' },
+  { id: 'vanilla', title: 'Vanilla ICE: one offer, one answer, no candidate messages', chapter: 'signalling', lab: 'signalling/?ice-mode=vanilla' },
+  { id: 'glare-polite', title: 'Glare, resolved by perfect negotiation', chapter: 'signalling', lab: 'signalling/?glare=polite' },
+  { id: 'pull-the-plug', title: 'Bob pulls the plug after the channel opens', chapter: 'signalling', lab: 'lab/' },
+  { id: 'drop-alice-hosts', title: "Alice's host candidates dropped: a peer-reflexive pair", chapter: 'ice', lab: 'ice/' },
+  { id: 'srflx', title: 'A STUN server: server-reflexive candidates', chapter: 'stun', lab: 'stun/' },
+  { id: 'relay', title: 'policy=relay through a TURN server', chapter: 'turn', lab: 'turn/?policy=relay' },
 ];
+
+/** The examples a chapter shows, in list order. */
+export function examplesFor(chapter: string): ExampleTrace[] {
+  return EXAMPLE_TRACES.filter((e) => e.chapter === chapter);
+}
