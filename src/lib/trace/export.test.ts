@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventBodyArb } from './arbitraries';
-import { exportTrace, MAX_TRACE_BYTES, parseTraceJson, TRACE_SCHEMA } from './export';
+import { exportTrace, MAX_TRACE_BYTES, MAX_TRACE_EVENTS, parseTraceJson, TRACE_SCHEMA } from './export';
 import { Trace } from './trace';
 import type { TraceEvent, TraceEventBody } from './types';
 
@@ -115,6 +115,27 @@ describe('parseTraceJson', () => {
     const huge = `{"pad":"${'x'.repeat(MAX_TRACE_BYTES)}"}`;
     const result = parseTraceJson(huge);
     expect(result).toEqual({ ok: false, reason: expect.stringMatching(/over the 5242880-byte limit$/) });
+  });
+
+  it('refuses more events than the limit', () => {
+    const events = Array.from({ length: MAX_TRACE_EVENTS + 1 }, (_, i) => ({ type: 'plug-pulled', peer: 'a', i, at: 0 }));
+    const text = JSON.stringify({ schema: TRACE_SCHEMA, version: 1, exportedAt: WHEN.toISOString(), events });
+    expect(parseTraceJson(text)).toEqual({ ok: false, reason: `field "events" has ${MAX_TRACE_EVENTS + 1} events, over the limit of ${MAX_TRACE_EVENTS}` });
+  });
+
+  it('what it accepts from a mutated trace is a valid trace: it exports and imports again unchanged', () => {
+    fc.assert(
+      fc.property(fc.array(eventBodyArb(), { minLength: 1, maxLength: 8 }), fc.nat(), fc.jsonValue(), (bodies, at, value) => {
+        const file = JSON.parse(exportTrace(traceOf(bodies)));
+        const event = file.events[at % file.events.length] as Record<string, unknown>;
+        const keys = Object.keys(event);
+        event[keys[at % keys.length]!] = value;
+        const result = parseTraceJson(JSON.stringify(file));
+        if (!result.ok) return;
+        const again = parseTraceJson(exportTrace(result.events, WHEN));
+        expect(again.ok && again.events).toEqual(result.events);
+      }),
+    );
   });
 
   it('counts the limit in UTF-8 bytes', () => {

@@ -14,6 +14,8 @@ export const TRACE_SCHEMA = 'webrtc-lab-trace';
 export const TRACE_VERSION = 1;
 /** Largest trace file we will parse (bytes, UTF-8). */
 export const MAX_TRACE_BYTES = 5 * 1024 * 1024;
+/** Most events a trace may have: a long lab session has a few thousand. */
+export const MAX_TRACE_EVENTS = 50_000;
 
 export type ParseTraceResult =
   | { ok: true; events: TraceEvent[]; exportedAt: string }
@@ -123,6 +125,7 @@ function parse(text: string): ParseTraceResult {
     return fail('field "exportedAt" must be an ISO date');
   }
   if (!Array.isArray(json.events)) return fail('field "events" must be a list');
+  if (json.events.length > MAX_TRACE_EVENTS) return fail(`field "events" has ${json.events.length} events, over the limit of ${MAX_TRACE_EVENTS}`);
 
   const events: TraceEvent[] = [];
   for (const [index, raw] of (json.events as unknown[]).entries()) {
