@@ -30,6 +30,7 @@ describe('summarize', () => {
     [[5], { n: 1, min: 5, p25: 5, median: 5, p75: 5, max: 5 }],
     [[4, 1, 3, 2], { n: 4, min: 1, p25: 1.75, median: 2.5, p75: 3.25, max: 4 }],
     [[1, Number.NaN, 3, Infinity], { n: 2, min: 1, p25: 1.5, median: 2, p75: 2.5, max: 3 }],
+    [[-0, 0], { n: 2, min: 0, p25: 0, median: 0, p75: 0, max: 0 }],
   ])('%j', (samples, expected) => {
     expect(summarize(samples)).toEqual(expected);
   });

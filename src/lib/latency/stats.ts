@@ -21,7 +21,8 @@ export function quantile(sorted: readonly number[], q: number): number {
 
 /** null for no samples; non-finite samples are ignored. */
 export function summarize(samples: readonly number[]): Summary | null {
-  const sorted = samples.filter(Number.isFinite).sort((a, b) => a - b);
+  // `+ 0` turns -0 into 0, so the summary never reports a "negative zero" round trip.
+  const sorted = samples.filter(Number.isFinite).map((x) => x + 0).sort((a, b) => a - b);
   if (sorted.length === 0) return null;
   return {
     n: sorted.length,

@@ -57,10 +57,15 @@ export function sitePages(): string[] {
 }
 
 /**
- * Brings each island into view in turn (they hydrate client:visible) and waits for it to
- * hydrate before moving on; <astro-island> is display: contents, so scroll to what it renders.
+ * Opens every <details> holding an island, then brings each island into view in turn (they
+ * hydrate client:visible) and waits for it to hydrate before moving on; <astro-island> is
+ * display: contents, so scroll to what it renders.
  */
 export async function hydrateAll(page: Page): Promise<void> {
+  // Islands inside a closed <details> (a chapter's recorded sessions) hydrate when opened.
+  await page.evaluate(() => {
+    for (const d of document.querySelectorAll('details')) if (d.querySelector('astro-island')) d.open = true;
+  });
   const islands = page.locator('astro-island');
   const count = await islands.count();
   for (let i = 0; i < count; i++) {

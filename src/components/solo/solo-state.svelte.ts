@@ -1,0 +1,316 @@
+/**
+ * The two-device lab's runes state: wraps one SoloSession (src/lib/lab/solo-session.ts) and
+ * exposes its trace, roster and latency runs as reactive state. No protocol logic here.
+ */
+import type { SoloSession, SoloPhase, ChatLine } from '../../lib/lab/solo-session';
+import type { PresenceEntry } from '../../lib/signalling/presence';
+import type { TraceEvent } from '../../lib/trace/types';
+import type { LatencyResult } from '../../lib/latency/run';
+import type { BrokerConnection, ConnectOptions } from '../../lib/broker/types';
+import { BROKER_PRESETS, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } from '../../lib/lab/params';
+import { isValidPeerId, isValidRoot, mosquittoSubCommand, randomToken } from '../../lib/signalling/topics';
+import { hasTurn } from '../../lib/latency/relay-link';
+import { brokerState, diagramRows, heldMessages, peerStates } from '../../lib/trace/selectors';
+
+/** The broker shared by this browser's tabs (a SharedWorker), see src/lib/broker/tabs.ts. */
+export const TABS = 'tabs';
+export const DEFAULT_ROOT = 'webrtc-lab/solo';
+
+export const SOLO_BROKERS: readonly { url: string; label: string }[] = [
+  { url: TABS, label: "This browser's tabs (no server, no wire)" },
+  ...BROKER_PRESETS.filter((p) => p.url !== IN_PAGE),
+];
+
+const ANIMALS = ['dog', 'cat', 'fox', 'owl', 'elk', 'yak', 'bee', 'emu'];
+
+/** "dog111"-style ids, as in the Godot demo. */
+export function randomPeerId(): string {
+  const animal = ANIMALS[Math.floor(Math.random() * ANIMALS.length)]!;
+  return `${animal}${randomToken(3, '0123456789')}`;
+}
+
+export const PACES = [
+  { ms: 600, label: 'Normal (0.6 s)' },
+  { ms: 150, label: 'Fast (0.15 s)' },
+  { ms: 0, label: 'As fast as possible' },
+] as const;
+
+export class SoloState {
+  broker = $state(TABS);
+  root = $state(DEFAULT_ROOT);
+  self = $state(randomPeerId());
+  iceServers = $state.raw<RTCIceServer[]>([]);
+  policy = $state<RTCIceTransportPolicy>('all');
+  paramErrors = $state.raw<string[]>([]);
+  pace = $state(150);
+
+  phase = $state<SoloPhase>('idle');
+  error = $state<string | null>(null);
+  events = $state.raw<TraceEvent[]>([]);
+  roster = $state.raw<ReadonlyMap<string, PresenceEntry>>(new Map());
+  online = $state.raw<PresenceEntry[]>([]);
+  remote = $state<string | null>(null);
+  playing = $state(false);
+  selected = $state<number | null>(null);
+  announcement = $state('');
+
+  /** Latency test. */
+  results = $state.raw<LatencyResult[]>([]);
+  progress = $state<{ done: number; total: number; path: string; size: number } | null>(null);
+  latencyError = $state<string | null>(null);
+
+  private session: SoloSession | null = null;
+  private offTrace: (() => void) | null = null;
+  private offSession: (() => void) | null = null;
+  private flushScheduled = false;
+  private cancelRun = false;
+
+  peers = $derived<[string, string]>([this.self, this.remote ?? 'peer']);
+  rows = $derived(diagramRows(this.events, this.peers));
+  held = $derived(heldMessages(this.events));
+  delivered = $derived(this.rows.filter((r) => r.status === 'delivered').length);
+  states = $derived(peerStates(this.events, this.self));
+  brokerNow = $derived(brokerState(this.events, this.self));
+  /** Our end of the chat channel (the other end is in another tab's trace). */
+  channelOpen = $derived.by(() => {
+    for (let k = this.events.length - 1; k >= 0; k--) {
+      const e = this.events[k]!;
+      if (e.type === 'channel' && e.peer === this.self) return e.state === 'open';
+    }
+    return false;
+  });
+  chats = $state.raw<ChatLine[]>([]);
+
+  idError = $derived(isValidPeerId(this.self) ? null : `"${this.self.slice(0, 40)}" is not a valid id: use 1–32 letters, digits, - or _.`);
+  rootError = $derived(isValidRoot(this.root) ? null : 'Topic root: no +, #, empty levels, or leading or trailing /.');
+  brokerError = $derived(this.broker === TABS || (isBrokerUrl(this.broker) && this.broker !== IN_PAGE) ? null : 'Broker: choose one from the list or a ws:// or wss:// URL.');
+  configError = $derived(this.idError ?? this.rootError ?? this.brokerError);
+  mosquittoSub = $derived.by(() => {
+    const tcp = this.broker === TABS ? null : tcpEndpointFor(this.broker);
+    return tcp ? mosquittoSubCommand(this.root, tcp.host, tcp.port) : null;
+  });
+  /** The TURN servers from ?ice=, for the relay latency path. */
+  turnConfigured = $derived(hasTurn({ iceServers: this.iceServers }));
+
+  constructor(search?: URLSearchParams) {
+    const s = new URLSearchParams(search ?? '');
+    const brokerParam = s.get('broker');
+    const errors: string[] = [];
+    if (brokerParam === TABS || brokerParam === IN_PAGE) s.delete('broker');
+    if (brokerParam === IN_PAGE) errors.push("broker: the in-page broker lives inside one tab, so this mode uses this browser's tabs instead");
+    const params = parseLabParams(s);
+    this.broker = brokerParam === null || brokerParam === TABS || brokerParam === IN_PAGE || params.broker === IN_PAGE ? TABS : params.broker;
+    this.root = params.root ?? DEFAULT_ROOT;
+    this.iceServers = params.iceServers;
+    this.policy = params.policy;
+    const id = s.get('id');
+    if (id !== null) {
+      if (isValidPeerId(id)) this.self = id;
+      else errors.push('id: use 1–32 letters, digits, - or _');
+    }
+    this.paramErrors = [...errors, ...params.errors];
+  }
+
+  get joined(): boolean {
+    return this.phase === 'joined';
+  }
+
+  /** The address another tab or device opens to join the same root on the same broker. */
+  inviteLink(): string {
+    if (typeof location === 'undefined') return '';
+    const url = new URL(location.href);
+    url.search = '';
+    url.hash = '';
+    url.searchParams.set('mode', 'solo');
+    url.searchParams.set('broker', this.broker);
+    url.searchParams.set('root', this.root);
+    return url.toString();
+  }
+
+  async join(): Promise<void> {
+    if (this.phase === 'joining' || this.phase === 'joined') return;
+    if (this.configError) {
+      this.error = this.configError;
+      return;
+    }
+    this.error = null;
+    this.phase = 'joining';
+    this.results = [];
+    const { SoloSession } = await import('../../lib/lab/solo-session');
+    const broker = this.broker;
+    const session = new SoloSession(
+      { broker, root: this.root, self: this.self, rtcConfig: { iceServers: this.iceServers, iceTransportPolicy: this.policy } },
+      { connectBroker: (opts) => connectFor(broker, opts), createPeerConnection: (config) => new RTCPeerConnection(config) },
+    );
+    this.attach(session);
+    try {
+      await session.join();
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+    }
+    if (this.session !== session) return;
+    this.sync();
+    if (session.phase === 'joined') this.announce(`Joined as ${this.self}. ${this.online.length} other peer(s) online.`);
+    else this.announce(this.error ?? 'Could not join.');
+  }
+
+  private attach(session: SoloSession): void {
+    this.detach();
+    this.session = session;
+    this.events = [];
+    this.offTrace = session.trace.subscribe(() => this.scheduleFlush());
+    this.offSession = session.subscribe(() => this.scheduleFlush());
+    this.scheduleFlush();
+  }
+
+  private detach(): void {
+    this.offTrace?.();
+    this.offSession?.();
+    this.offTrace = this.offSession = null;
+    this.session = null;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      this.sync();
+    });
+  }
+
+  private sync(): void {
+    const s = this.session;
+    if (!s) return;
+    this.events = [...s.trace.events];
+    this.phase = s.phase;
+    if (s.error) this.error = s.error;
+    if (this.roster !== s.roster) {
+      this.roster = s.roster;
+      this.online = s.online;
+    }
+    this.remote = s.remote;
+    this.playing = s.queue.playing;
+    void import('../../lib/lab/solo-session').then(({ soloChatLog }) => {
+      if (this.session === s) this.chats = soloChatLog(this.events, this.self);
+    });
+  }
+
+  connectTo(id: string): void {
+    if (this.session?.connectTo(id)) this.announce(`Calling ${id}: the offer is on its way. Step or Play to deliver what comes back.`);
+    else this.announce(`Cannot connect to ${id}.`);
+  }
+
+  hangUp(): void {
+    this.session?.hangUp();
+    this.announce('Hung up.');
+  }
+
+  step(): void {
+    const m = this.session?.step();
+    this.announce(m ? `Delivered ${m.kind} from ${m.from}.` : 'Nothing is held.');
+    this.sync();
+  }
+
+  play(): void {
+    this.session?.play(this.pace);
+    this.playing = true;
+    this.announce('Playing: every held message is delivered in turn.');
+  }
+
+  pause(): void {
+    this.session?.pause();
+    this.playing = false;
+    this.announce('Paused.');
+  }
+
+  sendChat(to: string, text: string): string | null {
+    const path = this.session?.sendChat(to, text) ?? null;
+    this.sync();
+    return path;
+  }
+
+  pullPlug(): void {
+    this.session?.pullPlug();
+    this.announce('Pulled the plug: the broker publishes your last will.');
+  }
+
+  async leave(): Promise<void> {
+    this.cancelRun = true;
+    const s = this.session;
+    if (s) await s.leave();
+    this.sync();
+    this.detach();
+    this.phase = 'idle';
+    this.remote = null;
+    this.roster = new Map();
+    this.online = [];
+    this.playing = false;
+    this.announce('Left. Your status is cleared.');
+  }
+
+  async runLatency(sizes: number[], rounds: number): Promise<void> {
+    const s = this.session;
+    if (!s || this.progress) return;
+    const { runLatencyTest } = await import('../../lib/latency/run');
+    const paths = s.latencyPaths();
+    if (paths.length === 0) {
+      this.latencyError = 'Connect to a peer first.';
+      return;
+    }
+    this.latencyError = null;
+    this.cancelRun = false;
+    this.results = [];
+    this.progress = { done: 0, total: paths.length * sizes.length * rounds, path: paths[0]!.name, size: sizes[0]! };
+    try {
+      this.results = await runLatencyTest(paths, {
+        sizes,
+        rounds,
+        cancelled: () => this.cancelRun || this.session !== s,
+        onProgress: (done, total, current) => (this.progress = { done, total, ...current }),
+      });
+      this.announce(this.cancelRun ? 'Latency test cancelled.' : 'Latency test done: the chart and table below show the round trips.');
+    } catch (err) {
+      this.latencyError = err instanceof Error ? err.message : String(err);
+    } finally {
+      this.progress = null;
+    }
+  }
+
+  cancelLatency(): void {
+    this.cancelRun = true;
+  }
+
+  packets() {
+    return this.session?.wire ?? [];
+  }
+
+  announce(text: string): void {
+    this.announcement = text;
+  }
+}
+
+let tabsWorker: { port: MessagePort } | undefined;
+
+/** The broker connection: the tabs hub in a SharedWorker, or connectBroker for real brokers. */
+async function connectFor(broker: string, opts: ConnectOptions): Promise<BrokerConnection> {
+  if (broker !== TABS) {
+    const { connectBroker } = await import('../../lib/broker/connect');
+    return connectBroker(opts);
+  }
+  if (typeof SharedWorker === 'undefined') throw new Error("this browser has no SharedWorker, so its tabs cannot share a broker; choose a real broker in Settings");
+  const [{ connectTabs }, { default: TabsWorker }] = await Promise.all([
+    import('../../lib/broker/tabs'),
+    import('../../lib/broker/tabs-worker?sharedworker'),
+  ]);
+  tabsWorker ??= new TabsWorker();
+  const locks = typeof navigator !== 'undefined' && navigator.locks ? navigator.locks : undefined;
+  return connectTabs(
+    { clientId: opts.clientId, will: opts.will },
+    {
+      port: tabsWorker.port,
+      ...(locks ? { locks } : {}),
+      onPageHide: (fn) => addEventListener('pagehide', fn, { once: true }),
+    },
+  );
+}

@@ -1,0 +1,250 @@
+/**
+ * The two-device lab's session: each SoloSession is one device. Two (or three) of them share
+ * one in-memory bus here, with fake RTCPeerConnections paired across them.
+ */
+import { describe, expect, it } from 'vitest';
+import { SoloSession, soloChatLog, pingTopic } from './solo-session';
+import { DirectBus } from '../broker/direct-bus';
+import type { BrokerConnection, ConnectOptions } from '../broker/types';
+import { FakePeerConnection, pairFakes } from '../testing/fake-peer-connection';
+import { heldMessages } from '../trace/selectors';
+import { runLatencyTest } from '../latency/run';
+
+const ROOT = 'webrtc-lab/solo-test';
+
+function world() {
+  const bus = new DirectBus();
+  const connect = async (opts: ConnectOptions): Promise<BrokerConnection> => {
+    const client = bus.connect({ clientId: opts.clientId, will: opts.will });
+    await new Promise<void>((resolve) => client.on('connect', resolve));
+    return {
+      client,
+      pullPlug: () => void client.end(true),
+      close: () => new Promise<void>((resolve) => client.end(false, resolve)),
+    };
+  };
+  const pcs: FakePeerConnection[] = [];
+  const createPeerConnection = (config: RTCConfiguration) => {
+    const pc = new FakePeerConnection(config);
+    pcs.push(pc);
+    // Connections pair up in the order they are made: 1st with 2nd (chat), 3rd with 4th (relay).
+    if (pcs.length % 2 === 0) pairFakes(pcs.at(-2)!, pcs.at(-1)!, { autoConnect: true });
+    return pc as unknown as RTCPeerConnection;
+  };
+  const device = (self: string, rtcConfig?: RTCConfiguration) =>
+    new SoloSession({ broker: 'direct', root: ROOT, self, ...(rtcConfig ? { rtcConfig } : {}) }, { connectBroker: connect, createPeerConnection });
+  const settle = async () => {
+    for (let i = 0; i < 6; i++) {
+      await bus.settled();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  };
+  /** Delivers everything held on every device, letting the fakes gather, until quiet. */
+  const drain = async (...devices: SoloSession[]) => {
+    for (let round = 0; round < 40; round++) {
+      let stepped = false;
+      for (const d of devices) while (d.step()) stepped = true;
+      await settle();
+      for (const pc of pcs) {
+        if (pc.localDescription && pc.iceGatheringState === 'new') {
+          pc.gather();
+          pc.completeGathering();
+        }
+      }
+      await settle();
+      if (!stepped && devices.every((d) => d.queue.size === 0)) return;
+    }
+  };
+  return { bus, device, settle, drain, pcs };
+}
+
+describe('SoloSession', () => {
+  it('join: learns who is online from retained statuses, then announces itself', async () => {
+    const w = world();
+    const dog = w.device('dog111');
+    await dog.join();
+    expect(dog.phase).toBe('joined');
+    expect(dog.online).toEqual([]);
+    const cat = w.device('cat222');
+    await cat.join();
+    await w.settle();
+    // cat learnt of dog from the retained status; dog saw cat's live one.
+    expect(cat.online.map((e) => [e.id, e.retained])).toEqual([['dog111', true]]);
+    expect(dog.online.map((e) => [e.id, e.retained])).toEqual([['cat222', false]]);
+    // Statuses wait in the queue like every signal; our own status never does.
+    expect(heldMessages(cat.trace.events).map((m) => [m.kind, m.from])).toEqual([['status', 'dog111']]);
+    expect(w.bus.retained.has(`${ROOT}/dog111/status`)).toBe(true);
+  });
+
+  it('refuses an id that is already online, and leaves without firing a will over the other status', async () => {
+    const w = world();
+    const cat = w.device('cat222');
+    await cat.join();
+    const dog = w.device('dog111');
+    await dog.join();
+    const twin = w.device('cat222');
+    await twin.join();
+    await w.settle();
+    expect(twin.phase).toBe('refused');
+    expect(twin.error).toContain('"cat222" is already online');
+    // The first cat is still online for everyone: no will replaced its status.
+    expect(dog.online.map((e) => e.id)).toEqual(['cat222']);
+    expect(new TextDecoder().decode(w.bus.retained.get(`${ROOT}/cat222/status`)!.payload)).toContain('"online"');
+  });
+
+  it('an id whose last status is a will is free again', async () => {
+    const w = world();
+    const cat = w.device('cat222');
+    await cat.join();
+    cat.pullPlug();
+    await w.settle();
+    const again = w.device('cat222');
+    await again.join();
+    expect(again.phase).toBe('joined');
+  });
+
+  it('chat over MQTT before the connection, over the data channel after; connect, presence and latency', async () => {
+    const w = world();
+    const dog = w.device('dog111');
+    const cat = w.device('cat222');
+    await dog.join();
+    await cat.join();
+    await w.settle();
+
+    expect(dog.sendChat('cat222', 'woof over mqtt')).toBe('MQTT');
+    await w.settle();
+    // Held until cat steps.
+    expect(soloChatLog(cat.trace.events, 'cat222')).toEqual([]);
+    await w.drain(cat);
+    expect(soloChatLog(cat.trace.events, 'cat222').map((l) => [l.from, l.text, l.path])).toEqual([['dog111', 'woof over mqtt', 'MQTT']]);
+    expect(soloChatLog(dog.trace.events, 'dog111').map((l) => [l.from, l.to, l.path])).toEqual([['dog111', 'cat222', 'MQTT']]);
+
+    // A peer that is not online cannot be called.
+    expect(dog.connectTo('nobody')).toBe(false);
+    expect(dog.connectTo('cat222')).toBe(true);
+    await w.settle();
+    // The offer waits in cat's queue: nothing happens there until it is delivered.
+    expect(cat.peer).toBeNull();
+    expect(heldMessages(cat.trace.events).some((m) => m.kind === 'offer' && m.from === 'dog111')).toBe(true);
+    await w.drain(dog, cat);
+    expect(cat.remote).toBe('dog111');
+    expect(dog.peer?.channelOpen).toBe(true);
+    expect(cat.peer?.channelOpen).toBe(true);
+
+    expect(cat.sendChat('dog111', 'meow over the channel')).toBe('data channel');
+    await w.settle();
+    const dogLog = soloChatLog(dog.trace.events, 'dog111');
+    expect(dogLog.at(-1)).toMatchObject({ from: 'cat222', to: 'dog111', text: 'meow over the channel', path: 'data channel' });
+
+    // Latency: both paths echo; pings never enter the queue.
+    const results = await runLatencyTest(dog.latencyPaths(), { sizes: [1024, 10 * 1024], rounds: 2 });
+    expect(results.map((r) => [r.path, r.size, r.samples.length, r.errors])).toEqual([
+      ['MQTT', 1024, 2, []],
+      ['MQTT', 10 * 1024, 2, []],
+      ['Data channel', 1024, 2, []],
+      ['Data channel', 10 * 1024, 2, []],
+    ]);
+    expect(cat.queue.size + dog.queue.size).toBe(0);
+    expect(cat.trace.events.some((e) => e.type === 'held' && e.topic === pingTopic(ROOT, 'cat222', 'dog111'))).toBe(false);
+
+    // cat's tab closes: dog sees it go offline at once (the will), before any Step.
+    cat.pullPlug();
+    await w.settle();
+    expect(dog.online).toEqual([]);
+    expect(dog.roster.get('cat222')).toMatchObject({ status: 'offline', will: true });
+  });
+
+  it('with a TURN server, a third path: a relay-only second connection signalled over the latency channel', async () => {
+    const w = world();
+    const turn: RTCConfiguration = { iceServers: [{ urls: 'turn:127.0.0.1:3478', username: 'test', credential: 'test' }] };
+    const dog = w.device('dog111', turn);
+    const cat = w.device('cat222', turn);
+    await dog.join();
+    await cat.join();
+    await w.settle();
+    dog.connectTo('cat222');
+    await w.drain(dog, cat);
+    expect(dog.peer?.channelOpen).toBe(true);
+    expect(dog.latencyPaths().map((p) => p.name)).toEqual(['MQTT', 'Data channel', 'TURN relay']);
+    // The fakes gather only when told: give each relay connection one relay candidate.
+    let running = true;
+    const gatherer = (async () => {
+      while (running) {
+        for (const pc of w.pcs.slice(2)) {
+          if (pc.localDescription && pc.iceGatheringState === 'new') {
+            pc.gather({ type: 'relay', address: '127.0.0.1' });
+            pc.completeGathering();
+          }
+        }
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    })();
+    const relay = dog.latencyPaths().find((p) => p.name === 'TURN relay')!;
+    const results = await runLatencyTest([relay], { sizes: [1024], rounds: 2 });
+    running = false;
+    await gatherer;
+    expect(results.map((r) => [r.path, r.samples.length, r.errors])).toEqual([['TURN relay', 2, []]]);
+    expect(w.pcs).toHaveLength(4);
+    expect(w.pcs[2]!.config.iceTransportPolicy).toBe('relay');
+    expect(dog.trace.events.some((e) => e.type === 'api' && e.call === 'relay' && e.ok && /through the TURN server/.test(e.detail ?? ''))).toBe(true);
+    // The relay pings never touched MQTT or the queue.
+    expect(cat.queue.size + dog.queue.size).toBe(0);
+  });
+
+  it('without a TURN server on the other side, the relay path fails with its reason', async () => {
+    const w = world();
+    const dog = w.device('dog111', { iceServers: [{ urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'p' }] });
+    const cat = w.device('cat222');
+    await dog.join();
+    await cat.join();
+    await w.settle();
+    dog.connectTo('cat222');
+    await w.drain(dog, cat);
+    const relay = dog.latencyPaths().find((p) => p.name === 'TURN relay')!;
+    const gathering = setInterval(() => {
+      const pc = w.pcs[2];
+      if (pc?.localDescription && pc.iceGatheringState === 'new') {
+        pc.gather({ type: 'relay', address: '127.0.0.1' });
+        pc.completeGathering();
+      }
+    }, 1);
+    const [result] = await runLatencyTest([relay], { sizes: [1024], rounds: 2 });
+    clearInterval(gathering);
+    expect(result!.samples).toEqual([]);
+    expect(result!.errors).toEqual([expect.stringMatching(/refused: no TURN server configured here/), expect.stringMatching(/refused/)]);
+  });
+
+  it('a graceful leave clears the retained status, so the peer disappears from the roster', async () => {
+    const w = world();
+    const dog = w.device('dog111');
+    const cat = w.device('cat222');
+    await dog.join();
+    await cat.join();
+    await w.settle();
+    await cat.leave();
+    await w.settle();
+    expect(dog.roster.has('cat222')).toBe(false);
+    expect(w.bus.retained.has(`${ROOT}/cat222/status`)).toBe(false);
+  });
+
+  it('rejects hostile payloads on our topics and keeps going', async () => {
+    const w = world();
+    const dog = w.device('dog111');
+    await dog.join();
+    const stranger = w.bus.connect({ clientId: 'stranger' });
+    stranger.publish(`${ROOT}/dog111/signal`, '<script>alert(1)</script>', { qos: 1, retain: false });
+    stranger.publish(`${ROOT}/dog111/signal`, JSON.stringify({ v: 1, kind: 'candidate', from: 'eve', to: 'dog111', session: 'x', mid: 'm1', ts: 1, candidate: 'candidate:1 1 udp 1 1.2.3.4 9 typ host', sdpMid: '0', sdpMLineIndex: 0 }), { qos: 1, retain: false });
+    await w.settle();
+    expect(dog.trace.events.filter((e) => e.type === 'rejected')).toHaveLength(1);
+    await w.drain(dog);
+    // A candidate from someone we are not connected to reaches no RTCPeerConnection.
+    expect(dog.trace.events.some((e) => e.type === 'api' && e.ok === false && /no connection with eve/.test(e.detail ?? ''))).toBe(true);
+    expect(w.pcs).toHaveLength(0);
+    expect(dog.phase).toBe('joined');
+  });
+
+  it('refuses an invalid id before touching the broker', async () => {
+    const w = world();
+    await expect(w.device('no spaces').join()).rejects.toThrow(/not a valid peer id/);
+  });
+});
