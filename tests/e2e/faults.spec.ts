@@ -1,19 +1,11 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { diagramTable, heldList, labRegion } from './support/lab';
+import { collectErrors } from './support/errors';
 
 /** One of a peer's four state machines, as the peer panel shows it. */
 function peerState(lab: Locator, peer: string, label: 'Signaling' | 'Connection' | 'ICE connection'): Locator {
   return lab.getByRole('region', { name: `Peer ${peer}` }).locator(`dt:text-is("${label}") + dd`);
-}
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
 }
 
 /** A held message by what it is and where it goes: "offer" + "alice → bob". */

@@ -1,15 +1,7 @@
 import mqtt from 'mqtt';
 import { test, expect } from './support/mosquitto';
 import { deliveredRows, diagramTable, heldList, labRegion, stepUntilOpen, tableRows } from './support/lab';
-
-function collectErrors(page: import('@playwright/test').Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
-}
+import { collectErrors } from './support/errors';
 
 test.describe('in-page broker', () => {
   test('start, step to an open data channel, chat, pull the plug', async ({ page }) => {

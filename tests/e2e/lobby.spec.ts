@@ -5,6 +5,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { startLobbyServer } from './support/lobby-server';
 import { tableRows } from './support/lab';
+import { collectErrors } from './support/errors';
 
 const LANES = ['server', 'p1', 'p2', 'p3'];
 
@@ -29,15 +30,6 @@ async function playToOpen(lab: Locator): Promise<void> {
   await lab.getByRole('combobox', { name: 'Pace' }).selectOption({ label: 'As fast as possible' });
   await lab.getByRole('button', { name: 'Play' }).click();
   await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
-}
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
 }
 
 test('/lobby/ renders the chapter, the message table from protocol.ts and the lab', async ({ page }) => {

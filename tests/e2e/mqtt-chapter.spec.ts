@@ -5,15 +5,7 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/mosquitto';
 import { deliveredRows, heldList, labRegion, tableRows } from './support/lab';
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
-}
+import { collectErrors } from './support/errors';
 
 /** Counts every RTCPeerConnection the page constructs. */
 async function countPeerConnections(page: Page): Promise<void> {

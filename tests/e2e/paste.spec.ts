@@ -3,15 +3,7 @@
 // reading the text shown in one tab and pasting it into the other.
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect, type Locator, type Page } from '@playwright/test';
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
-}
+import { collectErrors } from './support/errors';
 
 /** axe (WCAG 2.0/2.1 A and AA, as in a11y.spec.ts) on the whole page: zero violations. */
 async function expectNoAxeViolations(page: Page): Promise<void> {

@@ -2,15 +2,7 @@ import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { deliveredArrows, deliveredRows, diagramTable, labRegion, tableRows } from './support/lab';
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
-}
+import { collectErrors } from './support/errors';
 
 const replayRegion = (page: Page) => page.getByRole('region', { name: 'Trace replay' });
 

@@ -4,15 +4,7 @@
 // negotiation, with the outcome Chromium really gives.
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { deliveredRows, heldList, labRegion, stepUntilOpen, tableRows } from './support/lab';
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
-}
+import { collectErrors } from './support/errors';
 
 async function openChapter(page: Page, query = ''): Promise<Locator> {
   await page.goto(`signalling/${query}`);

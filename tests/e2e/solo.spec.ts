@@ -4,18 +4,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Locator, Page } from '@playwright/test';
 import { test, expect } from './support/mosquitto';
+import { collectErrors } from './support/errors';
 
 function randomRoot(): string {
   return `webrtc-lab/solo-${Math.random().toString(36).slice(2, 10)}`;
-}
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
 }
 
 async function openSolo(page: Page, search: string): Promise<Locator> {
