@@ -10,13 +10,15 @@ import { freePort } from './tests/e2e/support/free-port';
 // The value is stored in process.env so that worker processes, which load this
 // file again, see the same port.
 const CI = !!process.env.CI;
-process.env.E2E_PORT ??= String(CI ? await freePort() : 4391);
-const port = Number(process.env.E2E_PORT);
-
 // The site may be built under a base path (BASE_PATH, see astro.config.mjs).
 // baseURL ends in '/', so tests should navigate with RELATIVE paths: page.goto('./'),
 // page.goto('lab/?broker=in-page'), page.goto('mqtt/') — a leading '/' would drop the base.
 const basePath = `/${(process.env.BASE_PATH ?? '/').replace(/^\/+|\/+$/g, '')}/`.replace(/\/+/g, '/');
+// A base-path build lives in dist-base/ (npm run build:base), served on a port of its own
+// locally, so neither run reuses the other's preview.
+const based = basePath !== '/';
+process.env.E2E_PORT ??= String(CI ? await freePort() : based ? 4392 : 4391);
+const port = Number(process.env.E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}${basePath}`;
 
 export default defineConfig({
@@ -50,7 +52,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npm run preview -- --port ${port}`,
+    command: `npm run preview -- --port ${port}${based ? ' --outDir dist-base' : ''}`,
     // Ready once the port accepts connections; a missing page then shows up as a
     // failing test (404) instead of a silent wait for the URL.
     port,

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate, parser, type Packet } from 'mqtt-packet';
 import { connectBroker, parseBroker, resetInPageBroker } from './connect';
+import { MAX_PACKET_BYTES } from './in-page';
 import type { BrokerConnection, LastWill, MqttLike, ReceivedPacket, WirePacket } from './types';
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -204,6 +205,30 @@ function brokerSuite(name: string, brokerUrl: () => string | undefined) {
 brokerSuite('in-page aedes', () => 'in-page');
 
 describe('in-page aedes specifics', () => {
+  it('closes the connection of a client that sends a packet over the size limit; others carry on', async () => {
+    const root = `t${Date.now()}big`;
+    const a = await connect('in-page', 'a', root);
+    const b = await connect('in-page', 'b', root);
+    const box = inbox(b.client);
+    await subscribe(b.client, { [`${root}/#`]: { qos: 1 } });
+    // Just over the signal payload limit still passes: the lab rejects it with its reason.
+    await publish(a.client, `${root}/a/signal`, 'x'.repeat(MAX_PACKET_BYTES / 2 + 10));
+    await box.next(1);
+    const closed = new Promise<void>((resolve) => a.client.on('close', () => resolve()));
+    const errors: string[] = [];
+    a.client.on('error', (err: Error) => errors.push(err.message));
+    a.client.publish(`${root}/a/signal`, 'y'.repeat(MAX_PACKET_BYTES), { qos: 1, retain: false });
+    await closed;
+    // Closed without DISCONNECT, so the broker publishes a's will (MQTT 3.1.1 §3.1.2.5); the big message never arrives.
+    const msgs = await box.next(2);
+    expect(msgs.map((m) => [m.topic, m.payload.length])).toEqual([
+      [`${root}/a/signal`, MAX_PACKET_BYTES / 2 + 10],
+      [`${root}/a/status`, willOf(root, 'a').payload.length],
+    ]);
+    await publish(b.client, `${root}/b/signal`, 'still up');
+    expect((await box.next(3))[2]).toMatchObject({ payload: 'still up' });
+  });
+
   it('shares one broker between clients and forgets retained messages on reset', async () => {
     const root = `t${Date.now()}r`;
     const a = await connect('in-page', 'a', root);

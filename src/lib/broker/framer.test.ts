@@ -4,6 +4,7 @@ import { generate, type Packet } from 'mqtt-packet';
 import {
   MalformedPacketError,
   MqttFramer,
+  PacketSizeGuard,
   decodeRemainingLength,
   encodeRemainingLength,
   packetTypeName,
@@ -243,3 +244,47 @@ function concatAll(parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+describe('PacketSizeGuard', () => {
+  const small = fakePacket(0x30, 100); // 102 bytes
+  const big = fakePacket(0x30, 2000); // 2003 bytes
+
+  it.each<[string, Uint8Array[], number | null]>([
+    ['packets under the limit', [small, small], null],
+    ['one over it, after a small one', [concatAll([small, big])], 2003],
+    ['an announced 256 MB packet, from its header alone', [u8(0x30, 0xff, 0xff, 0xff, 0x7f)], 1 + 4 + 268_435_455],
+    ['a header split byte by byte', Array.from(big.subarray(0, 3), (b) => u8(b)), 2003],
+    ['exactly at the limit', [fakePacket(0x30, 1000 - 3)], null],
+  ])('%s', (_name, chunks, over) => {
+    const guard = new PacketSizeGuard(1000);
+    let found: number | null = null;
+    for (const c of chunks) found ??= guard.push(c);
+    expect(found).toBe(over);
+  });
+
+  it('throws on a 5-byte remaining length', () => {
+    expect(() => new PacketSizeGuard(1000).push(u8(0x30, 0xff, 0xff, 0xff, 0xff, 0x01))).toThrow(MalformedPacketError);
+  });
+
+  it('property: however a stream is chunked, it finds the first packet over the limit', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 40 }),
+        (lengths, cuts) => {
+          const packets = lengths.map((n) => fakePacket(0x30, n));
+          const stream = concatAll(packets);
+          const guard = new PacketSizeGuard(1000);
+          let found: number | null = null;
+          let at = 0;
+          for (let k = 0; at < stream.length && found === null; k++) {
+            const next = Math.min(stream.length, at + cuts[k % cuts.length]!);
+            found = guard.push(stream.subarray(at, next));
+            at = next;
+          }
+          expect(found).toBe(packets.find((p) => p.length > 1000)?.length ?? null);
+        },
+      ),
+    );
+  });
+});

@@ -130,3 +130,39 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(b, a.length);
   return out;
 }
+
+/**
+ * Watches a byte stream for a packet whose fixed header announces more than `maxBytes`
+ * (the whole packet). It reads only headers and skips bodies, so nothing is buffered: a
+ * hostile "remaining length" of 256 MB is caught from its first 5 bytes. MQTT 3.1.1 has no
+ * way to tell a client the limit, so a server closes the connection (as mosquitto does
+ * with max_packet_size).
+ */
+export class PacketSizeGuard {
+  private skip = 0;
+  private header: number[] = [];
+
+  constructor(readonly maxBytes: number) {}
+
+  /** The announced size of the first packet over the limit in this chunk, or null. Throws MalformedPacketError. */
+  push(chunk: Uint8Array): number | null {
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, chunk.length - i);
+        this.skip -= n;
+        i += n;
+        continue;
+      }
+      this.header.push(chunk[i++]!);
+      if (this.header.length < 2) continue;
+      const len = decodeRemainingLength(Uint8Array.from(this.header), 1);
+      if (len === undefined) continue;
+      const total = 1 + len.bytes + len.value;
+      this.header = [];
+      if (total > this.maxBytes) return total;
+      this.skip = len.value;
+    }
+    return null;
+  }
+}

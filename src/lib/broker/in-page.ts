@@ -6,9 +6,17 @@
 import { Aedes } from 'aedes';
 import { Duplex } from 'readable-stream';
 import type { StreamBuilder } from 'mqtt';
-import { MqttFramer, packetTypeName } from './framer';
+import { MqttFramer, PacketSizeGuard, packetTypeName } from './framer';
 import { openClient, toConnection } from './mqtt-client';
 import type { BrokerConnection, ConnectOptions, WirePacket } from './types';
+import { MAX_PAYLOAD_BYTES } from '../signalling/types';
+
+/**
+ * Largest packet the in-page broker accepts (aedes has no such option). Twice the signal
+ * payload limit, so a payload just over that limit still arrives and is rejected with its
+ * reason; anything bigger closes the connection, as mosquitto's max_packet_size does.
+ */
+export const MAX_PACKET_BYTES = 2 * MAX_PAYLOAD_BYTES;
 
 let broker: Promise<Aedes> | undefined;
 
@@ -38,12 +46,17 @@ export async function resetInPageBroker(): Promise<void> {
 }
 
 type Tap = (chunk: Uint8Array) => void;
+/** Why the broker would close the connection on this chunk, or null to pass it on. */
+type Guard = (chunk: Uint8Array) => string | null;
 
 /** One end of an in-memory pipe: what is written here is read at the peer end. */
 class PipeEnd extends Duplex {
   peer: PipeEnd | undefined;
 
-  constructor(private readonly tap: Tap) {
+  constructor(
+    private readonly tap: Tap,
+    private readonly guard: Guard = () => null,
+  ) {
     super();
   }
 
@@ -52,6 +65,12 @@ class PipeEnd extends Duplex {
   }
 
   override _write(chunk: Uint8Array, _enc: string, cb: (err?: Error | null) => void): void {
+    const refused = this.guard(chunk);
+    if (refused) {
+      // The broker drops the connection before reading the packet: tear down both ends.
+      cb(new Error(refused));
+      return;
+    }
     this.tap(chunk);
     this.peer?.push(chunk);
     cb();
@@ -70,8 +89,22 @@ class PipeEnd extends Duplex {
   }
 }
 
+/** The broker's side of the size limit, on what a client sends it. */
+function sizeGuard(maxBytes: number): Guard {
+  const guard = new PacketSizeGuard(maxBytes);
+  return (chunk) => {
+    let size: number | null;
+    try {
+      size = guard.push(chunk);
+    } catch (err) {
+      return `the in-page broker closed the connection: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    return size === null ? null : `the in-page broker closed the connection: a ${size}-byte packet is over its ${maxBytes}-byte limit`;
+  };
+}
+
 function pipePair(tapClientToBroker: Tap, tapBrokerToClient: Tap): [client: PipeEnd, broker: PipeEnd] {
-  const client = new PipeEnd(tapClientToBroker);
+  const client = new PipeEnd(tapClientToBroker, sizeGuard(MAX_PACKET_BYTES));
   const brokerEnd = new PipeEnd(tapBrokerToClient);
   client.peer = brokerEnd;
   brokerEnd.peer = client;

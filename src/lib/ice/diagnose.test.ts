@@ -6,6 +6,8 @@ import { diagnoseIceFailure } from './diagnose';
 const relay = 'candidate:1 1 udp 41885439 127.0.0.1 49160 typ relay raddr 0.0.0.0 rport 0 generation 0';
 const host = 'candidate:2 1 udp 2122260223 a.local 5000 typ host generation 0';
 const failed: TraceEventBody = { type: 'state', peer: 'alice', machine: 'iceConnection', value: 'failed' };
+const connected: TraceEventBody = { type: 'state', peer: 'alice', machine: 'iceConnection', value: 'connected' };
+const disconnected: TraceEventBody = { type: 'state', peer: 'alice', machine: 'iceConnection', value: 'disconnected' };
 const gathered = (candidate: string): TraceEventBody => ({ type: 'candidate-gathered', peer: 'alice', candidate });
 
 function events(bodies: TraceEventBody[]) {
@@ -21,6 +23,9 @@ describe('diagnoseIceFailure', () => {
     ['nothing gathered, with errors: the TURN server', [{ type: 'api', peer: 'alice', call: 'onicecandidateerror', ok: false, detail: '401' } as TraceEventBody, failed], /701.*401|401/],
     ['nothing gathered, no errors: no TURN server', [failed], /without a working TURN server/],
     ['host candidates too: every pair failed', [gathered(host), gathered(relay), failed], /Every candidate pair failed/],
+    ['relay only, connected, then failed: the relay went away', [gathered(relay), connected, disconnected, failed], /TURN server has probably stopped/],
+    ['relay only, connectionState connected, then failed', [gathered(relay), { ...connected, machine: 'connection' }, failed], /TURN server has probably stopped/],
+    ['host too, connected, then failed: the path went away', [gathered(host), gathered(relay), connected, failed], /stopped answering ICE’s consent checks/],
   ])('%s', (_name, bodies, expected) => {
     const out = diagnoseIceFailure(events(bodies as TraceEventBody[]), ['alice', 'bob']);
     if (expected === null) expect(out).toEqual([]);

@@ -26,7 +26,10 @@ export function diagnoseIceFailure(events: readonly TraceEvent[], peers: readonl
     let relays = 0;
     let others = 0;
     let errors = 0;
+    /** It had a working path before it failed: the path went away, it was never missing. */
+    let wasConnected = false;
     for (const e of events) {
+      if (e.type === 'state' && e.peer === peer && (e.value === 'connected' || e.value === 'completed')) wasConnected = true;
       if (e.type === 'state' && e.peer === peer && e.machine === 'iceConnection') iceFailed = e.value === 'failed';
       if (e.type === 'state' && e.peer === peer && e.machine === 'connection') connectionFailed = e.value === 'failed';
       if (e.type === 'candidate-gathered' && e.peer === peer && e.candidate) {
@@ -36,7 +39,9 @@ export function diagnoseIceFailure(events: readonly TraceEvent[], peers: readonl
       if (e.type === 'api' && e.peer === peer && e.call === 'onicecandidateerror') errors++;
     }
     if (!iceFailed && !connectionFailed) continue;
-    if (relays > 0 && others === 0) {
+    if (wasConnected) {
+      out.push(relays > 0 && others === 0 ? relayWentAway(peer) : pathWentAway(peer));
+    } else if (relays > 0 && others === 0) {
       out.push({
         peer,
         title: `ICE failed for ${peer}, although its TURN server gave it a relay address`,
@@ -66,4 +71,30 @@ export function diagnoseIceFailure(events: readonly TraceEvent[], peers: readonl
     }
   }
   return out;
+}
+
+// Consent freshness (RFC 7675 §5.1): a peer rechecks a working pair every few seconds and
+// gives up on it after 30 s without an answer; browsers show 'disconnected', then 'failed'.
+function relayWentAway(peer: string): IceDiagnosis {
+  return {
+    peer,
+    title: `ICE failed for ${peer} after it had connected: its TURN relay went away`,
+    detail:
+      'The connection worked, and every packet went through the TURN server. Then the relay stopped answering: ICE keeps ' +
+      'checking that a working path still works (consent freshness, RFC 7675), so it went disconnected and, after about ' +
+      '30 seconds without an answer, failed. The TURN server has probably stopped or restarted (a restart forgets every ' +
+      'allocation, so the relay addresses are gone), or the network to it broke. With policy=relay there is no other ' +
+      'path to fall back on: once the server is back, Reset and start again (or call restartIce()).',
+  };
+}
+
+function pathWentAway(peer: string): IceDiagnosis {
+  return {
+    peer,
+    title: `ICE failed for ${peer} after it had connected`,
+    detail:
+      'The connection worked, then its path stopped answering ICE\u2019s consent checks (RFC 7675) for about 30 seconds: ' +
+      'the other peer went away without a goodbye, or the network between them changed. An ICE restart ' +
+      '(restartIce()) gathers fresh candidates and tries again.',
+  };
 }

@@ -4,7 +4,7 @@
  * Anything on a broker is untrusted (anyone can publish on test.mosquitto.org), so
  * decodeSignal never throws and rejects, in this order: oversize payloads (before any
  * parsing), invalid UTF-8 (MQTT 3.1.1 §1.5.3 only requires UTF-8 for topics, not
- * payloads), non-JSON, wrong shape for the kind, wrong version, and signals that are not
+ * payloads), deep nesting (before parsing, see ./json-depth.ts), non-JSON, wrong shape for the kind, wrong version, and signals that are not
  * for this peer / topic / session. Reasons name the field and quote at most a clipped
  * few dozen characters of the input.
  */
@@ -17,6 +17,7 @@ import {
 } from './types';
 import { parseTopic, utf8Length, type ParsedTopic } from './topics';
 import { checkShape, clip, int, isRecord, nullable, num, oneOf, optional, str, type FieldSpec } from './shape';
+import { jsonDepthOver } from './json-depth';
 
 /** An SDP is a few KB; a generous cap keeps a hostile one from reaching the parser. */
 export const MAX_SDP_CHARS = 32 * 1024;
@@ -28,6 +29,8 @@ export const MAX_UFRAG_CHARS = 256;
 export const MAX_MID_CHARS = 32;
 /** A chat message over MQTT is a line of text, not a document. */
 export const MAX_CHAT_CHARS = 1000;
+/** A signal is one flat object; a little slack keeps the "wrong type" reasons for nested fields. */
+export const MAX_JSON_DEPTH = 4;
 
 export interface DecodeContext {
   /** MQTT topic the payload arrived on. */
@@ -105,6 +108,7 @@ function decode(payload: Uint8Array | string, ctx: DecodeContext): DecodeResult 
   const text = toText(payload);
   if (text === null) return fail('not valid UTF-8');
 
+  if (jsonDepthOver(text, MAX_JSON_DEPTH)) return fail(`JSON nested more than ${MAX_JSON_DEPTH} levels deep (a signal is one flat object)`);
   let json: unknown;
   try {
     json = JSON.parse(text);

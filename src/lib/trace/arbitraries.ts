@@ -47,7 +47,10 @@ export function eventBodyArb(peer: fc.Arbitrary<string> = peerIdArb): fc.Arbitra
       },
       { requiredKeys: ['type', 'qid', 'to', 'action'] },
     ),
-    fc.record({ type: fc.constant('rejected' as const), to: peer, topic: textArb(), reason: textArb(), bytes: bytesArb, preview: textArb() }),
+    fc.record(
+      { type: fc.constant('rejected' as const), to: peer, topic: textArb(), reason: textArb(), bytes: bytesArb, preview: textArb(), dropped: fc.integer({ min: 1, max: 100_000 }) },
+      { requiredKeys: ['type', 'to', 'topic', 'reason', 'bytes', 'preview'] },
+    ),
     fc.record({ type: fc.constant('plug-pulled' as const), peer }),
     fc.record({ type: fc.constant('state' as const), peer, machine: fc.constantFrom('signaling', 'iceGathering', 'iceConnection', 'connection' as const), value: fc.constantFrom('new', 'stable', 'have-local-offer', 'checking', 'connected', 'complete', 'failed') }),
     fc.record(

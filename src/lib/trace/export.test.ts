@@ -117,6 +117,14 @@ describe('parseTraceJson', () => {
     expect(result).toEqual({ ok: false, reason: expect.stringMatching(/over the 5242880-byte limit$/) });
   });
 
+  it('refuses deeply nested JSON before parsing it, with a reason', () => {
+    const deep = `{"events":${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}}`;
+    expect(parseTraceJson(deep)).toEqual({ ok: false, reason: 'JSON nested more than 8 levels deep; a trace file nests 4' });
+    // Nesting inside a field that is later quoted (JSON.stringify would throw RangeError).
+    const version = `{"schema":"${TRACE_SCHEMA}","version":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
+    expect(parseTraceJson(version)).toMatchObject({ ok: false, reason: expect.stringMatching(/^JSON nested more than 8/) });
+  });
+
   it('refuses more events than the limit', () => {
     const events = Array.from({ length: MAX_TRACE_EVENTS + 1 }, (_, i) => ({ type: 'plug-pulled', peer: 'a', i, at: 0 }));
     const text = JSON.stringify({ schema: TRACE_SCHEMA, version: 1, exportedAt: WHEN.toISOString(), events });

@@ -7,6 +7,7 @@
 import { MAX_PAYLOAD_BYTES, type SignalKind } from '../signalling/types';
 import { utf8Length } from '../signalling/topics';
 import { bool, checkShape, clip, int, isRecord, nullable, num, oneOf, optional, str, strings, type FieldSpec } from '../signalling/shape';
+import { jsonDepthOver } from '../signalling/json-depth';
 import type { Trace } from './trace';
 import type { BrokerState, PeerMachine, TamperAction, TraceEvent, TraceEventBody, TraceEventType } from './types';
 
@@ -16,6 +17,8 @@ export const TRACE_VERSION = 1;
 export const MAX_TRACE_BYTES = 5 * 1024 * 1024;
 /** Most events a trace may have: a long lab session has a few thousand. */
 export const MAX_TRACE_EVENTS = 50_000;
+/** A trace nests 4 levels (envelope, events, event, peers); deeper is hostile (see json-depth.ts). */
+export const MAX_TRACE_DEPTH = 8;
 
 export type ParseTraceResult =
   | { ok: true; events: TraceEvent[]; exportedAt: string }
@@ -82,7 +85,7 @@ export const EVENT_SHAPES: { readonly [K in TraceEventType]: { readonly [F in Fi
     payload: optional(payload),
     bytes: optional(bytes),
   },
-  rejected: { to: peer, topic, reason: note, bytes, preview: note },
+  rejected: { to: peer, topic, reason: note, bytes, preview: note, dropped: optional(int(1, Number.MAX_SAFE_INTEGER)) },
   'plug-pulled': { peer, keepaliveS: optional(int(1, 65535)), quietMs: optional(num({ min: 0 })) },
   state: { peer, machine: oneOf(MACHINES), value: str(64) },
   api: { peer, call: str(256), ok: bool(), detail: optional(note) },
@@ -109,6 +112,7 @@ function parse(text: string): ParseTraceResult {
   // Every UTF-16 unit is at least one UTF-8 byte, so the cheap check comes first.
   const size = text.length > MAX_TRACE_BYTES ? text.length : utf8Length(text);
   if (size > MAX_TRACE_BYTES) return fail(`file is ${size} bytes or more, over the ${MAX_TRACE_BYTES}-byte limit`);
+  if (jsonDepthOver(text, MAX_TRACE_DEPTH)) return fail(`JSON nested more than ${MAX_TRACE_DEPTH} levels deep; a trace file nests 4`);
 
   let json: unknown;
   try {

@@ -71,7 +71,16 @@ export type TraceEventBody =
       payload?: string;
       bytes?: number;
     }
-  | { type: 'rejected'; to: string; topic: string; reason: string; bytes: number; preview: string }
+  | {
+      type: 'rejected';
+      to: string;
+      topic: string;
+      reason: string;
+      bytes: number;
+      preview: string;
+      /** Set on a rate-limit summary: how many messages it stands for (dropped undecoded). */
+      dropped?: number;
+    }
   | {
       type: 'plug-pulled';
       peer: string;

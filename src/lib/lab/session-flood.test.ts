@@ -1,0 +1,114 @@
+/**
+ * A second client floods the session's root: the rate limit drops the flood before decoding
+ * and records one summary per window, while the other topics carry on untouched.
+ */
+import { describe, expect, it } from 'vitest';
+import { LabSession } from './session';
+import { DirectBus } from '../broker/direct-bus';
+import type { BrokerConnection, ConnectOptions } from '../broker/types';
+import { heldMessages } from '../trace/selectors';
+import { LAB_RATE_LIMIT } from '../signalling/rate-limit';
+
+const ROOT = 'webrtc-lab/flood';
+
+function setup() {
+  const bus = new DirectBus();
+  let clock = 1_000_000;
+  const timers: { at: number; fn: () => void }[] = [];
+  const scheduler = {
+    setTimeout: (fn: () => void, ms: number) => timers.push({ at: clock + ms, fn }),
+    clearTimeout: () => {},
+  } as unknown as { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout };
+  const advance = (ms: number) => {
+    clock += ms;
+    for (const t of timers.splice(0).filter((t) => (t.at <= clock ? (t.fn(), false) : true))) timers.push(t);
+  };
+  const connect = async (opts: ConnectOptions): Promise<BrokerConnection> => {
+    const client = bus.connect({ clientId: opts.clientId, will: opts.will });
+    await new Promise<void>((resolve) => client.on('connect', resolve));
+    return { client, pullPlug: () => void client.end(true), close: () => new Promise<void>((r) => client.end(false, r)) };
+  };
+  const session = new LabSession(
+    { broker: 'direct', root: ROOT, peers: ['alice', 'bob'], session: 's1', webrtc: false },
+    {
+      connectBroker: connect,
+      createPeerConnection: () => {
+        throw new Error('no WebRTC here');
+      },
+      now: () => clock,
+      scheduler,
+    },
+  );
+  const mallory = bus.connect({ clientId: 'mallory' });
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) {
+      await bus.settled();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  };
+  /** n messages on `topic`, `gapMs` of fake time apart. */
+  const flood = async (topic: string, n: number, gapMs: number, payload: (i: number) => string) => {
+    for (let i = 0; i < n; i++) {
+      mallory.publish(topic, payload(i), { qos: 0, retain: false });
+      await bus.settled();
+      clock += gapMs;
+    }
+    await settle();
+  };
+  return { session, settle, flood, advance };
+}
+
+describe('LabSession under a flood', () => {
+  it('drops 1,000 messages a second on one topic undecoded, with one summary, and keeps the rest', async () => {
+    const { session, settle, flood, advance } = setup();
+    await session.start();
+    await settle();
+    const hostile = (i: number) => (i % 2 ? '<img src=x onerror=alert(1)>' : '['.repeat(20_000) + ']'.repeat(20_000));
+    await flood(`${ROOT}/bob/signal`, 1000, 1, hostile);
+    const rejected = () => session.trace.events.filter((e) => e.type === 'rejected');
+    // The burst got through the limit and was decoded (and rejected) one by one; the rest waits for the window.
+    const { burst, ratePerS } = LAB_RATE_LIMIT;
+    const decoded = rejected().length;
+    expect(decoded).toBeGreaterThanOrEqual(burst);
+    expect(decoded).toBeLessThanOrEqual(burst + ratePerS);
+    expect(rejected().every((e) => e.dropped === undefined)).toBe(true);
+
+    advance(LAB_RATE_LIMIT.windowMs);
+    const summaries = rejected().filter((e) => e.dropped !== undefined);
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatchObject({ to: 'bob', topic: `${ROOT}/bob/signal`, dropped: 1000 - decoded });
+    expect(summaries[0]!.reason).toMatch(/^rate limit: \d+ messages on this topic dropped in 1 s \(over 10\/s, bursts of 20\)$/);
+    expect(summaries[0]!.preview.length).toBeLessThanOrEqual(121);
+
+    // Another topic was never limited: both statuses are held, and a chat still arrives at once.
+    expect(heldMessages(session.trace.events).map((m) => m.kind)).toEqual(['status', 'status']);
+    session.publishChat('bob', 'still here', { qos: 1, retain: false });
+    await settle();
+    expect(heldMessages(session.trace.events).map((m) => m.kind)).toEqual(['status', 'status', 'chat']);
+    await session.close();
+  });
+
+  it('the flooded topic recovers once the flood stops', async () => {
+    const { session, settle, flood, advance } = setup();
+    await session.start();
+    await settle();
+    await flood(`${ROOT}/bob/signal`, 200, 0, () => 'junk');
+    advance(5000);
+    expect(session.trace.events.filter((e) => e.type === 'rejected' && e.dropped)).toHaveLength(1);
+    session.publishChat('alice', 'after the flood', { qos: 1, retain: false });
+    await settle();
+    expect(heldMessages(session.trace.events).at(-1)).toMatchObject({ kind: 'chat', from: 'alice', to: 'bob' });
+    await session.close();
+  });
+
+  it('a summary that comes due after close is not recorded', async () => {
+    const { session, settle, flood, advance } = setup();
+    await session.start();
+    await settle();
+    await flood(`${ROOT}/bob/signal`, 100, 0, () => 'junk');
+    await session.close();
+    const before = session.trace.events.length;
+    advance(5000);
+    expect(session.trace.events.length).toBe(before);
+  });
+});
