@@ -6,19 +6,25 @@
 //     and the network goes quiet).
 //  3. Step → paint on /lab/ (in-page broker): Step's click() until the table shows one more
 //     delivery (and its SVG arrow, when drawn, is lab-delivered), plus two animation frames.
-//  4. Time to an open data channel with autoplay=1, broker=in-page vs broker=direct (no broker,
-//     in-memory hand-over through the same queue), from the exported trace.
+//     3b (bench/step-frames.mjs): Step → the frame that shows it, steps that add no new
+//     message apart from steps that do.
+//  4. Time to connected with autoplay=1 (bench/connect.mjs): direct in-page signalling, the
+//     in-page broker, mosquitto, TURN relay; ratios to direct.
 //  5. parseSdp + annotateSdp of a ~200-line SDP (src/lib/sdp/bench-fixture.ts), bundled with
 //     esbuild and timed in a blank Chromium page: p50/p95/max over --annotate-runs runs.
 //  6. Message inspector, click → paint on /lab/?autoplay=1 (in-page broker): once the data
 //     channel is open, each Message button of the sequence diagram's table is clicked in turn,
 //     timed until the inspector shows that message with its views drawn, plus two frames.
 //     The first open (lazy-loaded views) is reported apart; SDP messages apart from the rest.
+//  7. Page weight of every page (bench/weight.mjs): first-load JS and CSS, what its lab loads
+//     on Start, the whole site.
+//  8. Lighthouse performance score of every page, mobile preset (bench/lighthouse.mjs).
+//  9. Scale: a 500-chat session on /mqtt/ (bench/scale.mjs): step, diagram re-render, heap.
 //
 // Builds dist/ if missing, serves a snapshot of it (.bench/dist) with `astro preview` on a free
 // 127.0.0.1 port, prints the machine and a markdown table, writes .bench/last.json.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import {
@@ -34,11 +40,22 @@ import {
   median,
   ms,
   quantile,
+  serveDir,
+  servedDir,
   snapshotDist,
   startPreview,
 } from './bench/lib.mjs';
+import { collectErrors, dataChannelOpen, heldItems, labRegion, settleInPage as settle, waitFor, waitHydrated } from './bench/page.mjs';
+import { measureStepFrames } from './bench/step-frames.mjs';
+import { CONNECT_RATIO_GOAL, measureConnect } from './bench/connect.mjs';
+import { measureWeight } from './bench/weight.mjs';
+import { LIGHTHOUSE_GOAL, measureLighthouse } from './bench/lighthouse.mjs';
+import { measureScale } from './bench/scale.mjs';
+import { reportMore } from './bench/report.mjs';
+import { measureLatency } from './bench/latency.mjs';
+import { loadServers } from './bench/connect.mjs';
 
-const GOALS = { firstLoadGzBytes: 30 * 1024, stepP95Ms: 50, ratio: 1.5, annotateP95Ms: 50, inspectorP95Ms: 50 };
+const GOALS = { firstLoadGzBytes: 30 * 1024, stepP95Ms: 50, stepNoNewP95Ms: 1000 / 60, ratio: CONNECT_RATIO_GOAL, annotateP95Ms: 50, inspectorP95Ms: 50, lighthouse: LIGHTHOUSE_GOAL, scaleRenderMs: 200 };
 
 const { values: opts } = parseArgs({
   options: {
@@ -48,6 +65,9 @@ const { values: opts } = parseArgs({
     'annotate-runs': { type: 'string', default: '200' },
     'inspector-sessions': { type: 'string', default: '5' },
     'keep-traces': { type: 'boolean', default: false },
+    'frame-sessions': { type: 'string', default: '3' },
+    signals: { type: 'string', default: '500' },
+    dist: { type: 'string' },
     build: { type: 'boolean', default: false },
     only: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -55,15 +75,24 @@ const { values: opts } = parseArgs({
 });
 if (opts.help) {
   console.log(`usage: npm run bench -- [--runs N] [--warmup N] [--steps-sessions N] [--annotate-runs N]
-                         [--inspector-sessions N] [--build] [--only 1,2,3,4,5,6]
-  --runs N            autoplay runs per broker for measurement 4 (default 7)
-  --warmup N          uncounted autoplay runs per broker before those (default 1)
+                         [--inspector-sessions N] [--frame-sessions N] [--signals N]
+                         [--build | --dist DIR] [--only 1,2,…,9]
+  --runs N            autoplay runs per transport for measurement 4 (default 7)
+  --warmup N          uncounted autoplay runs per transport before those (default 1)
   --steps-sessions N  stepped sessions for measurement 3 (default 5)
   --annotate-runs N   timed parseSdp + annotateSdp runs for measurement 5 (default 200, after 20 warm-up)
   --inspector-sessions N  autoplay sessions whose every message is opened for measurement 6 (default 5)
   --keep-traces       save each autoplay run's exported trace under .bench/traces/
+  --frame-sessions N  stepped sessions for measurement 3b, step → frame by kind of step (default 3)
+  --signals N         chats published for measurement 9, scale (default 500)
   --build             run npm run build even if dist/ exists
-  --only LIST         run only these measurements`);
+  --dist DIR          measure this build (e.g. astro build --outDir DIR) instead of dist/
+  --only LIST         run only these measurements:
+                        1 first-load JS of /signalling/   2 JS a lab loads on Start
+                        3 step → paint (+3b by kind of step)   4 time to connected, four transports
+                        5 annotate an SDP   6 inspector click → paint   7 page weight, every page
+                        8 Lighthouse, every page   9 scale: a 500-message session
+                        10 latency test, MQTT (in-page, mosquitto) vs data channel`);
   process.exit(0);
 }
 const RUNS = Math.max(1, Number.parseInt(opts.runs, 10) || 7);
@@ -74,7 +103,9 @@ const ANNOTATE_WARMUP = 20;
 /** Timed pastes of the same SDP into /lab/'s paste box (after one first, lazy one). */
 const PASTE_RUNS = 10;
 const INSPECTOR_SESSIONS = Math.max(1, Number.parseInt(opts['inspector-sessions'], 10) || 5);
-const ONLY = new Set((opts.only ?? '1,2,3,4,5,6').split(',').map((s) => s.trim()));
+const FRAME_SESSIONS = Math.max(1, Number.parseInt(opts['frame-sessions'], 10) || 3);
+const SIGNALS = Math.max(1, Number.parseInt(opts.signals, 10) || 500);
+const ONLY = new Set((opts.only ?? '1,2,3,4,5,6,7,8,9,10').split(',').map((s) => s.trim()));
 
 const log = (...a) => console.error('bench:', ...a);
 
@@ -82,40 +113,6 @@ const log = (...a) => console.error('bench:', ...a);
 let interrupted = null;
 function checkInterrupted() {
   if (interrupted) throw new Error(`interrupted (${interrupted})`);
-}
-
-/** The lab as a reader finds it: a region whose name ends in "lab". */
-const labRegion = (page) => page.getByRole('region', { name: /lab$/i }).first();
-const heldItems = (lab) => lab.getByRole('list', { name: 'Held messages' }).getByRole('listitem');
-const dataChannelOpen = (lab) => lab.getByText('Data channel open');
-
-
-/** Resolves once the astro-island around `locator` has hydrated (its `ssr` attribute is gone). */
-function waitHydrated(locator, what) {
-  return locator.evaluate(
-    (el, name) =>
-      new Promise((resolve, reject) => {
-        const island = el.closest('astro-island');
-        const t = setTimeout(() => reject(new Error(`${name} did not hydrate within 20 s`)), 20_000);
-        const check = () => {
-          if (!island || !island.hasAttribute('ssr')) {
-            clearTimeout(t);
-            resolve(undefined);
-          } else requestAnimationFrame(check);
-        };
-        check();
-      }),
-    what,
-  );
-}
-async function waitFor(fn, { timeout = 15_000, interval = 25, what = 'condition' } = {}) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, interval));
-  }
 }
 
 /** Records every JS response of a page, tagged with the phase current when it arrived. */
@@ -305,35 +302,6 @@ function timedStep([fig, step]) {
 }
 
 /**
- * Runs in the page between steps (not timed): waits until the SVG has caught up with the table
- * (as many arrows as arrow rows) and the lab has had no DOM change for `idleMs`, as a reader
- * who looks before pressing Step would. Gives up after `maxMs` and says so.
- */
-function settle([section, fig, idleMs, maxMs]) {
-  return new Promise((resolve) => {
-    const start = performance.now();
-    let last = performance.now();
-    const observer = new MutationObserver(() => {
-      last = performance.now();
-    });
-    observer.observe(section, { subtree: true, childList: true, attributes: true, characterData: true });
-    const caughtUp = () => {
-      const arrowRows = Array.from(fig.querySelectorAll('table tbody tr')).filter((tr) => (tr.querySelectorAll('td')[2]?.textContent ?? '').trim() !== '').length;
-      return fig.querySelectorAll('svg [data-et="message"]').length === arrowRows;
-    };
-    const tick = () => {
-      const now = performance.now();
-      const ok = caughtUp() && now - last >= idleMs;
-      if (ok || now - start > maxMs) {
-        observer.disconnect();
-        resolve({ settled: ok, waitedMs: now - start });
-      } else setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
-
-/**
  * `settleFirst`: before each Step, also wait until the diagram has caught up and the lab is
  * idle (a reader who looks first). Without it, Step is pressed as soon as something is held,
  * so a debounced diagram re-render may land inside the timed window.
@@ -407,111 +375,6 @@ async function measureSteps(browser, base, { settleFirst = false } = {}) {
   };
   result.pass = result.n > 0 && result.timeouts === 0 && result.p95 <= GOALS.stepP95Ms;
   return result;
-}
-
-// ---------------------------------------------------------------------------------------------
-// 4: autoplay to an open data channel, in-page vs direct.
-
-async function autoplayRun(browser, base, broker, label) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  try {
-    const t0 = Date.now();
-    await page.goto(`${base}lab/?broker=${encodeURIComponent(broker)}&autoplay=1`, { waitUntil: 'load' });
-    const lab = labRegion(page);
-    await dataChannelOpen(lab).waitFor({ state: 'visible', timeout: 30_000 });
-    const wallMs = Date.now() - t0;
-    const [download] = await Promise.all([
-      page.waitForEvent('download', { timeout: 10_000 }),
-      lab.getByRole('button', { name: 'Export trace', exact: true }).click(),
-    ]);
-    const path = await download.path();
-    const text = readFileSync(path, 'utf8');
-    if (opts['keep-traces']) {
-      const dir = join(ROOT, '.bench', 'traces');
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, `${label}.json`), text);
-    }
-    const trace = JSON.parse(text);
-    const events = trace.events ?? [];
-    const session = events.find((e) => e.type === 'session');
-    const offerer = session?.peers?.[0];
-    const offer = events.find((e) => e.type === 'published' && e.kind === 'offer' && (offerer === undefined || e.peer === offerer));
-    const peers = session?.peers ?? [...new Set(events.filter((e) => e.type === 'channel').map((e) => e.peer))];
-    const openAt = peers.map((p) => events.find((e) => e.type === 'channel' && e.state === 'open' && e.peer === p)?.at);
-    const bothOpen = openAt.length === 2 && openAt.every((v) => typeof v === 'number') ? Math.max(...openAt) : NaN;
-    const deliveries = events.filter((e) => e.type === 'delivered').length;
-    const connectedAt = peers.map((p) => events.find((e) => e.type === 'broker' && e.state === 'connected' && e.peer === p)?.at);
-    const brokersReady = connectedAt.every((v) => typeof v === 'number') ? Math.max(...connectedAt) : NaN;
-    return {
-      broker,
-      traceBroker: session?.broker,
-      sessionToOpen: session ? bothOpen - session.at : NaN,
-      offerToOpen: offer ? bothOpen - offer.at : NaN,
-      // Signalling only: TOOLCHAIN.md's reference numbers exclude broker connect time.
-      connectedToOpen: bothOpen - brokersReady,
-      sessionToBrokersReady: session ? brokersReady - session.at : NaN,
-      sessionToOffer: session && offer ? offer.at - session.at : NaN,
-      wallMs,
-      deliveries,
-      events: events.length,
-      errors,
-    };
-  } finally {
-    await context.close();
-  }
-}
-
-async function measureAutoplay(browser, base) {
-  const brokers = ['in-page', 'direct'];
-  const runs = { 'in-page': [], direct: [] };
-  const failures = [];
-  for (let i = 0; i < WARMUP + RUNS; i++) {
-    for (const broker of brokers) {
-      checkInterrupted();
-      try {
-        const r = await autoplayRun(browser, base, broker, `${broker}-${i < WARMUP ? `warmup${i + 1}` : i - WARMUP + 1}`);
-        if (i >= WARMUP) runs[broker].push(r);
-      } catch (err) {
-        failures.push(`${broker} run ${i + 1}: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
-      }
-    }
-  }
-  const summary = {};
-  for (const b of brokers) {
-    summary[b] = {
-      n: runs[b].length,
-      sessionToOpen: median(runs[b].map((r) => r.sessionToOpen)),
-      offerToOpen: median(runs[b].map((r) => r.offerToOpen)),
-      connectedToOpen: median(runs[b].map((r) => r.connectedToOpen)),
-      wallMs: median(runs[b].map((r) => r.wallMs)),
-      sessionToBrokersReady: median(runs[b].map((r) => r.sessionToBrokersReady)),
-      sessionToOffer: median(runs[b].map((r) => r.sessionToOffer)),
-      offerToOpenRange: [Math.min(...runs[b].map((r) => r.offerToOpen)), Math.max(...runs[b].map((r) => r.offerToOpen))],
-      deliveries: median(runs[b].map((r) => r.deliveries)),
-    };
-  }
-  const ratio = {
-    sessionToOpen: summary['in-page'].sessionToOpen / summary.direct.sessionToOpen,
-    offerToOpen: summary['in-page'].offerToOpen / summary.direct.offerToOpen,
-    connectedToOpen: summary['in-page'].connectedToOpen / summary.direct.connectedToOpen,
-  };
-  const directLabel = runs.direct.map((r) => r.traceBroker).find(Boolean);
-  return {
-    runsPerBroker: RUNS,
-    warmup: WARMUP,
-    summary,
-    ratio,
-    pass: {
-      sessionToOpen: ratio.sessionToOpen <= GOALS.ratio,
-      offerToOpen: ratio.offerToOpen <= GOALS.ratio,
-      connectedToOpen: ratio.connectedToOpen <= GOALS.ratio,
-    },
-    directTraceBroker: directLabel,
-    runs,
-    failures,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -871,7 +734,7 @@ async function measureInspector(browser, base) {
       await dataChannelOpen(lab).waitFor({ state: 'visible', timeout: 30_000 });
       const fig = await lab.getByRole('figure', { name: 'Sequence diagram' }).elementHandle();
       const section = await lab.elementHandle();
-      const inspector = await page.getByRole('region', { name: 'Message inspector' }).elementHandle();
+      const inspector = await lab.getByRole('region', { name: 'Message inspector' }).first().elementHandle();
       // Let the last messages and the diagram land first (not timed).
       const labSettled = await page.evaluate(settle, [section, fig, 300, 5000]);
       if (!labSettled.settled) notes.push(`inspector session ${s + 1}: the lab was still changing after 5 s; clicked anyway`);
@@ -964,21 +827,12 @@ async function measureInspector(browser, base) {
   return result;
 }
 
-function collectErrors(page) {
-  const errors = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text().slice(0, 300));
-  });
-  page.on('pageerror', (err) => errors.push(err.message.slice(0, 300)));
-  return errors;
-}
-
 // ---------------------------------------------------------------------------------------------
 
 function report(machine, results) {
   const pf = (ok) => (ok ? 'PASS' : 'FAIL');
   const rows = [];
-  const { chapter, steps, autoplay, annotate, inspector } = results;
+  const { chapter, steps, annotate, inspector } = results;
   if (chapter) {
     const f = chapter.firstLoad;
     const detail = `${f.files.length} file(s) ${kb(f.filesGz)} + ${f.inline.length} inline ${kb(f.inlineGz)}`;
@@ -999,12 +853,6 @@ function report(machine, results) {
       'p95 ≤ 50 ms',
       pf(steps.pass),
     ]);
-  }
-  if (autoplay) {
-    const s = autoplay.summary;
-    rows.push(['4a. session → both channels open, incl. loading the broker (median)', `in-page ${ms(s['in-page'].sessionToOpen)} / direct ${ms(s.direct.sessionToOpen)} = **${autoplay.ratio.sessionToOpen.toFixed(2)}×**`, '≤ 1.5×', pf(autoplay.pass.sessionToOpen)]);
-    rows.push(['4b. offer → both channels open (median)', `in-page ${ms(s['in-page'].offerToOpen)} / direct ${ms(s.direct.offerToOpen)} = **${autoplay.ratio.offerToOpen.toFixed(2)}×**`, '≤ 1.5×', pf(autoplay.pass.offerToOpen)]);
-    rows.push(['4c. both peers connected → both channels open (median)', `in-page ${ms(s['in-page'].connectedToOpen)} / direct ${ms(s.direct.connectedToOpen)} = **${autoplay.ratio.connectedToOpen.toFixed(2)}×**`, '≤ 1.5×', pf(autoplay.pass.connectedToOpen)]);
   }
   if (annotate) {
     const a = annotate;
@@ -1048,7 +896,6 @@ function report(machine, results) {
   }
   const out = [];
   out.push(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}; ${machine.chromium}; Node ${machine.node}; load average ${machine.load1.toFixed(2)} at start`);
-  if (autoplay) out.push(`Autoplay runs: ${autoplay.runsPerBroker} per broker (+${autoplay.warmup} warm-up), alternating in-page/direct, fresh page each.`);
   out.push('');
   out.push(mdTable(['Measurement', 'Result', 'Goal', ''], rows));
   if (chapter) {
@@ -1096,15 +943,8 @@ function report(machine, results) {
       `Inspector detail: ${i.sessions} session(s), every row's Message button clicked top to bottom with the inspector scrolled into view, the inspector left quiet (and any code it fetched arrived) before the next; "click → paint" waits for the annotated SDP lines, candidate fields and packet bytes (not the shiki colouring). The message itself (kind, route) showed after p50 ${ms(i.shown.p50)}, p95 ${ms(i.shown.p95)}. Last DOM change in the inspector (incl. colouring): SDP p50 ${ms(i.sdp.lastMutation.p50)} / p95 ${ms(i.sdp.lastMutation.p95)}, other p50 ${ms(i.other.lastMutation.p50)} / p95 ${ms(i.other.lastMutation.p95)}. Longest long task inside a timed window after the first opens: SDP ${ms(i.sdp.longTaskMax)}, other ${ms(i.other.longTaskMax)}. SDP views drawn had ${sdpLines || '?'} lines. Clicks that fetched code (each session): ${code.length ? code.join('; ') : 'none'}.`,
     );
   }
-  if (autoplay) {
-    const s = autoplay.summary;
-    const line = (b) =>
-      `${b}: session → both peers connected ${ms(s[b].sessionToBrokersReady)}, session → offer ${ms(s[b].sessionToOffer)}, offer → open ${ms(s[b].offerToOpen)} (range ${s[b].offerToOpenRange.map((v) => v.toFixed(0)).join('–')} ms), navigation → "Data channel open" visible ${ms(s[b].wallMs)}`;
-    out.push(`Autoplay medians — ${line('in-page')}; ${line('direct')}.`);
-  }
   const notes = [
     ...(steps?.notes ?? []),
-    ...(autoplay?.failures ?? []),
     ...(chapter?.errors ?? []).map((e) => `console (chapter): ${e}`),
     ...(steps?.errors ?? []).map((e) => `console (steps): ${e}`),
     ...(results.stepsSettled?.notes ?? []),
@@ -1113,7 +953,6 @@ function report(machine, results) {
     ...(annotate?.paste?.error ? [`paste box: ${annotate.paste.error}`] : []),
     ...(annotate?.paste?.errors ?? []).map((e) => `console (paste box): ${e}`),
     ...(inspector?.errors ?? []).map((e) => `console (inspector): ${e}`),
-    ...Object.values(autoplay?.runs ?? {}).flat().flatMap((r) => r.errors.map((e) => `console (autoplay ${r.broker}): ${e}`)),
   ];
   if (notes.length) {
     out.push('');
@@ -1124,9 +963,14 @@ function report(machine, results) {
 }
 
 async function main() {
-  ensureBuilt({ force: opts.build });
-  const snap = snapshotDist();
-  log(`serving a snapshot of dist/ (${snap}), safe from builds started meanwhile`);
+  if (opts.dist) {
+    serveDir(resolve(opts.dist));
+    log(`serving ${servedDir()}`);
+  } else {
+    ensureBuilt({ force: opts.build });
+    const snap = snapshotDist();
+    log(`serving a snapshot of dist/ (${snap}), safe from builds started meanwhile`);
+  }
   const launch = await chromiumLaunchConfig();
   let preview;
   let browser;
@@ -1163,10 +1007,12 @@ async function main() {
       results.steps = await measureSteps(browser, preview.url);
       log('measuring Step → paint, settling the diagram before each Step…');
       results.stepsSettled = await measureSteps(browser, preview.url, { settleFirst: true });
+      log(`measuring Step → frame painted, by kind of step, ${FRAME_SESSIONS} session(s)…`);
+      results.stepFrames = await measureStepFrames(browser, preview.url, { sessions: FRAME_SESSIONS, check: checkInterrupted });
     }
     if (ONLY.has('4')) {
-      log(`measuring autoplay to open, ${RUNS} run(s) per broker…`);
-      results.autoplay = await measureAutoplay(browser, preview.url);
+      log(`measuring time to connected with autoplay, ${RUNS} run(s) per transport (direct, in-page, mosquitto, TURN relay)…`);
+      results.connect = await measureConnect(browser, preview.url, { runs: RUNS, warmup: WARMUP, keepTraces: opts['keep-traces'], check: checkInterrupted });
     }
     if (ONLY.has('5')) {
       log(`measuring parseSdp + annotateSdp of a 200-line SDP in Chromium, ${ANNOTATE_RUNS} runs…`);
@@ -1176,10 +1022,33 @@ async function main() {
       log(`measuring inspector click → paint, every message of ${INSPECTOR_SESSIONS} autoplay session(s)…`);
       results.inspector = await measureInspector(browser, preview.url);
     }
+    if (ONLY.has('7')) {
+      log('measuring page weight of every page…');
+      results.weight = await measureWeight(browser, preview.url, servedDir());
+    }
+    if (ONLY.has('8')) {
+      log('running Lighthouse (mobile preset) on every page…');
+      results.lighthouse = await measureLighthouse(preview.url, { check: checkInterrupted });
+    }
+    if (ONLY.has('9')) {
+      log(`measuring a session of ${SIGNALS} chats on /mqtt/…`);
+      results.scale = await measureScale(browser, preview.url, { signals: SIGNALS, check: checkInterrupted });
+    }
+    if (ONLY.has('10')) {
+      log('running the two-device latency test (in-page tabs broker and mosquitto)…');
+      const servers = await loadServers();
+      const mosquitto = await servers.startMosquitto();
+      try {
+        results.latency = await measureLatency(browser, preview.url, { mosquittoWsUrl: mosquitto.wsUrl, rounds: 10 });
+      } finally {
+        await mosquitto.stop().catch(() => {});
+      }
+    }
     console.log(report(machine, results));
+    console.log(reportMore(results));
     const dir = join(ROOT, '.bench');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'last.json'), `${JSON.stringify({ at: new Date().toISOString(), machine, goals: GOALS, options: { runs: RUNS, warmup: WARMUP, stepSessions: STEP_SESSIONS, annotateRuns: ANNOTATE_RUNS, annotateWarmup: ANNOTATE_WARMUP, inspectorSessions: INSPECTOR_SESSIONS }, ...results }, null, 2)}\n`);
+    writeFileSync(join(dir, 'last.json'), `${JSON.stringify({ at: new Date().toISOString(), machine, goals: GOALS, options: { runs: RUNS, warmup: WARMUP, stepSessions: STEP_SESSIONS, annotateRuns: ANNOTATE_RUNS, annotateWarmup: ANNOTATE_WARMUP, inspectorSessions: INSPECTOR_SESSIONS, frameSessions: FRAME_SESSIONS, signals: SIGNALS, dist: servedDir() }, ...results }, null, 2)}\n`);
     log('wrote .bench/last.json');
   } finally {
     await cleanup();

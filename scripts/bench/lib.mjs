@@ -30,6 +30,11 @@ export function serveDir(dir) {
   served = dir;
 }
 
+/** The directory being served (dist/, its snapshot, or serveDir's). */
+export function servedDir() {
+  return served;
+}
+
 /** { args, executablePath } for chromium.launch(). */
 export async function chromiumLaunchConfig() {
   return { args: [...CHROMIUM_ARGS], executablePath: chromiumExecutable() };

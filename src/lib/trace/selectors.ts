@@ -57,6 +57,16 @@ export type Describable = MessageInfo | Published | Held;
  * `will: bob offline`, `offer`, `answer`, `candidate host udp`, `end-of-candidates`, `chat: hi`.
  */
 export function describeMessage(m: Describable): string {
+  // Rows are rebuilt from every event on each new event; parse each payload once.
+  let label = labelCache.get(m);
+  if (label === undefined) labelCache.set(m, (label = describe(m)));
+  return label;
+}
+
+/** Trace events are never changed once recorded, so a label per message object holds. */
+const labelCache = new WeakMap<Describable, string>();
+
+function describe(m: Describable): string {
   const published = 'type' in m && m.type === 'published';
   const sender = published ? (m as Published).peer : (m as MessageInfo).from;
   const retained = m.retain ? ' (retained)' : '';
