@@ -10,12 +10,11 @@ import {
   brokerState,
   channelOpen,
   describeMessage,
-  diagramRows,
   heldMessages,
-  tamperings,
   peerStates,
   timeToConnected,
 } from '../../lib/trace/selectors';
+import { stableDiagramRows, stableTamperings } from '../../lib/trace/stable-views';
 import type { GlareMode, IceMode } from '../../lib/peer/lab-peer';
 import type { TraceEvent } from '../../lib/trace/types';
 import { download } from '../site/download';
@@ -85,10 +84,13 @@ export class LabState {
   private autoplay = false;
 
   peers = $derived<[string, string]>([this.offerer, this.answerer]);
-  rows = $derived(diagramRows(this.events, this.peers));
+  /** Equal rows keep their identity from step to step: the table updates only what changed. */
+  private readonly rowsOf = stableDiagramRows();
+  rows = $derived(this.rowsOf(this.events, this.peers));
   held = $derived(heldMessages(this.events));
   /** What the reader did to each queue id (fault injection), for marks and the inspector. */
-  tamperings = $derived(tamperings(this.events));
+  private readonly tamperingsOf = stableTamperings();
+  tamperings = $derived(this.tamperingsOf(this.events));
   delivered = $derived(this.rows.filter((r) => r.status === 'delivered').length);
   dataChannelOpen = $derived(channelOpen(this.events));
   /** Time from the first createOffer() until both peers were connected, and signals used. */

@@ -92,6 +92,22 @@ describe('SoloSession', () => {
     expect(new TextDecoder().decode(w.bus.retained.get(`${ROOT}/cat222/status`)!.payload)).toContain('"online"');
   });
 
+  it('when another client with our id drops and its will says we are offline, we put the record straight', async () => {
+    const w = world();
+    const cat = w.device('cat222');
+    await cat.join();
+    await w.settle();
+    // A refused duplicate whose tab closed before its DISCONNECT: the broker publishes its will.
+    const will = JSON.stringify({ v: 1, kind: 'status', from: 'cat222', session: 'x', mid: 'twin-1', ts: 1, status: 'offline', reason: 'will' });
+    const twin = w.bus.connect({ clientId: 'twin', will: { topic: `${ROOT}/cat222/status`, payload: will, qos: 1, retain: true } });
+    await new Promise<void>((resolve) => twin.on('connect', resolve));
+    twin.end(true);
+    await w.settle();
+    expect(heldMessages(cat.trace.events)).toEqual([]);
+    expect(cat.trace.events.some((e) => e.type === 'api' && e.call === 'republish status')).toBe(true);
+    expect(new TextDecoder().decode(w.bus.retained.get(`${ROOT}/cat222/status`)!.payload)).toContain('"online"');
+  });
+
   it('an id whose last status is a will is free again', async () => {
     const w = world();
     const cat = w.device('cat222');

@@ -353,6 +353,19 @@ export class SoloSession {
     if (signal.kind === 'status') {
       // Our own status coming back is no news.
       if (this.ownMids.has(signal.mid)) return;
+      // Our id, but not our message: another client with this id spoke for us, e.g. a duplicate
+      // we refused whose connection dropped before its DISCONNECT, so the broker published its
+      // will (MQTT 3.1.1 §3.1.2.5) over our retained status. Put the record straight.
+      if (signal.from === this.self) {
+        if (this.phase !== 'joined') {
+          // While joining, this is how a duplicate id is found (idTaken reads the roster).
+          this.updateRoster({ peer: signal.from, status: signal.status, will: signal.reason === 'will', retained: packet.retain, ts: signal.ts });
+        } else if (signal.status === 'offline') {
+          this.emit({ type: 'api', peer: this.self, call: 'republish status', ok: true, detail: 'another client with this id went offline; we are still online' });
+          this.publish(statusTopic(this.root, this.self), this.status('online'), true);
+        }
+        return;
+      }
       this.updateRoster({ peer: signal.from, status: signal.status, will: signal.reason === 'will', retained: packet.retain, ts: signal.ts });
     }
     this.qid += 1;
