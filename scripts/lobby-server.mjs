@@ -10,30 +10,16 @@
 // LOBBY_HOST and LOBBY_PORT work too; flags win. --port 0 picks a free port. The first line
 // on stdout is "Lobby server listening on ws://HOST:PORT/". Ctrl-C (SIGINT) or SIGTERM closes
 // every client with 1001 and exits 0.
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as esbuild from 'esbuild';
 import { WebSocketServer } from 'ws';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { importTs } from './import-ts.mjs';
 
 /** server.ts, protocol.ts and ws-adapter.ts, bundled for Node. */
-async function loadLib() {
-  const result = await esbuild.build({
-    stdin: {
-      contents:
-        "export { LobbyServer } from './src/lib/lobby/server.ts'; export { serveLobby } from './src/lib/lobby/ws-adapter.ts'; export { LOBBY_LIMITS, DEFAULT_PORT } from './src/lib/lobby/protocol.ts';",
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'node',
-    external: ['ws'],
-  });
-  const code = result.outputFiles[0].text;
-  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+function loadLib() {
+  return importTs(
+    'lobby-server',
+    "export { LobbyServer } from './src/lib/lobby/server.ts'; export { serveLobby } from './src/lib/lobby/ws-adapter.ts'; export { LOBBY_LIMITS, DEFAULT_PORT } from './src/lib/lobby/protocol.ts';",
+  );
 }
 
 function fail(message) {

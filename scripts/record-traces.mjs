@@ -11,8 +11,8 @@
 // every file there exists and imports cleanly.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import * as esbuild from 'esbuild';
-import { ROOT, ensureBuilt, serveDir, startPreview } from './bench/lib.mjs';
+import { ensureBuilt, serveDir, startPreview } from './bench/lib.mjs';
+import { importTs } from './import-ts.mjs';
 import { launchChromium } from './chromium.mjs';
 const OUT = new URL('../public/traces/', import.meta.url);
 const EXPORTED_AT = new Date('2026-01-01T00:00:00.000Z');
@@ -99,25 +99,16 @@ const SCENARIOS = {
   },
 };
 
-/** The redaction and export code of the site itself, bundled for Node. */
-async function loadLib() {
-  const result = await esbuild.build({
-    stdin: {
-      contents: [
-        "export { redactTrace } from './src/lib/trace/redact.ts';",
-        "export { exportTrace, parseTraceJson } from './src/lib/trace/export.ts';",
-        "export { startCoturn } from './tests/e2e/support/coturn.ts';",
-      ].join('\n'),
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'node',
-  });
-  const code = result.outputFiles[0].text;
-  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+/** The redaction and export code of the site itself, and the tests' coturn, bundled for Node. */
+function loadLib() {
+  return importTs(
+    'record-traces',
+    [
+      "export { redactTrace } from './src/lib/trace/redact.ts';",
+      "export { exportTrace, parseTraceJson } from './src/lib/trace/export.ts';",
+      "export { startCoturn } from './tests/e2e/support/coturn.ts';",
+    ].join('\n'),
+  );
 }
 
 async function main() {

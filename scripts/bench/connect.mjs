@@ -6,30 +6,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, median } from './lib.mjs';
+import { importTs } from '../import-ts.mjs';
 import { collectErrors, dataChannelOpen, errLine, labRegion } from './page.mjs';
 
 export const CONNECT_RATIO_GOAL = 1.3;
 
 /** mosquitto and coturn starters of the e2e tests, bundled for Node (they are TypeScript). */
-export async function loadServers() {
-  const esbuild = await import('esbuild');
-  const out = join(ROOT, '.bench', 'servers.mjs');
-  mkdirSync(join(ROOT, '.bench'), { recursive: true });
-  await esbuild.build({
-    stdin: {
-      contents: "export { startMosquitto } from './tests/e2e/support/mosquitto.ts';\nexport { startCoturn } from './tests/e2e/support/coturn.ts';\n",
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    packages: 'external',
-    outfile: out,
-    logLevel: 'silent',
-  });
-  // Under .bench/ so that its bare imports (@playwright/test) resolve from node_modules.
-  return import(`${out}?t=${Date.now()}`);
+export function loadServers() {
+  return importTs(
+    'bench-servers',
+    "export { startMosquitto } from './tests/e2e/support/mosquitto.ts';\nexport { startCoturn } from './tests/e2e/support/coturn.ts';\n",
+  );
 }
 
 /** The four transports: name → query string for /lab/. */
