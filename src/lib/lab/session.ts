@@ -13,7 +13,8 @@ import { CandidateFilter, discardReason, signalCandidateType, type CandidateType
 import { Trace } from '../trace/trace';
 import type { MessageInfo, TraceEventBody } from '../trace/types';
 import { LabPeer, glareRole, type GlareMode, type IceMode } from '../peer/lab-peer';
-import { readPublish } from '../mqtt/handshake';
+import { takeWire } from '../mqtt/handshake';
+import { bytesToHex } from '../mqtt/hex';
 import { dropReason, LAB_RATE_LIMIT, RateLimiter } from '../signalling/rate-limit';
 
 export interface LabConfig {
@@ -77,25 +78,6 @@ interface PeerSlot {
 const MAX_PACKETS_PER_PEER = 2000;
 /** Give up waiting for our own status to come back after this long (ms). */
 const ECHO_TIMEOUT_MS = 2000;
-
-/**
- * Takes the wire PUBLISH that carried a 'message' event out of the inbox. mqtt.js emits a
- * QoS 2 message only on PUBREL (§4.3.3), so later messages can overtake it: match by topic
- * and packet id, and fall back to arrival order.
- */
-function takeWire(inbox: WirePacket[], topic: string, messageId: number | undefined): WirePacket | undefined {
-  const k = inbox.findIndex((w) => {
-    const h = readPublish(w.bytes);
-    return h?.topic === topic && (messageId === undefined || h.packetId === messageId);
-  });
-  return k >= 0 ? inbox.splice(k, 1)[0] : inbox.shift();
-}
-
-function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}
 
 export class LabSession {
   readonly trace: Trace;
@@ -414,7 +396,7 @@ export class LabSession {
       mid: signal.mid,
       signal,
     };
-    if (wire) held.packetHex = toHex(wire.bytes);
+    if (wire) held.packetHex = bytesToHex(wire.bytes, '');
     const { signal: _signal, ...info } = held;
     this.emit({ type: 'held', ...info });
     this.queue.hold(held);

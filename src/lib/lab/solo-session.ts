@@ -31,7 +31,8 @@ import { LabPeer } from '../peer/lab-peer';
 import { EchoEndpoint, type TextChannel } from '../latency/echo';
 import type { LatencyPath } from '../latency/run';
 import { answerRelay, openRelay, relayConfig, type RelayConnection } from '../latency/relay-link';
-import { readPublish } from '../mqtt/handshake';
+import { takeWire } from '../mqtt/handshake';
+import { bytesToHex } from '../mqtt/hex';
 import type { HeldMessage } from './session';
 
 export type SoloPhase = 'idle' | 'joining' | 'joined' | 'refused' | 'error' | 'left';
@@ -70,15 +71,6 @@ export interface ChatLine {
 
 const PROBE_TIMEOUT_MS = 2000;
 
-/** The wire PUBLISH behind a 'message' event: same topic and packet id, else the oldest (as in session.ts). */
-function takeWire(inbox: WirePacket[], topic: string, messageId: number | undefined): WirePacket | undefined {
-  const k = inbox.findIndex((w) => {
-    const h = readPublish(w.bytes);
-    return h?.topic === topic && (messageId === undefined || h.packetId === messageId);
-  });
-  return k >= 0 ? inbox.splice(k, 1)[0] : inbox.shift();
-}
-
 /** An RTCDataChannel as a TextChannel (text messages only). */
 export function channelText(ch: RTCDataChannel): TextChannel {
   return {
@@ -92,12 +84,6 @@ export function channelText(ch: RTCDataChannel): TextChannel {
       return () => ch.removeEventListener('message', on);
     },
   };
-}
-
-function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
 }
 
 const decoder = new TextDecoder();
@@ -383,7 +369,7 @@ export class SoloSession {
       mid: signal.mid,
       signal,
     };
-    if (wire) held.packetHex = toHex(wire.bytes);
+    if (wire) held.packetHex = bytesToHex(wire.bytes, '');
     const { signal: _signal, ...info } = held;
     this.emit({ type: 'held', ...info });
     this.queue.hold(held);

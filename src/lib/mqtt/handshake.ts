@@ -197,3 +197,16 @@ export function shortHex(bytes: Uint8Array, max = 4): string {
   const shown = Array.from(bytes.subarray(0, max), (b) => b.toString(16).padStart(2, '0'));
   return bytes.length > max ? `${shown.join(' ')} …` : shown.join(' ');
 }
+
+/**
+ * Takes the wire PUBLISH that carried a 'message' event out of the inbox. mqtt.js emits a
+ * QoS 2 message only on PUBREL (§4.3.3), so later messages can overtake it: match by topic
+ * and packet id, and fall back to arrival order.
+ */
+export function takeWire(inbox: WirePacket[], topic: string, messageId: number | undefined): WirePacket | undefined {
+  const k = inbox.findIndex((w) => {
+    const h = readPublish(w.bytes);
+    return h?.topic === topic && (messageId === undefined || h.packetId === messageId);
+  });
+  return k >= 0 ? inbox.splice(k, 1)[0] : inbox.shift();
+}

@@ -15,6 +15,7 @@
  * Packet bytes are re-framed around the redacted text (../mqtt/reframe.ts); bytes that
  * cannot be re-framed are removed rather than kept.
  */
+import { bytesToHex, hexToBytes } from '../mqtt/hex';
 import { reframePublish } from '../mqtt/reframe';
 import { utf8Length } from '../signalling/topics';
 import type { TraceEvent } from './types';
@@ -142,13 +143,8 @@ class Redactor {
 
   private packet(hex: string): string | null {
     if (!/^(?:[0-9a-f]{2})*$/i.test(hex)) return null;
-    const bytes = new Uint8Array(hex.length / 2);
-    for (let k = 0; k < bytes.length; k++) bytes[k] = parseInt(hex.slice(2 * k, 2 * k + 2), 16);
-    const framed = reframePublish(bytes, { topic: (t) => this.text(t), payload: (p) => this.text(p) });
-    if (!framed) return null;
-    let out = '';
-    for (const b of framed) out += b.toString(16).padStart(2, '0');
-    return out;
+    const framed = reframePublish(hexToBytes(hex), { topic: (t) => this.text(t), payload: (p) => this.text(p) });
+    return framed ? bytesToHex(framed, '') : null;
   }
 }
 
