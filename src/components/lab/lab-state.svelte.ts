@@ -3,6 +3,7 @@
  * reactive state; all protocol logic lives in src/lib.
  */
 import type { LabSession } from '../../lib/lab/session';
+import { connectBroker, preloadBroker, resetInPageBroker } from '../../lib/broker/connect';
 import type { CandidateType } from '../../lib/lab/candidate-filter';
 import { BROKER_PRESETS, DIRECT, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } from '../../lib/lab/params';
 import { isValidPeerId, isValidRoot, mosquittoSubCommand, randomRoot } from '../../lib/signalling/topics';
@@ -164,10 +165,9 @@ export class LabState {
     this.error = null;
     this.phase = 'connecting';
     this.selected = null;
-    const connectModule = import('../../lib/broker/connect');
-    // Fetch the broker's transport while the session code loads, not after it.
-    void connectModule.then((m) => m.preloadBroker(this.broker)).catch(() => undefined);
-    const [{ LabSession }, { connectBroker }] = await Promise.all([import('../../lib/lab/session'), connectModule]);
+    // Fetch (and start) the broker's transport while the session code loads, not after it.
+    preloadBroker(this.broker);
+    const { LabSession } = await import('../../lib/lab/session');
     const session = new LabSession(
       {
         broker: this.broker,
@@ -421,7 +421,6 @@ export class LabState {
     this.phase = 'idle';
     if (session) await session.close();
     if (this.broker === IN_PAGE || this.broker === DIRECT) {
-      const { resetInPageBroker } = await import('../../lib/broker/connect');
       await resetInPageBroker();
     }
     this.announce('Reset. Both peers are gone; press Start to begin again.');

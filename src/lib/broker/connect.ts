@@ -60,7 +60,8 @@ export async function connectBroker(opts: ConnectOptions): Promise<BrokerConnect
 
 /**
  * Starts downloading the transport for `broker` without connecting, so the fetch overlaps
- * with whatever else the caller is loading. Errors surface later, in connectBroker().
+ * with whatever else the caller is loading; for the in-page broker, also starts aedes.
+ * Errors surface later, in connectBroker().
  */
 export function preloadBroker(broker: string): void {
   let spec: BrokerSpec;
@@ -69,7 +70,15 @@ export function preloadBroker(broker: string): void {
   } catch {
     return;
   }
-  const loading = spec.kind === 'in-page' ? import('./in-page') : spec.kind === 'ws' ? import('./ws') : import('./direct-bus');
+  const loading =
+    spec.kind === 'in-page'
+      ? import('./in-page').then((m) => {
+          inPageUsed = true;
+          return m.getInPageBroker();
+        })
+      : spec.kind === 'ws'
+        ? import('./ws')
+        : import('./direct-bus');
   loading.catch(() => undefined);
 }
 
