@@ -6,12 +6,23 @@ import sdpGrammar from './src/lib/sdp/sdp.tmLanguage.json' with { type: 'json' }
 import { brokerViteConfig } from './src/lib/broker/vite-shims.mjs';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 // The one inline script of our own (ThemeScript.astro inlines this file); Astro hashes its
 // hydration scripts itself.
 const themeScriptHash = `sha256-${createHash('sha256')
   .update(readFileSync(new URL('./src/components/site/theme-script.js', import.meta.url), 'utf8'))
   .digest('base64')}`;
+
+/** `client:interact` (see the file): islands that hydrate when the reader reaches for them. */
+const interactDirective = {
+  name: 'interact-directive',
+  hooks: {
+    /** @param {{ addClientDirective: (d: { name: string, entrypoint: string }) => void }} options */
+    'astro:config:setup': ({ addClientDirective }) =>
+      addClientDirective({ name: 'interact', entrypoint: fileURLToPath(new URL('./src/components/site/interact-directive.ts', import.meta.url)) }),
+  },
+};
 
 // BASE_PATH lets the site live under a project page, e.g. /webrtc-lab/.
 const base = process.env.BASE_PATH ?? '/';
@@ -21,7 +32,7 @@ export default defineConfig({
   // Absolute URLs (canonical links, sitemaps) when the host is known, e.g. in the Pages workflow.
   ...(process.env.SITE_URL ? { site: process.env.SITE_URL } : {}),
   trailingSlash: 'always',
-  integrations: [svelte(), mdx()],
+  integrations: [svelte(), mdx(), interactDirective],
   server: { host: '127.0.0.1' },
   markdown: {
     shikiConfig: {

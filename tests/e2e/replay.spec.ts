@@ -19,7 +19,7 @@ test('export a finished session, import it, step back to step 3: the diagram has
 
   await page.goto('replay/');
   const replay = replayRegion(page);
-  await expect(replay.getByLabel('Import trace')).toBeEnabled(); // hydrated
+  await expect(replay.getByLabel('Import trace')).toBeEnabled(); // at once: client:interact holds the change until hydrated
   await replay.getByLabel('Import trace').setInputFiles(file);
   const slider = replay.getByRole('slider', { name: 'Step' });
   await expect(slider).toHaveValue('0');
@@ -72,7 +72,7 @@ test('an imported trace is untrusted: bad files name the first bad field, markup
   await page.goto('replay/');
   const replay = replayRegion(page);
   const input = replay.getByLabel('Import trace');
-  await expect(input).toBeEnabled(); // hydrated
+  await expect(input).toBeEnabled(); // at once: client:interact holds the change until hydrated
   const good = JSON.parse(await readFile('public/traces/trickle.json', 'utf8'));
 
   const bad = structuredClone(good);

@@ -58,8 +58,8 @@ export function sitePages(): string[] {
 
 /**
  * Opens every <details> holding an island, then brings each island into view in turn (they
- * hydrate client:visible) and waits for it to hydrate before moving on; <astro-island> is
- * display: contents, so scroll to what it renders.
+ * hydrate client:visible, or client:interact once a pointer moves over them) and waits for it
+ * to hydrate before moving on; <astro-island> is display: contents, so scroll to what it renders.
  */
 export async function hydrateAll(page: Page): Promise<void> {
   // Islands inside a closed <details> (a chapter's recorded sessions) hydrate when opened.
@@ -70,7 +70,10 @@ export async function hydrateAll(page: Page): Promise<void> {
   const count = await islands.count();
   for (let i = 0; i < count; i++) {
     await islands.nth(i).evaluate((island) => {
-      (island.firstElementChild ?? island).scrollIntoView({ block: 'center', behavior: 'instant' });
+      const shown = island.firstElementChild ?? island;
+      shown.scrollIntoView({ block: 'center', behavior: 'instant' });
+      // client:interact islands wait for the reader to reach for them: a pointer moving over.
+      if (island.getAttribute('client') === 'interact') shown.dispatchEvent(new PointerEvent('pointerover', { bubbles: true }));
     });
     await expect(islands.nth(i), `island ${i + 1} of ${count} did not hydrate`).not.toHaveAttribute('ssr', { timeout: 15_000 });
   }
