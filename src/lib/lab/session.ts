@@ -15,7 +15,7 @@ import type { MessageInfo, TraceEventBody } from '../trace/types';
 import { LabPeer, glareRole, type GlareMode, type IceMode } from '../peer/lab-peer';
 import { takeWire } from '../mqtt/handshake';
 import { bytesToHex } from '../mqtt/hex';
-import { dropReason, LAB_RATE_LIMIT, RateLimiter } from '../signalling/rate-limit';
+import { FloodGate } from '../signalling/flood-gate';
 
 export interface LabConfig {
   /** 'in-page', 'direct' or a ws:// / wss:// URL. */
@@ -92,9 +92,7 @@ export class LabSession {
   /** Topics we published retained chats on, cleared again on close. */
   private readonly retainedChats = new Set<string>();
   /** Incoming messages per recipient and topic: a flood is dropped undecoded and summed. */
-  private readonly limiter = new RateLimiter();
-  /** First payload dropped in each open rate-limit window, for the summary's preview. */
-  private readonly firstDropped = new Map<string, Uint8Array>();
+  private readonly gate: FloodGate;
 
   constructor(config: LabConfig, deps: LabDeps, trace?: Trace) {
     this.deps = deps;
@@ -116,6 +114,7 @@ export class LabSession {
       deliver: (m) => this.deliver(m),
       scheduler: deps.scheduler,
     });
+    this.gate = new FloodGate({ now: deps.now, scheduler: deps.scheduler, report: (r) => this.emit({ type: 'rejected', ...r }) });
   }
 
   get peers(): [string, string] {
@@ -373,7 +372,7 @@ export class LabSession {
     // An empty retained payload deletes a retained message (MQTT 3.1.1 §3.3.1.3); brokers
     // pass it on to current subscribers. It carries no signal.
     if (payload.length === 0 && parsed?.kind === 'status') return;
-    if (!this.admit(slot, topic, payload)) return;
+    if (!this.gate.admit(slot.id, topic, payload)) return;
     const result = decodeSignal(payload, { topic, root, self: slot.id, session });
     const bytes = payload.length;
     if (!result.ok) {
@@ -403,34 +402,6 @@ export class LabSession {
     // A standing discard switch: it arrives (held, drawn) and is dropped at once.
     const discard = this.discards.reasonFor(held);
     if (discard) this.drop(held.qid, discard);
-  }
-
-  /** The rate limit, before decoding; a flood becomes one 'rejected' summary per window. */
-  private admit(slot: PeerSlot, topic: string, payload: Uint8Array): boolean {
-    const key = `${slot.id}\n${topic}`;
-    const now = (this.deps.now ?? Date.now)();
-    const admission = this.limiter.admit(key, now, payload.length);
-    if (admission.ok) return true;
-    if (admission.firstOfWindow) {
-      this.firstDropped.set(key, payload);
-      const due = now + LAB_RATE_LIMIT.windowMs;
-      // A fake scheduler is called as a method; window.setTimeout on another object throws.
-      const s = this.deps.scheduler;
-      const report = () => this.reportDrops(due);
-      if (s && s.setTimeout !== globalThis.setTimeout) s.setTimeout(report, LAB_RATE_LIMIT.windowMs);
-      else globalThis.setTimeout(report, LAB_RATE_LIMIT.windowMs);
-    }
-    return false;
-  }
-
-  private reportDrops(due: number): void {
-    if (this.closed) return;
-    for (const s of this.limiter.endWindows(Math.max(due, (this.deps.now ?? Date.now)()))) {
-      const [to, topic] = s.key.split('\n') as [string, string];
-      const first = this.firstDropped.get(s.key) ?? new Uint8Array(0);
-      this.firstDropped.delete(s.key);
-      this.emit({ type: 'rejected', to, topic, reason: dropReason(s), bytes: s.bytes, preview: previewPayload(first), dropped: s.dropped });
-    }
   }
 
   private deliver(message: HeldMessage): void {
@@ -581,6 +552,7 @@ export class LabSession {
       }
     }
     this.closed = true;
+    this.gate.close();
     await Promise.all(closing);
   }
 

@@ -9,6 +9,7 @@ import type { BrokerConnection, ConnectOptions } from '../broker/types';
 import { FakePeerConnection, pairFakes } from '../testing/fake-peer-connection';
 import { heldMessages } from '../trace/selectors';
 import { runLatencyTest } from '../latency/run';
+import { LAB_RATE_LIMIT } from '../signalling/rate-limit';
 
 const ROOT = 'webrtc-lab/solo-test';
 
@@ -31,8 +32,22 @@ function world() {
     if (pcs.length % 2 === 0) pairFakes(pcs.at(-2)!, pcs.at(-1)!, { autoConnect: true });
     return pc as unknown as RTCPeerConnection;
   };
-  const device = (self: string, rtcConfig?: RTCConfiguration) =>
-    new SoloSession({ broker: 'direct', root: ROOT, self, ...(rtcConfig ? { rtcConfig } : {}) }, { connectBroker: connect, createPeerConnection });
+  // A fake clock and timers, for the rate limit's windows.
+  let clock = 1_000_000;
+  const timers: { at: number; fn: () => void }[] = [];
+  const scheduler = {
+    setTimeout: (fn: () => void, ms: number) => timers.push({ at: clock + ms, fn }),
+    clearTimeout: () => {},
+  };
+  const advance = (ms: number) => {
+    clock += ms;
+    for (const t of timers.splice(0).filter((t) => (t.at <= clock ? (t.fn(), false) : true))) timers.push(t);
+  };
+  const device = (self: string, rtcConfig?: RTCConfiguration, fakeTime = false) =>
+    new SoloSession(
+      { broker: 'direct', root: ROOT, self, ...(rtcConfig ? { rtcConfig } : {}) },
+      { connectBroker: connect, createPeerConnection, ...(fakeTime ? { now: () => clock, scheduler } : {}) },
+    );
   const settle = async () => {
     for (let i = 0; i < 6; i++) {
       await bus.settled();
@@ -55,7 +70,7 @@ function world() {
       if (!stepped && devices.every((d) => d.queue.size === 0)) return;
     }
   };
-  return { bus, device, settle, drain, pcs };
+  return { bus, device, settle, drain, pcs, advance };
 }
 
 describe('SoloSession', () => {
@@ -256,6 +271,28 @@ describe('SoloSession', () => {
     // A candidate from someone we are not connected to reaches no RTCPeerConnection.
     expect(dog.trace.events.some((e) => e.type === 'api' && e.ok === false && /no connection with eve/.test(e.detail ?? ''))).toBe(true);
     expect(w.pcs).toHaveLength(0);
+    expect(dog.phase).toBe('joined');
+  });
+
+  it('a flood on our topic is rate-limited: the burst is decoded, the rest dropped undecoded and summed once', async () => {
+    const w = world();
+    const dog = w.device('dog111', undefined, true);
+    await dog.join();
+    const stranger = w.bus.connect({ clientId: 'stranger' });
+    for (let i = 0; i < 1000; i++) stranger.publish(`${ROOT}/dog111/signal`, '<img src=x onerror=alert(1)>', { qos: 0, retain: false });
+    await w.settle();
+    const rejected = () => dog.trace.events.filter((e) => e.type === 'rejected');
+    expect(rejected()).toHaveLength(LAB_RATE_LIMIT.burst);
+    w.advance(LAB_RATE_LIMIT.windowMs);
+    const summaries = rejected().filter((e) => e.dropped !== undefined);
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatchObject({ to: 'dog111', topic: `${ROOT}/dog111/signal`, dropped: 1000 - LAB_RATE_LIMIT.burst });
+    expect(summaries[0]!.reason).toMatch(/^rate limit: 980 messages on this topic dropped/);
+    // Other topics are not held back: a peer joining is still seen.
+    const cat = w.device('cat222', undefined, true);
+    await cat.join();
+    await w.settle();
+    expect(dog.online.map((e) => e.id)).toEqual(['cat222']);
     expect(dog.phase).toBe('joined');
   });
 

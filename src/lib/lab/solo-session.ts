@@ -21,6 +21,7 @@
  */
 import type { BrokerConnection, ConnectOptions, MqttLike, ReceivedPacket, WirePacket } from '../broker/types';
 import { decodeSignal, encodeSignal, payloadBytes, previewPayload } from '../signalling/codec';
+import { FloodGate } from '../signalling/flood-gate';
 import { isValidPeerId, parseTopic, randomToken, signalTopic, statusTopic } from '../signalling/topics';
 import { SIGNAL_VERSION, type ChatSignal, type StatusSignal, type WireSignal } from '../signalling/types';
 import { applyPresence, idTaken, onlinePeers, type PresenceEntry } from '../signalling/presence';
@@ -129,6 +130,8 @@ export class SoloSession {
   private readonly listeners = new Set<() => void>();
   private readonly pingListeners = new Map<string, Set<(text: string) => void>>();
   private closed = false;
+  /** Incoming signals per topic: a flood is dropped undecoded and summed (anyone can publish on a shared root). */
+  private readonly gate: FloodGate;
 
   constructor(config: SoloConfig, deps: SoloDeps, trace?: Trace) {
     this.deps = deps;
@@ -140,6 +143,7 @@ export class SoloSession {
     this.probeTimeoutMs = config.probeTimeoutMs ?? PROBE_TIMEOUT_MS;
     this.trace = trace ?? new Trace(deps.now);
     this.queue = new SignalQueue<HeldMessage>({ deliver: (m) => this.deliver(m), scheduler: deps.scheduler });
+    this.gate = new FloodGate({ now: deps.now, scheduler: deps.scheduler, report: (r) => this.emit({ type: 'rejected', ...r }) });
   }
 
   /** Called on every roster, phase or remote change (trace events have their own subscribe). */
@@ -330,6 +334,7 @@ export class SoloSession {
         return;
       }
     }
+    if (!this.gate.admit(this.self, topic, payload)) return;
     const result = decodeSignal(payload, { topic, root: this.root, self: this.self, session: null });
     if (!result.ok) {
       this.emit({ type: 'rejected', to: this.self, topic, reason: result.reason, bytes: payload.length, preview: previewPayload(payload) });
@@ -573,6 +578,7 @@ export class SoloSession {
   async leave(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.gate.close();
     this.queue.clear();
     this.closeEcho();
     this.peer?.close();
