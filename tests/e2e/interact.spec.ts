@@ -75,6 +75,17 @@ test('/replay/: a trace dropped before hydration is loaded', async ({ page }) =>
   expect(errors).toEqual([]);
 });
 
+test('an address with lab settings hydrates at once; a Start pressed before that still starts the session', async ({ page }) => {
+  const errors = collectErrors(page);
+  await slowIsland(page, 'LabModes');
+  await page.goto('lab/?broker=in-page');
+  const lab = labRegion(page);
+  await lab.getByRole('button', { name: 'Start', exact: true }).click();
+  expect(await island(page).evaluate((el) => el.hasAttribute('ssr')), 'Start was pressed before hydration').toBe(true);
+  await expect(heldList(lab).getByRole('listitem').first()).toBeVisible({ timeout: 15_000 });
+  expect(errors).toEqual([]);
+});
+
 test('an address with lab settings hydrates at once, with no interaction', async ({ page }) => {
   await page.goto('lab/?mode=paste');
   await expect(island(page)).not.toHaveAttribute('ssr', { timeout: 15_000 });

@@ -81,12 +81,10 @@ const interact: ClientDirective = (load, _options, el) => {
     }
   };
 
-  if (location.search !== '' || location.hash.startsWith('#step=')) {
-    void wake();
-    return;
-  }
-  for (const type of WAKE) el.addEventListener(type, onWake, { capture: true, passive: true });
+  // Held until hydrated even when it hydrates at once: its controls are enabled from the start.
   for (const type of HOLD) el.addEventListener(type, hold, true);
+  if (location.search !== '' || location.hash.startsWith('#step=')) void wake();
+  else for (const type of WAKE) el.addEventListener(type, onWake, { capture: true, passive: true });
 };
 
 export default interact;
