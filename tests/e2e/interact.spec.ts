@@ -29,9 +29,13 @@ test('/lab/ fetches no script until the reader reaches for the lab; a Start pres
   await expect(island(page)).toHaveAttribute('ssr', '');
 
   const lab = labRegion(page);
-  await lab.getByRole('button', { name: 'Start', exact: true }).click();
+  const start = lab.getByRole('button', { name: 'Start', exact: true });
+  await start.click();
   expect(await island(page).evaluate((el) => el.hasAttribute('ssr')), 'Start was pressed before hydration').toBe(true);
+  // The held press shows while the lab loads.
+  await expect(start).toHaveAttribute('aria-busy', 'true');
   await expect(island(page)).not.toHaveAttribute('ssr');
+  await expect(start).not.toHaveAttribute('aria-busy');
   await expect(heldList(lab).getByRole('listitem').first()).toBeVisible({ timeout: 15_000 });
   expect(scripts.some((s) => s.includes('/LabModes.'))).toBe(true);
   expect(errors).toEqual([]);

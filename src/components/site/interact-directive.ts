@@ -54,7 +54,12 @@ const interact: ClientDirective = (load, _options, el) => {
       if (!button) return;
       event.preventDefault();
       event.stopPropagation();
-      replays.push(() => button.isConnected && button.click());
+      // Say the press was taken while the lab loads (global.css shows it).
+      button.setAttribute('aria-busy', 'true');
+      replays.push(() => {
+        button.removeAttribute('aria-busy');
+        if (button.isConnected) button.click();
+      });
     } else if (event.type === 'change') {
       if (!isField(target)) return;
       // Svelte sets a <select> from its state when it hydrates: put the reader's choice back.
