@@ -1,6 +1,6 @@
 /**
- * One runes class per lab. It wraps a LabSession (src/lib) and exposes its trace as
- * reactive state; all protocol logic lives in src/lib.
+ * The two-peer lab's runes state: wraps a LabSession (src/lib) over the shared
+ * SessionState; all protocol logic lives in src/lib.
  */
 import type { LabSession } from '../../lib/lab/session';
 import { connectBroker, preloadBroker, resetInPageBroker } from '../../lib/broker/connect';
@@ -17,8 +17,8 @@ import {
 } from '../../lib/trace/selectors';
 import { stableDiagramRows, stableTamperings } from '../../lib/trace/stable-views';
 import type { GlareMode, IceMode } from '../../lib/peer/lab-peer';
-import type { TraceEvent } from '../../lib/trace/types';
-import { download } from '../site/download';
+import type { HeldMessage } from '../../lib/session/core';
+import { SessionState } from './session-state.svelte';
 import type { CandidatePairRow } from '../../lib/ice/stats';
 import type { StatsPoller } from '../../lib/ice/stats-poller';
 import { presetSession, type PresetSession } from './presets';
@@ -33,7 +33,7 @@ export const PACES = [
   { ms: 0, label: 'As fast as possible' },
 ] as const;
 
-export class LabState {
+export class LabState extends SessionState<LabSession> {
   broker = $state(IN_PAGE);
   root = $state('');
   offerer = $state('alice');
@@ -49,18 +49,12 @@ export class LabState {
   scenario = $state<{ id: string; status: 'running' | 'done' | 'failed'; reason?: string } | null>(null);
   /** The reason the reader's last edit was refused, or null. */
   editError = $state<string | null>(null);
-  pace = $state(600);
   plugTarget = $state<'offerer' | 'answerer'>('answerer');
   chatFrom = $state<'offerer' | 'answerer'>('offerer');
 
   phase = $state<Phase>('idle');
   error = $state<string | null>(null);
   paramErrors = $state.raw<string[]>([]);
-  events = $state.raw<TraceEvent[]>([]);
-  playing = $state(false);
-  /** Trace index of the message open in the inspector. */
-  selected = $state<number | null>(null);
-  announcement = $state('');
   /** Standing "discard candidates of type X" switches, per sender: [offerer's, answerer's]. */
   discards = $state.raw<[CandidateType[], CandidateType[]]>([[], []]);
 
@@ -79,9 +73,6 @@ export class LabState {
   publishRetain = $state(false);
 
   private pollers: StatsPoller[] = [];
-  private session: LabSession | null = null;
-  private unsubscribe: (() => void) | null = null;
-  private flushScheduled = false;
   private autoplay = false;
 
   peers = $derived<[string, string]>([this.offerer, this.answerer]);
@@ -121,6 +112,7 @@ export class LabState {
   });
 
   constructor(search?: URLSearchParams, mode: PresetSession = presetSession('full')) {
+    super();
     this.mode = mode;
     const params = parseLabParams(search ?? new URLSearchParams());
     this.broker = params.broker;
@@ -235,51 +227,20 @@ export class LabState {
     this.pollers = [];
   }
 
-  private attach(session: LabSession): void {
-    this.detach();
-    this.session = session;
-    this.events = [];
-    this.unsubscribe = session.trace.subscribe(() => this.scheduleFlush());
-    this.scheduleFlush();
-  }
-
-  private detach(): void {
+  protected detach(): void {
     this.stopStats();
     this.pairs = {};
     this.selectedCandidate = null;
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-    this.session = null;
+    super.detach();
   }
 
-  /** Trace events arrive in bursts (a candidate flurry); copy them into state once per tick. */
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    queueMicrotask(() => {
-      this.flushScheduled = false;
-      if (this.session) this.events = [...this.session.trace.events];
-      this.playing = this.session?.queue.playing ?? false;
-    });
-  }
-
-  step(): void {
-    const message = this.session?.step();
-    if (!message) {
-      this.announce('Nothing is held. Waiting for the peers to publish.');
-      return;
-    }
-    this.events = [...this.session!.trace.events];
+  protected stepped(message: HeldMessage): void {
     for (const poller of this.pollers) void poller.refresh();
-    const arrow = `broker to ${message.to}: ${describeMessage(message)}`;
-    this.announce(`Step ${this.delivered}: ${arrow}.`);
+    this.announce(`Step ${this.delivered}: broker to ${message.to}: ${describeMessage(message)}.`);
   }
 
-  play(intervalMs = this.pace): void {
-    if (!this.session) return;
-    this.session.play(intervalMs);
-    this.playing = true;
-    this.announce('Playing.');
+  protected traceName(session: LabSession): string {
+    return `webrtc-lab-trace-${session.config.session}`;
   }
 
   /** Fault injection: the reader drops one held message; it never reaches its peer. */
@@ -403,12 +364,6 @@ export class LabState {
     this.announce(on ? `Discarding ${peer}'s ${type} candidates as they arrive.${now}` : `${peer}'s ${type} candidates pass again.`);
   }
 
-  pause(): void {
-    this.session?.pause();
-    this.playing = false;
-    this.announce('Paused.');
-  }
-
   async reset(): Promise<void> {
     const session = this.session;
     this.detach();
@@ -460,31 +415,6 @@ export class LabState {
     return this.session?.sendChat(from, text) ?? false;
   }
 
-  packetsOf(peer: string) {
-    return this.session?.packetsOf(peer) ?? [];
-  }
-
-  announce(text: string): void {
-    this.announcement = text;
-  }
-
-  /** Export options: replace IP addresses / ICE credentials before the trace leaves the page. */
-  redactIps = $state(false);
-  redactCredentials = $state(false);
-
-  async exportTrace(): Promise<void> {
-    if (!this.session) return;
-    const [{ exportTrace }, { redactTrace }] = await Promise.all([import('../../lib/trace/export'), import('../../lib/trace/redact')]);
-    let events: readonly TraceEvent[] = this.session.trace.events;
-    let note = '';
-    if (this.redactIps || this.redactCredentials) {
-      const result = redactTrace(events, { ips: this.redactIps, iceCredentials: this.redactCredentials });
-      events = result.events;
-      note = ` Redacted ${result.replaced.ips} address(es) and ${result.replaced.credentials} credential(s).`;
-    }
-    download(exportTrace(events), `webrtc-lab-trace-${this.session.config.session}.json`, 'application/json');
-    this.announce(`Trace exported: ${events.length} events.${note}`);
-  }
 
   /**
    * Deep link `#step=N`: deliver held messages one at a time until N have been delivered, as

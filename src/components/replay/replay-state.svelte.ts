@@ -2,6 +2,7 @@
  * The replay view's one runes class: a recorded trace and the step being looked at.
  * Every view is a pure function of the trace prefix at that step (src/lib/trace).
  */
+import { traceLanes } from '../../lib/trace/lanes';
 import { parseTraceJson } from '../../lib/trace/export';
 import { clampStep, lastStep, prefixAt, stepOfEvent } from '../../lib/trace/replay';
 import { diagramRows, heldMessages, peerStates, brokerState, channelOpen } from '../../lib/trace/selectors';
@@ -26,10 +27,7 @@ export class ReplayState {
 
   last = $derived(lastStep(this.events));
   visible = $derived(prefixAt(this.events, this.step));
-  peers = $derived.by((): [string, string] => {
-    const session = this.events.find((e) => e.type === 'session');
-    return session?.type === 'session' ? session.peers : ['alice', 'bob'];
-  });
+  peers = $derived(traceLanes(this.events));
   rows = $derived(diagramRows(this.visible, this.peers));
   held = $derived(heldMessages(this.visible));
   channelOpen = $derived(channelOpen(this.visible));

@@ -4,7 +4,8 @@
  */
 import type { SoloSession, SoloPhase, ChatLine } from '../../lib/lab/solo-session';
 import type { PresenceEntry } from '../../lib/signalling/presence';
-import type { TraceEvent } from '../../lib/trace/types';
+import type { HeldMessage } from '../../lib/session/core';
+import { SessionState } from '../lab/session-state.svelte';
 import type { LatencyResult } from '../../lib/latency/run';
 import type { BrokerConnection, ConnectOptions } from '../../lib/broker/types';
 import { BROKER_PRESETS, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } from '../../lib/lab/params';
@@ -35,34 +36,26 @@ export const PACES = [
   { ms: 0, label: 'As fast as possible' },
 ] as const;
 
-export class SoloState {
+export class SoloState extends SessionState<SoloSession> {
   broker = $state(TABS);
   root = $state(DEFAULT_ROOT);
   self = $state(randomPeerId());
   iceServers = $state.raw<RTCIceServer[]>([]);
   policy = $state<RTCIceTransportPolicy>('all');
   paramErrors = $state.raw<string[]>([]);
-  pace = $state(150);
 
   phase = $state<SoloPhase>('idle');
   error = $state<string | null>(null);
-  events = $state.raw<TraceEvent[]>([]);
   roster = $state.raw<ReadonlyMap<string, PresenceEntry>>(new Map());
   online = $state.raw<PresenceEntry[]>([]);
   remote = $state<string | null>(null);
-  playing = $state(false);
-  selected = $state<number | null>(null);
-  announcement = $state('');
 
   /** Latency test. */
   results = $state.raw<LatencyResult[]>([]);
   progress = $state<{ done: number; total: number; path: string; size: number } | null>(null);
   latencyError = $state<string | null>(null);
 
-  private session: SoloSession | null = null;
-  private offTrace: (() => void) | null = null;
   private offSession: (() => void) | null = null;
-  private flushScheduled = false;
   private cancelRun = false;
 
   peers = $derived<[string, string]>([this.self, this.remote ?? 'peer']);
@@ -93,6 +86,8 @@ export class SoloState {
   turnConfigured = $derived(hasTurn({ iceServers: this.iceServers }));
 
   constructor(search?: URLSearchParams) {
+    super();
+    this.pace = 150;
     const s = new URLSearchParams(search ?? '');
     const brokerParam = s.get('broker');
     const errors: string[] = [];
@@ -154,35 +149,21 @@ export class SoloState {
     else this.announce(this.error ?? 'Could not join.');
   }
 
-  private attach(session: SoloSession): void {
-    this.detach();
-    this.session = session;
-    this.events = [];
-    this.offTrace = session.trace.subscribe(() => this.scheduleFlush());
+  protected attach(session: SoloSession): void {
+    super.attach(session);
     this.offSession = session.subscribe(() => this.scheduleFlush());
-    this.scheduleFlush();
   }
 
-  private detach(): void {
-    this.offTrace?.();
+  protected detach(): void {
     this.offSession?.();
-    this.offTrace = this.offSession = null;
-    this.session = null;
+    this.offSession = null;
+    super.detach();
   }
 
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    queueMicrotask(() => {
-      this.flushScheduled = false;
-      this.sync();
-    });
-  }
-
-  private sync(): void {
+  protected sync(): void {
+    super.sync();
     const s = this.session;
     if (!s) return;
-    this.events = [...s.trace.events];
     this.phase = s.phase;
     if (s.error) this.error = s.error;
     if (this.roster !== s.roster) {
@@ -190,7 +171,6 @@ export class SoloState {
       this.online = s.online;
     }
     this.remote = s.remote;
-    this.playing = s.queue.playing;
     void import('../../lib/lab/solo-session').then(({ soloChatLog }) => {
       if (this.session === s) this.chats = soloChatLog(this.events, this.self);
     });
@@ -206,22 +186,12 @@ export class SoloState {
     this.announce('Hung up.');
   }
 
-  step(): void {
-    const m = this.session?.step();
-    this.announce(m ? `Delivered ${m.kind} from ${m.from}.` : 'Nothing is held.');
-    this.sync();
+  protected stepped(m: HeldMessage): void {
+    this.announce(`Delivered ${m.kind} from ${m.from}.`);
   }
 
-  play(): void {
-    this.session?.play(this.pace);
-    this.playing = true;
-    this.announce('Playing: every held message is delivered in turn.');
-  }
-
-  pause(): void {
-    this.session?.pause();
-    this.playing = false;
-    this.announce('Paused.');
+  protected traceName(session: SoloSession): string {
+    return `webrtc-lab-trace-${session.session}-${session.self}`;
   }
 
   sendChat(to: string, text: string): string | null {
@@ -281,13 +251,6 @@ export class SoloState {
     this.cancelRun = true;
   }
 
-  packets() {
-    return this.session?.wire ?? [];
-  }
-
-  announce(text: string): void {
-    this.announcement = text;
-  }
 }
 
 let tabsWorker: { port: MessagePort } | undefined;

@@ -206,6 +206,14 @@ export function brokerViteConfig() {
       // aedes checks that persistence.setup is a real AsyncFunction, so async functions
       // must not be down-levelled (anything >= es2017 keeps them).
       target: 'es2022',
+      rolldownOptions: {
+        output: {
+          // The labs' shared runes base gets a chunk of its own. Left inside the two-peer
+          // lab's chunk, a lazily loaded lab (two devices) would list that chunk's CSS, which
+          // Astro folds into the page's CSS, as a preload and fail on its 404.
+          codeSplitting: { groups: [{ name: 'session-state', test: /session-state\.svelte\.ts/ }] },
+        },
+      },
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { SignalKind } from '../signalling/types';
 import type { TraceEvent } from '../trace/types';
-import { editableText, payloadFromEdit, tamperFingerprint } from './tamper';
+import { editableText, payloadFromEdit, tamperFingerprint } from '../session/tamper';
 
 export type Role = 'offerer' | 'answerer';
 

@@ -7,7 +7,7 @@ import type { BrokerConnection, ConnectOptions } from '../broker/types';
 import { fakePeerConnectionFactory } from '../testing/fake-peer-connection';
 import { diagramRows, heldMessages } from '../trace/selectors';
 import type { EventOf } from '../trace/types';
-import { editableText, payloadFromEdit } from './tamper';
+import { editableText, payloadFromEdit } from '../session/tamper';
 
 function setup(config: Partial<LabConfig> = {}) {
   const bus = new DirectBus();

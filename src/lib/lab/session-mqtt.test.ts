@@ -10,6 +10,10 @@ import { connectBroker, resetInPageBroker } from '../broker/connect';
 import { heldMessages } from '../trace/selectors';
 import { silentPlugs } from '../mqtt/keepalive';
 import { qosHandshake } from '../mqtt/handshake';
+import { exportTrace, parseTraceJson } from '../trace/export';
+import { packetsOf } from '../trace/packets';
+import { bytesToHex } from '../mqtt/hex';
+import { MAX_PACKETS_PER_CLIENT } from '../session/mqtt-endpoint';
 
 const ROOT = 'webrtc-lab/mqtt-only';
 
@@ -212,4 +216,47 @@ describe('LabSession over the real in-page aedes (MQTT only)', () => {
       await resetInPageBroker();
     }
   });
+
+  it('every packet is a trace event: an exported trace replays them byte for byte, in order', async () => {
+    const { lab } = inPage('packets', 30);
+    try {
+      await lab.start();
+      lab.publishChat('alice', 'on the wire', { qos: 1, retain: false });
+      await until(() => heldMessages(lab.trace.events).some((m) => m.kind === 'chat'));
+      const live = { alice: lab.packetsOf('alice'), bob: lab.packetsOf('bob') };
+      expect(live.alice.map((p) => p.type).slice(0, 2)).toEqual(['CONNECT', 'CONNACK']);
+      expect(live.bob.filter((p) => p.type === 'PUBLISH' && p.direction === 'in').length).toBeGreaterThanOrEqual(2);
+      const parsed = parseTraceJson(exportTrace(lab.trace));
+      if (!parsed.ok) throw new Error(parsed.reason);
+      for (const peer of ['alice', 'bob'] as const) {
+        const replayed = packetsOf(parsed.events, peer);
+        expect(replayed.map((p) => [p.direction, p.type, Array.from(p.bytes)])).toEqual(live[peer].map((p) => [p.direction, p.type, Array.from(p.bytes)]));
+      }
+      // The held chat's own PUBLISH is among bob's packets.
+      const chat = heldMessages(parsed.events).find((m) => m.kind === 'chat')!;
+      expect(packetsOf(parsed.events, 'bob').some((p) => bytesToHex(p.bytes, '') === chat.packetHex)).toBe(true);
+    } finally {
+      await lab.close();
+      await resetInPageBroker();
+    }
+  });
+
+  it('keeps at most MAX_PACKETS_PER_CLIENT packets per client, however many cross the wire', async () => {
+    const { lab } = inPage('cap', 30);
+    try {
+      await lab.start();
+      const chats = Math.ceil(MAX_PACKETS_PER_CLIENT / 2) + 10;
+      for (let k = 0; k < chats; k++) lab.publishChat('alice', `n${k}`, { qos: 1, retain: false });
+      await until(() => heldMessages(lab.trace.events).filter((m) => m.kind === 'chat').length + countDropped(lab) >= chats, 30_000);
+      expect(lab.packetsOf('alice').length).toBe(MAX_PACKETS_PER_CLIENT);
+    } finally {
+      await lab.close();
+      await resetInPageBroker();
+    }
+  });
 });
+
+/** Chats the flood gate summed instead of holding. */
+function countDropped(lab: LabSession): number {
+  return lab.trace.events.reduce((n, e) => n + (e.type === 'rejected' ? (e.dropped ?? 0) : 0), 0);
+}

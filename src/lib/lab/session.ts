@@ -1,21 +1,22 @@
 /**
- * LabSession: wires two LabPeers to a broker through the SignalQueue, and records
- * everything in one Trace. Framework-free: the broker connector and the
+ * LabSession: two LabPeers in one page, each with its own MQTT client, signalling through
+ * the session core's queue. Only the topology lives here (who joins first, who receives
+ * what); the queue, the trace, the flood gate and fault injection are in ../session/core,
+ * the MQTT client in ../session/mqtt-endpoint. Framework-free: the broker connector and the
  * RTCPeerConnection factory are injected, so unit tests pass fakes.
  */
-import { DEFAULT_KEEPALIVE_S, type BrokerConnection, type ConnectOptions, type MqttLike, type ReceivedPacket, type WirePacket } from '../broker/types';
-import { decodeSignal, encodeSignal, payloadBytes, previewPayload } from '../signalling/codec';
+import type { BrokerConnection, ConnectOptions, ReceivedPacket, WirePacket } from '../broker/types';
+import { decodeSignal, encodeSignal, type DecodeContext } from '../signalling/codec';
 import { parseTopic, randomToken, signalTopic, statusTopic, subscriptionsFor } from '../signalling/topics';
-import { SIGNAL_VERSION, type ChatSignal, type DirectedSignal, type StatusSignal, type WireSignal } from '../signalling/types';
-import { SignalQueue, type QueueEdit } from '../queue/signal-queue';
-import { checkEdit } from './tamper';
+import { SIGNAL_VERSION, type ChatSignal, type DirectedSignal, type StatusSignal } from '../signalling/types';
 import { CandidateFilter, discardReason, signalCandidateType, type CandidateType } from './candidate-filter';
 import { Trace } from '../trace/trace';
-import type { MessageInfo, TraceEventBody } from '../trace/types';
+import { packetsOf, type TracedPacket } from '../trace/packets';
 import { LabPeer, glareRole, type GlareMode, type IceMode } from '../peer/lab-peer';
-import { takeWire } from '../mqtt/handshake';
-import { bytesToHex } from '../mqtt/hex';
-import { FloodGate } from '../signalling/flood-gate';
+import { SessionCore, type HeldMessage } from '../session/core';
+import { MqttEndpoint } from '../session/mqtt-endpoint';
+
+export type { HeldMessage };
 
 export interface LabConfig {
   /** 'in-page', 'direct' or a ws:// / wss:// URL. */
@@ -55,46 +56,29 @@ export interface LabDeps {
   scheduler?: { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout };
 }
 
-/** A message waiting in the queue for one recipient. */
-export interface HeldMessage extends MessageInfo {
-  signal: WireSignal;
-}
-
 interface PeerSlot {
   id: string;
   /** null when the session runs without WebRTC. */
   peer: LabPeer | null;
-  conn: BrokerConnection | null;
-  /** Incoming PUBLISH packets not yet matched to a 'message' event (same order, per client). */
-  inbox: WirePacket[];
-  packets: WirePacket[];
-  unplugged: boolean;
-  /** Pulled silently: the link is cut but open, so its packets are no longer recorded. */
-  silent: boolean;
+  ep: MqttEndpoint;
   /** Waiting for our own status to come back, by mid. */
   echoes: Map<string, () => void>;
 }
 
-const MAX_PACKETS_PER_PEER = 2000;
 /** Give up waiting for our own status to come back after this long (ms). */
 const ECHO_TIMEOUT_MS = 2000;
 
-export class LabSession {
-  readonly trace: Trace;
-  readonly queue: SignalQueue<HeldMessage>;
+export class LabSession extends SessionCore {
   readonly config: Required<Omit<LabConfig, 'rtcConfig' | 'keepaliveS'>> & { rtcConfig: RTCConfiguration; keepaliveS?: number };
   private readonly slots = new Map<string, PeerSlot>();
-  private qidCounter = 0;
   private midCounter = 0;
-  private closed = false;
   private readonly deps: LabDeps;
   private readonly discards = new CandidateFilter();
   /** Topics we published retained chats on, cleared again on close. */
   private readonly retainedChats = new Set<string>();
-  /** Incoming messages per recipient and topic: a flood is dropped undecoded and summed. */
-  private readonly gate: FloodGate;
 
   constructor(config: LabConfig, deps: LabDeps, trace?: Trace) {
+    super(deps, trace);
     this.deps = deps;
     this.config = {
       broker: config.broker,
@@ -109,21 +93,15 @@ export class LabSession {
       naivePeers: config.naivePeers ?? false,
     };
     if (config.keepaliveS !== undefined) this.config.keepaliveS = config.keepaliveS;
-    this.trace = trace ?? new Trace(deps.now);
-    this.queue = new SignalQueue<HeldMessage>({
-      deliver: (m) => this.deliver(m),
-      scheduler: deps.scheduler,
-    });
-    this.gate = new FloodGate({ now: deps.now, scheduler: deps.scheduler, report: (r) => this.emit({ type: 'rejected', ...r }) });
   }
 
   get peers(): [string, string] {
     return this.config.peers;
   }
 
-  /** MQTT packets one peer's client sent and received, oldest first. */
-  packetsOf(peer: string): readonly WirePacket[] {
-    return this.slots.get(peer)?.packets ?? [];
+  /** MQTT packets one peer's client sent and received, oldest first (read from the trace). */
+  packetsOf(peer: string): TracedPacket[] {
+    return packetsOf(this.trace.events, peer);
   }
 
   /** One peer's current getStats() output as plain objects. */
@@ -132,7 +110,7 @@ export class LabSession {
   }
 
   isUnplugged(peer: string): boolean {
-    return this.slots.get(peer)?.unplugged ?? false;
+    return this.slots.get(peer)?.ep.unplugged ?? false;
   }
 
   /**
@@ -146,12 +124,11 @@ export class LabSession {
     const slots = peers.map((id, index) => this.createSlot(id, peers[1 - index]!, index === 0 ? 'offerer' : 'answerer'));
     // The RTCPeerConnections need no broker to exist; signals reach them only via the queue.
     for (const slot of slots) slot.peer?.start();
-    const results = await Promise.allSettled(slots.map((slot) => this.connectTransport(slot)));
+    const results = await Promise.allSettled(slots.map((slot) => slot.ep.connect()));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) {
       for (const slot of slots) slot.peer?.close();
-      await Promise.all(slots.map((slot) => slot.conn?.close().catch(() => undefined)));
-      for (const slot of slots) slot.conn = null;
+      await Promise.all(slots.map((slot) => slot.ep.close()));
       throw failure.reason instanceof Error ? failure.reason : new Error(String(failure.reason));
     }
     for (const slot of slots) {
@@ -161,11 +138,12 @@ export class LabSession {
   }
 
   private createSlot(id: string, remoteId: string, role: 'offerer' | 'answerer'): PeerSlot {
+    const { root, session, broker } = this.config;
     const peer = !this.config.webrtc ? null : new LabPeer({
       id,
       remoteId,
       role,
-      session: this.config.session,
+      session,
       createPeerConnection: this.deps.createPeerConnection,
       rtcConfig: this.config.rtcConfig,
       emit: (body) => this.emit(body),
@@ -175,46 +153,31 @@ export class LabSession {
       glare: glareRole(this.config.glare, role),
       bufferEarlyCandidates: !this.config.naivePeers,
     });
-    const slot: PeerSlot = { id, peer, conn: null, inbox: [], packets: [], unplugged: false, silent: false, echoes: new Map() };
+    const slot: PeerSlot = {
+      id,
+      peer,
+      echoes: new Map(),
+      ep: new MqttEndpoint({
+        peer: id,
+        broker,
+        clientId: `lab-${session}-${id}`,
+        will: { topic: statusTopic(root, id), payload: encodeSignal(this.statusSignal(id, 'offline', 'will')), qos: 1, retain: true },
+        ...(this.config.keepaliveS !== undefined ? { keepaliveS: this.config.keepaliveS } : {}),
+        connectBroker: this.deps.connectBroker,
+        emit: (body) => this.emit(body),
+        onMessage: (topic, payload, packet, wire) => this.receive(slot, topic, payload, packet, wire),
+        // The broker may have fired our will meanwhile, so say "online" again (it is retained).
+        onReconnect: () => void slot.ep.publish(statusTopic(root, id), this.statusSignal(id, 'online'), true),
+      }),
+    };
     this.slots.set(id, slot);
     return slot;
   }
 
-  private async connectTransport(slot: PeerSlot): Promise<void> {
-    const { root, broker, session } = this.config;
-    const will: StatusSignal = this.statusSignal(slot.id, 'offline', 'will');
-    this.emit({ type: 'broker', peer: slot.id, state: 'connecting', detail: broker });
-    let conn: BrokerConnection;
-    try {
-      conn = await this.deps.connectBroker({
-        broker,
-        clientId: `lab-${session}-${slot.id}`,
-        will: { topic: statusTopic(root, slot.id), payload: encodeSignal(will), qos: 1, retain: true },
-        onPacket: (p) => this.recordPacket(slot, p),
-        ...(this.config.keepaliveS !== undefined ? { keepaliveS: this.config.keepaliveS } : {}),
-      });
-    } catch (err) {
-      const detail = err instanceof Error ? err.message : String(err);
-      this.emit({ type: 'broker', peer: slot.id, state: 'error', detail });
-      throw new Error(detail);
-    }
-    if (this.closed) {
-      void conn.close();
-      return;
-    }
-    slot.conn = conn;
-    this.wireClient(slot, conn.client);
-    this.emit({ type: 'broker', peer: slot.id, state: 'connected', detail: broker });
-  }
-
   /** Subscribe to the session's topics, then announce ourselves (retained). */
   private async join(slot: PeerSlot): Promise<void> {
-    const conn = slot.conn;
-    if (!conn) return;
-    await new Promise<void>((resolve, reject) => {
-      const subs = subscriptionsFor(this.config.root, slot.id, this.config.subscribeQos);
-      conn.client.subscribe(subs, (err) => (err ? reject(err) : resolve()));
-    });
+    if (!slot.ep.connected) return;
+    await slot.ep.subscribe(subscriptionsFor(this.config.root, slot.id, this.config.subscribeQos));
     // Wait until our own status comes back through our +/status subscription. A PUBACK is
     // not enough: aedes acknowledges before it has forwarded the message, so the next peer's
     // SUBSCRIBE could overtake it and receive the status twice, live and retained.
@@ -226,45 +189,9 @@ export class LabSession {
         resolve();
       });
     });
-    await this.publish(slot, statusTopic(this.config.root, slot.id), signal, true);
+    await slot.ep.publish(statusTopic(this.config.root, slot.id), signal, true);
     await echoed;
     slot.echoes.delete(signal.mid);
-  }
-
-  private wireClient(slot: PeerSlot, client: MqttLike): void {
-    let lost = false;
-    client.on('message', (topic, payload, packet) => this.receive(slot, topic, payload, packet));
-    const onLost = () => {
-      if (lost || this.closed || slot.unplugged) return;
-      lost = true;
-      this.emit({ type: 'broker', peer: slot.id, state: 'lost', detail: 'connection to the broker dropped' });
-    };
-    client.on('close', onLost);
-    client.on('offline', onLost);
-    client.on('reconnect', () => {
-      if (this.closed || slot.unplugged) return;
-      this.emit({ type: 'broker', peer: slot.id, state: 'reconnecting' });
-    });
-    client.on('connect', () => {
-      // mqtt.js emits connect again after an automatic reconnect; the broker may have
-      // fired our will meanwhile, so publish "online" again (it is retained).
-      if (!lost || this.closed || slot.unplugged) return;
-      lost = false;
-      this.emit({ type: 'broker', peer: slot.id, state: 'connected', detail: 'reconnected' });
-      this.publishStatus(slot, 'online');
-    });
-    client.on('error', (err) => {
-      if (this.closed) return;
-      this.emit({ type: 'broker', peer: slot.id, state: 'error', detail: err.message });
-    });
-  }
-
-  private recordPacket(slot: PeerSlot, packet: WirePacket): void {
-    // A silent peer's wire is cut: nothing it "sends" leaves, nothing sent to it arrives.
-    if (slot.silent) return;
-    slot.packets.push(packet);
-    if (slot.packets.length > MAX_PACKETS_PER_PEER) slot.packets.splice(0, slot.packets.length - MAX_PACKETS_PER_PEER);
-    if (packet.direction === 'in' && packet.type === 'PUBLISH') slot.inbox.push(packet);
   }
 
   private nextMid(from: string): string {
@@ -286,15 +213,8 @@ export class LabSession {
     return signal;
   }
 
-  private publishStatus(slot: PeerSlot, status: 'online' | 'offline'): void {
-    const signal = this.statusSignal(slot.id, status);
-    void this.publish(slot, statusTopic(this.config.root, slot.id), signal, true);
-  }
-
   private publishSignal(from: string, signal: DirectedSignal): void {
-    const slot = this.slots.get(from);
-    if (!slot) return;
-    void this.publish(slot, signalTopic(this.config.root, signal.to), signal, false);
+    void this.slots.get(from)?.ep.publish(signalTopic(this.config.root, signal.to), signal, false);
   }
 
   /**
@@ -305,7 +225,7 @@ export class LabSession {
   publishChat(from: string, text: string, opts: PublishChatOptions): boolean {
     const slot = this.slots.get(from);
     const to = this.config.peers.find((p) => p !== from);
-    if (!slot || !to || !slot.conn || slot.unplugged) return false;
+    if (!slot || !to || !slot.ep.connected || slot.ep.unplugged) return false;
     const signal: ChatSignal = {
       v: SIGNAL_VERSION,
       kind: 'chat',
@@ -318,94 +238,38 @@ export class LabSession {
     };
     const topic = signalTopic(this.config.root, to);
     if (opts.retain) this.retainedChats.add(topic);
-    void this.publish(slot, topic, signal, opts.retain, opts.qos);
+    void slot.ep.publish(topic, signal, opts.retain, opts.qos);
     return true;
   }
 
-  /** Resolves once the broker acknowledged it (PUBACK, or PUBCOMP for QoS 2) or it failed; never rejects. */
-  private publish(slot: PeerSlot, topic: string, signal: WireSignal, retain: boolean, qos: 0 | 1 | 2 = 1): Promise<void> {
-    const payload = encodeSignal(signal);
-    const client = slot.conn?.client;
-    if (!client || slot.unplugged) {
-      this.emit({
-        type: 'api',
-        peer: slot.id,
-        call: `publish ${signal.kind}`,
-        ok: false,
-        detail: slot.unplugged ? 'the plug is pulled: no broker connection' : 'not connected to the broker',
-      });
-      return Promise.resolve();
-    }
-    this.emit({
-      type: 'published',
-      peer: slot.id,
-      mid: signal.mid,
-      kind: signal.kind,
-      topic,
-      payload,
-      bytes: payloadBytes(payload),
-      qos,
-      retain,
-    });
-    return new Promise((resolve) => {
-      client.publish(topic, payload, { qos, retain }, (err) => {
-        if (err && !this.closed) {
-          this.emit({ type: 'api', peer: slot.id, call: `publish ${signal.kind}`, ok: false, detail: err.message });
-        }
-        resolve();
-      });
-    });
+  protected decodeContext(to: string, topic: string): DecodeContext {
+    return { topic, root: this.config.root, self: to, session: this.config.session };
   }
 
   /** Every message from the broker lands here: validate, then hold it for Step. */
-  private receive(slot: PeerSlot, topic: string, payload: Uint8Array, packet: ReceivedPacket): void {
-    const wire = takeWire(slot.inbox, topic, packet.messageId);
-    if (this.closed || slot.silent) return;
-    const { root, session } = this.config;
-    const parsed = parseTopic(root, topic);
-    // Our own status comes back to us through the +/status subscription.
-    if (parsed?.kind === 'status' && parsed.peer === slot.id) {
-      const result = decodeSignal(payload, { topic, root, self: slot.id, session });
-      if (result.ok) slot.echoes.get(result.signal.mid)?.();
-      return;
+  private receive(slot: PeerSlot, topic: string, payload: Uint8Array, packet: ReceivedPacket, wire: WirePacket | undefined): void {
+    if (this.closed) return;
+    const parsed = parseTopic(this.config.root, topic);
+    if (parsed?.kind === 'status') {
+      // Our own status comes back to us through the +/status subscription.
+      if (parsed.peer === slot.id) {
+        const own = decodeSignal(payload, this.decodeContext(slot.id, topic));
+        if (own.ok) slot.echoes.get(own.signal.mid)?.();
+        return;
+      }
+      // An empty retained payload deletes a retained message (MQTT 3.1.1 §3.3.1.3); brokers
+      // pass it on to current subscribers. It carries no signal.
+      if (payload.length === 0) return;
     }
-    // An empty retained payload deletes a retained message (MQTT 3.1.1 §3.3.1.3); brokers
-    // pass it on to current subscribers. It carries no signal.
-    if (payload.length === 0 && parsed?.kind === 'status') return;
-    if (!this.gate.admit(slot.id, topic, payload)) return;
-    const result = decodeSignal(payload, { topic, root, self: slot.id, session });
-    const bytes = payload.length;
-    if (!result.ok) {
-      this.emit({ type: 'rejected', to: slot.id, topic, reason: result.reason, bytes, preview: previewPayload(payload) });
-      return;
-    }
-    const signal = result.signal;
-    this.qidCounter += 1;
-    const held: HeldMessage = {
-      qid: `q${this.qidCounter}`,
-      to: slot.id,
-      from: signal.from,
-      kind: signal.kind,
-      topic,
-      payload: new TextDecoder().decode(payload),
-      bytes,
-      qos: packet.qos,
-      retain: packet.retain,
-      will: signal.kind === 'status' && signal.reason === 'will',
-      mid: signal.mid,
-      signal,
-    };
-    if (wire) held.packetHex = bytesToHex(wire.bytes, '');
-    const { signal: _signal, ...info } = held;
-    this.emit({ type: 'held', ...info });
-    this.queue.hold(held);
+    const signal = this.admit(slot.id, topic, payload);
+    if (!signal) return;
+    const held = this.hold(slot.id, signal, topic, payload, packet, wire);
     // A standing discard switch: it arrives (held, drawn) and is dropped at once.
     const discard = this.discards.reasonFor(held);
     if (discard) this.drop(held.qid, discard);
   }
 
-  private deliver(message: HeldMessage): void {
-    this.emit({ type: 'delivered', qid: message.qid, to: message.to });
+  protected deliver(message: HeldMessage): void {
     const signal = message.signal;
     // A chat is for the app, not for the RTCPeerConnection: its delivery is the whole story.
     if (signal.kind === 'chat') return;
@@ -418,80 +282,6 @@ export class LabSession {
     }
   }
 
-  step(): HeldMessage | undefined {
-    return this.queue.step();
-  }
-
-  play(intervalMs: number): void {
-    this.queue.play(intervalMs);
-  }
-
-  pause(): void {
-    this.queue.pause();
-  }
-
-  /** Fault injection: take one held message out of the queue. It never reaches its peer. */
-  drop(qid: string, reason?: string): HeldMessage | undefined {
-    const message = this.queue.drop(qid);
-    if (!message) return undefined;
-    this.emit({ type: 'dropped', qid, to: message.to, by: 'reader', ...(reason ? { reason } : {}) });
-    return message;
-  }
-
-  // #region fault-injection
-  /** Fault injection: every message held now goes first; this one moves to the tail. */
-  delay(qid: string): QueueEdit<HeldMessage> {
-    const result = this.queue.delay(qid);
-    if (result.ok) this.emit({ type: 'tampered', qid, to: result.item.to, action: 'delay' });
-    return result;
-  }
-
-  /** Fault injection: swap a held message with the one before (-1) or after (+1) it. */
-  move(qid: string, by: -1 | 1): QueueEdit<HeldMessage> {
-    const result = this.queue.move(qid, by);
-    if (result.ok) this.emit({ type: 'tampered', qid, to: result.item.to, action: 'move', by });
-    return result;
-  }
-
-  /**
-   * Fault injection: a second copy of the same signal (same payload, same mid), held right
-   * after it under a new qid, so the peer really receives it twice.
-   */
-  duplicate(qid: string): QueueEdit<HeldMessage> {
-    const result = this.queue.duplicate(qid, (m) => {
-      this.qidCounter += 1;
-      return { ...m, qid: `q${this.qidCounter}` };
-    });
-    if (!result.ok) return result;
-    const { signal: _signal, ...info } = result.item;
-    this.emit({ type: 'held', ...info });
-    this.emit({ type: 'tampered', qid, to: result.item.to, action: 'duplicate', copy: result.item.qid });
-    return result;
-  }
-
-  /**
-   * Fault injection: replace a held message's payload. The new text goes through the same
-   * decoder as anything from the broker (with this recipient's topic and session), plus the
-   * checks in ./tamper (same kind, well-formed SDP lines); a refused edit changes nothing.
-   */
-  edit(qid: string, payload: string): { ok: true; message: HeldMessage } | { ok: false; reason: string } {
-    const index = this.queue.indexOf(qid);
-    const message = this.queue.held[index];
-    if (!message) return { ok: false, reason: `${qid} is no longer held: it was delivered or dropped` };
-    if (payload === message.payload) return { ok: false, reason: 'nothing changed' };
-    const { root, session } = this.config;
-    const result = decodeSignal(payload, { topic: message.topic, root, self: message.to, session });
-    if (!result.ok) return { ok: false, reason: result.reason };
-    const refused = checkEdit(message.signal, result.signal);
-    if (refused) return { ok: false, reason: refused };
-    const bytes = payloadBytes(payload);
-    const next: HeldMessage = { ...message, payload, bytes, from: result.signal.from, mid: result.signal.mid, signal: result.signal };
-    this.queue.replace(qid, next);
-    this.emit({ type: 'tampered', qid, to: message.to, action: 'edit', payload, bytes });
-    return { ok: true, message: next };
-  }
-  // #endregion fault-injection
-
   /**
    * A standing switch: discard `from`'s candidates of this type as they arrive. Turning it
    * on also drops the matching ones already held. Returns what it dropped now.
@@ -503,60 +293,28 @@ export class LabSession {
     return matching.flatMap((m) => this.drop(m.qid, discardReason(from, type)) ?? []);
   }
 
-  /**
-   * Ungraceful disconnect: no DISCONNECT packet, so the broker publishes the will.
-   * By default the socket closes and the broker fires the will at once. `silent: true`
-   * cuts the link but closes nothing (Wi-Fi gone): the broker fires the will only after
-   * 1.5 × keep-alive without a packet (MQTT 3.1.1 §3.1.2.10), counted from the peer's last
-   * packet. Transports without a keep-alive fall back to the immediate pull.
-   */
+  /** Ungraceful disconnect: the broker publishes the will (see MqttEndpoint.pullPlug). */
   pullPlug(peer: string, opts: { silent?: boolean } = {}): void {
-    const slot = this.slots.get(peer);
-    if (!slot?.conn || slot.unplugged) return;
-    slot.unplugged = true;
-    const conn = slot.conn;
-    if (opts.silent && conn.goSilent) {
-      const lastOut = slot.packets.findLast((p) => p.direction === 'out');
-      const quietMs = lastOut ? Math.max(0, Date.now() - lastOut.at) : 0;
-      slot.silent = true;
-      conn.goSilent();
-      this.emit({ type: 'plug-pulled', peer, keepaliveS: this.config.keepaliveS ?? DEFAULT_KEEPALIVE_S, quietMs });
-      return;
-    }
-    this.emit({ type: 'plug-pulled', peer });
-    conn.pullPlug();
+    this.slots.get(peer)?.ep.pullPlug(opts);
   }
 
   sendChat(from: string, text: string): boolean {
     return this.slots.get(from)?.peer?.sendChat(text) ?? false;
   }
 
-  /**
-   * Tears both peers down. A graceful DISCONNECT does not fire the will (MQTT 3.1.1
-   * §3.14.4), so clear our retained statuses first with an empty retained payload.
-   */
+  /** Tears both peers down, clearing our retained statuses and chats first. */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.queue.clear();
+    this.closeCore();
+    // One client clears the retained chats; each clears its own status.
+    let chats = [...this.retainedChats];
+    this.retainedChats.clear();
     const closing: Promise<void>[] = [];
     for (const slot of this.slots.values()) {
       slot.peer?.close();
-      const conn = slot.conn;
-      if (conn && !slot.unplugged) {
-        conn.client.publish(statusTopic(this.config.root, slot.id), '', { qos: 1, retain: true });
-        for (const topic of this.retainedChats) conn.client.publish(topic, '', { qos: 1, retain: true });
-        this.retainedChats.clear();
-        closing.push(conn.close().catch(() => undefined));
-      } else if (conn) {
-        closing.push(conn.close().catch(() => undefined));
-      }
+      closing.push(slot.ep.close([statusTopic(this.config.root, slot.id), ...chats]));
+      if (!slot.ep.unplugged) chats = [];
     }
-    this.closed = true;
-    this.gate.close();
     await Promise.all(closing);
-  }
-
-  private emit(body: TraceEventBody): void {
-    this.trace.append(body);
   }
 }

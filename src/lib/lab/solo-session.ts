@@ -19,22 +19,21 @@
  * Latency pings travel on their own topics (<root>/<to>/ping/<from>) and never wait in the
  * queue: a held ping would measure the reader, not the network.
  */
-import type { BrokerConnection, ConnectOptions, MqttLike, ReceivedPacket, WirePacket } from '../broker/types';
-import { decodeSignal, encodeSignal, payloadBytes, previewPayload } from '../signalling/codec';
-import { FloodGate } from '../signalling/flood-gate';
+import type { BrokerConnection, ConnectOptions, ReceivedPacket, WirePacket } from '../broker/types';
+import { encodeSignal, type DecodeContext } from '../signalling/codec';
 import { isValidPeerId, parseTopic, randomToken, signalTopic, statusTopic } from '../signalling/topics';
 import { SIGNAL_VERSION, type ChatSignal, type StatusSignal, type WireSignal } from '../signalling/types';
 import { applyPresence, idTaken, onlinePeers, type PresenceEntry } from '../signalling/presence';
-import { SignalQueue, type Scheduler } from '../queue/signal-queue';
+import type { Scheduler } from '../queue/signal-queue';
 import { Trace } from '../trace/trace';
-import type { TraceEventBody, TraceEvent } from '../trace/types';
+import type { TraceEvent } from '../trace/types';
+import { packetsOf, type TracedPacket } from '../trace/packets';
 import { LabPeer } from '../peer/lab-peer';
 import { EchoEndpoint, type TextChannel } from '../latency/echo';
 import type { LatencyPath } from '../latency/run';
 import { answerRelay, openRelay, relayConfig, type RelayConnection } from '../latency/relay-link';
-import { takeWire } from '../mqtt/handshake';
-import { bytesToHex } from '../mqtt/hex';
-import type { HeldMessage } from './session';
+import { SessionCore, type HeldMessage } from '../session/core';
+import { MqttEndpoint } from '../session/mqtt-endpoint';
 
 export type SoloPhase = 'idle' | 'joining' | 'joined' | 'refused' | 'error' | 'left';
 
@@ -94,9 +93,7 @@ export function pingTopic(root: string, to: string, from: string): string {
   return `${root}/${to}/ping/${from}`;
 }
 
-export class SoloSession {
-  readonly trace: Trace;
-  readonly queue: SignalQueue<HeldMessage>;
+export class SoloSession extends SessionCore {
   readonly self: string;
   readonly root: string;
   readonly broker: string;
@@ -120,20 +117,15 @@ export class SoloSession {
   /** The TURN path: a relay-only second connection, opened on the first relay ping. */
   private relay: { link: Promise<RelayConnection> | null; echoes: EchoEndpoint[]; stop: () => void } | null = null;
 
-  private conn: BrokerConnection | null = null;
-  private readonly packets: WirePacket[] = [];
-  private inbox: WirePacket[] = [];
-  private qid = 0;
+  private readonly ep: MqttEndpoint;
   private mid = 0;
   private readonly ownMids = new Set<string>();
   private probe: { topic: string; done: () => void } | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly pingListeners = new Map<string, Set<(text: string) => void>>();
-  private closed = false;
-  /** Incoming signals per topic: a flood is dropped undecoded and summed (anyone can publish on a shared root). */
-  private readonly gate: FloodGate;
 
   constructor(config: SoloConfig, deps: SoloDeps, trace?: Trace) {
+    super(deps, trace);
     this.deps = deps;
     this.self = config.self;
     this.root = config.root;
@@ -141,9 +133,19 @@ export class SoloSession {
     this.session = config.session ?? randomToken(6);
     this.rtcConfig = config.rtcConfig ?? { iceServers: [] };
     this.probeTimeoutMs = config.probeTimeoutMs ?? PROBE_TIMEOUT_MS;
-    this.trace = trace ?? new Trace(deps.now);
-    this.queue = new SignalQueue<HeldMessage>({ deliver: (m) => this.deliver(m), scheduler: deps.scheduler });
-    this.gate = new FloodGate({ now: deps.now, scheduler: deps.scheduler, report: (r) => this.emit({ type: 'rejected', ...r }) });
+    this.ep = new MqttEndpoint({
+      peer: this.self,
+      broker: this.broker,
+      clientId: `solo-${this.session}-${this.self}`,
+      will: { topic: statusTopic(this.root, this.self), payload: encodeSignal(this.status('offline', 'will')), qos: 1, retain: true },
+      connectBroker: deps.connectBroker,
+      emit: (body) => this.emit(body),
+      onMessage: (topic, payload, packet, wire) => this.receive(topic, payload, packet, wire),
+      // The broker may have published our will meanwhile: say we are back (retained).
+      onReconnect: () => {
+        if (this.phase === 'joined') this.publish(statusTopic(this.root, this.self), this.status('online'), true);
+      },
+    });
   }
 
   /** Called on every roster, phase or remote change (trace events have their own subscribe). */
@@ -160,9 +162,9 @@ export class SoloSession {
     return onlinePeers(this.roster, this.self);
   }
 
-  /** MQTT packets this client sent and received, oldest first. */
-  get wire(): readonly WirePacket[] {
-    return this.packets;
+  /** MQTT packets this client sent and received, oldest first (read from the trace). */
+  get wire(): TracedPacket[] {
+    return packetsOf(this.trace.events, this.self);
   }
 
   async join(): Promise<void> {
@@ -170,26 +172,12 @@ export class SoloSession {
     if (!isValidPeerId(this.self)) throw new Error(`"${this.self.slice(0, 40)}" is not a valid peer id: use 1–32 letters, digits, - or _`);
     this.setPhase('joining');
     this.emit({ type: 'session', session: this.session, root: this.root, broker: this.broker, peers: [this.self, this.self] });
-    this.emit({ type: 'broker', peer: this.self, state: 'connecting', detail: this.broker });
-    const will = this.status('offline', 'will');
-    let conn: BrokerConnection;
     try {
-      conn = await this.deps.connectBroker({
-        broker: this.broker,
-        clientId: `solo-${this.session}-${this.self}`,
-        will: { topic: statusTopic(this.root, this.self), payload: encodeSignal(will), qos: 1, retain: true },
-        onPacket: (p) => this.recordPacket(p),
-      });
+      await this.ep.connect();
     } catch (err) {
-      return this.fail(err instanceof Error ? err.message : String(err));
+      return this.fail(err instanceof Error ? err.message : String(err), false);
     }
-    if (this.closed) {
-      void conn.close();
-      return;
-    }
-    this.conn = conn;
-    this.wireClient(conn.client);
-    this.emit({ type: 'broker', peer: this.self, state: 'connected', detail: this.broker });
+    if (this.closed) return;
 
     // 2. Learn who is here before saying anything.
     const probeTopic = `${this.root}/${this.self}/probe/${randomToken(8)}`;
@@ -208,7 +196,7 @@ export class SoloSession {
     } catch (err) {
       return this.fail(`subscribe failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    conn.client.publish(probeTopic, 'probe', { qos: 1, retain: false });
+    this.ep.publishRaw(probeTopic, 'probe');
     await probed;
     this.probe = null;
     if (this.closed) return;
@@ -234,58 +222,24 @@ export class SoloSession {
   }
 
   private subscribeTopics(topics: Record<string, { qos: 0 | 1 | 2 }>): Promise<void> {
-    const client = this.conn?.client;
-    if (!client) return Promise.reject(new Error('not connected'));
-    return new Promise((resolve, reject) => client.subscribe(topics, (err) => (err ? reject(err) : resolve())));
+    return this.ep.subscribe(topics);
   }
 
-  private async fail(detail: string): Promise<void> {
+  /** `traced`: false when the endpoint has already traced the error (a failed connect). */
+  private async fail(detail: string, traced = true): Promise<void> {
     this.error = `Could not join: ${detail}`;
-    this.emit({ type: 'broker', peer: this.self, state: 'error', detail });
+    if (traced) this.emit({ type: 'broker', peer: this.self, state: 'error', detail });
     await this.disconnect();
     this.setPhase('error');
   }
 
-  private async disconnect(): Promise<void> {
-    const conn = this.conn;
-    this.conn = null;
-    if (conn) await conn.close().catch(() => undefined);
+  private disconnect(clear: readonly string[] = []): Promise<void> {
+    return this.ep.close(clear);
   }
 
   private setPhase(phase: SoloPhase): void {
     this.phase = phase;
     this.changed();
-  }
-
-  private wireClient(client: MqttLike): void {
-    let lost = false;
-    client.on('message', (topic, payload, packet) => this.receive(topic, payload, packet));
-    const onLost = () => {
-      if (lost || this.closed) return;
-      lost = true;
-      this.emit({ type: 'broker', peer: this.self, state: 'lost', detail: 'connection to the broker dropped' });
-    };
-    client.on('close', onLost);
-    client.on('offline', onLost);
-    client.on('connect', () => {
-      if (!lost || this.closed) return;
-      lost = false;
-      this.emit({ type: 'broker', peer: this.self, state: 'connected', detail: 'reconnected' });
-      // The broker may have published our will meanwhile: say we are back (retained).
-      if (this.phase === 'joined') this.publish(statusTopic(this.root, this.self), this.status('online'), true);
-    });
-    client.on('error', (err) => {
-      if (!this.closed) this.emit({ type: 'broker', peer: this.self, state: 'error', detail: err.message });
-    });
-  }
-
-  private recordPacket(packet: WirePacket): void {
-    this.packets.push(packet);
-    if (this.packets.length > 2000) this.packets.splice(0, this.packets.length - 2000);
-    if (packet.direction === 'in' && packet.type === 'PUBLISH') {
-      this.inbox.push(packet);
-      if (this.inbox.length > 64) this.inbox.shift();
-    }
   }
 
   private status(status: 'online' | 'offline', reason?: 'will'): StatusSignal {
@@ -302,21 +256,15 @@ export class SoloSession {
   }
 
   private publish(topic: string, signal: WireSignal, retain: boolean): boolean {
-    const client = this.conn?.client;
-    if (!client) {
-      this.emit({ type: 'api', peer: this.self, call: `publish ${signal.kind}`, ok: false, detail: 'not connected to the broker' });
-      return false;
-    }
-    const payload = encodeSignal(signal);
-    this.emit({ type: 'published', peer: this.self, mid: signal.mid, kind: signal.kind, topic, payload, bytes: payloadBytes(payload), qos: 1, retain });
-    client.publish(topic, payload, { qos: 1, retain }, (err) => {
-      if (err && !this.closed) this.emit({ type: 'api', peer: this.self, call: `publish ${signal.kind}`, ok: false, detail: err.message });
-    });
-    return true;
+    return this.ep.publish(topic, signal, retain) !== null;
   }
 
-  private receive(topic: string, payload: Uint8Array, packet: ReceivedPacket): void {
-    const wire = takeWire(this.inbox, topic, packet.messageId);
+  protected decodeContext(_to: string, topic: string): DecodeContext {
+    // No session is pinned: each conversation names its own, and LabPeer checks it.
+    return { topic, root: this.root, self: this.self, session: null };
+  }
+
+  private receive(topic: string, payload: Uint8Array, packet: ReceivedPacket, wire: WirePacket | undefined): void {
     if (this.closed) return;
     if (this.probe && topic === this.probe.topic) return this.probe.done();
     const pingPrefix = `${this.root}/${this.self}/ping/`;
@@ -334,13 +282,8 @@ export class SoloSession {
         return;
       }
     }
-    if (!this.gate.admit(this.self, topic, payload)) return;
-    const result = decodeSignal(payload, { topic, root: this.root, self: this.self, session: null });
-    if (!result.ok) {
-      this.emit({ type: 'rejected', to: this.self, topic, reason: result.reason, bytes: payload.length, preview: previewPayload(payload) });
-      return;
-    }
-    const signal = result.signal;
+    const signal = this.admit(this.self, topic, payload);
+    if (!signal) return;
     if (signal.kind === 'status') {
       // Our own status coming back is no news.
       if (this.ownMids.has(signal.mid)) return;
@@ -359,25 +302,7 @@ export class SoloSession {
       }
       this.updateRoster({ peer: signal.from, status: signal.status, will: signal.reason === 'will', retained: packet.retain, ts: signal.ts });
     }
-    this.qid += 1;
-    const held: HeldMessage = {
-      qid: `q${this.qid}`,
-      to: this.self,
-      from: signal.from,
-      kind: signal.kind,
-      topic,
-      payload: decoder.decode(payload),
-      bytes: payload.length,
-      qos: packet.qos,
-      retain: packet.retain,
-      will: signal.kind === 'status' && signal.reason === 'will',
-      mid: signal.mid,
-      signal,
-    };
-    if (wire) held.packetHex = bytesToHex(wire.bytes, '');
-    const { signal: _signal, ...info } = held;
-    this.emit({ type: 'held', ...info });
-    this.queue.hold(held);
+    this.hold(this.self, signal, topic, payload, packet, wire);
   }
 
   private updateRoster(update: Parameters<typeof applyPresence>[1]): void {
@@ -385,8 +310,7 @@ export class SoloSession {
     this.changed();
   }
 
-  private deliver(message: HeldMessage): void {
-    this.emit({ type: 'delivered', qid: message.qid, to: message.to });
+  protected deliver(message: HeldMessage): void {
     const signal = message.signal;
     if (signal.kind === 'chat') return;
     if (signal.kind === 'status') {
@@ -490,9 +414,7 @@ export class SoloSession {
   mqttChannel(to: string): TextChannel {
     return {
       send: (text) => {
-        const client = this.conn?.client;
-        if (!client) throw new Error('not connected to the broker');
-        client.publish(pingTopic(this.root, to, this.self), text, { qos: 1, retain: false });
+        if (!this.ep.publishRaw(pingTopic(this.root, to, this.self), text)) throw new Error('not connected to the broker');
       },
       onMessage: (fn) => {
         const set = this.pingListeners.get(to) ?? new Set();
@@ -554,43 +476,21 @@ export class SoloSession {
     return this.peer?.getStats() ?? Promise.resolve([]);
   }
 
-  step(): HeldMessage | undefined {
-    return this.queue.step();
-  }
-
-  play(intervalMs: number): void {
-    this.queue.play(intervalMs);
-  }
-
-  pause(): void {
-    this.queue.pause();
-  }
-
   /** Ungraceful: the broker publishes our will (as when the tab is closed). */
   pullPlug(): void {
-    const conn = this.conn;
-    if (!conn) return;
-    this.emit({ type: 'plug-pulled', peer: this.self });
-    conn.pullPlug();
+    this.ep.pullPlug();
   }
 
   /** Leaves gracefully: clears our retained status, then DISCONNECT (no will, MQTT 3.1.1 §3.14.4). */
   async leave(): Promise<void> {
     if (this.closed) return;
-    this.closed = true;
-    this.gate.close();
-    this.queue.clear();
+    this.closeCore();
     this.closeEcho();
     this.peer?.close();
-    const conn = this.conn;
-    if (conn && this.phase === 'joined') conn.client.publish(statusTopic(this.root, this.self), '', { qos: 1, retain: true });
-    await this.disconnect();
+    await this.disconnect(this.phase === 'joined' ? [statusTopic(this.root, this.self)] : []);
     if (this.phase === 'joined' || this.phase === 'joining') this.setPhase('left');
   }
 
-  private emit(body: TraceEventBody): void {
-    this.trace.append(body);
-  }
 }
 
 /** The chat log from a solo trace: MQTT chats we published or had delivered, and data-channel chats. */

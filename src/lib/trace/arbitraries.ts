@@ -70,5 +70,13 @@ export function eventBodyArb(peer: fc.Arbitrary<string> = peerIdArb): fc.Arbitra
     fc.record({ type: fc.constant('remote-status' as const), peer, of: peer, status: fc.constantFrom('online', 'offline' as const), will: fc.boolean() }),
     fc.record({ type: fc.constant('channel' as const), peer, state: fc.constantFrom('open', 'closed' as const) }),
     fc.record({ type: fc.constant('chat' as const), from: peer, to: peer, text: textArb() }),
+    fc.record({
+      type: fc.constant('packet' as const),
+      peer,
+      direction: fc.constantFrom('out', 'in' as const),
+      name: fc.constantFrom('CONNECT', 'PUBLISH', 'PUBACK', 'PINGREQ'),
+      size: bytesArb,
+      hex: hexArb,
+    }),
   );
 }

@@ -9,6 +9,7 @@ import { utf8Length } from '../signalling/topics';
 import { bool, checkShape, clip, int, isRecord, nullable, num, oneOf, optional, str, strings, type FieldSpec } from '../signalling/shape';
 import { jsonDepthOver } from '../signalling/json-depth';
 import type { Trace } from './trace';
+import { MAX_PACKET_HEX_BYTES } from './packets';
 import type { BrokerState, PeerMachine, TamperAction, TraceEvent, TraceEventBody, TraceEventType } from './types';
 
 export const TRACE_SCHEMA = 'webrtc-lab-trace';
@@ -95,6 +96,13 @@ export const EVENT_SHAPES: { readonly [K in TraceEventType]: { readonly [F in Fi
   'remote-status': { peer, of: peer, status: oneOf(['online', 'offline']), will: bool() },
   channel: { peer, state: oneOf(['open', 'closed']) },
   chat: { from: peer, to: peer, text: str(MAX_PAYLOAD_BYTES) },
+  packet: {
+    peer,
+    direction: oneOf(['out', 'in']),
+    name: str(16, { min: 1, pattern: /^[A-Z]+$/, hint: 'an MQTT packet type' }),
+    size: bytes,
+    hex: str(2 * MAX_PACKET_HEX_BYTES, { pattern: /^[0-9a-f]*$/i, hint: 'hex' }),
+  },
 };
 
 const at = num({ min: 0 });

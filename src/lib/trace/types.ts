@@ -96,7 +96,13 @@ export type TraceEventBody =
   | { type: 'candidates-flushed'; peer: string; count: number }
   | { type: 'remote-status'; peer: string; of: string; status: 'online' | 'offline'; will: boolean }
   | { type: 'channel'; peer: string; state: 'open' | 'closed' }
-  | { type: 'chat'; from: string; to: string; text: string };
+  | { type: 'chat'; from: string; to: string; text: string }
+  /**
+   * One MQTT control packet between `peer`'s client and the broker, as it crossed the wire
+   * (or re-encoded from mqtt.js's decoded packet for a remote broker). `size` is the whole
+   * packet; `hex` holds at most its first MAX_PACKET_HEX_BYTES bytes.
+   */
+  | { type: 'packet'; peer: string; direction: 'out' | 'in'; name: string; size: number; hex: string };
 
 export type TraceEventType = TraceEventBody['type'];
 

@@ -1,0 +1,202 @@
+/**
+ * MqttEndpoint: one peer's MQTT client as every lab uses it. It connects with a last will,
+ * follows the connection (lost, reconnecting, back), records every packet in the trace,
+ * publishes signals (traced as 'published') and hands each incoming message, with the
+ * PUBLISH that carried it, to the session. The broker connector is injected.
+ */
+import { DEFAULT_KEEPALIVE_S, type BrokerConnection, type ConnectOptions, type LastWill, type ReceivedPacket, type WirePacket } from '../broker/types';
+import { takeWire } from '../mqtt/handshake';
+import { encodeSignal, payloadBytes } from '../signalling/codec';
+import type { WireSignal } from '../signalling/types';
+import { packetEvent } from '../trace/packets';
+import type { TraceEventBody } from '../trace/types';
+
+/** Packets recorded per client and session; a flood beyond this is not kept byte for byte. */
+export const MAX_PACKETS_PER_CLIENT = 2000;
+/** Incoming PUBLISH packets waiting to be matched to their 'message' event. */
+const MAX_INBOX = 64;
+
+export type MessageHandler = (topic: string, payload: Uint8Array, packet: ReceivedPacket, wire: WirePacket | undefined) => void;
+
+export interface EndpointOptions {
+  /** The peer this client speaks for: its lane in the trace. */
+  peer: string;
+  broker: string;
+  clientId: string;
+  will: LastWill;
+  keepaliveS?: number;
+  connectBroker: (opts: ConnectOptions) => Promise<BrokerConnection>;
+  emit: (body: TraceEventBody) => void;
+  onMessage: MessageHandler;
+  /** Back after a drop: the broker may have published our will meanwhile (MQTT 3.1.1 §3.1.2.5). */
+  onReconnect?: () => void;
+}
+
+export class MqttEndpoint {
+  readonly peer: string;
+  private conn: BrokerConnection | null = null;
+  private inbox: WirePacket[] = [];
+  private recorded = 0;
+  private lastOutAt = 0;
+  private closed = false;
+  /** The reader pulled the plug: no more publishing, no reconnect news. */
+  unplugged = false;
+  /** Pulled silently: the link is cut but open, so its packets are no longer recorded. */
+  private silent = false;
+
+  constructor(private readonly opts: EndpointOptions) {
+    this.peer = opts.peer;
+  }
+
+  get connected(): boolean {
+    return this.conn !== null;
+  }
+
+  /** Connects; traces 'connecting' and then 'connected' or 'error'. Throws with the reason on failure. */
+  async connect(): Promise<void> {
+    const { peer, broker } = this.opts;
+    this.emit({ type: 'broker', peer, state: 'connecting', detail: broker });
+    let conn: BrokerConnection;
+    try {
+      conn = await this.opts.connectBroker({
+        broker,
+        clientId: this.opts.clientId,
+        will: this.opts.will,
+        onPacket: (p) => this.record(p),
+        ...(this.opts.keepaliveS !== undefined ? { keepaliveS: this.opts.keepaliveS } : {}),
+      });
+    } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err);
+      this.emit({ type: 'broker', peer, state: 'error', detail });
+      throw new Error(detail);
+    }
+    if (this.closed) {
+      void conn.close().catch(() => undefined);
+      return;
+    }
+    this.conn = conn;
+    this.follow(conn);
+    this.emit({ type: 'broker', peer, state: 'connected', detail: broker });
+  }
+
+  subscribe(topics: Record<string, { qos: 0 | 1 | 2 }>): Promise<void> {
+    const client = this.conn?.client;
+    if (!client) return Promise.reject(new Error('not connected'));
+    return new Promise((resolve, reject) => client.subscribe(topics, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /**
+   * Publishes a signal and traces it. Null when it could not be sent (traced with why);
+   * else a promise that settles once the broker acknowledged it or it failed. Never rejects.
+   */
+  publish(topic: string, signal: WireSignal, retain: boolean, qos: 0 | 1 | 2 = 1): Promise<void> | null {
+    const { peer } = this.opts;
+    const client = this.conn?.client;
+    if (!client || this.unplugged) {
+      const detail = this.unplugged ? 'the plug is pulled: no broker connection' : 'not connected to the broker';
+      this.emit({ type: 'api', peer, call: `publish ${signal.kind}`, ok: false, detail });
+      return null;
+    }
+    const payload = encodeSignal(signal);
+    this.emit({ type: 'published', peer, mid: signal.mid, kind: signal.kind, topic, payload, bytes: payloadBytes(payload), qos, retain });
+    return new Promise((resolve) => {
+      client.publish(topic, payload, { qos, retain }, (err) => {
+        if (err && !this.closed) this.emit({ type: 'api', peer, call: `publish ${signal.kind}`, ok: false, detail: err.message });
+        resolve();
+      });
+    });
+  }
+
+  /** Publishes text that is not a signal (a probe, a ping, a cleared status). False when not connected. */
+  publishRaw(topic: string, text: string, retain = false): boolean {
+    const client = this.conn?.client;
+    if (!client || this.unplugged) return false;
+    client.publish(topic, text, { qos: 1, retain });
+    return true;
+  }
+
+  /**
+   * Ungraceful disconnect: no DISCONNECT packet, so the broker publishes the will. By default
+   * the socket closes and the will fires at once. `silent` cuts the link but closes nothing
+   * (Wi-Fi gone): the broker fires the will only after 1.5 × keep-alive without a packet
+   * (MQTT 3.1.1 §3.1.2.10). Transports without a keep-alive fall back to the plain pull.
+   */
+  pullPlug(opts: { silent?: boolean } = {}): void {
+    const conn = this.conn;
+    if (!conn || this.unplugged) return;
+    this.unplugged = true;
+    const peer = this.opts.peer;
+    if (opts.silent && conn.goSilent) {
+      const quietMs = this.lastOutAt ? Math.max(0, Date.now() - this.lastOutAt) : 0;
+      this.silent = true;
+      conn.goSilent();
+      this.emit({ type: 'plug-pulled', peer, keepaliveS: this.opts.keepaliveS ?? DEFAULT_KEEPALIVE_S, quietMs });
+      return;
+    }
+    this.emit({ type: 'plug-pulled', peer });
+    conn.pullPlug();
+  }
+
+  /**
+   * Leaves. A graceful DISCONNECT does not fire the will (MQTT 3.1.1 §3.14.4), so the
+   * retained topics in `clear` are emptied first (an empty retained payload deletes, §3.3.1.3).
+   */
+  async close(clear: readonly string[] = []): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const conn = this.conn;
+    this.conn = null;
+    if (!conn) return;
+    if (!this.unplugged) for (const topic of clear) conn.client.publish(topic, '', { qos: 1, retain: true });
+    await conn.close().catch(() => undefined);
+  }
+
+  private follow(conn: BrokerConnection): void {
+    const { client } = conn;
+    const { peer } = this.opts;
+    let lost = false;
+    const quiet = () => this.closed || this.unplugged;
+    client.on('message', (topic, payload, packet) => {
+      const wire = takeWire(this.inbox, topic, packet.messageId);
+      // A silent peer's wire is cut: nothing sent to it arrives.
+      if (!this.closed && !this.silent) this.opts.onMessage(topic, payload, packet, wire);
+    });
+    const onLost = () => {
+      if (lost || quiet()) return;
+      lost = true;
+      this.emit({ type: 'broker', peer, state: 'lost', detail: 'connection to the broker dropped' });
+    };
+    client.on('close', onLost);
+    client.on('offline', onLost);
+    client.on('reconnect', () => {
+      if (!quiet()) this.emit({ type: 'broker', peer, state: 'reconnecting' });
+    });
+    client.on('connect', () => {
+      // mqtt.js emits connect again after an automatic reconnect.
+      if (!lost || quiet()) return;
+      lost = false;
+      this.emit({ type: 'broker', peer, state: 'connected', detail: 'reconnected' });
+      this.opts.onReconnect?.();
+    });
+    client.on('error', (err) => {
+      if (!this.closed) this.emit({ type: 'broker', peer, state: 'error', detail: err.message });
+    });
+  }
+
+  private record(packet: WirePacket): void {
+    // A silent peer's wire is cut: nothing it "sends" leaves, nothing sent to it arrives.
+    if (this.silent || this.closed) return;
+    if (packet.direction === 'out') this.lastOutAt = packet.at;
+    if (packet.direction === 'in' && packet.type === 'PUBLISH') {
+      this.inbox.push(packet);
+      if (this.inbox.length > MAX_INBOX) this.inbox.shift();
+    }
+    if (this.recorded >= MAX_PACKETS_PER_CLIENT) return;
+    this.recorded += 1;
+    this.emit(packetEvent(this.opts.peer, packet));
+  }
+
+  private emit(body: TraceEventBody): void {
+    this.opts.emit(body);
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The diagram's two peer lanes for a whole trace. A two-peer session names both. A
+ * one-peer-per-device trace holds one side only (its session names this device twice), so
+ * the other lane is the peer this device talked to: the first one it held an offer, answer
+ * or candidate from, else the first one it heard from at all.
+ */
+import type { TraceEvent } from './types';
+
+/** Lanes of a trace with no session event. */
+export const DEFAULT_LANES: readonly [string, string] = ['alice', 'bob'];
+
+export function traceLanes(events: readonly TraceEvent[]): [string, string] {
+  const session = events.find((e) => e.type === 'session');
+  if (session?.type !== 'session') return [...DEFAULT_LANES];
+  const [self, other] = session.peers;
+  if (self !== other) return [self, other];
+  let heard: string | null = null;
+  for (const e of events) {
+    if (e.type !== 'held' || e.from === self) continue;
+    if (e.kind !== 'status' && e.kind !== 'chat') return [self, e.from];
+    heard ??= e.from;
+  }
+  return [self, heard ?? 'peer'];
+}

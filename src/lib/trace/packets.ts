@@ -1,0 +1,55 @@
+/**
+ * MQTT packets in the trace: every control packet a client sends or receives is a 'packet'
+ * event, so the packet log is a view of trace[0..n] like every other, and a replay shows
+ * it too.
+ */
+import type { WirePacket } from '../broker/types';
+import { bytesToHex, hexToBytes } from '../mqtt/hex';
+import type { EventOf, TraceEvent, TraceEventBody } from './types';
+
+/**
+ * Bytes of one packet kept in the trace. A signal is at most 64 KiB (MAX_PAYLOAD_BYTES), so
+ * every packet the lab accepts fits; a bigger one (refused anyway) keeps only its start.
+ */
+export const MAX_PACKET_HEX_BYTES = 66 * 1024;
+
+/** The trace event for one packet as the transport reported it. */
+export function packetEvent(peer: string, packet: WirePacket): Extract<TraceEventBody, { type: 'packet' }> {
+  const kept = packet.bytes.length > MAX_PACKET_HEX_BYTES ? packet.bytes.subarray(0, MAX_PACKET_HEX_BYTES) : packet.bytes;
+  return { type: 'packet', peer, direction: packet.direction, name: packet.type, size: packet.bytes.length, hex: bytesToHex(kept, '') };
+}
+
+/** A packet read back from the trace; `at` is the event's time, `truncated` when bytes were cut. */
+export interface TracedPacket extends WirePacket {
+  size: number;
+  truncated: boolean;
+  /** Index of the 'packet' event. */
+  i: number;
+}
+
+// Events are frozen, so a decoded packet can be kept for as long as its event lives.
+const decoded = new WeakMap<EventOf<'packet'>, TracedPacket>();
+
+function toPacket(e: EventOf<'packet'>): TracedPacket {
+  let p = decoded.get(e);
+  if (!p) {
+    const bytes = hexToBytes(e.hex);
+    p = { direction: e.direction, type: e.name, bytes, at: e.at, size: e.size, truncated: bytes.length < e.size, i: e.i };
+    decoded.set(e, p);
+  }
+  return p;
+}
+
+/** One client's packets, oldest first. */
+export function packetsOf(events: readonly TraceEvent[], peer: string): TracedPacket[] {
+  const out: TracedPacket[] = [];
+  for (const e of events) if (e.type === 'packet' && e.peer === peer) out.push(toPacket(e));
+  return out;
+}
+
+/** The peers that have packets in the trace, in order of their first packet. */
+export function packetPeers(events: readonly TraceEvent[]): string[] {
+  const peers = new Set<string>();
+  for (const e of events) if (e.type === 'packet') peers.add(e.peer);
+  return [...peers];
+}
