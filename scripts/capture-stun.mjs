@@ -7,8 +7,8 @@
  *   node scripts/capture-stun.mjs                 # both
  *   node scripts/capture-stun.mjs --only coturn   # coturn only (no browser needed)
  *
- * coturn: starts Debian's `turnserver` on 127.0.0.1 and ::1 (a free port; flags from shared
- * TOOLCHAIN.md) and sends it, from node:dgram sockets, a Binding request over IPv4 and over
+ * coturn: starts Debian's `turnserver` on 127.0.0.1 and ::1 (a free port; flags from
+ * docs/TOOLCHAIN.md) and sends it, from node:dgram sockets, a Binding request over IPv4 and over
  * IPv6 (header + FINGERPRINT), a Binding request with an unknown comprehension-required
  * attribute (coturn answers 420), and an Allocate without credentials (401). Every request
  * and response is stored byte for byte. coturn is stopped by its PID.
@@ -145,7 +145,7 @@ async function captureCoturn() {
   if (!existsSync(TURNSERVER)) throw new Error(`${TURNSERVER} not found: apt-get install -y coturn (or set TURNSERVER_PATH)`);
   const port = await freeCoturnPort();
   const dir = mkdtempSync(path.join(tmpdir(), 'capture-stun-'));
-  // Flags from shared TOOLCHAIN.md, plus ::1 (for the IPv6 capture), a private pid file and
+  // Flags from docs/TOOLCHAIN.md, plus ::1 (for the IPv6 capture), a private pid file and
   // logs on stdout (coturn's defaults write to /var/run and /var/tmp).
   const args = [
     '-n',

@@ -1,5 +1,6 @@
 // Finding and launching Chromium, shared by the e2e tests, the benchmark and the browser
-// checks (see shared TOOLCHAIN.md: Playwright's own browser download fails on these machines).
+// checks. A system Chromium comes before Playwright's download, which some machines cannot reach
+// (docs/TOOLCHAIN.md).
 import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 

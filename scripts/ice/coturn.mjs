@@ -1,5 +1,5 @@
 // Starts coturn (Debian's `turnserver`) on 127.0.0.1 for the ICE scripts; stop() kills it by PID.
-// Flags as in shared TOOLCHAIN.md ("coturn (Debian) on loopback serves both STUN and TURN").
+// One coturn on loopback serves both STUN and TURN; flags as in docs/TOOLCHAIN.md.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';

@@ -83,6 +83,29 @@ test.describe('in-page broker', () => {
     expect(errors).toEqual([]);
   });
 
+  // A plain-http page (not localhost) has no crypto.randomUUID, which aedes uses for ids:
+  // the build must swap in the shim's getRandomValues fallback (src/lib/broker/shims/crypto.ts).
+  test('without crypto.randomUUID the in-page broker still speaks MQTT 3.1.1 to an open channel', async ({ page }) => {
+    const errors = collectErrors(page);
+    await page.addInitScript(() => {
+      Object.defineProperty(Crypto.prototype, 'randomUUID', { value: undefined, configurable: true });
+    });
+    await page.goto('lab/?autoplay=1');
+    expect(await page.evaluate(() => typeof crypto.randomUUID)).toBe('undefined');
+    const lab = labRegion(page);
+    await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+    await lab.getByText('MQTT packets', { exact: true }).click();
+    const packets = lab.getByRole('list', { name: 'MQTT packets (alice)' });
+    for (const type of ['CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK']) {
+      await expect(packets.getByRole('button', { name: new RegExp(`broker ${type} `) }).first()).toBeVisible();
+    }
+    await packets.getByRole('button', { name: /broker CONNECT / }).first().click();
+    const connect = lab.getByRole('region', { name: /^Packet 1 of \d+: CONNECT$/ }).first();
+    await expect(connect).toContainText('Protocol level');
+    await expect(connect).toContainText('MQTT Version 3.1.1');
+    expect(errors).toEqual([]);
+  });
+
   test('export the trace, then reset and start a clean second session', async ({ page }) => {
     const errors = collectErrors(page);
     await page.goto('lab/?autoplay=1');

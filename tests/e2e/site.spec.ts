@@ -1,5 +1,6 @@
 // The site around the chapters: navigation in course order, prev/next, the table of contents,
 // search (pagefind), the theme toggle, a phone-width layout and a clean console on every page.
+import { readdirSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import { chapters, hydrateAll, sitePages } from './support/pages';
 
@@ -29,6 +30,18 @@ function collectErrors(page: Page): string[] {
 test('the site has chapters, a home page and a lab', () => {
   expect(CHAPTERS.length, 'no published chapters in content/').toBeGreaterThan(0);
   expect(PAGES).toEqual(expect.arrayContaining(['', 'lab/', '404.html', ...CHAPTERS.map((c) => c.path)]));
+});
+
+test('the build holds the reader pages and nothing else (no /dev/ page)', () => {
+  // The build the tests are served from: dist-base/ under a base path (npm run build:base).
+  const based = (process.env.BASE_PATH ?? '/').replace(/\//g, '') !== '';
+  const dist = new URL(`../../${based ? 'dist-base' : 'dist'}/`, import.meta.url);
+  const built = readdirSync(dist, { recursive: true, encoding: 'utf8' })
+    .map((f) => f.split('\\').join('/'))
+    .filter((f) => f.endsWith('.html'))
+    .map((f) => f.replace(/(^|\/)index\.html$/, '$1'));
+  expect(built.filter((f) => /(^|\/)dev\//.test(f)), 'developer pages in the build').toEqual([]);
+  expect(built.sort()).toEqual(PAGES);
 });
 
 test.describe('navigation', () => {

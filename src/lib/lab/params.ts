@@ -1,5 +1,5 @@
 /**
- * Lab URL parameters (DESIGN.md "Lab URL parameters"): broker, root, ice, policy, autoplay,
+ * Lab URL parameters (README "Pointing the lab at a real broker"): broker, root, ice, policy, autoplay,
  * and for the signalling chapter's experiments ice-mode=trickle|vanilla, glare=off|naive|polite,
  * and naive=1 for peers that do not buffer early candidates.
  * Parsing never throws: a bad value falls back to the default and is reported.

@@ -1,14 +1,14 @@
-// coturn, started by the tests themselves on 127.0.0.1 with the flags TOOLCHAIN.md verified,
-// for STUN (srflx candidates) and TURN (relay candidates, real 401 / 403 errors).
+// coturn, started by the tests themselves on 127.0.0.1 (flags in docs/TOOLCHAIN.md), for STUN
+// (srflx candidates) and TURN (relay candidates, real 401 / 403 errors).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findExecutable } from './find-executable';
 
-const TURNSERVER = process.env.TURNSERVER_PATH ?? '/usr/bin/turnserver';
 
 export interface Coturn {
   readonly port: number;
@@ -26,7 +26,7 @@ export interface Coturn {
 export interface StartCoturnOptions {
   /**
    * Let TURN relay to loopback peers (default true). Without it coturn answers
-   * CREATE_PERMISSION with 403 Forbidden IP and ICE fails (TOOLCHAIN.md).
+   * CREATE_PERMISSION with 403 Forbidden IP and ICE fails.
    */
   allowLoopbackPeers?: boolean;
 }
@@ -76,8 +76,13 @@ function stunAnswers(port: number, ms: number): Promise<boolean> {
 
 /** coturn on 127.0.0.1; ready once it answers a STUN Binding request; stop() kills it by PID. */
 export async function startCoturn(opts: StartCoturnOptions = {}): Promise<Coturn> {
-  if (!existsSync(TURNSERVER)) {
-    throw new Error(`coturn is not installed (${TURNSERVER} not found), but this test needs a real STUN/TURN server.\n  Install it with: apt-get install coturn   (.ci/run does this; or set TURNSERVER_PATH)`);
+  const turnserver = findExecutable('turnserver', 'TURNSERVER_PATH', ['/usr/bin/turnserver']);
+  if (!turnserver) {
+    throw new Error(
+      `coturn is not installed (${process.env.TURNSERVER_PATH ? `TURNSERVER_PATH=${process.env.TURNSERVER_PATH} names no file` : 'no turnserver at /usr/bin or on PATH'}), but this test needs a real STUN/TURN server.\n` +
+        '  Install it with: apt-get install coturn (Debian/Ubuntu; .ci/run does this) or brew install coturn (macOS),\n' +
+        '  or set TURNSERVER_PATH to its turnserver binary.',
+    );
   }
   const port = await freeCoturnPort();
   const user = 'test';
@@ -102,7 +107,7 @@ export async function startCoturn(opts: StartCoturnOptions = {}): Promise<Coturn
     '--log-file=stdout',
   ];
   if (opts.allowLoopbackPeers ?? true) args.push('--allow-loopback-peers');
-  const child: ChildProcess = spawn(TURNSERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(turnserver, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const append = (d: Buffer) => (output = (output + d.toString()).slice(-32768));
   child.stdout?.on('data', append);

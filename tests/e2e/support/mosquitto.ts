@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { test as base } from '@playwright/test';
+import { findExecutable } from './find-executable';
 import { freePorts, waitForPorts } from './free-port';
 
 /** A mosquitto 2.x broker on 127.0.0.1, started by this test run. */
@@ -36,19 +37,12 @@ export interface StartMosquittoOptions {
 const INSTALL_HINT =
   'mosquitto is not installed, but this test needs a real MQTT broker.\n' +
   '  Install it with:  apt-get install -y mosquitto   (Debian/Ubuntu; .ci/run does this)\n' +
+  '                    brew install mosquitto         (macOS)\n' +
   '  or set MOSQUITTO_PATH to a mosquitto 2.x binary.';
 
 /** Path of the mosquitto binary: $MOSQUITTO_PATH, /usr/sbin/mosquitto, or mosquitto on PATH. */
 export function findMosquitto(): string | undefined {
-  const override = process.env.MOSQUITTO_PATH;
-  if (override) return existsSync(override) ? override : undefined;
-  if (existsSync('/usr/sbin/mosquitto')) return '/usr/sbin/mosquitto';
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, 'mosquitto');
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
+  return findExecutable('mosquitto', 'MOSQUITTO_PATH', ['/usr/sbin/mosquitto']);
 }
 
 /** mosquitto.conf for a loopback-only broker with an MQTT and a WebSocket listener. */

@@ -13,9 +13,6 @@ export interface ChapterFile {
   path: string;
 }
 
-/** Developer-only pages (not linked, noindex): left out of the sweeps on purpose. */
-export const NOT_READER_PAGES = ['dev/'];
-
 /** Published chapters in course order, from content/NN-slug.mdx (drafts left out). */
 export function chapters(): ChapterFile[] {
   const dir = join(ROOT, 'content');
@@ -39,7 +36,7 @@ export function sitePages(): string[] {
       const full = join(dir, name);
       const rel = relative(pagesDir, full).split(sep).join('/');
       if (statSync(full).isDirectory()) {
-        if (!NOT_READER_PAGES.includes(`${rel}/`)) walk(full);
+        walk(full);
         continue;
       }
       const m = /^(.*)\.(astro|md|mdx|html)$/.exec(rel);
