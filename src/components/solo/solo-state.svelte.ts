@@ -11,6 +11,7 @@ import { BROKER_PRESETS, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } 
 import { isValidPeerId, isValidRoot, mosquittoSubCommand, randomToken } from '../../lib/signalling/topics';
 import { hasTurn } from '../../lib/latency/relay-link';
 import { brokerState, diagramRows, heldMessages, peerStates } from '../../lib/trace/selectors';
+import { heldCandidates } from '../../lib/lab/early-candidates';
 
 /** The broker shared by this browser's tabs (a SharedWorker), see src/lib/broker/tabs.ts. */
 export const TABS = 'tabs';
@@ -71,6 +72,8 @@ export class SoloState {
   delivered = $derived(this.rows.filter((r) => r.status === 'delivered').length);
   states = $derived(peerStates(this.events, this.self));
   brokerNow = $derived(brokerState(this.events, this.self));
+  /** Candidates that came before their description: held, then added once it was set. */
+  early = $derived(heldCandidates(this.events, this.self));
   /** Our end of the chat channel (the other end is in another tab's trace). */
   channelOpen = $derived.by(() => {
     for (let k = this.events.length - 1; k >= 0; k--) {

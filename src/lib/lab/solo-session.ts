@@ -35,6 +35,7 @@ import { answerRelay, openRelay, relayConfig, type RelayConnection } from '../la
 import { takeWire } from '../mqtt/handshake';
 import { bytesToHex } from '../mqtt/hex';
 import type { HeldMessage } from './session';
+import { EarlyCandidates, isEarlyCandidate } from './early-candidates';
 
 export type SoloPhase = 'idle' | 'joining' | 'joined' | 'refused' | 'error' | 'left';
 
@@ -132,6 +133,8 @@ export class SoloSession {
   private closed = false;
   /** Incoming signals per topic: a flood is dropped undecoded and summed (anyone can publish on a shared root). */
   private readonly gate: FloodGate;
+  /** Candidates from a peer whose offer has not come yet. */
+  private readonly early: EarlyCandidates;
 
   constructor(config: SoloConfig, deps: SoloDeps, trace?: Trace) {
     this.deps = deps;
@@ -144,6 +147,7 @@ export class SoloSession {
     this.trace = trace ?? new Trace(deps.now);
     this.queue = new SignalQueue<HeldMessage>({ deliver: (m) => this.deliver(m), scheduler: deps.scheduler });
     this.gate = new FloodGate({ now: deps.now, scheduler: deps.scheduler, report: (r) => this.emit({ type: 'rejected', ...r }) });
+    this.early = new EarlyCandidates(this.self, (body) => this.emit(body));
   }
 
   /** Called on every roster, phase or remote change (trace events have their own subscribe). */
@@ -331,6 +335,7 @@ export class SoloSession {
       // An empty retained payload clears a status (MQTT 3.1.1 §3.3.1.3): the peer left gracefully.
       if (payload.length === 0) {
         if (parsed.peer !== this.self) this.updateRoster({ peer: parsed.peer, cleared: true });
+        this.early.forget(parsed.peer, `${parsed.peer} left`);
         return;
       }
     }
@@ -390,6 +395,7 @@ export class SoloSession {
     const signal = message.signal;
     if (signal.kind === 'chat') return;
     if (signal.kind === 'status') {
+      if (signal.status === 'offline') this.early.forget(signal.from, `${signal.from} went offline`);
       if (this.peer && signal.from === this.remote) this.peer.handleSignal(signal);
       else this.emit({ type: 'remote-status', peer: this.self, of: signal.from, status: signal.status, will: signal.reason === 'will' });
       return;
@@ -400,8 +406,9 @@ export class SoloSession {
         return;
       }
       // The offer names the conversation's session: answer in it.
-      this.startPeer(signal.from, 'answerer', signal.session);
+      return this.early.release(signal, this.startPeer(signal.from, 'answerer', signal.session));
     }
+    if (isEarlyCandidate(signal) && !this.peer) return this.early.hold(signal);
     if (!this.peer || signal.from !== this.remote) {
       this.emit({ type: 'api', peer: this.self, call: 'handleSignal', ok: false, detail: `ignored ${signal.kind} from ${signal.from}: no connection with ${signal.from}` });
       return;
