@@ -65,6 +65,8 @@ export class SoloState {
   private offSession: (() => void) | null = null;
   private flushScheduled = false;
   private cancelRun = false;
+  /** ?autoplay=1: once joined, deliver every held signal as it arrives, at full speed. */
+  private readonly autoplay: boolean;
 
   peers = $derived<[string, string]>([this.self, this.remote ?? 'peer']);
   rows = $derived(diagramRows(this.events, this.peers));
@@ -112,6 +114,7 @@ export class SoloState {
       else errors.push('id: use 1–32 letters, digits, - or _');
     }
     this.paramErrors = [...errors, ...params.errors];
+    this.autoplay = params.autoplay;
   }
 
   get joined(): boolean {
@@ -153,8 +156,12 @@ export class SoloState {
     }
     if (this.session !== session) return;
     this.sync();
-    if (session.phase === 'joined') this.announce(`Joined as ${this.self}. ${this.online.length} other peer(s) online.`);
-    else this.announce(this.error ?? 'Could not join.');
+    if (session.phase !== 'joined') return this.announce(this.error ?? 'Could not join.');
+    if (this.autoplay) {
+      this.pace = 0;
+      this.play();
+    }
+    this.announce(`Joined as ${this.self}. ${this.online.length} other peer(s) online.${this.autoplay ? ' Autoplay: every message is delivered as it arrives.' : ''}`);
   }
 
   private attach(session: SoloSession): void {
