@@ -170,3 +170,14 @@ test('a real npm run lobby-server: the mesh connects through it, and it closes b
     await server.stop();
   }
 });
+
+test('?autoplay=1 starts the lobby lab and plays every frame until all three pairs are open', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('lobby/?autoplay=1');
+  const lab = page.getByRole('region', { name: 'Lobby lab' });
+  await lab.scrollIntoViewIfNeeded();
+  await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+  await expect(pairRows(lab).locator('td:last-child')).toHaveText(['open', 'open', 'open']);
+  await expect(lab.getByRole('button', { name: 'Pause' })).toBeEnabled();
+  expect(errors).toEqual([]);
+});

@@ -215,3 +215,35 @@ test('with a TURN server in ?ice=, the latency test adds a relay-only path throu
     await coturn.stop();
   }
 });
+
+test('?autoplay=1: once joined, every signal is delivered as it arrives, with no Step or Play', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const ctx = await browser.newContext();
+  try {
+    const search = `root=${encodeURIComponent(randomRoot())}`;
+    const pageA = await ctx.newPage();
+    const pageB = await ctx.newPage();
+    const errors = [pageA, pageB].map(collectErrors);
+    const dog = await openSolo(pageA, `${search}&autoplay=1`);
+    const cat = await openSolo(pageB, search);
+    await join(dog, 'dog111');
+    await expect(dog.getByText('You are dog111')).toBeVisible();
+    // Playing at full speed from the start: Play is spent, the pace says so.
+    await expect(dog.getByRole('button', { name: 'Play' })).toBeDisabled();
+    await expect(dog.getByRole('combobox', { name: 'Pace' })).toHaveValue('0');
+    await join(cat, 'cat222');
+    await expect(online(cat)).toContainText('dog111');
+    // cat's status reached dog and was delivered on its own.
+    await expect(dog.getByText(/\d+ delivered · 0 held · playing/)).toBeVisible();
+
+    // cat calls and plays its own queue; dog never touches Step or Play and still answers.
+    await online(cat).getByRole('button', { name: 'Connect to dog111' }).click();
+    await playAll(cat);
+    await expect(dog.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+    await expect(cat.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+    await expect(dog.getByRole('list', { name: 'Held messages' }).getByRole('listitem')).toHaveCount(0);
+    expect(errors.flat()).toEqual([]);
+  } finally {
+    await ctx.close();
+  }
+});

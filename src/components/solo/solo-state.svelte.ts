@@ -12,6 +12,7 @@ import { BROKER_PRESETS, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } 
 import { isValidPeerId, isValidRoot, mosquittoSubCommand, randomToken } from '../../lib/signalling/topics';
 import { hasTurn } from '../../lib/latency/relay-link';
 import { brokerState, diagramRows, heldMessages, peerStates } from '../../lib/trace/selectors';
+import { heldCandidates } from '../../lib/lab/early-candidates';
 
 /** The broker shared by this browser's tabs (a SharedWorker), see src/lib/broker/tabs.ts. */
 export const TABS = 'tabs';
@@ -57,6 +58,8 @@ export class SoloState extends SessionState<SoloSession> {
 
   private offSession: (() => void) | null = null;
   private cancelRun = false;
+  /** ?autoplay=1: once joined, deliver every held signal as it arrives, at full speed. */
+  private readonly autoplay: boolean;
 
   peers = $derived<[string, string]>([this.self, this.remote ?? 'peer']);
   rows = $derived(diagramRows(this.events, this.peers));
@@ -64,6 +67,8 @@ export class SoloState extends SessionState<SoloSession> {
   delivered = $derived(this.rows.filter((r) => r.status === 'delivered').length);
   states = $derived(peerStates(this.events, this.self));
   brokerNow = $derived(brokerState(this.events, this.self));
+  /** Candidates that came before their description: held, then added once it was set. */
+  early = $derived(heldCandidates(this.events, this.self));
   /** Our end of the chat channel (the other end is in another tab's trace). */
   channelOpen = $derived.by(() => {
     for (let k = this.events.length - 1; k >= 0; k--) {
@@ -104,6 +109,7 @@ export class SoloState extends SessionState<SoloSession> {
       else errors.push('id: use 1–32 letters, digits, - or _');
     }
     this.paramErrors = [...errors, ...params.errors];
+    this.autoplay = params.autoplay;
   }
 
   get joined(): boolean {
@@ -145,8 +151,12 @@ export class SoloState extends SessionState<SoloSession> {
     }
     if (this.session !== session) return;
     this.sync();
-    if (session.phase === 'joined') this.announce(`Joined as ${this.self}. ${this.online.length} other peer(s) online.`);
-    else this.announce(this.error ?? 'Could not join.');
+    if (session.phase !== 'joined') return this.announce(this.error ?? 'Could not join.');
+    if (this.autoplay) {
+      this.pace = 0;
+      this.play();
+    }
+    this.announce(`Joined as ${this.self}. ${this.online.length} other peer(s) online.${this.autoplay ? ' Autoplay: every message is delivered as it arrives.' : ''}`);
   }
 
   protected attach(session: SoloSession): void {

@@ -10,6 +10,7 @@ import { FakePeerConnection, pairFakes } from '../testing/fake-peer-connection';
 import { heldMessages } from '../trace/selectors';
 import { runLatencyTest } from '../latency/run';
 import { LAB_RATE_LIMIT } from '../signalling/rate-limit';
+import { EARLY_CANDIDATE_LIMIT } from './early-candidates';
 
 const ROOT = 'webrtc-lab/solo-test';
 
@@ -71,6 +72,36 @@ function world() {
     }
   };
   return { bus, device, settle, drain, pcs, advance };
+}
+
+/**
+ * A peer that is not a SoloSession (werift, say) on the bus: it publishes straight to dog111's
+ * inbox, in whatever order the test asks.
+ */
+async function stranger(w: ReturnType<typeof world>, id: string, session: string) {
+  const client = w.bus.connect({ clientId: `raw-${id}-${session}` });
+  await new Promise<void>((resolve) => client.on('connect', resolve));
+  let n = 0;
+  const send = (body: Record<string, unknown>) =>
+    client.publish(`${ROOT}/dog111/signal`, JSON.stringify({ v: 1, from: id, to: 'dog111', session, mid: `${id}-${(n += 1)}`, ts: 1, ...body }), { qos: 1, retain: false });
+  const pc = new FakePeerConnection({});
+  pc.createDataChannel('chat');
+  const offer = await pc.createOffer();
+  return {
+    candidate: (k: number) => send({ kind: 'candidate', candidate: candidateLine(id, k), sdpMid: '0', sdpMLineIndex: 0 }),
+    end: () => send({ kind: 'end-of-candidates' }),
+    offer: () => send({ kind: 'offer', sdp: offer.sdp }),
+    bye: () => client.publish(`${ROOT}/${id}/status`, JSON.stringify({ v: 1, kind: 'status', from: id, session, mid: `${id}-bye`, ts: 1, status: 'offline', reason: 'will' }), { qos: 1, retain: true }),
+  };
+}
+
+function candidateLine(id: string, k: number): string {
+  return `candidate:${id}${k} 1 udp 2122260223 127.0.0.1 ${5000 + k} typ host`;
+}
+
+/** The candidates dog's RTCPeerConnection was given, in order (null: end-of-candidates). */
+function added(pc: FakePeerConnection | undefined): (string | null)[] {
+  return (pc?.remoteCandidates ?? []).map((c) => (c ? c.candidate! : null));
 }
 
 describe('SoloSession', () => {
@@ -268,8 +299,8 @@ describe('SoloSession', () => {
     await w.settle();
     expect(dog.trace.events.filter((e) => e.type === 'rejected')).toHaveLength(1);
     await w.drain(dog);
-    // A candidate from someone we are not connected to reaches no RTCPeerConnection.
-    expect(dog.trace.events.some((e) => e.type === 'api' && e.ok === false && /no connection with eve/.test(e.detail ?? ''))).toBe(true);
+    // A candidate from someone we are not connected to reaches no RTCPeerConnection: it waits for eve's offer.
+    expect(dog.trace.events.some((e) => e.type === 'candidate-buffered' && e.reason === 'no offer from eve yet')).toBe(true);
     expect(w.pcs).toHaveLength(0);
     expect(dog.phase).toBe('joined');
   });
@@ -294,6 +325,84 @@ describe('SoloSession', () => {
     await w.settle();
     expect(dog.online.map((e) => e.id)).toEqual(['cat222']);
     expect(dog.phase).toBe('joined');
+  });
+
+  it('holds candidates that come before the offer, and adds them in order once it is set', async () => {
+    const w = world();
+    const dog = w.device('dog111');
+    await dog.join();
+    const fox = await stranger(w, 'fox333', 'sfox');
+    for (const k of [1, 2, 3]) fox.candidate(k);
+    fox.end();
+    fox.offer();
+    await w.settle();
+    await w.drain(dog);
+    expect(dog.remote).toBe('fox333');
+    expect(added(w.pcs[0])).toEqual([candidateLine('fox333', 1), candidateLine('fox333', 2), candidateLine('fox333', 3), null]);
+    const events = dog.trace.events;
+    const buffered = events.filter((e) => e.type === 'candidate-buffered');
+    expect(buffered.map((e) => e.type === 'candidate-buffered' && [e.candidate, e.reason])).toEqual([
+      [candidateLine('fox333', 1), 'no offer from fox333 yet'],
+      [candidateLine('fox333', 2), 'no offer from fox333 yet'],
+      [candidateLine('fox333', 3), 'no offer from fox333 yet'],
+      ['', 'no offer from fox333 yet'],
+    ]);
+    // setRemoteDescription first, then the four, then the flush note; nothing was refused.
+    const srd = events.findIndex((e) => e.type === 'api' && e.call === 'setRemoteDescription' && e.ok);
+    const adds = events.filter((e) => e.type === 'api' && e.call === 'addIceCandidate');
+    expect(adds.map((e) => e.type === 'api' && e.ok)).toEqual([true, true, true, true]);
+    expect(adds[0]!.i).toBeGreaterThan(srd);
+    expect(events.filter((e) => e.type === 'candidates-flushed')).toEqual([expect.objectContaining({ peer: 'dog111', count: 4 })]);
+    expect(events.findIndex((e) => e.type === 'candidates-flushed')).toBeGreaterThan(adds.at(-1)!.i);
+    expect(events.some((e) => e.type === 'api' && /no connection with/.test(e.detail ?? ''))).toBe(false);
+    // The answer went back to fox.
+    expect(events.some((e) => e.type === 'published' && e.kind === 'answer' && e.topic === `${ROOT}/fox333/signal`)).toBe(true);
+  });
+
+  it(`holds at most ${EARLY_CANDIDATE_LIMIT.perSender} early candidates per sender, and drops the rest with a reason`, async () => {
+    const w = world();
+    const dog = w.device('dog111', undefined, true);
+    await dog.join();
+    const fox = await stranger(w, 'fox333', 'sfox');
+    const total = EARLY_CANDIDATE_LIMIT.perSender + 6;
+    // Under the flood gate's rate: ten a second.
+    for (let k = 0; k < total; k += 10) {
+      for (let j = k; j < Math.min(total, k + 10); j++) fox.candidate(j);
+      await w.settle();
+      w.advance(LAB_RATE_LIMIT.windowMs);
+    }
+    fox.offer();
+    await w.settle();
+    await w.drain(dog);
+    expect(dog.trace.events.filter((e) => e.type === 'rejected')).toEqual([]);
+    expect(dog.trace.events.filter((e) => e.type === 'candidate-buffered')).toHaveLength(EARLY_CANDIDATE_LIMIT.perSender);
+    const dropped = dog.trace.events.filter((e) => e.type === 'api' && /^dropped candidate from fox333: already holding 64 early candidates from fox333$/.test(e.detail ?? ''));
+    expect(dropped).toHaveLength(6);
+    expect(added(w.pcs[0])).toEqual(Array.from({ length: EARLY_CANDIDATE_LIMIT.perSender }, (_, k) => candidateLine('fox333', k)));
+  });
+
+  it("another peer's early candidates are not mixed in, and a sender's are dropped when it goes offline or starts over", async () => {
+    const w = world();
+    const dog = w.device('dog111');
+    await dog.join();
+    const owl = await stranger(w, 'owl444', 'sowl');
+    const fox = await stranger(w, 'fox333', 'sfox');
+    const oldFox = await stranger(w, 'fox333', 'sold');
+    const emu = await stranger(w, 'emu555', 'semu');
+    // One publisher at a time: the bus keeps each client's order, not the order across clients.
+    for (const send of [() => oldFox.candidate(9), () => owl.candidate(1), () => fox.candidate(1), () => owl.candidate(2), () => emu.candidate(1), () => emu.bye(), () => fox.candidate(2), () => fox.offer(), () => owl.offer()]) {
+      send();
+      await w.settle();
+    }
+    await w.drain(dog);
+    expect(dog.remote).toBe('fox333');
+    // Only fox's, of fox's current session, in order; owl's offer is refused, its candidates never added.
+    expect(added(w.pcs[0])).toEqual([candidateLine('fox333', 1), candidateLine('fox333', 2)]);
+    const details = dog.trace.events.flatMap((e) => (e.type === 'api' && !e.ok ? [e.detail] : []));
+    expect(details).toContain('dropped 1 early candidate from fox333: its session sfox replaces sold');
+    expect(details).toContain('dropped 1 early candidate from emu555: emu555 went offline');
+    expect(details).toContain('ignored offer from owl444: already connected to fox333');
+    expect(w.pcs).toHaveLength(1);
   });
 
   it('refuses an invalid id before touching the broker', async () => {

@@ -34,6 +34,7 @@ import type { LatencyPath } from '../latency/run';
 import { answerRelay, openRelay, relayConfig, type RelayConnection } from '../latency/relay-link';
 import { SessionCore, type HeldMessage } from '../session/core';
 import { MqttEndpoint } from '../session/mqtt-endpoint';
+import { EarlyCandidates, isEarlyCandidate } from './early-candidates';
 
 export type SoloPhase = 'idle' | 'joining' | 'joined' | 'refused' | 'error' | 'left';
 
@@ -123,6 +124,8 @@ export class SoloSession extends SessionCore {
   private probe: { topic: string; done: () => void } | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly pingListeners = new Map<string, Set<(text: string) => void>>();
+  /** Candidates from a peer whose offer has not come yet. */
+  private readonly early: EarlyCandidates;
 
   constructor(config: SoloConfig, deps: SoloDeps, trace?: Trace) {
     super(deps, trace);
@@ -146,6 +149,7 @@ export class SoloSession extends SessionCore {
         if (this.phase === 'joined') this.publish(statusTopic(this.root, this.self), this.status('online'), true);
       },
     });
+    this.early = new EarlyCandidates(this.self, (body) => this.emit(body));
   }
 
   /** Called on every roster, phase or remote change (trace events have their own subscribe). */
@@ -279,6 +283,7 @@ export class SoloSession extends SessionCore {
       // An empty retained payload clears a status (MQTT 3.1.1 §3.3.1.3): the peer left gracefully.
       if (payload.length === 0) {
         if (parsed.peer !== this.self) this.updateRoster({ peer: parsed.peer, cleared: true });
+        this.early.forget(parsed.peer, `${parsed.peer} left`);
         return;
       }
     }
@@ -314,6 +319,7 @@ export class SoloSession extends SessionCore {
     const signal = message.signal;
     if (signal.kind === 'chat') return;
     if (signal.kind === 'status') {
+      if (signal.status === 'offline') this.early.forget(signal.from, `${signal.from} went offline`);
       if (this.peer && signal.from === this.remote) this.peer.handleSignal(signal);
       else this.emit({ type: 'remote-status', peer: this.self, of: signal.from, status: signal.status, will: signal.reason === 'will' });
       return;
@@ -324,8 +330,9 @@ export class SoloSession extends SessionCore {
         return;
       }
       // The offer names the conversation's session: answer in it.
-      this.startPeer(signal.from, 'answerer', signal.session);
+      return this.early.release(signal, this.startPeer(signal.from, 'answerer', signal.session));
     }
+    if (isEarlyCandidate(signal) && !this.peer) return this.early.hold(signal);
     if (!this.peer || signal.from !== this.remote) {
       this.emit({ type: 'api', peer: this.self, call: 'handleSignal', ok: false, detail: `ignored ${signal.kind} from ${signal.from}: no connection with ${signal.from}` });
       return;
