@@ -1,6 +1,6 @@
 // The site around the chapters: navigation in course order, prev/next, the table of contents,
 // search (pagefind), the theme toggle, a phone-width layout and a clean console on every page.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import { chapters, hydrateAll, sitePages } from './support/pages';
 
@@ -32,16 +32,29 @@ test('the site has chapters, a home page and a lab', () => {
   expect(PAGES).toEqual(expect.arrayContaining(['', 'lab/', '404.html', ...CHAPTERS.map((c) => c.path)]));
 });
 
+// The build the tests are served from: dist-base/ under a base path (npm run build:base).
+const based = (process.env.BASE_PATH ?? '/').replace(/\//g, '') !== '';
+const dist = new URL(`../../${based ? 'dist-base' : 'dist'}/`, import.meta.url);
+
 test('the build holds the reader pages and nothing else (no /dev/ page)', () => {
-  // The build the tests are served from: dist-base/ under a base path (npm run build:base).
-  const based = (process.env.BASE_PATH ?? '/').replace(/\//g, '') !== '';
-  const dist = new URL(`../../${based ? 'dist-base' : 'dist'}/`, import.meta.url);
   const built = readdirSync(dist, { recursive: true, encoding: 'utf8' })
     .map((f) => f.split('\\').join('/'))
     .filter((f) => f.endsWith('.html'))
     .map((f) => f.replace(/(^|\/)index\.html$/, '$1'));
   expect(built.filter((f) => /(^|\/)dev\//.test(f)), 'developer pages in the build').toEqual([]);
   expect(built.sort()).toEqual(PAGES);
+});
+
+test('every file a script loads or preloads is in the build', () => {
+  // A lazily loaded lab preloads its chunk's CSS by name; Astro emits only the CSS pages link,
+  // so a name it did not emit fails that import at run time (a 404 on "Unable to preload CSS").
+  const assets = new URL('_astro/', dist);
+  const named = new Set<string>();
+  for (const file of readdirSync(assets).filter((f) => f.endsWith('.js'))) {
+    for (const [, name] of readFileSync(new URL(file, assets), 'utf8').matchAll(/"_astro\/([^"/]+\.(?:js|css))"/g)) named.add(name!);
+  }
+  expect(named.size).toBeGreaterThan(0);
+  expect([...named].filter((name) => !existsSync(new URL(name, assets)))).toEqual([]);
 });
 
 test.describe('navigation', () => {

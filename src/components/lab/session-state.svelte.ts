@@ -1,32 +1,34 @@
 /**
- * The runes base of every live lab's state class: it follows one session's trace into
- * reactive state, and holds what every lab does the same way (step, play, pause, the
- * announcement, export). A lab kind extends it with its own settings and controls; all
- * protocol logic stays in src/lib.
+ * The runes bases of every live lab's state class. TraceState follows one session's trace
+ * into reactive state and holds what every lab does the same way (the announcement, the
+ * selected message, export); SessionState adds the pause-and-step queue's controls. A lab
+ * kind extends one of them with its own settings and controls; all protocol logic stays in
+ * src/lib.
  */
 import type { HeldMessage } from '../../lib/session/core';
 import type { Trace } from '../../lib/trace/trace';
 import type { TraceEvent } from '../../lib/trace/types';
 import { download } from '../site/download';
 
-/** What a lab state needs of its session. */
-export interface SteppedSession {
+/** What every lab state needs of its session. */
+export interface TracedSession {
   readonly trace: Trace;
+}
+
+/** A session with a pause-and-step queue. */
+export interface SteppedSession extends TracedSession {
   readonly queue: { readonly playing: boolean };
   step(): HeldMessage | undefined;
   play(intervalMs: number): void;
   pause(): void;
 }
 
-export abstract class SessionState<S extends SteppedSession> {
+export abstract class TraceState<S extends TracedSession> {
   events = $state.raw<TraceEvent[]>([]);
-  playing = $state(false);
   /** Trace index of the message open in the inspector. */
   selected = $state<number | null>(null);
   /** Said by the lab's live region. */
   announcement = $state('');
-  /** ms between deliveries while playing. */
-  pace = $state(600);
   /** Export options: replace IP addresses / ICE credentials before the trace leaves the page. */
   redactIps = $state(false);
   redactCredentials = $state(false);
@@ -37,9 +39,6 @@ export abstract class SessionState<S extends SteppedSession> {
 
   /** The exported file's name, without extension. */
   protected abstract traceName(session: S): string;
-
-  /** What the live region says after a Step delivered `message`. */
-  protected abstract stepped(message: HeldMessage): void;
 
   protected attach(session: S): void {
     this.detach();
@@ -68,8 +67,40 @@ export abstract class SessionState<S extends SteppedSession> {
   /** Copies the session into state now. */
   protected sync(): void {
     const s = this.session;
-    this.playing = s?.queue.playing ?? false;
     if (s) this.events = [...s.trace.events];
+  }
+
+  announce(text: string): void {
+    this.announcement = text;
+  }
+
+  async exportTrace(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    const [{ exportTrace }, { redactTrace }] = await Promise.all([import('../../lib/trace/export'), import('../../lib/trace/redact')]);
+    let events: readonly TraceEvent[] = session.trace.events;
+    let note = '';
+    if (this.redactIps || this.redactCredentials) {
+      const result = redactTrace(events, { ips: this.redactIps, iceCredentials: this.redactCredentials });
+      events = result.events;
+      note = ` Redacted ${result.replaced.ips} address(es) and ${result.replaced.credentials} credential(s).`;
+    }
+    download(exportTrace(events), `${this.traceName(session)}.json`, 'application/json');
+    this.announce(`Trace exported: ${events.length} events.${note}`);
+  }
+}
+
+export abstract class SessionState<S extends SteppedSession> extends TraceState<S> {
+  playing = $state(false);
+  /** ms between deliveries while playing. */
+  pace = $state(600);
+
+  /** What the live region says after a Step delivered `message`. */
+  protected abstract stepped(message: HeldMessage): void;
+
+  protected sync(): void {
+    super.sync();
+    this.playing = this.session?.queue.playing ?? false;
   }
 
   step(): void {
@@ -93,24 +124,5 @@ export abstract class SessionState<S extends SteppedSession> {
     this.session?.pause();
     this.playing = false;
     this.announce('Paused.');
-  }
-
-  announce(text: string): void {
-    this.announcement = text;
-  }
-
-  async exportTrace(): Promise<void> {
-    const session = this.session;
-    if (!session) return;
-    const [{ exportTrace }, { redactTrace }] = await Promise.all([import('../../lib/trace/export'), import('../../lib/trace/redact')]);
-    let events: readonly TraceEvent[] = session.trace.events;
-    let note = '';
-    if (this.redactIps || this.redactCredentials) {
-      const result = redactTrace(events, { ips: this.redactIps, iceCredentials: this.redactCredentials });
-      events = result.events;
-      note = ` Redacted ${result.replaced.ips} address(es) and ${result.replaced.credentials} credential(s).`;
-    }
-    download(exportTrace(events), `${this.traceName(session)}.json`, 'application/json');
-    this.announce(`Trace exported: ${events.length} events.${note}`);
   }
 }

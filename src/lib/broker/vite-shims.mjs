@@ -208,10 +208,11 @@ export function brokerViteConfig() {
       target: 'es2022',
       rolldownOptions: {
         output: {
-          // The labs' shared runes base gets a chunk of its own. Left inside the two-peer
-          // lab's chunk, a lazily loaded lab (two devices) would list that chunk's CSS, which
-          // Astro folds into the page's CSS, as a preload and fail on its 404.
-          codeSplitting: { groups: [{ name: 'session-state', test: /session-state\.svelte\.ts/ }] },
+          // What the lazily loaded labs share with the two-peer lab (trace views, the session
+          // core, the runes base) gets a chunk of its own. Left in that lab's chunk, a lazy
+          // import would preload the chunk's CSS under a name Astro does not emit (the page
+          // links every component's CSS itself) and fail on the 404.
+          codeSplitting: { groups: [{ name: 'lab-shared', test: /src[\\/](lib[\\/](trace|session|broker[\\/]connect)[\\/.]|components[\\/]lab[\\/]session-state)/ }] },
         },
       },
     },
