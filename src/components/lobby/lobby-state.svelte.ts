@@ -103,7 +103,7 @@ export class LobbyLabState {
     const log = (line: string) => {
       this.serverLog = [...this.serverLog.slice(-(LOG_LINES - 1)), line];
     };
-    const transport = this.server === IN_PAGE_SERVER ? inPageTransport({ log }) : webSocketTransport(this.server);
+    const transport = this.server === IN_PAGE_SERVER ? inPageTransport({ log }) : webSocketTransport(this.server, WebSocket);
     const session = new MeshSession({
       transport: transport.label,
       connect: () => transport.connect(),

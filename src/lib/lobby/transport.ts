@@ -32,7 +32,8 @@ export function inPageTransport(options: LobbyServerOptions = {}): LobbyTranspor
 
 type WebSocketCtor = new (url: string) => LobbySocket;
 
-export function webSocketTransport(url: string, Ctor: WebSocketCtor = globalThis.WebSocket as unknown as WebSocketCtor): LobbyTransportHandle {
+/** A real server; the page passes its WebSocket constructor in. */
+export function webSocketTransport(url: string, Ctor: WebSocketCtor): LobbyTransportHandle {
   return {
     label: url,
     connect: () => new Ctor(url),
