@@ -3,6 +3,7 @@
  * Every view is a pure function of the trace prefix at that step (src/lib/trace).
  */
 import { traceLanes } from '../../lib/trace/lanes';
+import { newestDelivered } from '../../lib/trace/messages';
 import { parseTraceJson } from '../../lib/trace/export';
 import { clampStep, lastStep, prefixAt, stepOfEvent } from '../../lib/trace/replay';
 import { diagramRows, heldMessages, peerStates, brokerState, channelOpen } from '../../lib/trace/selectors';
@@ -31,13 +32,7 @@ export class ReplayState {
   rows = $derived(diagramRows(this.visible, this.peers));
   held = $derived(heldMessages(this.visible));
   channelOpen = $derived(channelOpen(this.visible));
-  newestQid = $derived.by(() => {
-    for (let k = this.visible.length - 1; k >= 0; k--) {
-      const e = this.visible[k]!;
-      if (e.type === 'delivered') return e.qid;
-    }
-    return null;
-  });
+  newestQid = $derived(newestDelivered(this.visible));
   /** The broker of the recorded session (for mosquitto_pub and packet notes). */
   broker = $derived.by(() => {
     const session = this.events.find((e) => e.type === 'session');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { traceLanes } from './lanes';
+import { negotiationRole, traceLanes } from './lanes';
 import type { MessageInfo, TraceEvent, TraceEventBody } from './types';
 
 function trace(bodies: TraceEventBody[]): TraceEvent[] {
@@ -21,5 +21,18 @@ describe('traceLanes', () => {
     ['one device that only saw statuses', [session(['dog1', 'dog1']), held('owl2', 'status'), held('cat3', 'status')], ['dog1', 'owl2']],
   ] as const)('%s', (_name, bodies, lanes) => {
     expect(traceLanes(trace([...bodies]))).toEqual(lanes);
+  });
+});
+
+describe('negotiationRole', () => {
+  const api = (peer: string, call: string, ok = true): TraceEventBody => ({ type: 'api', peer, call, ok });
+  it.each([
+    ['nothing yet', [], null],
+    ['its createOffer succeeded', [api('dog1', 'RTCPeerConnection'), api('dog1', 'createOffer')], 'offerer'],
+    ['a failed createOffer is no offer', [api('dog1', 'createOffer', false)], null],
+    ['it answered', [api('cat3', 'createOffer'), api('dog1', 'createAnswer')], 'answerer'],
+    ['another peer offered', [api('cat3', 'createOffer')], null],
+  ] as const)('%s', (_name, bodies, role) => {
+    expect(negotiationRole(trace([...bodies]), 'dog1')).toBe(role);
   });
 });

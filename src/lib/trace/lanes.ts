@@ -22,3 +22,16 @@ export function traceLanes(events: readonly TraceEvent[]): [string, string] {
   }
   return [self, heard ?? 'peer'];
 }
+
+/**
+ * The part `peer` plays in the negotiation so far: the offerer once its createOffer()
+ * succeeded, the answerer once its createAnswer() did, else null.
+ */
+export function negotiationRole(events: readonly TraceEvent[], peer: string): 'offerer' | 'answerer' | null {
+  for (const e of events) {
+    if (e.type !== 'api' || e.peer !== peer || !e.ok) continue;
+    if (e.call === 'createOffer') return 'offerer';
+    if (e.call === 'createAnswer') return 'answerer';
+  }
+  return null;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { offerSdpBefore } from './messages';
+import { newestDelivered, offerSdpBefore } from './messages';
 import { Trace } from './trace';
 import type { TraceEventBody } from './types';
 
@@ -27,5 +27,13 @@ describe('offerSdpBefore', () => {
     [99, null],
   ])('event %s → %s', (index, sdp) => {
     expect(offerSdpBefore(events, index)).toBe(sdp);
+  });
+});
+
+describe('newestDelivered', () => {
+  it('is the qid of the latest delivery, or null', () => {
+    expect(newestDelivered([])).toBeNull();
+    expect(newestDelivered([{ type: 'held', qid: 'q1' }])).toBeNull();
+    expect(newestDelivered([{ type: 'delivered', qid: 'q1' }, { type: 'held', qid: 'q2' }, { type: 'delivered', qid: 'q3' }, { type: 'api' }])).toBe('q3');
   });
 });

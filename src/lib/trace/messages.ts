@@ -23,3 +23,12 @@ export function offerSdpBefore(events: readonly TraceEvent[], index: number): st
   }
   return null;
 }
+
+/** The queue id of the latest delivery, or null: the diagram animates that arrow. */
+export function newestDelivered(events: readonly { type: string; qid?: string }[]): string | null {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.type === 'delivered' && e.qid !== undefined) return e.qid;
+  }
+  return null;
+}
