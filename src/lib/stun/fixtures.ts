@@ -3,7 +3,7 @@
  * (reads files); the site imports the JSON directly.
  */
 import { readFileSync } from 'node:fs';
-import { fromHex } from './bytes';
+import { hexToBytes } from '../mqtt/hex';
 
 export interface Endpoint {
   address: string;
@@ -33,7 +33,7 @@ export type FixtureName = (typeof FIXTURE_NAMES)[number];
 export function loadFixture(name: FixtureName): StunFixture {
   const url = new URL(`../../../tests/fixtures/stun/${name}.json`, import.meta.url);
   const raw = JSON.parse(readFileSync(url, 'utf8')) as Omit<StunFixture, 'name' | 'messages'> & { messages: Omit<FixtureMessage, 'bytes'>[] };
-  return { ...raw, name, messages: raw.messages.map((m) => ({ ...m, bytes: fromHex(m.hex) })) };
+  return { ...raw, name, messages: raw.messages.map((m) => ({ ...m, bytes: hexToBytes(m.hex) })) };
 }
 
 export function fixtureMessage(f: StunFixture, id: string): FixtureMessage {
