@@ -8,21 +8,13 @@ import {
   formatCandidate,
   isCandidateError,
   isMdnsCandidate,
+  noExtensions,
   parseCandidate,
   type ParsedCandidate,
 } from './candidate';
 
 /** Defaults for the optional fields, so each case lists only what it has. */
-const none = {
-  raddr: null,
-  rport: null,
-  tcptype: null,
-  generation: null,
-  ufrag: null,
-  networkId: null,
-  networkCost: null,
-  extensions: [],
-} as const;
+const none = noExtensions();
 
 describe('parseCandidate: real and RFC-shaped candidates', () => {
   it.each<[string, string, Partial<ParsedCandidate>]>([

@@ -87,6 +87,11 @@ const KNOWN_EXTENSIONS = {
 
 type KnownExtension = keyof typeof KNOWN_EXTENSIONS;
 
+/** The fields extensions fill, as a candidate without any has them. */
+export function noExtensions(): Pick<ParsedCandidate, (typeof KNOWN_EXTENSIONS)[KnownExtension]['field'] | 'extensions'> {
+  return { raddr: null, rport: null, tcptype: null, generation: null, ufrag: null, networkId: null, networkCost: null, extensions: [] };
+}
+
 /**
  * The fields of a candidate as written, split at spaces, after an optional `a=` and
  * `candidate:`; `named` says whether `candidate:` was there. Every reader of candidate text
@@ -136,14 +141,7 @@ export function parseCandidate(text: unknown): CandidateParseResult {
     addressKind: kind,
     port: portValue,
     type: type.toLowerCase(),
-    raddr: null,
-    rport: null,
-    tcptype: null,
-    generation: null,
-    ufrag: null,
-    networkId: null,
-    networkCost: null,
-    extensions: [],
+    ...noExtensions(),
   };
   const seen = new Set<string>();
   for (let i = 8; i < t.length; i += 2) {
@@ -168,14 +166,11 @@ export function parseCandidate(text: unknown): CandidateParseResult {
 
 /** The attribute value again (without "candidate:"), in the usual field order. */
 export function formatCandidate(c: ParsedCandidate): string {
-  const parts = [c.foundation, c.component, c.transport, c.priority, c.address, c.port, 'typ', c.type];
-  if (c.raddr !== null) parts.push('raddr', c.raddr);
-  if (c.rport !== null) parts.push('rport', c.rport);
-  if (c.tcptype !== null) parts.push('tcptype', c.tcptype);
-  if (c.generation !== null) parts.push('generation', c.generation);
-  if (c.ufrag !== null) parts.push('ufrag', c.ufrag);
-  if (c.networkId !== null) parts.push('network-id', c.networkId);
-  if (c.networkCost !== null) parts.push('network-cost', c.networkCost);
+  const parts: (string | number)[] = [c.foundation, c.component, c.transport, c.priority, c.address, c.port, 'typ', c.type];
+  for (const [name, { field }] of Object.entries(KNOWN_EXTENSIONS)) {
+    const value = c[field];
+    if (value !== null) parts.push(name, value);
+  }
   for (const e of c.extensions) parts.push(e.name, e.value);
   return parts.join(' ');
 }
