@@ -25,15 +25,14 @@ import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { coturnArgs, freeCoturnPort, TURNSERVER } from './coturn.mjs';
 
 const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = path.join(ROOT_DIR, 'tests/fixtures/stun');
-const TURNSERVER = process.env.TURNSERVER_PATH ?? '/usr/bin/turnserver';
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 const today = new Date().toISOString().slice(0, 10);
 
@@ -91,32 +90,6 @@ function xorAddress4(/** @type {string} */ ip, /** @type {number} */ port) {
 /** @typedef {{ address: string, port: number }} Endpoint */
 /** @typedef {{ id: string, label: string, by: string, from: Endpoint, to: Endpoint, hex: string }} Recorded */
 
-/** A UDP port free on 127.0.0.1 and ::1 for both TCP and UDP, with the next port free too (coturn's RFC 5780 alt port). */
-async function freeCoturnPort() {
-  const tcpFree = (/** @type {number} */ port, /** @type {string} */ host) =>
-    new Promise((resolve) => {
-      const srv = createServer();
-      srv.once('error', () => resolve(false));
-      srv.listen({ port, host, exclusive: true }, () => srv.close(() => resolve(true)));
-    });
-  const udpFree = (/** @type {number} */ port, /** @type {'udp4' | 'udp6'} */ family, /** @type {string} */ host) =>
-    new Promise((resolve) => {
-      const sock = createSocket(family);
-      sock.once('error', () => resolve(false));
-      sock.bind(port, host, () => sock.close(() => resolve(true)));
-    });
-  for (let tries = 0; tries < 50; tries++) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    let ok = true;
-    for (const p of [port, port + 1]) {
-      ok &&= /** @type {boolean} */ (await tcpFree(p, '127.0.0.1')) && /** @type {boolean} */ (await udpFree(p, 'udp4', '127.0.0.1'));
-      ok &&= /** @type {boolean} */ (await tcpFree(p, '::1')) && /** @type {boolean} */ (await udpFree(p, 'udp6', '::1'));
-    }
-    if (ok) return port;
-  }
-  throw new Error('no free port pair for coturn');
-}
-
 /** Sends `bytes` from a fresh socket and resolves with the first datagram back (or null after `timeoutMs`). */
 function exchange(/** @type {'udp4' | 'udp6'} */ family, /** @type {string} */ host, /** @type {number} */ port, /** @type {Buffer} */ bytes, timeoutMs = 1000) {
   return new Promise((resolve, reject) => {
@@ -143,29 +116,10 @@ function exchange(/** @type {'udp4' | 'udp6'} */ family, /** @type {string} */ h
 
 async function captureCoturn() {
   if (!existsSync(TURNSERVER)) throw new Error(`${TURNSERVER} not found: apt-get install -y coturn (or set TURNSERVER_PATH)`);
-  const port = await freeCoturnPort();
+  const port = await freeCoturnPort({ ipv6: true });
   const dir = mkdtempSync(path.join(tmpdir(), 'capture-stun-'));
-  // Flags from docs/TOOLCHAIN.md, plus ::1 (for the IPv6 capture), a private pid file and
-  // logs on stdout (coturn's defaults write to /var/run and /var/tmp).
-  const args = [
-    '-n',
-    '--listening-ip=127.0.0.1',
-    '--listening-ip=::1',
-    '--relay-ip=127.0.0.1',
-    `--listening-port=${port}`,
-    '--lt-cred-mech',
-    '--user=test:test',
-    '--realm=example.org',
-    '--no-tls',
-    '--no-dtls',
-    '--fingerprint',
-    '--no-cli',
-    '--allow-loopback-peers',
-    '--min-port=49160',
-    '--max-port=49200',
-    `--pidfile=${path.join(dir, 'turnserver.pid')}`,
-    '--log-file=stdout',
-  ];
+  // Also on ::1, for the IPv6 capture.
+  const args = coturnArgs({ port, ipv6: true, pidDir: dir });
   const child = spawn(TURNSERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let logs = '';
   child.stdout.on('data', (d) => (logs = (logs + d).slice(-65536)));

@@ -1,9 +1,11 @@
 // Starts coturn (Debian's `turnserver`) on 127.0.0.1 for the ICE scripts; stop() kills it by PID.
-// One coturn on loopback serves both STUN and TURN; flags as in docs/TOOLCHAIN.md.
+// One coturn on loopback serves both STUN and TURN: flags from ../coturn.mjs (docs/TOOLCHAIN.md
+// explains them), with a relay port range of its own per run.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
+import { coturnArgs, TURNSERVER } from '../coturn.mjs';
 
 /** A port that is free for both TCP and UDP on 127.0.0.1 right now. */
 export async function freePort() {
@@ -31,28 +33,11 @@ export async function freePort() {
  * @returns {Promise<{ port: number, pid: number, stop: () => Promise<void>, logs: () => string }>}
  */
 export async function startCoturn(opts = {}) {
-  const bin = process.env.TURNSERVER_PATH ?? '/usr/bin/turnserver';
-  if (!existsSync(bin)) throw new Error('coturn is not installed: apt-get install -y coturn (or set TURNSERVER_PATH)');
+  if (!existsSync(TURNSERVER)) throw new Error('coturn is not installed: apt-get install -y coturn (or set TURNSERVER_PATH)');
   const port = await freePort();
   const minPort = 49160 + Math.floor(Math.random() * 100) * 40;
-  const args = [
-    '-n',
-    '--listening-ip=127.0.0.1',
-    '--relay-ip=127.0.0.1',
-    `--listening-port=${port}`,
-    '--lt-cred-mech',
-    '--user=test:test',
-    '--realm=example.org',
-    '--no-tls',
-    '--no-dtls',
-    '--fingerprint',
-    '--no-cli',
-    `--min-port=${minPort}`,
-    `--max-port=${minPort + 39}`,
-    '--log-file=stdout',
-  ];
-  if (opts.allowLoopbackPeers !== false) args.push('--allow-loopback-peers');
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = coturnArgs({ port, minPort, maxPort: minPort + 39, loopbackPeers: opts.allowLoopbackPeers !== false });
+  const child = spawn(TURNSERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out = (out + d).slice(-32768)));
   child.stderr.on('data', (d) => (out = (out + d).slice(-32768)));

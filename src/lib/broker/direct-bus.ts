@@ -6,6 +6,7 @@
  * tests. Deliveries are asynchronous (one FIFO per bus, drained in microtasks) so handlers
  * never re-enter a publish, as with a real broker; `await bus.settled()` waits for them.
  */
+import { ClientEvents } from './client-events';
 import type { LastWill, MqttLike, PublishOptions, ReceivedPacket } from './types';
 
 type QoS = 0 | 1 | 2;
@@ -58,8 +59,6 @@ interface Retained {
   payload: Uint8Array;
   qos: QoS;
 }
-
-type Listener = (...args: never[]) => void;
 
 export interface DirectClientOptions {
   clientId: string;
@@ -168,11 +167,10 @@ export class DirectBus {
 }
 
 /** One client of a DirectBus. Implements the slice of the mqtt.js client the lab uses. */
-export class DirectClient implements MqttLike {
+export class DirectClient extends ClientEvents implements MqttLike {
   readonly clientId: string;
   private readonly will: LastWill | undefined;
   private readonly subs = new Map<string, QoS>();
-  private readonly listeners = new Map<string, Listener[]>();
   private state: 'connecting' | 'connected' | 'closed' = 'connecting';
   private nextMessageId = 1;
 
@@ -180,6 +178,7 @@ export class DirectClient implements MqttLike {
     private readonly bus: DirectBus,
     opts: DirectClientOptions,
   ) {
+    super();
     this.clientId = opts.clientId;
     this.will = opts.will;
   }
@@ -230,27 +229,6 @@ export class DirectClient implements MqttLike {
     for (const t of Array.isArray(topics) ? topics : [topics]) this.subs.delete(t);
     if (cb) this.bus.enqueue(() => cb(null));
     return this;
-  }
-
-  on(event: 'message', cb: (topic: string, payload: Uint8Array, packet: ReceivedPacket) => void): this;
-  on(event: 'connect', cb: () => void): this;
-  on(event: 'close' | 'offline' | 'reconnect' | 'end', cb: () => void): this;
-  on(event: 'error', cb: (err: Error) => void): this;
-  on(event: string, cb: Listener): this {
-    const list = this.listeners.get(event) ?? [];
-    list.push(cb);
-    this.listeners.set(event, list);
-    return this;
-  }
-
-  off(event: string, cb: Listener): this {
-    const list = this.listeners.get(event);
-    if (list) this.listeners.set(event, list.filter((l) => l !== cb));
-    return this;
-  }
-
-  removeListener(event: string, cb: Listener): this {
-    return this.off(event, cb);
   }
 
   /**
@@ -309,10 +287,6 @@ export class DirectClient implements MqttLike {
       this.nextMessageId = (this.nextMessageId % 65_535) + 1;
     }
     this.emit('message', topic, payload, packet);
-  }
-
-  private emit(event: string, ...args: unknown[]): void {
-    for (const l of this.listeners.get(event) ?? []) (l as (...a: unknown[]) => void)(...args);
   }
 
   private emitLater(event: string, ...args: unknown[]): void {

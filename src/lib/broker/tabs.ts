@@ -12,6 +12,7 @@
  * sends an unclean end on `pagehide` instead.
  */
 import { DirectBus, type DirectClient } from './direct-bus';
+import { ClientEvents } from './client-events';
 import type { BrokerConnection, LastWill, MqttLike, PublishOptions, ReceivedPacket } from './types';
 
 type QoS = 0 | 1 | 2;
@@ -83,18 +84,17 @@ export class TabsHub {
   }
 }
 
-type Listener = (...args: never[]) => void;
 let nextCid = 1;
 
 /** The tab side: the slice of the mqtt.js client the lab uses, over a port to the hub. */
-export class TabsClient implements MqttLike {
+export class TabsClient extends ClientEvents implements MqttLike {
   private state: 'connecting' | 'connected' | 'closed' = 'connecting';
   private readonly cid = nextCid++;
   private req = 0;
   private readonly acks = new Map<number, (err?: Error) => void>();
-  private readonly listeners = new Map<string, Listener[]>();
 
   constructor(private readonly port: PortLike) {
+    super();
     port.addEventListener('message', (ev) => this.onHub(ev.data as FromHub));
     port.start?.();
   }
@@ -117,15 +117,6 @@ export class TabsClient implements MqttLike {
   subscribe(topics: Record<string, { qos: QoS }>, cb?: (err: Error | null) => void): this {
     const req = this.track(cb ? (err) => cb(err ?? null) : undefined);
     this.send({ op: 'subscribe', cid: this.cid, req, topics });
-    return this;
-  }
-
-  on(event: 'message', cb: (topic: string, payload: Uint8Array, packet: ReceivedPacket) => void): this;
-  on(event: 'connect', cb: () => void): this;
-  on(event: 'close' | 'offline' | 'reconnect' | 'end', cb: () => void): this;
-  on(event: 'error', cb: (err: Error) => void): this;
-  on(event: string, cb: Listener): this {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), cb]);
     return this;
   }
 
@@ -172,10 +163,6 @@ export class TabsClient implements MqttLike {
         cb?.(m.err ? new Error(m.err) : undefined);
       }
     }
-  }
-
-  private emit(event: string, ...args: unknown[]): void {
-    for (const l of this.listeners.get(event) ?? []) (l as (...a: unknown[]) => void)(...args);
   }
 }
 

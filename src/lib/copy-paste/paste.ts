@@ -7,7 +7,7 @@
  * Accepted forms: the SDP itself (`v=0…`), or the JSON of an RTCSessionDescriptionInit
  * (`{"type":"offer","sdp":"v=0…"}`), which is what the copy button produces.
  */
-import { parseSdp, type ParsedSdp } from '../sdp/parse';
+import { parseSdp, sdpLines, type ParsedSdp } from '../sdp/parse';
 
 /** A vanilla data-channel offer is 1–3 KB; a pasted novel is not SDP. */
 export const MAX_PASTE_BYTES = 64 * 1024;
@@ -56,7 +56,7 @@ export function readPastedDescription(text: string, expected: 'offer' | 'answer'
   if (!sdp.startsWith('v=0')) return fail('SDP starts with the line "v=0"; this text does not (RFC 8866 §5.1)');
 
   // RFC 8866 §5: lines end in CRLF. Copying through chat apps often leaves bare LF.
-  const normalised = `${sdp.split(/\r\n|\n|\r/).join('\r\n')}\r\n`;
+  const normalised = `${sdpLines(sdp).join('\r\n')}\r\n`;
   const parsed = parseSdp(normalised);
   if (parsed.errors.length > 0) return fail(parsed.errors[0]!);
   if (parsed.sections.length < 2) return fail('there is no m= line: the description offers nothing to connect (RFC 8866 §5.14)');

@@ -176,13 +176,7 @@ export interface IceErrorInput {
   port?: number | null;
 }
 
-export interface ExplainedIceError {
-  code: number;
-  name: string;
-  meaning: string;
-  todo: string;
-  severity: Severity;
-  ref: string;
+export interface ExplainedIceError extends IceErrorCode {
   /** An extra note on the browser's errorText, when we know it. */
   textNote: string | null;
   /** False for a code the table does not list. */

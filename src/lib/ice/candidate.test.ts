@@ -2,25 +2,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CANDIDATE_FIELDS,
+  candidateTokens,
+  candidateTypeMeaning,
   explainCandidate,
   formatCandidate,
   isCandidateError,
   isMdnsCandidate,
+  noExtensions,
   parseCandidate,
   type ParsedCandidate,
 } from './candidate';
 
 /** Defaults for the optional fields, so each case lists only what it has. */
-const none = {
-  raddr: null,
-  rport: null,
-  tcptype: null,
-  generation: null,
-  ufrag: null,
-  networkId: null,
-  networkCost: null,
-  extensions: [],
-} as const;
+const none = noExtensions();
 
 describe('parseCandidate: real and RFC-shaped candidates', () => {
   it.each<[string, string, Partial<ParsedCandidate>]>([
@@ -218,6 +212,44 @@ describe('parseCandidate: properties', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('candidateTokens', () => {
+  it.each<[string, boolean, string[]]>([
+    ['a=candidate:1 1 UDP 5 192.0.2.1 9 typ host', true, ['1', '1', 'UDP', '5', '192.0.2.1', '9', 'typ', 'host']],
+    ['  CANDIDATE:x\t y  ', true, ['x', 'y']],
+    ['candidate: 1 2', true, ['', '1', '2']],
+    ['1 1 udp', false, ['1', '1', 'udp']],
+    ['a=candidate:', true, []],
+    ['a=', false, []],
+    ['', false, []],
+  ])('%j', (text, named, tokens) => {
+    expect(candidateTokens(text)).toEqual({ named, tokens });
+  });
+
+  it('gives back the fields it was built from, with or without the prefixes', () => {
+    const field = fc.stringMatching(/^[0-9A-Za-z+/.-]{1,12}$/); // no ":" or "=", so no prefix by chance
+    fc.assert(
+      fc.property(fc.array(field, { maxLength: 12 }), fc.constantFrom('', 'candidate:', 'a=candidate:'), (fields, prefix) => {
+        expect(candidateTokens(prefix + fields.join(' '))).toEqual({ named: prefix !== '', tokens: fields });
+      }),
+    );
+  });
+});
+
+describe('candidateTypeMeaning', () => {
+  it.each<[string, string | undefined]>([
+    ['host', 'host'],
+    ['srflx', 'server reflexive'],
+    ['prflx', 'peer reflexive'],
+    ['relay', 'relayed'],
+    ['HOST', undefined], // parseCandidate lower-cases first
+    ['constructor', undefined],
+    ['__proto__', undefined],
+    ['', undefined],
+  ])('%j → %s', (type, label) => {
+    expect(candidateTypeMeaning(type)?.label).toBe(label);
   });
 });
 

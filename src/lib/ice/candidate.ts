@@ -87,6 +87,24 @@ const KNOWN_EXTENSIONS = {
 
 type KnownExtension = keyof typeof KNOWN_EXTENSIONS;
 
+/** The fields extensions fill, as a candidate without any has them. */
+export function noExtensions(): Pick<ParsedCandidate, (typeof KNOWN_EXTENSIONS)[KnownExtension]['field'] | 'extensions'> {
+  return { raddr: null, rport: null, tcptype: null, generation: null, ufrag: null, networkId: null, networkCost: null, extensions: [] };
+}
+
+/**
+ * The fields of a candidate as written, split at spaces, after an optional `a=` and
+ * `candidate:`; `named` says whether `candidate:` was there. Every reader of candidate text
+ * starts here, so all agree on where a field begins; parseCandidate checks them.
+ */
+export function candidateTokens(text: string): { named: boolean; tokens: string[] } {
+  let rest = text.trim();
+  if (rest.startsWith('a=')) rest = rest.slice(2);
+  const named = rest.toLowerCase().startsWith('candidate:');
+  if (named) rest = rest.slice('candidate:'.length);
+  return { named, tokens: rest === '' ? [] : rest.split(/[ \t]+/) };
+}
+
 /**
  * Parses one candidate: `candidate:…`, `a=candidate:…` or the bare attribute value (what
  * RTCIceCandidate.candidate holds, minus nothing). Returns `{ error }` for malformed input.
@@ -94,11 +112,8 @@ type KnownExtension = keyof typeof KNOWN_EXTENSIONS;
 export function parseCandidate(text: unknown): CandidateParseResult {
   if (typeof text !== 'string') return { error: 'not text' };
   if (text.length > MAX_CANDIDATE_TEXT) return { error: `longer than ${MAX_CANDIDATE_TEXT} characters` };
-  let rest = text.trim();
-  if (rest.startsWith('a=')) rest = rest.slice(2);
-  if (rest.toLowerCase().startsWith('candidate:')) rest = rest.slice('candidate:'.length);
-  if (rest === '') return { error: 'empty candidate (an end-of-candidates marker, RFC 8838 §4.1)' };
-  const t = rest.split(/[ \t]+/);
+  const t = candidateTokens(text).tokens;
+  if (t.length === 0) return { error: 'empty candidate (an end-of-candidates marker, RFC 8838 §4.1)' };
   if (t.length < 8) return { error: `expected at least 8 fields (foundation … typ type), got ${t.length}` };
 
   const [foundation, componentText, transportText, priorityText, address, portText, typ, type] = t as [
@@ -126,14 +141,7 @@ export function parseCandidate(text: unknown): CandidateParseResult {
     addressKind: kind,
     port: portValue,
     type: type.toLowerCase(),
-    raddr: null,
-    rport: null,
-    tcptype: null,
-    generation: null,
-    ufrag: null,
-    networkId: null,
-    networkCost: null,
-    extensions: [],
+    ...noExtensions(),
   };
   const seen = new Set<string>();
   for (let i = 8; i < t.length; i += 2) {
@@ -158,14 +166,11 @@ export function parseCandidate(text: unknown): CandidateParseResult {
 
 /** The attribute value again (without "candidate:"), in the usual field order. */
 export function formatCandidate(c: ParsedCandidate): string {
-  const parts = [c.foundation, c.component, c.transport, c.priority, c.address, c.port, 'typ', c.type];
-  if (c.raddr !== null) parts.push('raddr', c.raddr);
-  if (c.rport !== null) parts.push('rport', c.rport);
-  if (c.tcptype !== null) parts.push('tcptype', c.tcptype);
-  if (c.generation !== null) parts.push('generation', c.generation);
-  if (c.ufrag !== null) parts.push('ufrag', c.ufrag);
-  if (c.networkId !== null) parts.push('network-id', c.networkId);
-  if (c.networkCost !== null) parts.push('network-cost', c.networkCost);
+  const parts: (string | number)[] = [c.foundation, c.component, c.transport, c.priority, c.address, c.port, 'typ', c.type];
+  for (const [name, { field }] of Object.entries(KNOWN_EXTENSIONS)) {
+    const value = c[field];
+    if (value !== null) parts.push(name, value);
+  }
   for (const e of c.extensions) parts.push(e.name, e.value);
   return parts.join(' ');
 }
@@ -233,28 +238,50 @@ export const CANDIDATE_FIELDS = {
 
 export type CandidateFieldName = keyof typeof CANDIDATE_FIELDS;
 
-export const CANDIDATE_TYPES: Readonly<Record<string, FieldMeaning>> = {
+/** How a candidate was found (RFC 8445 §5.1.1); the `typ` token. */
+export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
+
+export interface CandidateTypeMeaning extends FieldMeaning {
+  /** The one-line version the SDP annotator shows after the label. */
+  brief: string;
+}
+
+export const CANDIDATE_TYPES: Readonly<Record<CandidateType, CandidateTypeMeaning>> = {
   host: {
     label: 'host',
     meaning: 'An address of this machine’s own network interface (or an mDNS name standing for it).',
+    brief: "an address of this machine's own network interface",
     ref: 'RFC 8445 §5.1.1.1',
   },
   srflx: {
     label: 'server reflexive',
     meaning: 'The address a STUN server saw the request come from: the outside of the nearest NAT.',
+    brief: "this machine's public address as a STUN server saw it, outside the NAT",
     ref: 'RFC 8445 §5.1.1.2',
   },
   prflx: {
     label: 'peer reflexive',
     meaning: 'An address learned from a connectivity check that arrived from an address nobody had signalled.',
+    brief: 'an address learnt from a connectivity check that arrived from it',
     ref: 'RFC 8445 §7.2.5.3.1',
   },
   relay: {
     label: 'relayed',
     meaning: 'An address on a TURN server, which forwards packets both ways. Works through almost any NAT, at the cost of a detour.',
+    brief: 'an address on a TURN server that forwards traffic for this peer',
     ref: 'RFC 8445 §5.1.1.2; RFC 8656',
   },
 };
+
+/** True for the four types ICE defines; case-sensitive, as parseCandidate lower-cases. */
+export function isCandidateType(type: string): type is CandidateType {
+  return Object.hasOwn(CANDIDATE_TYPES, type);
+}
+
+/** The meaning of a type token, or undefined for one this page does not know. */
+export function candidateTypeMeaning(type: string): CandidateTypeMeaning | undefined {
+  return isCandidateType(type) ? CANDIDATE_TYPES[type] : undefined;
+}
 
 export const TRANSPORTS: Readonly<Record<string, FieldMeaning>> = {
   udp: { label: 'UDP', meaning: 'UDP, the usual transport for ICE.', ref: 'RFC 8839 §5.1' },
@@ -345,7 +372,7 @@ export function explainCandidate(c: ParsedCandidate): ExplainedField[] {
     row('address', c.address, addressNote(c.address)),
     row('port', c.port, c.tcptype === 'active' && c.port === 9 ? 'Port 9 is a placeholder: an active TCP candidate never listens.' : ''),
   ];
-  const type = CANDIDATE_TYPES[c.type];
+  const type = candidateTypeMeaning(c.type);
   rows.push({ ...row('typ', c.type, type ? `${type.label}: ${type.meaning}` : 'A type this page does not know.'), ref: type?.ref ?? CANDIDATE_FIELDS.typ.ref });
   if (c.raddr !== null) rows.push(row('raddr', c.raddr, addressNote(c.raddr)));
   if (c.rport !== null) rows.push(row('rport', c.rport, c.rport === 0 ? 'Port 0: hidden along with the address.' : ''));

@@ -4,6 +4,7 @@
  * raises no icecandidateerror in Chromium: ICE just fails after its checks time out.
  */
 import type { TraceEvent } from '../trace/types';
+import { isCandidateError, parseCandidate } from './candidate';
 
 export interface IceDiagnosis {
   peer: string;
@@ -14,7 +15,8 @@ export interface IceDiagnosis {
 }
 
 function typeOf(candidate: string): string | null {
-  return / typ (host|srflx|prflx|relay)\b/.exec(candidate)?.[1] ?? null;
+  const c = parseCandidate(candidate);
+  return isCandidateError(c) ? null : c.type;
 }
 
 export function diagnoseIceFailure(events: readonly TraceEvent[], peers: readonly string[]): IceDiagnosis[] {

@@ -18,6 +18,8 @@ describe('decodePriority', () => {
     ['Chromium relay over TURN/UDP', 50340095, 3, 32, 1],
     ['Chromium relay over TURN/TCP', 16785407, 1, 31, 1],
     ['host RTCP (component 2)', 2122252542, 126, 32512, 2],
+    ['Firefox host RTCP (component 2)', 2122187006, 126, 32256, 2],
+    ['relay', 33562623, 2, 31, 1],
     ['lowest', 255, 0, 0, 1],
     ['component 256', 0, 0, 0, 256],
   ])('%s: %d', (_name, p, typePreference, localPreference, component) => {

@@ -7,6 +7,7 @@
  * A pair priority needs up to 63 bits, more than a JS number holds exactly (2^53), so it
  * is a BigInt. (Chromium's getStats() reports it as a double, rounded.)
  */
+import type { CandidateType } from './candidate';
 
 export interface DecodedPriority {
   /** Bits 24–31: how much ICE likes this candidate type (0–126). */
@@ -18,7 +19,7 @@ export interface DecodedPriority {
 }
 
 /** RFC 8445 §5.1.2.2 recommended type preferences. */
-export const RECOMMENDED_TYPE_PREFERENCE: Readonly<Record<'host' | 'prflx' | 'srflx' | 'relay', number>> = {
+export const RECOMMENDED_TYPE_PREFERENCE: Readonly<Record<CandidateType, number>> = {
   host: 126,
   prflx: 110,
   srflx: 100,

@@ -6,18 +6,17 @@
  * from a connectivity check that arrives from an unsignalled address (RFC 8445 §7.3.1.3),
  * so the UI offers host, srflx and relay only.
  */
-import { isCandidateError, parseCandidate } from '../ice/candidate';
+import { isCandidateError, isCandidateType, parseCandidate, type CandidateType } from '../ice/candidate';
 import type { WireSignal } from '../signalling/types';
 
-export const CANDIDATE_TYPES = ['host', 'srflx', 'prflx', 'relay'] as const;
-export type CandidateType = (typeof CANDIDATE_TYPES)[number];
+export type { CandidateType } from '../ice/candidate';
 
 /** The candidate type a signal carries, or null for other signals and unparsable lines. */
 export function signalCandidateType(signal: WireSignal): CandidateType | null {
   if (signal.kind !== 'candidate') return null;
   const parsed = parseCandidate(signal.candidate);
   if (isCandidateError(parsed)) return null;
-  return (CANDIDATE_TYPES as readonly string[]).includes(parsed.type) ? (parsed.type as CandidateType) : null;
+  return isCandidateType(parsed.type) ? parsed.type : null;
 }
 
 export class CandidateFilter {

@@ -12,7 +12,7 @@ import { silentPlugs } from '../mqtt/keepalive';
 import { qosHandshake } from '../mqtt/handshake';
 import { exportTrace, parseTraceJson } from '../trace/export';
 import { packetsOf } from '../trace/packets';
-import { bytesToHex } from '../mqtt/hex';
+import { bytesToHex } from '../bytes/hex';
 import { MAX_PACKETS_PER_CLIENT } from '../session/mqtt-endpoint';
 
 const ROOT = 'webrtc-lab/mqtt-only';

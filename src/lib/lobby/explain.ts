@@ -3,6 +3,7 @@
  * each field means in that direction, who rewrote what, and what the server makes of a frame
  * a client wrote. Pure; the Svelte inspector renders the result as text.
  */
+import { sdpLines } from '../sdp/parse';
 import { CLOSE, HOST_ID, LOBBY_LIMITS, MESSAGE_TYPES, MessageType, RELAYED_TYPES, decodeCandidate, parseClientMessage } from './protocol';
 import { nameOfId, parseFrame, wireIds } from './diagram-rows';
 import { SERVER_LANE, type LobbyTraceEvent } from './trace';
@@ -144,7 +145,7 @@ function idMeaning(
 
 function dataMeaning(type: number, data: string, generic: string | undefined): string {
   if (type === MessageType.OFFER || type === MessageType.ANSWER) {
-    return `the SDP ${type === MessageType.OFFER ? 'offer' : 'answer'} as text, ${data.split(/\r?\n/).filter(Boolean).length} lines.`;
+    return `the SDP ${type === MessageType.OFFER ? 'offer' : 'answer'} as text, ${sdpLines(data).filter(Boolean).length} lines.`;
   }
   if (type === MessageType.CANDIDATE) {
     const c = decodeCandidate(data);

@@ -4,7 +4,7 @@ import { generate, type Packet } from 'mqtt-packet';
 import { annotatePacket, summarizePacket, type AnnotatedPacket } from './annotate';
 import { decodePacket } from './decode';
 import { FIXTURE_NAMES, fixturePacket, loadFixture, type FixtureName } from './fixtures';
-import { bytesToHex, hexToBytes } from './hex';
+import { bytesToHex, hexToBytes } from '../bytes/hex';
 
 const fixtures = Object.fromEntries(FIXTURE_NAMES.map((n) => [n, loadFixture(n)])) as Record<FixtureName, ReturnType<typeof loadFixture>>;
 const ROOT = fixtures['aedes-session'].root;

@@ -426,10 +426,10 @@ export const PROTOCOL_LEVELS: Record<number, string> = {
 };
 
 /** QoS levels, 3.1.1 §4.3. */
-export const QOS: Record<number, { name: string; meaning: string; ref: string }> = {
-  0: { name: 'at most once', meaning: 'Sent once, with no acknowledgement; it can be lost.', ref: '4.3.1' },
-  1: { name: 'at least once', meaning: 'The receiver answers PUBACK, and the sender resends until it does, so a copy may arrive twice.', ref: '4.3.2' },
-  2: { name: 'exactly once', meaning: 'A 4-step handshake: PUBLISH, PUBREC, PUBREL, PUBCOMP. The message is delivered once and only once.', ref: '4.3.3' },
+export const QOS: Record<number, { name: string; meaning: string; acks: string; ref: string }> = {
+  0: { name: 'at most once', meaning: 'Sent once, with no acknowledgement; it can be lost.', acks: 'no acknowledgement', ref: '4.3.1' },
+  1: { name: 'at least once', meaning: 'The receiver answers PUBACK, and the sender resends until it does, so a copy may arrive twice.', acks: 'acknowledged by PUBACK', ref: '4.3.2' },
+  2: { name: 'exactly once', meaning: 'A 4-step handshake: PUBLISH, PUBREC, PUBREL, PUBCOMP. The message is delivered once and only once.', acks: 'PUBREC, PUBREL, PUBCOMP', ref: '4.3.3' },
 };
 
 /** CONNACK return codes, 3.1.1 §3.2.2.3 Table 3.1. */

@@ -2,9 +2,8 @@
  * Test and demo helper: the captured sessions in tests/fixtures/mqtt/ as WirePacket-like
  * records. Node only (reads files); never imported by the site.
  */
-import { readFileSync } from 'node:fs';
+import { readCaptured, recordById, withBytes } from '../testing/captured';
 import type { ProtocolLevel } from './fields';
-import { hexToBytes } from './hex';
 
 export interface FixturePacket {
   id: string;
@@ -29,13 +28,10 @@ export const FIXTURE_NAMES = ['aedes-session', 'mosquitto-session', 'mosquitto-s
 export type FixtureName = (typeof FIXTURE_NAMES)[number];
 
 export function loadFixture(name: FixtureName): Fixture {
-  const url = new URL(`../../../tests/fixtures/mqtt/${name}.json`, import.meta.url);
-  const raw = JSON.parse(readFileSync(url, 'utf8')) as Omit<Fixture, 'name' | 'packets'> & { packets: Omit<FixturePacket, 'bytes'>[] };
-  return { ...raw, name, packets: raw.packets.map((p) => ({ ...p, bytes: hexToBytes(p.hex) })) };
+  const raw = readCaptured<Omit<Fixture, 'name' | 'packets'> & { packets: Omit<FixturePacket, 'bytes'>[] }>('mqtt', name);
+  return { ...raw, name, packets: withBytes(raw.packets) };
 }
 
 export function fixturePacket(f: Fixture, id: string): FixturePacket {
-  const p = f.packets.find((x) => x.id === id);
-  if (!p) throw new Error(`${f.name} has no packet ${id}`);
-  return p;
+  return recordById(f.packets, f.name, id, 'packet');
 }

@@ -28,7 +28,7 @@ export function packetTypeName(firstByte: number): string {
   return PACKET_TYPES[(firstByte >> 4) & 0x0f] ?? 'Reserved';
 }
 
-export { hexToBytes } from './hex';
+export { hexToBytes } from '../bytes/hex';
 
 /** Remaining Length, MQTT 3.1.1 §2.2.3: 7 bits per byte, high bit = "more bytes follow". */
 export function readRemainingLength(bytes: Uint8Array, offset: number): { value: number; length: number } | null {

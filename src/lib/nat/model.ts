@@ -18,10 +18,11 @@
  * second srflx from the TURN server. Addresses are from the documentation ranges
  * (RFC 5737) and private ranges (RFC 1918).
  */
+import type { CandidateType } from '../ice/candidate';
+import { RECOMMENDED_TYPE_PREFERENCE } from '../ice/priority';
 import { NAT_KINDS, type NatInfo, type NatKind } from './kinds';
 
 export type Peer = 'alice' | 'bob';
-export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
 
 export interface Endpoint {
   ip: string;
@@ -86,9 +87,6 @@ export const NETWORK = {
   alice: { lan: '192.168.1.20', sameLan: '192.168.1.20', tunnel: '10.8.0.20', sameTunnel: '10.8.0.20', public: '198.51.100.20', nat: '198.51.100.7', vpnExit: '198.51.100.250', hostPort: 50000, firstPort: 40000, relayPort: 49152 },
   bob: { lan: '10.0.0.30', sameLan: '192.168.1.31', tunnel: '10.9.0.30', sameTunnel: '10.8.0.31', public: '203.0.113.30', nat: '203.0.113.9', vpnExit: '203.0.113.250', hostPort: 60000, firstPort: 45000, relayPort: 49153 },
 } as const;
-
-/** ICE type preferences (RFC 8445 §5.1.2.2), to rank working pairs. */
-const TYPE_PREF: Readonly<Record<CandidateType, number>> = { host: 126, prflx: 110, srflx: 100, relay: 0 };
 
 export const TYPE_WORDS: Readonly<Record<CandidateType, string>> = {
   host: 'host',
@@ -351,8 +349,8 @@ function simulate(input: ModelInput): { sides: Record<Peer, Side>; attempts: Map
 
 function pairPriority(a: ModelCandidate, b: ModelCandidate): number {
   // RFC 8445 §6.1.2.3 with alice controlling, on type preferences only.
-  const g = TYPE_PREF[a.type];
-  const d = TYPE_PREF[b.type];
+  const g = RECOMMENDED_TYPE_PREFERENCE[a.type];
+  const d = RECOMMENDED_TYPE_PREFERENCE[b.type];
   return 2 ** 32 * Math.min(g, d) + 2 * Math.max(g, d) + (g > d ? 1 : 0);
 }
 

@@ -1,12 +1,13 @@
 /**
  * A realistic SDP of about 200 lines for the benchmark (issue 3: "the time to annotate a
  * 200-line SDP"). It repeats the media sections of a real description, each with a fresh
- * a=mid, and lists them all in a=group:BUNDLE. No imports, so Node can load it directly.
+ * a=mid, and lists them all in a=group:BUNDLE.
  *
  *   const source = readFileSync('tests/fixtures/sdp/chromium-av-offer.sdp', 'utf8');
  *   const sdp = buildBenchSdp(source);          // ≈ 200 lines
  *   annotateSdp(parseSdp(sdp));                  // what to time
  */
+import { parseSdp } from './parse';
 
 /** The real Chromium audio+video offer the benchmark is meant to start from. */
 export const BENCH_SOURCE = 'tests/fixtures/sdp/chromium-av-offer.sdp';
@@ -16,16 +17,11 @@ export const BENCH_SOURCE = 'tests/fixtures/sdp/chromium-av-offer.sdp';
  * media sections of `source`, repeated in order with mids bench0, bench1 …. Never throws.
  */
 export function buildBenchSdp(source: string, targetLines = 200): string {
-  const lines = String(source ?? '').split(/\r\n|\n|\r/).filter((l) => l !== '');
-  const firstMedia = lines.findIndex((l) => l.startsWith('m='));
-  if (firstMedia < 0) return lines.join('\r\n') + (lines.length ? '\r\n' : '');
-
-  const session = lines.slice(0, firstMedia);
-  const sections: string[][] = [];
-  for (const line of lines.slice(firstMedia)) {
-    if (line.startsWith('m=')) sections.push([line]);
-    else sections[sections.length - 1].push(line);
-  }
+  const parsed = parseSdp(String(source ?? ''));
+  const session: string[] = [];
+  const sections: string[][] = parsed.sections.slice(1).map(() => []);
+  for (const l of parsed.lines) if (l.raw !== '') (l.section === 'session' ? session : sections[l.section]!).push(l.raw);
+  if (sections.length === 0) return session.join('\r\n') + (session.length ? '\r\n' : '');
 
   const out: string[][] = [];
   let count = session.length + (session.some((l) => l.startsWith('a=group:BUNDLE')) ? 0 : 1);

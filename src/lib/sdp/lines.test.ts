@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { annotateSdp } from './annotate';
-import { LINE_MEANINGS, decodePriority, h264Profile, keyOf } from './lines';
+import { LINE_MEANINGS, h264Profile, keyOf } from './lines';
 import { parseSdp } from './parse';
 
 const HEAD = ['v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0'];
@@ -49,21 +49,6 @@ describe('LINE_MEANINGS table', () => {
   it('keys attributes by lower-case name', () => {
     expect(keyOf('a', 'RTPMAP')).toBe('a=rtpmap');
     expect(keyOf('v', '')).toBe('v');
-  });
-});
-
-describe('decodePriority (RFC 8445 §5.1.2.1)', () => {
-  it.each([
-    // [priority, type preference, local preference, component]
-    [2122194687, 126, 32286, 1], // Chromium host, IPv4
-    [2122265343, 126, 32562, 1], // Chromium host, IPv6
-    [1518214911, 90, 32286, 1], // Chromium TCP host
-    [2122187006, 126, 32256, 2], // Firefox RTCP component
-    [1677729535, 100, 30, 1], // srflx
-    [33562623, 2, 31, 1], // relay
-    [2130706431, 126, 65535, 1], // RFC 8445 recommended host maximum
-  ])('%i → type %i, local %i, component %i', (p, type, local, component) => {
-    expect(decodePriority(p)).toEqual({ typePreference: type, localPreference: local, component });
   });
 });
 

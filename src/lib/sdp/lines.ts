@@ -5,6 +5,8 @@
  * give the words for the values inside a line. annotate.ts applies these; nothing here runs
  * on its own.
  */
+import { candidateTokens, candidateTypeMeaning } from '../ice/candidate';
+import { decodePriority } from '../ice/priority';
 
 /** One named part of a line's value. */
 export interface AnnotatedField {
@@ -153,14 +155,6 @@ export const EXTMAP_URIS: Readonly<Record<string, ValueMeaning & { title: string
   'http://tools.ietf.org/html/draft-ietf-avtext-framemarking-07': { title: 'frame marking', meaning: 'marks key frames and layers for servers that cannot decode (Safari)', ref: 'draft-ietf-avtext-framemarking-07' },
 };
 
-/** Candidate types (RFC 8445 §5.1.1, as written in RFC 8839 §5.1). */
-export const CANDIDATE_TYPES: Readonly<Record<string, string>> = {
-  host: 'host: an address of this machine\'s own network interface',
-  srflx: 'server reflexive: this machine\'s public address as a STUN server saw it, outside the NAT',
-  prflx: 'peer reflexive: an address learnt from a connectivity check that arrived from it',
-  relay: 'relayed: an address on a TURN server that forwards traffic for this peer',
-};
-
 /** Candidate extension attributes after "typ <type>" (name value pairs). */
 export const CANDIDATE_EXTENSIONS: Readonly<Record<string, ValueMeaning>> = {
   raddr: { meaning: 'related address: for srflx, the host address behind the NAT; for relay, the srflx address (0.0.0.0 when hidden)', ref: 'RFC 8839 §5.1' },
@@ -266,15 +260,6 @@ function params(re: RegExp, table: Readonly<Record<string, ValueMeaning>>, unkno
       });
 }
 
-/** Decodes an ICE priority (RFC 8445 §5.1.2.1): 2^24·type + 2^8·local + (256 − component). */
-export function decodePriority(priority: number): { typePreference: number; localPreference: number; component: number } {
-  return {
-    typePreference: Math.floor(priority / 2 ** 24) & 0xff,
-    localPreference: Math.floor(priority / 2 ** 8) & 0xffff,
-    component: 256 - (priority & 0xff),
-  };
-}
-
 function addressMeaning(a: string): string {
   if (/\.local$/i.test(a)) return 'an mDNS name (.local) that hides this machine\'s IP address; the other peer resolves it on the local network. Browsers do this until the page is allowed to use the camera or microphone';
   if (a.includes(':')) return 'an IPv6 address';
@@ -284,11 +269,15 @@ function addressMeaning(a: string): string {
   return 'the candidate\'s address';
 }
 
+/** decodePriority takes 32 bits; a longer number in pasted text is only reported. */
+const MAX_PRIORITY = 2 ** 32 - 1;
+
 const CANDIDATE_FIXED: readonly Spec[] = [
   ['foundation', 'candidates with the same foundation share type, base address and server; ICE checks them together'],
   ['component', (v) => (v === '1' ? '1 = RTP (or the only component when RTCP is multiplexed)' : v === '2' ? '2 = RTCP' : 'component id')],
   ['transport', (v) => (v.toLowerCase() === 'tcp' ? 'TCP (RFC 6544)' : v.toLowerCase() === 'udp' ? 'UDP' : 'transport protocol')],
   ['priority', (v) => {
+    if (Number(v) > MAX_PRIORITY) return `higher is tried first; above ${MAX_PRIORITY}, the largest a priority can be (RFC 8445 §5.1.2.1)`;
     const p = decodePriority(Number(v));
     return `higher is tried first: type preference ${p.typePreference}, local preference ${p.localPreference}, component ${p.component} (RFC 8445 §5.1.2.1)`;
   }],
@@ -296,16 +285,20 @@ const CANDIDATE_FIXED: readonly Spec[] = [
   ['port', (v) => (v === '9' ? 'port 9 (discard): a placeholder, used by active TCP candidates that never listen' : 'the port')],
 ];
 
-/** RFC 8839 §5.1: foundation component transport priority address port "typ" type *(name value). */
+/**
+ * RFC 8839 §5.1: foundation component transport priority address port "typ" type *(name value).
+ * Only the shape is checked, not parseCandidate's values: real SDP arrives with redacted addresses.
+ */
 const candidateFields: FieldParser = (value) => {
-  const t = value.trim().split(/\s+/);
+  const t = candidateTokens(value).tokens;
   if (t.length < 8 || t[6] !== 'typ' || !/^\d+$/.test(t[1]) || !/^\d+$/.test(t[3]) || !/^\d+$/.test(t[5])) return null;
   const out: AnnotatedField[] = CANDIDATE_FIXED.map(([name, meaning], i) => ({
     name,
     value: t[i],
     meaning: typeof meaning === 'string' ? meaning : meaning(t[i]),
   }));
-  out.push({ name: 'type', value: t[7], meaning: CANDIDATE_TYPES[t[7]] ?? 'an unknown candidate type' });
+  const type = candidateTypeMeaning(t[7]);
+  out.push({ name: 'type', value: t[7], meaning: type ? `${type.label}: ${type.brief}` : 'an unknown candidate type' });
   for (let i = 8; i < t.length; i += 2) {
     const ext = CANDIDATE_EXTENSIONS[t[i]];
     out.push({ name: t[i], value: t[i + 1] ?? '', meaning: ext ? `${ext.meaning} (${ext.ref})` : 'an extension attribute this table does not know' });
@@ -567,7 +560,7 @@ const ENTRIES: readonly LineMeaning[] = [
     form: '<foundation> <component> <transport> <priority> <address> <port> typ <type> [raddr <a> rport <p>] …',
     fields: candidateFields,
     explain: (f) => {
-      const type = CANDIDATE_TYPES[f.type]?.split(':')[0] ?? f.type;
+      const type = candidateTypeMeaning(f.type)?.label ?? f.type;
       const where = /\.local$/i.test(f.address ?? '') ? `${f.address} (an mDNS name that hides the real IP)` : `${f.address}`;
       const related: Record<string, string> = {
         srflx: `, the public side of ${f.raddr}:${f.rport}`,

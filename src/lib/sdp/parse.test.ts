@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { attr, linesOf, parseSdp, sectionTitle } from './parse';
+import { attr, linesOf, parseSdp, sdpLines, sectionTitle } from './parse';
 
 const crlf = (...lines: string[]) => lines.join('\r\n') + '\r\n';
 
@@ -111,5 +112,27 @@ describe('parseSdp: problems with line numbers', () => {
 
   it('ignores a byte-order mark', () => {
     expect(parseSdp('\uFEFF' + crlf(...MINIMAL)).errors).toEqual([]);
+  });
+});
+
+describe('sdpLines', () => {
+  it.each<[string, string[]]>([
+    ['v=0', ['v=0']],
+    ['v=0\r\ns=-\r\n', ['v=0', 's=-']],
+    ['\uFEFFv=0\ns=-', ['v=0', 's=-']],
+    ['v=0\rs=-', ['v=0', 's=-']],
+    ['v=0\n\ns=-\n', ['v=0', '', 's=-']],
+    ['\n', ['']],
+  ])('%j', (text, lines) => {
+    expect(sdpLines(text)).toEqual(lines);
+  });
+
+  it('gives back the lines joined with any line ending', () => {
+    const line = fc.stringMatching(/^[a-z]=[^\r\n]{0,20}$/);
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 20 }), fc.constantFrom('\r\n', '\n', '\r'), fc.boolean(), (lines, eol, final) => {
+        expect(sdpLines(lines.join(eol) + (final ? eol : ''))).toEqual(lines);
+      }),
+    );
   });
 });

@@ -89,7 +89,8 @@ const VALUE_CHECKS: Record<string, (value: string) => string | null> = {
     /^\S+ \d+(\/\d+)? \S+( \S+)+$/.test(v) ? null : 'm= must be "<media> <port> <proto> <fmt> …" (RFC 8866 §5.14)',
 };
 
-function splitLines(text: string): string[] {
+/** SDP text → its lines, without line endings or a BOM: the one place SDP is split into lines. */
+export function sdpLines(text: string): string[] {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const lines = body.split(/\r\n|\n|\r/);
   // A final line ending does not start another line.
@@ -100,7 +101,7 @@ function splitLines(text: string): string[] {
 /** Parses SDP text (\r\n or \n line endings). Never throws; problems are reported, not raised. */
 export function parseSdp(text: string): ParsedSdp {
   const src = typeof text === 'string' ? text : '';
-  const rawLines = src.length === 0 ? [] : splitLines(src);
+  const rawLines = src.length === 0 ? [] : sdpLines(src);
   const lines: SdpLine[] = [];
   const sections: SdpSection[] = [{ index: 'session', first: 1, last: 0, fmts: [] }];
   const seenInSession = new Map<string, number>();

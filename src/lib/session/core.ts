@@ -6,7 +6,7 @@
  * what delivering a message means, and how a message to a peer is decoded.
  */
 import type { ReceivedPacket, WirePacket } from '../broker/types';
-import { bytesToHex } from '../mqtt/hex';
+import { bytesToHex } from '../bytes/hex';
 import { SignalQueue, type QueueEdit, type Scheduler } from '../queue/signal-queue';
 import { decodeSignal, payloadBytes, previewPayload, type DecodeContext } from '../signalling/codec';
 import { FloodGate } from '../signalling/flood-gate';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { annotateStun, type AnnotatedStun } from './annotate';
-import { fromHex, toHex } from './bytes';
+import { bytesToHex, hexToBytes } from '../bytes/hex';
 import { FIXTURE_NAMES, fixtureMessage, loadFixture, type FixtureName } from './fixtures';
 import { classOf, messageType, methodOf, xorMappedAddress } from './parse';
 import { refUrl } from './tables';
@@ -198,23 +198,23 @@ describe('message type: class and method bits (RFC 8489 §5)', () => {
 describe('malformed input: problems, never an exception, every byte once', () => {
   const good = msg('coturn', 'binding-ipv4-response');
   const withByte = (hex: string, at: number, value: number) => {
-    const b = fromHex(hex);
+    const b = hexToBytes(hex);
     b[at] = value;
     return b;
   };
   // [what, bytes, a problem matching]
   const BAD: [string, Uint8Array, RegExp][] = [
     ['no bytes', new Uint8Array(0), /Only 0 bytes/],
-    ['a header cut at 7 bytes', fromHex('00010008211 2a4'), /Only \d bytes/],
+    ['a header cut at 7 bytes', hexToBytes('00010008211 2a4'), /Only \d bytes/],
     ['wrong magic cookie', withByte(good.hex, 4, 0x22), /not the magic cookie/],
-    ['first two bits set (an RTP packet)', fromHex('8060000100000000000000010001'), /not a STUN message/],
-    ['a DTLS record: first bits 00 but no magic cookie', fromHex('16fefd000000000000000000010001000000000000'), /not the magic cookie/],
-    ['length longer than the bytes', fromHex(good.hex).subarray(0, 60), /length field says 80 bytes follow the header, but 40 do/],
+    ['first two bits set (an RTP packet)', hexToBytes('8060000100000000000000010001'), /not a STUN message/],
+    ['a DTLS record: first bits 00 but no magic cookie', hexToBytes('16fefd000000000000000000010001000000000000'), /not the magic cookie/],
+    ['length longer than the bytes', hexToBytes(good.hex).subarray(0, 60), /length field says 80 bytes follow the header, but 40 do/],
     ['length not a multiple of 4', withByte(good.hex, 3, 0x51), /not a multiple of 4/],
-    ['bytes after the message', fromHex(`${good.hex}deadbeef`), /follow the header/],
+    ['bytes after the message', hexToBytes(`${good.hex}deadbeef`), /follow the header/],
     ['a flipped bit in SOFTWARE breaks FINGERPRINT', withByte(good.hex, 75, 0x41), /FINGERPRINT: Does not match/],
-    ['an attribute after FINGERPRINT', fromHex('0001000c2112a442000000000000000000000000802800040000000080220000'), /after FINGERPRINT/],
-    ['an attribute header cut short', fromHex('000100042112a442000000000000000000000000'+'8022'), /too few bytes left|length field says/],
+    ['an attribute after FINGERPRINT', hexToBytes('0001000c2112a442000000000000000000000000802800040000000080220000'), /after FINGERPRINT/],
+    ['an attribute header cut short', hexToBytes('000100042112a442000000000000000000000000'+'8022'), /too few bytes left|length field says/],
     ['XOR-MAPPED-ADDRESS with an unknown family', withByte(good.hex, 25, 0x07), /Unknown address family/],
   ];
   it.each(BAD)('%s', (_, bytes, problem) => {
@@ -224,7 +224,7 @@ describe('malformed input: problems, never an exception, every byte once', () =>
   });
 
   it('a non-STUN packet is one header-sized range plus "Not decoded"', () => {
-    const a = annotateStun(fromHex('80600001000000000000000100010000000000000000000000'));
+    const a = annotateStun(hexToBytes('80600001000000000000000100010000000000000000000000'));
     expect(a.kind).toBe('Not STUN');
     expect(a.parts.map((p) => p.title)).toEqual(['Header', 'Not decoded']);
   });
@@ -251,7 +251,7 @@ describe('malformed input: problems, never an exception, every byte once', () =>
           for (const [at, v] of edits) if (b.length) b[at % b.length] = v;
           const a = annotateStun(b, { password: 'x' });
           expectEveryByteOnce(a, b.length);
-          if (toHex(b) !== toHex(src)) expect(a.problems.length + (a.fingerprint === 'ok' ? 0 : 1)).toBeGreaterThan(0);
+          if (bytesToHex(b) !== bytesToHex(src)) expect(a.problems.length + (a.fingerprint === 'ok' ? 0 : 1)).toBeGreaterThan(0);
         },
       ),
       { numRuns: 500 },

@@ -7,7 +7,8 @@
  * Never throws. Short or malformed input yields ranges with `problem` set; every byte is
  * still covered (the leftovers as "Not decoded" or "After the message").
  */
-import { hexNum, text, toHex, u16, u32, utf8Bytes } from './bytes';
+import { bytesToHex } from '../bytes/hex';
+import { hexNum, text, u16, u32, utf8Bytes } from './bytes';
 import {
   checkFingerprint,
   checkIntegrity,
@@ -150,7 +151,7 @@ function textPieces(value: Uint8Array, name: string, meaning: string): Piece[] {
     pieces.push({
       len: value.length - n,
       name: 'Zero bytes inside the value',
-      value: toHex(value.subarray(n)),
+      value: bytesToHex(value.subarray(n)),
       meaning: 'The sender padded the text to a multiple of 4 inside the length (coturn does this). RFC 8489 puts padding after the value, outside the length; a reader just drops them.',
       ref: 'RFC 8489 §14',
     });
@@ -196,7 +197,7 @@ function addressPieces(ctx: Ctx, xor: boolean): Piece[] {
       name: xor ? 'X-Address' : 'Address',
       value: d.address ?? '—',
       meaning: xor
-        ? `${toHex(rawAddr.subarray(0, isV6 ? 16 : 4), '')} XOR ${xorWith}. The XOR hides the address from NATs that rewrite anything that looks like their own address.`
+        ? `${bytesToHex(rawAddr.subarray(0, isV6 ? 16 : 4), '')} XOR ${xorWith}. The XOR hides the address from NATs that rewrite anything that looks like their own address.`
         : 'The address, as it is.',
       ...(d.address === null || d.problem ? { problem: d.problem ?? 'Cannot read the address.' } : {}),
     },
@@ -289,7 +290,7 @@ function fingerprintPiece(ctx: Ctx): Piece[] {
 
 function integrityPiece(ctx: Ctx): Piece[] {
   const v = ctx.value;
-  const hex = toHex(v, '');
+  const hex = bytesToHex(v, '');
   if (ctx.opts.password === undefined) {
     ctx.state.integrity = 'unchecked';
     return [{ len: v.length, name: 'HMAC-SHA1', value: hex, meaning: `Keyed with the password (for ICE, the receiver's ice-pwd from its SDP), over bytes 0–${ctx.attr.start - 1} with the length field set to end right after this attribute. Not checked here: no password given.` }];
@@ -302,7 +303,7 @@ function integrityPiece(ctx: Ctx): Piece[] {
       name: 'HMAC-SHA1',
       value: hex,
       meaning: `HMAC-SHA1 of bytes 0–${ctx.attr.start - 1}, with the length field set to ${ctx.attr.start + 24 - HEADER_SIZE} (as if this were the last attribute), keyed with the password.${c.ok ? ' Checked with the given password: it matches.' : ''}`,
-      ...(c.ok ? {} : { problem: `Does not match the given password: expected ${toHex(c.expected, '')}.` }),
+      ...(c.ok ? {} : { problem: `Does not match the given password: expected ${bytesToHex(c.expected, '')}.` }),
     },
   ];
 }
@@ -328,14 +329,14 @@ const DECODERS: Readonly<Record<Decoder, (ctx: Ctx) => Piece[]>> = {
     {
       len: 8,
       name: 'Tie-breaker',
-      value: `0x${toHex(ctx.value, '').toUpperCase()}`,
+      value: `0x${bytesToHex(ctx.value, '').toUpperCase()}`,
       meaning: 'A random 64-bit number. If both agents claim the same role, the larger tie-breaker keeps it (the other gets a 487 Role Conflict).',
       ref: 'RFC 8445 §7.3.1.1',
     },
   ],
   fingerprint: fingerprintPiece,
   integrity: integrityPiece,
-  'integrity-sha256': (ctx) => [{ len: ctx.value.length, name: 'HMAC-SHA256', value: toHex(ctx.value, ''), meaning: 'Not checked here.' }],
+  'integrity-sha256': (ctx) => [{ len: ctx.value.length, name: 'HMAC-SHA256', value: bytesToHex(ctx.value, ''), meaning: 'Not checked here.' }],
   'error-code': errorCodePieces,
   'unknown-attributes': (ctx) => {
     const pieces: Piece[] = [];
@@ -351,7 +352,7 @@ const DECODERS: Readonly<Record<Decoder, (ctx: Ctx) => Piece[]>> = {
     ctx.state.summary = PROTOCOLS[proto] ?? `protocol ${proto}`;
     return [
       { len: 1, name: 'Protocol', value: `${proto}${PROTOCOLS[proto] ? ` = ${PROTOCOLS[proto]}` : ''}`, meaning: 'An IP protocol number: 17 is UDP (6, TCP, needs RFC 6062).' },
-      { len: 3, name: 'Reserved', value: toHex(ctx.value.subarray(1, 4)), meaning: 'Zero.' },
+      { len: 3, name: 'Reserved', value: bytesToHex(ctx.value.subarray(1, 4)), meaning: 'Zero.' },
     ];
   },
   'change-request': (ctx) => {
@@ -370,7 +371,7 @@ const DECODERS: Readonly<Record<Decoder, (ctx: Ctx) => Piece[]>> = {
       { len: 2, name: 'Network cost', value: String(cost ?? '—'), meaning: 'libwebrtc\'s cost of that network: 0–10 for wired, 50 unknown, 250–980 for mobile, 999 the maximum (Chromium uses it before a page has camera or microphone permission, like the network-cost 999 in its candidates).' },
     ];
   },
-  bytes: (ctx) => [{ len: ctx.value.length, name: 'Value', value: toHex(ctx.value), meaning: 'Shown as bytes; this page does not decode it further.' }],
+  bytes: (ctx) => [{ len: ctx.value.length, name: 'Value', value: bytesToHex(ctx.value), meaning: 'Shown as bytes; this page does not decode it further.' }],
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -441,7 +442,7 @@ function headerRanges(bytes: Uint8Array, p: ParsedStun): StunRange[] {
   });
   field(8, 12, {
     name: 'Transaction ID',
-    value: `0x${toHex(bytes.subarray(8, 20), '').toUpperCase()}`,
+    value: `0x${bytesToHex(bytes.subarray(8, 20), '').toUpperCase()}`,
     meaning: '96 random bits chosen by whoever sends the request; the response repeats them, which is how an answer is matched to its question.',
     ref: 'RFC 8489 §5',
   });
@@ -490,7 +491,7 @@ function attributeRanges(ctx: Ctx, after: { integrity: boolean; fingerprint: boo
   // The value, piece by piece.
   let pieces: Piece[];
   try {
-    pieces = info ? DECODERS[info.decode](ctx) : [{ len: ctx.value.length, name: 'Value', value: toHex(ctx.value), meaning: 'Not recognised: kept as bytes.' }];
+    pieces = info ? DECODERS[info.decode](ctx) : [{ len: ctx.value.length, name: 'Value', value: bytesToHex(ctx.value), meaning: 'Not recognised: kept as bytes.' }];
   } catch {
     pieces = DECODERS.bytes(ctx);
   }
@@ -510,7 +511,7 @@ function attributeRanges(ctx: Ctx, after: { integrity: boolean; fingerprint: boo
   }
   push(at, attr.valueEnd, {
     name: 'Not decoded',
-    value: toHex(bytes.subarray(at, attr.valueEnd)),
+    value: bytesToHex(bytes.subarray(at, attr.valueEnd)),
     meaning: 'Value bytes this page does not read.',
     ref,
     ...(info?.size !== undefined ? { problem: 'More bytes than this attribute has.' } : {}),
@@ -519,7 +520,7 @@ function attributeRanges(ctx: Ctx, after: { integrity: boolean; fingerprint: boo
   const nonZero = bytes.subarray(attr.valueEnd, attr.end).some((b) => b !== 0);
   push(attr.valueEnd, attr.end, {
     name: 'Padding',
-    value: toHex(bytes.subarray(attr.valueEnd, attr.end)),
+    value: bytesToHex(bytes.subarray(attr.valueEnd, attr.end)),
     meaning: `${plural(padding, 'byte')} so that the next attribute starts on a multiple of 4. Their value means nothing${nonZero ? ' (these are not zero, which is allowed)' : ''}.`,
     ref: 'RFC 8489 §14',
   });
@@ -603,7 +604,7 @@ export function annotateStun(input: Uint8Array, opts: AnnotateStunOptions = {}):
     kind,
     method,
     cls: kind === 'Not STUN' ? null : p.cls,
-    transactionId: p.transactionId ? toHex(p.transactionId, '') : null,
+    transactionId: p.transactionId ? bytesToHex(p.transactionId, '') : null,
     about: about.text,
     aboutRef: about.ref,
     ranges,

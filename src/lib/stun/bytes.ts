@@ -1,22 +1,5 @@
 /** Byte helpers for STUN messages. Pure; reads past the end return null instead of throwing. */
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-/** Bytes → "00 01 00 08" (sep " ") or "00010008" (sep ""). */
-export function toHex(bytes: Uint8Array, sep = ' '): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += (i ? sep : '') + HEX[bytes[i]!];
-  return s;
-}
-
-/** "00 01 00 08" or "00010008" → bytes. Non-hex characters are ignored; an odd last digit is dropped. */
-export function fromHex(hex: string): Uint8Array {
-  const clean = hex.replace(/[^0-9a-f]/gi, '');
-  const out = new Uint8Array(clean.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
 export function u16(b: Uint8Array, at: number): number | null {
   return at >= 0 && at + 2 <= b.length ? (b[at]! << 8) | b[at + 1]! : null;
 }

@@ -2,8 +2,7 @@
  * Test helper: the captured messages in tests/fixtures/stun/ (see its README). Node only
  * (reads files); the site imports the JSON directly.
  */
-import { readFileSync } from 'node:fs';
-import { fromHex } from './bytes';
+import { readCaptured, recordById, withBytes } from '../testing/captured';
 
 export interface Endpoint {
   address: string;
@@ -31,13 +30,10 @@ export const FIXTURE_NAMES = ['coturn', 'chromium-ice'] as const;
 export type FixtureName = (typeof FIXTURE_NAMES)[number];
 
 export function loadFixture(name: FixtureName): StunFixture {
-  const url = new URL(`../../../tests/fixtures/stun/${name}.json`, import.meta.url);
-  const raw = JSON.parse(readFileSync(url, 'utf8')) as Omit<StunFixture, 'name' | 'messages'> & { messages: Omit<FixtureMessage, 'bytes'>[] };
-  return { ...raw, name, messages: raw.messages.map((m) => ({ ...m, bytes: fromHex(m.hex) })) };
+  const raw = readCaptured<Omit<StunFixture, 'name' | 'messages'> & { messages: Omit<FixtureMessage, 'bytes'>[] }>('stun', name);
+  return { ...raw, name, messages: withBytes(raw.messages) };
 }
 
 export function fixtureMessage(f: StunFixture, id: string): FixtureMessage {
-  const m = f.messages.find((x) => x.id === id);
-  if (!m) throw new Error(`${f.name} has no message ${id}`);
-  return m;
+  return recordById(f.messages, f.name, id, 'message');
 }

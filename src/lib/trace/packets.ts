@@ -4,7 +4,7 @@
  * it too.
  */
 import type { WirePacket } from '../broker/types';
-import { bytesToHex, hexToBytes } from '../mqtt/hex';
+import { bytesToHex, hexToBytes } from '../bytes/hex';
 import type { EventOf, TraceEvent, TraceEventBody } from './types';
 
 /**

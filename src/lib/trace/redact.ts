@@ -15,7 +15,7 @@
  * Packet bytes are re-framed around the redacted text (../mqtt/reframe.ts); bytes that
  * cannot be re-framed are removed rather than kept.
  */
-import { bytesToHex, hexToBytes } from '../mqtt/hex';
+import { bytesToHex, hexToBytes } from '../bytes/hex';
 import { reframePublish } from '../mqtt/reframe';
 import { utf8Length } from '../signalling/topics';
 import type { TraceEvent } from './types';

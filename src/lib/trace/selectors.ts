@@ -2,6 +2,7 @@
  * Pure views of a trace prefix events[0..n]: the diagram rows, the held list, each
  * peer's state machines. Same input, same output; nothing here mutates or throws.
  */
+import { candidateTokens } from '../ice/candidate';
 import type { BrokerState, EventOf, MessageInfo, PeerMachine, TamperAction, TraceEvent } from './types';
 
 /** The diagram's middle lane. A literal string: rows name it in from/to. */
@@ -101,11 +102,11 @@ export function describeCandidate(candidate: unknown): string {
   if (typeof line === 'string' && line.trimStart().startsWith('{')) line = parseObject(line)?.candidate;
   if (typeof line !== 'string') return 'candidate';
   if (line.trim() === '') return 'candidate (end)';
-  const fields = line.trim().replace(/^a=/, '').split(/\s+/);
-  if (!/^candidate:/i.test(fields[0] ?? '')) return 'candidate';
-  const transport = fields[2]?.toLowerCase();
-  const typIndex = fields.indexOf('typ', 6);
-  const type = typIndex === -1 ? undefined : fields[typIndex + 1]?.toLowerCase();
+  const { named, tokens } = candidateTokens(line);
+  if (!named) return 'candidate';
+  const transport = tokens[2]?.toLowerCase();
+  const typIndex = tokens.indexOf('typ', 6);
+  const type = typIndex === -1 ? undefined : tokens[typIndex + 1]?.toLowerCase();
   // Only plain tokens make it into the label; the rest of the line is untrusted.
   const parts = [type, transport].filter((p): p is string => p !== undefined && /^[a-z]{1,10}$/.test(p));
   return ['candidate', ...parts].join(' ');

@@ -12,45 +12,38 @@ export type TamperAction = 'delay' | 'duplicate' | 'move' | 'edit';
 
 export type BrokerState = 'connecting' | 'connected' | 'lost' | 'reconnecting' | 'error' | 'closed';
 
-/** Fields shared by 'held' (a message waiting for Step) and the inspector. */
-export interface MessageInfo {
-  /** Queue id, unique within the session ("q1", "q2" …). */
-  qid: string;
-  /** Recipient peer id. */
-  to: string;
-  /** Sender peer id as claimed by the payload (validated). */
-  from: string;
+/** A signalling message as it crossed the broker: what 'published' and 'held' both record. */
+export interface WireMessage {
   kind: SignalKind;
   topic: string;
-  /** Raw payload text, exactly as received. */
+  /** Raw payload text, exactly as sent or received. */
   payload: string;
   bytes: number;
   qos: 0 | 1 | 2;
-  /** MQTT retain flag on delivery: a stored message replayed to a new subscriber (MQTT 3.1.1 §3.3.1.3). */
+  /** MQTT retain flag; on delivery it marks a stored message replayed to a new subscriber (MQTT 3.1.1 §3.3.1.3). */
   retain: boolean;
-  /** Published by the broker as the sender's last will. */
-  will: boolean;
   /** Sender's message id, matching a 'published' event's mid. */
   mid: string;
   /** The MQTT PUBLISH packet that carried it, as hex, when the transport exposes bytes. */
   packetHex?: string;
 }
 
+/** Fields shared by 'held' (a message waiting for Step) and the inspector. */
+export interface MessageInfo extends WireMessage {
+  /** Queue id, unique within the session ("q1", "q2" …). */
+  qid: string;
+  /** Recipient peer id. */
+  to: string;
+  /** Sender peer id as claimed by the payload (validated). */
+  from: string;
+  /** Published by the broker as the sender's last will. */
+  will: boolean;
+}
+
 export type TraceEventBody =
   | { type: 'session'; session: string; root: string; broker: string; peers: [string, string] }
   | { type: 'broker'; peer: string; state: BrokerState; detail?: string }
-  | {
-      type: 'published';
-      peer: string;
-      mid: string;
-      kind: SignalKind;
-      topic: string;
-      payload: string;
-      bytes: number;
-      qos: 0 | 1 | 2;
-      retain: boolean;
-      packetHex?: string;
-    }
+  | ({ type: 'published'; peer: string } & WireMessage)
   | ({ type: 'held' } & MessageInfo)
   | { type: 'delivered'; qid: string; to: string }
   /** The reader took a held message out of the queue: it never reaches `to`. */

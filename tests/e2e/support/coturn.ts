@@ -4,10 +4,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findExecutable } from './find-executable';
+import { COTURN_PASSWORD, COTURN_USER, coturnArgs, freeCoturnPort } from '../../../scripts/coturn.mjs';
 
 
 export interface Coturn {
@@ -29,31 +29,6 @@ export interface StartCoturnOptions {
    * CREATE_PERMISSION with 403 Forbidden IP and ICE fails.
    */
   allowLoopbackPeers?: boolean;
-}
-
-function tcpFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => srv.close(() => resolve(true)));
-  });
-}
-
-function udpFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = createSocket('udp4');
-    sock.once('error', () => resolve(false));
-    sock.bind(port, '127.0.0.1', () => sock.close(() => resolve(true)));
-  });
-}
-
-/** A port free for TCP and UDP, with the next one free too (coturn's RFC 5780 alternate port). */
-async function freeCoturnPort(): Promise<number> {
-  for (let tries = 0; tries < 50; tries++) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    if ((await tcpFree(port)) && (await udpFree(port)) && (await tcpFree(port + 1)) && (await udpFree(port + 1))) return port;
-  }
-  throw new Error('no free port for coturn on 127.0.0.1');
 }
 
 /** Resolves true when a STUN Binding request to 127.0.0.1:port gets any answer within `ms`. */
@@ -85,28 +60,10 @@ export async function startCoturn(opts: StartCoturnOptions = {}): Promise<Coturn
     );
   }
   const port = await freeCoturnPort();
-  const user = 'test';
-  const password = 'test';
+  const user = COTURN_USER;
+  const password = COTURN_PASSWORD;
   const dir = mkdtempSync(join(tmpdir(), 'e2e-coturn-'));
-  const args = [
-    '-n',
-    '--listening-ip=127.0.0.1',
-    '--relay-ip=127.0.0.1',
-    `--listening-port=${port}`,
-    '--lt-cred-mech',
-    `--user=${user}:${password}`,
-    '--realm=example.org',
-    '--no-tls',
-    '--no-dtls',
-    '--fingerprint',
-    '--no-cli',
-    '--min-port=49160',
-    '--max-port=49200',
-    // Keep coturn's pid file and log out of /var/run and /var/tmp.
-    `--pidfile=${join(dir, 'turnserver.pid')}`,
-    '--log-file=stdout',
-  ];
-  if (opts.allowLoopbackPeers ?? true) args.push('--allow-loopback-peers');
+  const args = coturnArgs({ port, pidDir: dir, loopbackPeers: opts.allowLoopbackPeers ?? true });
   const child: ChildProcess = spawn(turnserver, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const append = (d: Buffer) => (output = (output + d.toString()).slice(-32768));
