@@ -16,7 +16,8 @@ import { LobbyClient, type LobbyClientState, type LobbySocket } from './client';
 import { MessageType, encodeMessage, type LobbyCandidate } from './protocol';
 import { BAD_INPUTS, type BadInputKind } from './bad-inputs';
 import { SignalQueue, type Scheduler } from '../queue/signal-queue';
-import { LobbyTrace, MESH_PEERS, VISITOR, type LobbyTraceBody } from './trace';
+import { Trace } from '../trace/trace';
+import { MESH_PEERS, VISITOR, type LobbyTraceBody } from './trace';
 
 export { BAD_INPUTS, MESH_PEERS, VISITOR, type BadInputKind };
 
@@ -179,7 +180,7 @@ function errorText(err: unknown): string {
 }
 
 export class MeshSession {
-  readonly trace: LobbyTrace;
+  readonly trace: Trace<LobbyTraceBody>;
   readonly queue: SignalQueue<HeldItem>;
   private members = new Map<string, Member>();
   private visitor: Member | null = null;
@@ -190,7 +191,7 @@ export class MeshSession {
   private startWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
   constructor(private readonly options: MeshSessionOptions) {
-    this.trace = new LobbyTrace(options.now);
+    this.trace = new Trace<LobbyTraceBody>(options.now);
     this.trace.subscribe(() => options.onChange?.());
     this.queue = new SignalQueue<HeldItem>({
       deliver: (item) => this.deliver(item),
