@@ -8,6 +8,7 @@
  * `remote` is the other end's wire id, as the local client learnt it from the server.
  */
 import type { Stamped } from '../trace/trace';
+import type { TraceEventBody } from '../trace/types';
 
 /** The diagram lane of the signalling server. */
 export const SERVER_LANE = 'server';
@@ -16,6 +17,14 @@ export const SERVER_LANE = 'server';
 export const MESH_PEERS = ['p1', 'p2', 'p3'] as const;
 /** The client that sends bad input, outside the mesh. */
 export const VISITOR = 'p4';
+
+/**
+ * What each link's LabPeer traces (../peer/lab-peer.ts), kept as the lobby's own events with
+ * `remote` added. Its 'remote-status' is left out: it reports the status the mesh hands the
+ * offerer on PEER_CONNECT, and that frame is in the trace already. It sends no 'chat'.
+ */
+export const LINK_EVENT_TYPES = ['api', 'state', 'channel', 'candidate-gathered', 'candidate-buffered', 'candidates-flushed'] as const;
+export type LinkTraceBody = Extract<TraceEventBody, { type: (typeof LINK_EVENT_TYPES)[number] }> & { remote: number };
 
 export type LobbyTraceBody =
   | { type: 'session'; transport: string; peers: string[] }
@@ -33,9 +42,7 @@ export type LobbyTraceBody =
   | { type: 'ignored'; peer: string; reason: string }
   /** One RTCPeerConnection per remote peer; `offerer` by the higher-id rule. */
   | { type: 'pc'; peer: string; remote: number; offerer: boolean }
-  | { type: 'api'; peer: string; remote: number; call: string; ok: boolean; detail?: string }
-  | { type: 'state'; peer: string; remote: number; machine: 'signaling' | 'connection'; value: string }
-  | { type: 'channel'; peer: string; remote: number; state: 'open' | 'closed' };
+  | LinkTraceBody;
 
 export type LobbyTraceType = LobbyTraceBody['type'];
 export type LobbyTraceEvent = Stamped<LobbyTraceBody>;
