@@ -1,6 +1,6 @@
 /**
  * The two-peer lab's runes state: wraps a LabSession (src/lib) over the shared
- * SessionState; all protocol logic lives in src/lib.
+ * LabTraceState (./session-state.svelte.ts); all protocol logic lives in src/lib.
  */
 import type { LabSession } from '../../lib/lab/session';
 import { connectBroker, preloadBroker, resetInPageBroker } from '../../lib/broker/connect';
@@ -18,7 +18,7 @@ import {
 import { stableDiagramRows, stableTamperings } from '../../lib/trace/stable-views';
 import type { GlareMode, IceMode } from '../../lib/peer/lab-peer';
 import type { HeldMessage } from '../../lib/session/core';
-import { SessionState } from './session-state.svelte';
+import { LabTraceState } from './session-state.svelte';
 import type { CandidatePairRow } from '../../lib/ice/stats';
 import type { StatsPoller } from '../../lib/ice/stats-poller';
 import { presetSession, type PresetSession } from './presets';
@@ -33,7 +33,7 @@ export const PACES = [
   { ms: 0, label: 'As fast as possible' },
 ] as const;
 
-export class LabState extends SessionState<LabSession> {
+export class LabState extends LabTraceState<LabSession> {
   broker = $state(IN_PAGE);
   root = $state('');
   offerer = $state('alice');

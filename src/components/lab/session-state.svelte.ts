@@ -1,44 +1,38 @@
 /**
  * The runes bases of every live lab's state class. TraceState follows one session's trace
  * into reactive state and holds what every lab does the same way (the announcement, the
- * selected message, export); SessionState adds the pause-and-step queue's controls. A lab
- * kind extends one of them with its own settings and controls; all protocol logic stays in
- * src/lib.
+ * selected message); SessionState adds the pause-and-step queue's controls; LabTraceState
+ * adds the export of a lab-format trace (the MQTT labs; the lobby's trace has another
+ * format). A lab kind extends one of them with its own settings and controls; all protocol
+ * logic stays in src/lib. E is the trace's event type, M what the queue holds.
  */
 import type { HeldMessage } from '../../lib/session/core';
-import type { Trace } from '../../lib/trace/trace';
 import type { TraceEvent } from '../../lib/trace/types';
 import { download } from '../site/download';
 
-/** What every lab state needs of its session. */
-export interface TracedSession {
-  readonly trace: Trace;
+/** What every lab state needs of its session: a trace (../../lib/trace/trace.ts) to follow. */
+export interface TracedSession<E = TraceEvent> {
+  readonly trace: { readonly events: readonly E[]; subscribe(fn: (event: E) => void): () => void };
 }
 
 /** A session with a pause-and-step queue. */
-export interface SteppedSession extends TracedSession {
+export interface SteppedSession<M = HeldMessage, E = TraceEvent> extends TracedSession<E> {
   readonly queue: { readonly playing: boolean };
-  step(): HeldMessage | undefined;
+  step(): M | undefined;
   play(intervalMs: number): void;
   pause(): void;
 }
 
-export abstract class TraceState<S extends TracedSession> {
-  events = $state.raw<TraceEvent[]>([]);
+export abstract class TraceState<S extends TracedSession<E>, E = TraceEvent> {
+  events = $state.raw<E[]>([]);
   /** Trace index of the message open in the inspector. */
   selected = $state<number | null>(null);
   /** Said by the lab's live region. */
   announcement = $state('');
-  /** Export options: replace IP addresses / ICE credentials before the trace leaves the page. */
-  redactIps = $state(false);
-  redactCredentials = $state(false);
 
   protected session: S | null = null;
   private offTrace: (() => void) | null = null;
   private flushScheduled = false;
-
-  /** The exported file's name, without extension. */
-  protected abstract traceName(session: S): string;
 
   protected attach(session: S): void {
     this.detach();
@@ -73,30 +67,17 @@ export abstract class TraceState<S extends TracedSession> {
   announce(text: string): void {
     this.announcement = text;
   }
-
-  async exportTrace(): Promise<void> {
-    const session = this.session;
-    if (!session) return;
-    const [{ exportTrace }, { redactTrace }] = await Promise.all([import('../../lib/trace/export'), import('../../lib/trace/redact')]);
-    let events: readonly TraceEvent[] = session.trace.events;
-    let note = '';
-    if (this.redactIps || this.redactCredentials) {
-      const result = redactTrace(events, { ips: this.redactIps, iceCredentials: this.redactCredentials });
-      events = result.events;
-      note = ` Redacted ${result.replaced.ips} address(es) and ${result.replaced.credentials} credential(s).`;
-    }
-    download(exportTrace(events), `${this.traceName(session)}.json`, 'application/json');
-    this.announce(`Trace exported: ${events.length} events.${note}`);
-  }
 }
 
-export abstract class SessionState<S extends SteppedSession> extends TraceState<S> {
+export abstract class SessionState<S extends SteppedSession<M, E>, M = HeldMessage, E = TraceEvent> extends TraceState<S, E> {
   playing = $state(false);
   /** ms between deliveries while playing. */
   pace = $state(600);
 
   /** What the live region says after a Step delivered `message`. */
-  protected abstract stepped(message: HeldMessage): void;
+  protected abstract stepped(message: M): void;
+  /** What it says when Step finds nothing held. */
+  protected readonly nothingHeld: string = 'Nothing is held. Waiting for the peers to publish.';
 
   protected sync(): void {
     super.sync();
@@ -106,7 +87,7 @@ export abstract class SessionState<S extends SteppedSession> extends TraceState<
   step(): void {
     const message = this.session?.step();
     if (!message) {
-      this.announce('Nothing is held. Waiting for the peers to publish.');
+      this.announce(this.nothingHeld);
       return;
     }
     this.sync();
@@ -124,5 +105,30 @@ export abstract class SessionState<S extends SteppedSession> extends TraceState<
     this.session?.pause();
     this.playing = false;
     this.announce('Paused.');
+  }
+}
+
+/** A stepped lab whose trace is the lab format (../../lib/trace/export.ts), so it can be exported. */
+export abstract class LabTraceState<S extends SteppedSession> extends SessionState<S> {
+  /** Export options: replace IP addresses / ICE credentials before the trace leaves the page. */
+  redactIps = $state(false);
+  redactCredentials = $state(false);
+
+  /** The exported file's name, without extension. */
+  protected abstract traceName(session: S): string;
+
+  async exportTrace(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    const [{ exportTrace }, { redactTrace }] = await Promise.all([import('../../lib/trace/export'), import('../../lib/trace/redact')]);
+    let events: readonly TraceEvent[] = session.trace.events;
+    let note = '';
+    if (this.redactIps || this.redactCredentials) {
+      const result = redactTrace(events, { ips: this.redactIps, iceCredentials: this.redactCredentials });
+      events = result.events;
+      note = ` Redacted ${result.replaced.ips} address(es) and ${result.replaced.credentials} credential(s).`;
+    }
+    download(exportTrace(events), `${this.traceName(session)}.json`, 'application/json');
+    this.announce(`Trace exported: ${events.length} events.${note}`);
   }
 }

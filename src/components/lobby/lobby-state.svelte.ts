@@ -1,16 +1,18 @@
 /**
- * The lobby lab's one runes class. It wraps a MeshSession (src/lib/lobby) and exposes its
- * trace, the clients' views and the in-page server's own view as reactive state; all
- * protocol logic lives in src/lib/lobby. The session code loads on Start.
+ * The lobby lab's runes state: wraps a MeshSession (src/lib/lobby) over the shared
+ * SessionState (../lab/session-state.svelte.ts) and exposes the clients' views and the
+ * in-page server's own view as reactive state; all protocol logic lives in src/lib/lobby.
+ * The session code loads on Start. Its trace is not the lab format, so it has no export.
  */
 import type { LobbyClientState } from '../../lib/lobby/client';
-import type { MeshSession } from '../../lib/lobby/mesh-session';
+import type { HeldItem, MeshSession } from '../../lib/lobby/mesh-session';
 import type { LobbyTransportHandle } from '../../lib/lobby/transport';
 import type { LobbyInfo } from '../../lib/lobby/server';
 import { BAD_INPUTS, type BadInputKind } from '../../lib/lobby/bad-inputs';
 import { IN_PAGE_SERVER, isLobbyServerUrl, parseLobbyParams } from '../../lib/lobby/params';
 import { badInputOutcomes, heldFrames, heldLabel, lobbyDiagramRows, pairViews, wireIds } from '../../lib/lobby/diagram-rows';
 import { MESH_PEERS, SERVER_LANE, VISITOR, type LobbyEventOf, type LobbyTraceEvent } from '../../lib/lobby/trace';
+import { SessionState } from '../lab/session-state.svelte';
 
 export type LobbyPhase = 'idle' | 'connecting' | 'running' | 'error';
 
@@ -24,23 +26,18 @@ export const LOBBY_PACES = [
 /** The in-page server's log keeps the latest lines only. */
 const LOG_LINES = 200;
 
-export class LobbyLabState {
+export class LobbyLabState extends SessionState<MeshSession, HeldItem, LobbyTraceEvent> {
   /** 'in-page' or a ws:// / wss:// URL of `npm run lobby-server`. */
   server = $state(IN_PAGE_SERVER);
-  pace = $state(600);
   phase = $state<LobbyPhase>('idle');
   error = $state<string | null>(null);
   paramErrors = $state.raw<string[]>([]);
-  events = $state.raw<LobbyTraceEvent[]>([]);
   clients = $state.raw<Record<string, LobbyClientState>>({});
   serverView = $state.raw<{ connections: number; lobbies: LobbyInfo[] } | null>(null);
   serverLog = $state.raw<string[]>([]);
-  playing = $state(false);
   sealed = $state(false);
   /** Why each bad input cannot be sent right now (null: it can). */
   blocked = $state.raw<Record<BadInputKind, string | null>>(blockedAll('Press Start first.'));
-  selected = $state<number | null>(null);
-  announcement = $state('');
 
   lanes = $derived.by(() => {
     const visitor = this.events.some((e) => 'peer' in e && e.peer === VISITOR);
@@ -62,12 +59,12 @@ export class LobbyLabState {
   });
   serverError = $derived(this.server === IN_PAGE_SERVER || isLobbyServerUrl(this.server) ? null : 'Server: use in-page or a ws:// or wss:// URL.');
 
-  private session: MeshSession | null = null;
+  protected readonly nothingHeld = 'Nothing is held. Waiting for the clients.';
   private transport: LobbyTransportHandle | null = null;
-  private flushScheduled = false;
   private autoplay = false;
 
   constructor(search?: URLSearchParams) {
+    super();
     const params = parseLobbyParams(search ?? new URLSearchParams());
     this.server = params.server;
     this.paramErrors = params.errors;
@@ -110,13 +107,13 @@ export class LobbyLabState {
       createPeerConnection: (config) => new RTCPeerConnection(config),
       onChange: () => this.scheduleFlush(),
     });
-    this.session = session;
+    this.attach(session);
     this.transport = transport;
     try {
       await session.start();
       if (this.session !== session) return;
       this.phase = 'running';
-      this.flush();
+      this.sync();
       this.announce('p1 is connected and has asked for a new lobby. Step to deliver the server’s answers.');
       if (opts.play) this.play(0);
     } catch (err) {
@@ -127,40 +124,21 @@ export class LobbyLabState {
           ? `Could not start: ${why}`
           : `Could not start: ${why} Is \`npm run lobby-server\` running there? Press Reset, check the URL, and try again.`;
       this.phase = 'error';
-      this.flush();
+      this.sync();
       session.close();
       transport.dispose();
     }
   }
 
-  step(): void {
-    const item = this.session?.step();
-    if (!item) {
-      this.announce('Nothing is held. Waiting for the clients.');
-      return;
-    }
-    this.flush();
+  protected stepped(item: HeldItem): void {
     const e = this.events.find((x) => x.type === 'held' && x.qid === item.qid);
     const label = e?.type === 'held' ? heldLabel(e, this.ids) : 'a frame';
     this.announce(`Step ${this.delivered}: server to ${item.peer}: ${label}.`);
   }
 
-  play(intervalMs = this.pace): void {
-    if (!this.session) return;
-    this.session.play(intervalMs);
-    this.playing = true;
-    this.announce('Playing.');
-  }
-
-  pause(): void {
-    this.session?.pause();
-    this.playing = false;
-    this.announce('Paused.');
-  }
-
   seal(): void {
     if (this.session?.seal()) {
-      this.flush();
+      this.sync();
       this.announce('p1 sent SEAL. The server tells every peer, refuses new joins, and closes everyone 10 s later.');
     }
   }
@@ -168,14 +146,14 @@ export class LobbyLabState {
   badInput(kind: BadInputKind): void {
     const why = this.session?.badInput(kind) ?? 'Press Start first.';
     const spec = BAD_INPUTS.find((b) => b.kind === kind)!;
-    this.flush();
+    this.sync();
     this.announce(why ? `${spec.label}: ${why}` : `${spec.how} Step to deliver the server’s answer.`);
   }
 
   async reset(): Promise<void> {
     this.session?.close();
     this.transport?.dispose();
-    this.session = null;
+    this.detach();
     this.transport = null;
     this.events = [];
     this.clients = {};
@@ -189,27 +167,12 @@ export class LobbyLabState {
     this.announce('Reset. Every client is gone; press Start to begin again.');
   }
 
-  announce(text: string): void {
-    this.announcement = text;
-  }
-
-  /** The trace arrives in bursts (candidates); copy it into state once per tick. */
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    queueMicrotask(() => {
-      this.flushScheduled = false;
-      this.flush();
-    });
-  }
-
-  private flush(): void {
+  protected sync(): void {
+    super.sync();
     const s = this.session;
     if (!s) return;
-    this.events = [...s.trace.events];
     this.clients = s.states();
     this.serverView = this.transport?.snapshot?.() ?? null;
-    this.playing = s.queue.playing;
     this.sealed = s.sealed;
     const blocked = {} as Record<BadInputKind, string | null>;
     for (const b of BAD_INPUTS) blocked[b.kind] = this.phase === 'running' ? s.badInputBlocked(b.kind) : 'Press Start first.';

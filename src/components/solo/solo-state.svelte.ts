@@ -5,7 +5,7 @@
 import type { SoloSession, SoloPhase, ChatLine } from '../../lib/lab/solo-session';
 import type { PresenceEntry } from '../../lib/signalling/presence';
 import type { HeldMessage } from '../../lib/session/core';
-import { SessionState } from '../lab/session-state.svelte';
+import { LabTraceState } from '../lab/session-state.svelte';
 import type { LatencyResult } from '../../lib/latency/run';
 import type { BrokerConnection, ConnectOptions } from '../../lib/broker/types';
 import { BROKER_PRESETS, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } from '../../lib/lab/params';
@@ -37,7 +37,7 @@ export const PACES = [
   { ms: 0, label: 'As fast as possible' },
 ] as const;
 
-export class SoloState extends SessionState<SoloSession> {
+export class SoloState extends LabTraceState<SoloSession> {
   broker = $state(TABS);
   root = $state(DEFAULT_ROOT);
   self = $state(randomPeerId());

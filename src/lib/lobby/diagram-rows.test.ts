@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { toMermaid } from '../diagram/mermaid';
 import { badInputOutcomes, frameLabel, heldFrames, lobbyDiagramRows, pairViews, wireIds } from './diagram-rows';
 import { encodeCandidate, encodeMessage, MessageType } from './protocol';
-import { LobbyTrace, SERVER_LANE, type LobbyTraceBody, type LobbyTraceEvent } from './trace';
+import { Trace } from '../trace/trace';
+import { SERVER_LANE, type LobbyTraceBody, type LobbyTraceEvent } from './trace';
 
 const LANES = [SERVER_LANE, 'p1', 'p2', 'p3'];
 const IDS = new Map([
@@ -13,7 +14,7 @@ const IDS = new Map([
 
 function trace(bodies: LobbyTraceBody[]): LobbyTraceEvent[] {
   let t = 0;
-  const tr = new LobbyTrace(() => t++);
+  const tr = new Trace<LobbyTraceBody>(() => t++);
   for (const b of bodies) tr.append(b);
   return [...tr.events];
 }

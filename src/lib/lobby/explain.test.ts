@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { closeCodeMeaning, explainEvent } from './explain';
 import { encodeCandidate, encodeMessage, MessageType } from './protocol';
-import { LobbyTrace, type LobbyTraceBody, type LobbyTraceEvent } from './trace';
+import { Trace } from '../trace/trace';
+import { type LobbyTraceBody, type LobbyTraceEvent } from './trace';
 
 function trace(bodies: LobbyTraceBody[]): LobbyTraceEvent[] {
-  const tr = new LobbyTrace(() => 0);
+  const tr = new Trace<LobbyTraceBody>(() => 0);
   for (const b of bodies) tr.append(b);
   return [...tr.events];
 }

@@ -18,6 +18,8 @@ interface Harness {
   server: LobbyServer;
   timers: FakeTimers;
   pcs: Map<string, FakePeerConnection>;
+  /** Each client's socket to the server, in the order they connected (p1, p2, p3, p4…). */
+  sockets: InMemorySocket[];
 }
 
 let open: Harness[] = [];
@@ -36,6 +38,7 @@ function harness(ids: number[] = [3000, 2000, 5000, 6000, 7000, 8000]): Harness 
   const server = new LobbyServer({ timers, randomId: () => queue.shift() ?? 9999, randomSecret: () => 'LOBBYNAME0123456' });
   const network = new InMemoryLobbyNetwork(server);
   const pcs = new Map<string, FakePeerConnection>();
+  const sockets: InMemorySocket[] = [];
   let session!: MeshSession;
   const nameOf = (remote: number, viewer: string) => {
     if (remote === HOST_ID && viewer !== 'p1') return 'p1';
@@ -44,11 +47,19 @@ function harness(ids: number[] = [3000, 2000, 5000, 6000, 7000, 8000]): Harness 
   };
   session = new MeshSession({
     transport: 'in-page',
-    connect: () => network.connect(),
+    connect: () => {
+      const s = network.connect();
+      sockets.push(s);
+      return s;
+    },
     createPeerConnection: (config, { peer, remote }) => {
       const pc = new FakePeerConnection(config);
-      // Like a browser: gather one host candidate once the local description is set.
-      pc.onLocalDescriptionApplied = (p) => queueMicrotask(() => p.gather());
+      // Like a browser: gather one host candidate once the local description is set, then end.
+      pc.onLocalDescriptionApplied = (p) =>
+        queueMicrotask(() => {
+          p.gather();
+          p.completeGathering();
+        });
       const other = nameOf(remote, peer);
       pcs.set(`${peer}>${other}`, pc);
       const far = pcs.get(`${other}>${peer}`);
@@ -56,7 +67,7 @@ function harness(ids: number[] = [3000, 2000, 5000, 6000, 7000, 8000]): Harness 
       return pc as unknown as RTCPeerConnection;
     },
   });
-  const h = { session, server, timers, pcs };
+  const h = { session, server, timers, pcs, sockets };
   open.push(h);
   return h;
 }
@@ -120,6 +131,8 @@ describe('MeshSession', () => {
     const offers = session.trace.events.filter((e) => e.type === 'pc' && e.offerer).map((e) => (e.type === 'pc' ? e.peer : ''));
     expect(offers.sort()).toEqual(['p2', 'p3', p23offerer].sort());
     expect(sentBy(session, 'p1').some((t) => JSON.parse(t).type === MessageType.OFFER)).toBe(false);
+    // Nothing failed and nothing was dropped: the diagram has no notes.
+    expect(session.trace.events.filter((e) => (e.type === 'api' && !e.ok) || e.type === 'ignored')).toEqual([]);
   });
 
   it('the server rewrites a relayed id: p2 writes the destination (1), p1 receives the sender (p2)', async () => {
@@ -148,6 +161,50 @@ describe('MeshSession', () => {
         expect(description).toBeLessThan(k);
       }
     }
+  });
+
+  it('both ends of every pair create the negotiated "mesh" channel (id 1), as Godot does; no DCEP channel', async () => {
+    const { session, pcs } = harness();
+    await session.start();
+    await stepAll(session);
+    expect([...pcs.keys()].sort()).toEqual(['p1>p2', 'p1>p3', 'p2>p1', 'p2>p3', 'p3>p1', 'p3>p2']);
+    for (const [ends, pc] of pcs) {
+      expect(pc.channels.map((c) => [c.label, c.negotiated, c.id]), ends).toEqual([['mesh', true, 1]]);
+    }
+    const channels = session.trace.events.filter((e) => e.type === 'channel');
+    expect(channels).toHaveLength(6);
+    expect(channels.every((e) => e.type === 'channel' && e.state === 'open' && typeof e.remote === 'number')).toBe(true);
+  });
+
+  it('each end gathers to the end, but no end-of-candidates goes on the wire (the protocol has none)', async () => {
+    const { session } = harness();
+    await session.start();
+    await stepAll(session);
+    const gathered = session.trace.events.filter((e) => e.type === 'candidate-gathered');
+    expect(gathered.filter((e) => e.type === 'candidate-gathered' && e.candidate === null)).toHaveLength(6);
+    const real = gathered.filter((e) => e.type === 'candidate-gathered' && e.candidate !== null);
+    const frames = MESH_PEERS.flatMap((p) => sentBy(session, p).map((t) => JSON.parse(t)));
+    const candidates = frames.filter((m) => m.type === MessageType.CANDIDATE);
+    expect(candidates).toHaveLength(real.length);
+    expect(candidates.every((m) => typeof m.data === 'string' && m.data.split('\n')[3]!.startsWith('candidate:'))).toBe(true);
+  });
+
+  it('PEER_DISCONNECT: when p3 leaves, p1 and p2 close their connection to it; p1–p2 stays open', async () => {
+    const { session, sockets } = harness([3000, 2000]);
+    await session.start();
+    await stepAll(session);
+    sockets[2]!.close(1000, 'bye'); // p3
+    await stepAll(session);
+    const closes = session.trace.events.filter((e) => e.type === 'api' && e.call === 'close');
+    expect(closes.map((e) => e.type === 'api' && [e.peer, e.remote, e.detail])).toEqual([
+      ['p1', 2000, 'PEER_DISCONNECT'],
+      ['p2', 2000, 'PEER_DISCONNECT'],
+    ]);
+    expect(pairViews(session.trace.events, [...MESH_PEERS]).map((p) => `${p.a}-${p.b}:${p.status}`)).toEqual([
+      'p1-p2:open',
+      'p1-p3:closed',
+      'p2-p3:closed',
+    ]);
   });
 
   it('Play delivers everything without Step, one per tick', async () => {
@@ -190,7 +247,7 @@ describe('MeshSession', () => {
       },
       createPeerConnection: (config) => new FakePeerConnection(config) as unknown as RTCPeerConnection,
     });
-    open.push({ session, server, timers: new FakeTimers(), pcs: new Map() });
+    open.push({ session, server, timers: new FakeTimers(), pcs: new Map(), sockets });
     await session.start();
     await stepAll(session);
     // As if the server relayed an offer from a peer p1 never heard of.

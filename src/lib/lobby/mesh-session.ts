@@ -9,16 +9,33 @@
  * and sends one frame the server must refuse (see BAD_INPUTS), so the reader sees the close
  * code and reason while the mesh carries on.
  *
- * Browser objects are injected: the socket factory (in-page server or a real WebSocket) and
- * the RTCPeerConnection factory, so unit tests run on fakes.
+ * Each end of each pair is a LabPeer (see ./link.ts). Browser objects are injected: the
+ * socket factory (in-page server or a real WebSocket) and the RTCPeerConnection factory, so
+ * unit tests run on fakes.
  */
 import { LobbyClient, type LobbyClientState, type LobbySocket } from './client';
-import { MessageType, encodeMessage, type LobbyCandidate } from './protocol';
+import { MessageType, encodeMessage } from './protocol';
 import { BAD_INPUTS, type BadInputKind } from './bad-inputs';
 import { SignalQueue, type Scheduler } from '../queue/signal-queue';
-import { LobbyTrace, MESH_PEERS, VISITOR, type LobbyTraceBody } from './trace';
+import { Trace } from '../trace/trace';
+import { LabPeer } from '../peer/lab-peer';
+import type { SignalFactory } from '../peer/signal-factory';
+import { MESH_PEERS, VISITOR, type LobbyTraceBody } from './trace';
+import {
+  MESH_CHANNEL,
+  MESH_SESSION,
+  RELAYED_EVENTS,
+  incomingSignals,
+  linkEvent,
+  makesOffer,
+  peerOnline,
+  remoteName,
+  sendFrame,
+  signalBody,
+  type RelayedEvent,
+} from './link';
 
-export { BAD_INPUTS, MESH_PEERS, VISITOR, type BadInputKind };
+export { BAD_INPUTS, MESH_CHANNEL, MESH_PEERS, VISITOR, makesOffer, type BadInputKind };
 
 /** WebSocket.readyState values (WHATWG WebSockets). */
 const CONNECTING = 0;
@@ -120,21 +137,12 @@ export class HeldSocket implements LobbySocket {
   }
 }
 
-/** One end of one pair: a client's RTCPeerConnection to one remote peer. */
+/** One end of one pair: a client's LabPeer for one remote peer. */
 interface Link {
-  peer: string;
-  remote: number;
-  pc: RTCPeerConnection;
-  channel: RTCDataChannel;
-  /** Incoming signals are applied one at a time, like the browser's operations chain. */
-  chain: Promise<void>;
-  /** Candidates wait until our description has been sent, so they never overtake it. */
-  described: boolean;
-  pending: LobbyCandidate[];
+  peer: LabPeer;
+  /** Wraps what the remote sent in the envelope LabPeer checks. */
+  incoming: SignalFactory;
 }
-
-/** A trace event about one link, before the link's peer and remote are filled in. */
-type LinkEventBody = Extract<LobbyTraceBody, { remote: number }> extends infer T ? (T extends unknown ? Omit<T, 'peer' | 'remote'> : never) : never;
 
 interface Member {
   name: string;
@@ -158,28 +166,8 @@ export interface MeshSessionOptions {
   onChange?: () => void;
 }
 
-/**
- * multiplayer_client.gd (Godot 4) _create_peer: `if id < rtc_mp.get_unique_id():
- * peer.create_offer()`, "so lobby creator never creates offers". Of each pair, the peer with
- * the higher id offers; the host (1) only answers.
- */
-export function makesOffer(myId: number, remoteId: number): boolean {
-  return remoteId < myId;
-}
-
-/** The negotiated channel both ends create themselves (webrtc-pc createDataChannel, negotiated). */
-export const MESH_CHANNEL = { label: 'mesh', init: { negotiated: true, id: 1 } as RTCDataChannelInit };
-
-function errorText(err: unknown): string {
-  if (typeof err === 'object' && err !== null && 'message' in err) {
-    const e = err as { name?: unknown; message?: unknown };
-    return `${typeof e.name === 'string' && e.name ? `${e.name}: ` : ''}${String(e.message)}`;
-  }
-  return String(err);
-}
-
 export class MeshSession {
-  readonly trace: LobbyTrace;
+  readonly trace: Trace<LobbyTraceBody>;
   readonly queue: SignalQueue<HeldItem>;
   private members = new Map<string, Member>();
   private visitor: Member | null = null;
@@ -190,7 +178,7 @@ export class MeshSession {
   private startWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
   constructor(private readonly options: MeshSessionOptions) {
-    this.trace = new LobbyTrace(options.now);
+    this.trace = new Trace<LobbyTraceBody>(options.now);
     this.trace.subscribe(() => options.onChange?.());
     this.queue = new SignalQueue<HeldItem>({
       deliver: (item) => this.deliver(item),
@@ -275,7 +263,7 @@ export class MeshSession {
     this.closed = true;
     this.queue.clear();
     for (const m of [...this.members.values(), ...(this.visitor ? [this.visitor] : [])]) {
-      for (const link of m.links.values()) link.pc.close();
+      for (const link of m.links.values()) link.peer.close();
       m.socket.close(1000, 'Lab reset');
     }
     this.startWaiter?.reject(new Error('The session was reset.'));
@@ -290,17 +278,7 @@ export class MeshSession {
     client.on('open', () => client.join(lobby, { mesh: true }));
     client.on('peer-connected', ({ id }) => this.createLink(member, id));
     client.on('peer-disconnected', ({ id }) => this.removeLink(member, id));
-    client.on('offer', ({ from, sdp }) => this.withLink(member, from, 'OFFER', (link) => this.answer(member, link, sdp)));
-    client.on('answer', ({ from, sdp }) =>
-      this.withLink(member, from, 'ANSWER', (link) => this.call(link, 'setRemoteDescription', () => link.pc.setRemoteDescription({ type: 'answer', sdp }))),
-    );
-    client.on('candidate', ({ from, candidate }) =>
-      this.withLink(member, from, 'CANDIDATE', (link) =>
-        this.call(link, 'addIceCandidate', () =>
-          link.pc.addIceCandidate({ candidate: candidate.sdp, sdpMid: candidate.mid, sdpMLineIndex: candidate.index }),
-        ),
-      ),
-    );
+    for (const kind of RELAYED_EVENTS) client.on(kind, (event) => this.relayed(member, event));
     return member;
   }
 
@@ -356,83 +334,38 @@ export class MeshSession {
     const myId = member.client.state.id;
     if (myId === null || member.links.has(remote) || this.closed) return;
     const offerer = makesOffer(myId, remote);
-    const t = (body: LinkEventBody) => this.trace.append({ ...body, peer: member.name, remote } as LobbyTraceBody);
-    let pc: RTCPeerConnection;
-    try {
-      pc = this.options.createPeerConnection(this.options.rtcConfig ?? {}, { peer: member.name, remote });
-    } catch (err) {
-      t({ type: 'api', call: 'RTCPeerConnection', ok: false, detail: errorText(err) });
-      return;
-    }
-    t({ type: 'pc', offerer });
-    pc.addEventListener('signalingstatechange', () => t({ type: 'state', machine: 'signaling', value: pc.signalingState }));
-    pc.addEventListener('connectionstatechange', () => t({ type: 'state', machine: 'connection', value: pc.connectionState }));
-    const channel = pc.createDataChannel(MESH_CHANNEL.label, MESH_CHANNEL.init);
-    channel.addEventListener('open', () => t({ type: 'channel', state: 'open' }));
-    channel.addEventListener('close', () => t({ type: 'channel', state: 'closed' }));
-    const link: Link = { peer: member.name, remote, pc, channel, chain: Promise.resolve(), described: false, pending: [] };
-    member.links.set(remote, link);
-    pc.addEventListener('icecandidate', (event) => {
-      const c = (event as RTCPeerConnectionIceEvent).candidate;
-      // Godot's ice_candidate_created fires for real candidates only: no end-of-candidates.
-      if (!c || !c.candidate) return;
-      const candidate = { mid: c.sdpMid ?? '0', index: c.sdpMLineIndex ?? 0, sdp: c.candidate };
-      if (link.described) member.client.candidate(remote, candidate);
-      else link.pending.push(candidate);
+    const peer = new LabPeer({
+      id: member.name,
+      remoteId: remoteName(remote),
+      role: offerer ? 'offerer' : 'answerer',
+      session: MESH_SESSION,
+      channel: MESH_CHANNEL,
+      ...(this.options.rtcConfig ? { rtcConfig: this.options.rtcConfig } : {}),
+      createPeerConnection: (config) => {
+        const pc = this.options.createPeerConnection(config, { peer: member.name, remote });
+        this.trace.append({ type: 'pc', peer: member.name, remote, offerer });
+        return pc;
+      },
+      emit: (body) => {
+        const event = linkEvent(body, remote);
+        if (event) this.trace.append(event);
+      },
+      send: (signal) => sendFrame(member.client, remote, signal),
     });
-    if (offerer) {
-      this.enqueue(link, async () => {
-        const offer = await this.call(link, 'createOffer', () => pc.createOffer());
-        await this.call(link, 'setLocalDescription', () => pc.setLocalDescription(offer));
-        this.described(member, link, () => member.client.offer(remote, offer.sdp ?? ''));
-      });
-    }
-  }
-
-  private answer(member: Member, link: Link, sdp: string): Promise<void> {
-    return (async () => {
-      await this.call(link, 'setRemoteDescription', () => link.pc.setRemoteDescription({ type: 'offer', sdp }));
-      const answer = await this.call(link, 'createAnswer', () => link.pc.createAnswer());
-      await this.call(link, 'setLocalDescription', () => link.pc.setLocalDescription(answer));
-      this.described(member, link, () => member.client.answer(link.remote, answer.sdp ?? ''));
-    })();
-  }
-
-  /** Sends our description, then the candidates that were waiting for it. */
-  private described(member: Member, link: Link, send: () => void): void {
-    if (this.closed) return;
-    send();
-    link.described = true;
-    for (const c of link.pending.splice(0)) member.client.candidate(link.remote, c);
+    member.links.set(remote, { peer, incoming: incomingSignals(member.name, remote) });
+    peer.start();
+    if (offerer) peer.handleSignal(peerOnline(member.name, remote, Date.now()));
   }
 
   /** multiplayer_client.gd: `if rtc_mp.has_peer(id)` — a signal from an unknown peer is dropped. */
-  private withLink(member: Member, from: number, what: string, run: (link: Link) => Promise<unknown>): void {
-    const link = member.links.get(from);
+  private relayed(member: Member, event: RelayedEvent): void {
+    const link = member.links.get(event.from);
     if (!link) {
-      this.trace.append({ type: 'ignored', peer: member.name, reason: `${what} from ${from}: no connection to that peer (Godot drops it too)` });
+      const what = event.kind.toUpperCase();
+      this.trace.append({ type: 'ignored', peer: member.name, reason: `${what} from ${event.from}: no connection to that peer (Godot drops it too)` });
       return;
     }
-    this.enqueue(link, () => run(link).then(() => undefined));
-  }
-
-  private enqueue(link: Link, task: () => Promise<void>): void {
-    // A failed step is traced by call(); the chain goes on with the next signal.
-    link.chain = link.chain.then(task).catch(() => undefined);
-  }
-
-  /** Runs one RTCPeerConnection call and traces it; rethrows so the rest of that step is skipped. */
-  private async call<T>(link: Link, name: string, fn: () => Promise<T>): Promise<T> {
-    const t = (ok: boolean, detail?: string) =>
-      this.trace.append({ type: 'api', peer: link.peer, remote: link.remote, call: name, ok, ...(detail ? { detail } : {}) });
-    try {
-      const value = await fn();
-      t(true);
-      return value;
-    } catch (err) {
-      t(false, errorText(err));
-      throw err;
-    }
+    link.peer.handleSignal(link.incoming(signalBody(event)));
   }
 
   /** PEER_DISCONNECT: multiplayer_client.gd removes (and so closes) that peer's connection. */
@@ -440,8 +373,7 @@ export class MeshSession {
     const link = member.links.get(remote);
     if (!link) return;
     member.links.delete(remote);
-    link.pc.close();
-    this.trace.append({ type: 'api', peer: member.name, remote, call: 'close', ok: true, detail: 'PEER_DISCONNECT' });
+    link.peer.close('PEER_DISCONNECT');
   }
   // #endregion links
 }

@@ -1,11 +1,14 @@
 /**
  * The lobby lab's trace: an append-only log of everything in a mesh session (frames each
  * way, what the queue holds and delivers, each RTCPeerConnection's calls and states). Every
- * view (diagram rows, pair table, inspector) is a pure function of it. Events are frozen.
+ * view (diagram rows, pair table, inspector) is a pure function of it. It is a
+ * Trace<LobbyTraceBody> (../trace/trace.ts), so events are frozen.
  *
  * Lanes are lab names ('p1', 'p2', 'p3', 'p4'), never wire ids: the server lane is 'server'.
  * `remote` is the other end's wire id, as the local client learnt it from the server.
  */
+import type { Stamped } from '../trace/trace';
+import type { TraceEventBody } from '../trace/types';
 
 /** The diagram lane of the signalling server. */
 export const SERVER_LANE = 'server';
@@ -14,6 +17,14 @@ export const SERVER_LANE = 'server';
 export const MESH_PEERS = ['p1', 'p2', 'p3'] as const;
 /** The client that sends bad input, outside the mesh. */
 export const VISITOR = 'p4';
+
+/**
+ * What each link's LabPeer traces (../peer/lab-peer.ts), kept as the lobby's own events with
+ * `remote` added. Its 'remote-status' is left out: it reports the status the mesh hands the
+ * offerer on PEER_CONNECT, and that frame is in the trace already. It sends no 'chat'.
+ */
+export const LINK_EVENT_TYPES = ['api', 'state', 'channel', 'candidate-gathered', 'candidate-buffered', 'candidates-flushed'] as const;
+export type LinkTraceBody = Extract<TraceEventBody, { type: (typeof LINK_EVENT_TYPES)[number] }> & { remote: number };
 
 export type LobbyTraceBody =
   | { type: 'session'; transport: string; peers: string[] }
@@ -31,45 +42,8 @@ export type LobbyTraceBody =
   | { type: 'ignored'; peer: string; reason: string }
   /** One RTCPeerConnection per remote peer; `offerer` by the higher-id rule. */
   | { type: 'pc'; peer: string; remote: number; offerer: boolean }
-  | { type: 'api'; peer: string; remote: number; call: string; ok: boolean; detail?: string }
-  | { type: 'state'; peer: string; remote: number; machine: 'signaling' | 'connection'; value: string }
-  | { type: 'channel'; peer: string; remote: number; state: 'open' | 'closed' };
+  | LinkTraceBody;
 
 export type LobbyTraceType = LobbyTraceBody['type'];
-export type LobbyTraceEvent = LobbyTraceBody & { i: number; at: number };
+export type LobbyTraceEvent = Stamped<LobbyTraceBody>;
 export type LobbyEventOf<T extends LobbyTraceType> = Extract<LobbyTraceEvent, { type: T }>;
-
-export class LobbyTrace {
-  private readonly log: LobbyTraceEvent[] = [];
-  private readonly listeners = new Set<(e: LobbyTraceEvent) => void>();
-  private readonly start: number;
-  private last = 0;
-
-  constructor(private readonly now: () => number = () => globalThis.performance.now()) {
-    this.start = now();
-  }
-
-  /** Grows in place; copy it to take a snapshot. */
-  get events(): readonly LobbyTraceEvent[] {
-    return this.log;
-  }
-
-  append(body: LobbyTraceBody): LobbyTraceEvent {
-    this.last = Math.max(this.last, this.now() - this.start);
-    const event = Object.freeze({ ...body, i: this.log.length, at: this.last }) as LobbyTraceEvent;
-    this.log.push(event);
-    for (const fn of [...this.listeners]) {
-      try {
-        fn(event);
-      } catch (err) {
-        console.error('lobby trace subscriber failed', err);
-      }
-    }
-    return event;
-  }
-
-  subscribe(fn: (e: LobbyTraceEvent) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
-}

@@ -74,6 +74,25 @@ export function glareRole(mode: GlareMode, role: 'offerer' | 'answerer'): GlareR
  */
 const NEGOTIATED_CHANNEL: RTCDataChannelInit = { negotiated: true, id: 0 };
 
+/** A data channel as createDataChannel() takes it. */
+export interface ChannelSpec {
+  label: string;
+  init?: RTCDataChannelInit;
+}
+
+/**
+ * The channel this end creates in start(), or null when it waits for 'datachannel'.
+ * `channel` (both ends create that negotiated channel) wins, then glare, then the role.
+ */
+function ownChannel(opts: LabPeerOptions): ChannelSpec | null {
+  if (opts.channel) return opts.channel;
+  if (opts.glare) return { label: CHAT_CHANNEL_LABEL, init: NEGOTIATED_CHANNEL };
+  // The offerer creates the channel before its offer so the offer carries an
+  // m=application section (RFC 8841; webrtc-pc createDataChannel()). The answerer's end is
+  // announced in-band by DCEP (RFC 8832) and arrives as a 'datachannel' event.
+  return opts.role === 'offerer' ? { label: CHAT_CHANNEL_LABEL } : null;
+}
+
 export interface LabPeerOptions {
   /** This peer's id, e.g. 'alice'. */
   id: string;
@@ -101,6 +120,11 @@ export interface LabPeerOptions {
    * with InvalidStateError while remoteDescription is null (webrtc-pc, addIceCandidate()).
    */
   bufferEarlyCandidates?: boolean;
+  /**
+   * Both ends create this negotiated channel themselves, whatever their role (e.g. Godot's
+   * mesh, webrtc_multiplayer_peer). Default: the chat channel as described at ownChannel().
+   */
+  channel?: ChannelSpec & { init: RTCDataChannelInit & { negotiated: true; id: number } };
 }
 
 export interface PeerStates {
@@ -257,18 +281,14 @@ export class LabPeer {
 
     for (const [machine] of MACHINES) this.emitState(machine, readState(pc, machine));
 
-    if (this.glare) {
+    const own = ownChannel(this.opts);
+    if (own) {
+      const { label, init } = own;
       const r = this.callSync(
         'createDataChannel',
-        () => pc.createDataChannel(CHAT_CHANNEL_LABEL, NEGOTIATED_CHANNEL),
-        `${CHAT_CHANNEL_LABEL} (negotiated, id ${NEGOTIATED_CHANNEL.id})`,
+        () => (init ? pc.createDataChannel(label, init) : pc.createDataChannel(label)),
+        init?.negotiated ? `${label} (negotiated, id ${init.id})` : label,
       );
-      if (r.ok) this.attachChannel(r.value);
-    } else if (this.role === 'offerer') {
-      // The offerer creates the channel before its offer so the offer carries an
-      // m=application section (RFC 8841; webrtc-pc createDataChannel()). The answerer's end is
-      // announced in-band by DCEP (RFC 8832) and arrives as a 'datachannel' event.
-      const r = this.callSync('createDataChannel', () => pc.createDataChannel(CHAT_CHANNEL_LABEL), CHAT_CHANNEL_LABEL);
       if (r.ok) this.attachChannel(r.value);
     }
   }
@@ -316,7 +336,8 @@ export class LabPeer {
     return true;
   }
 
-  close(): void {
+  /** `reason` is traced with the 'close' call (e.g. the signalling message that caused it). */
+  close(reason?: string): void {
     if (this.closed) return;
     this.closed = true;
     // A call pending at close() may never settle (webrtc-pc: operations on a closed
@@ -331,7 +352,7 @@ export class LabPeer {
       const ch = this.channel;
       this.callSync('RTCDataChannel.close', () => ch.close(), ch.label);
     }
-    this.callSync('close', () => pc.close());
+    this.callSync('close', () => pc.close(), reason);
     // close() sets the states to 'closed' without firing events: record what it did.
     for (const [machine] of MACHINES) this.syncState(machine);
     this.setChannel('closed');

@@ -1,18 +1,22 @@
 /**
  * The trace: an append-only log of everything that happens in a lab session, and the
- * single source of truth for every view. Events are frozen once appended.
+ * single source of truth for every view. Events are frozen once appended. Generic over the
+ * event body: the MQTT labs log TraceEventBody (./types), the lobby lab its own (../lobby/trace).
  */
 import type { TraceEvent, TraceEventBody } from './types';
 
-export type TraceListener = (event: TraceEvent) => void;
+/** A body as stored: its index `i` and `at`, ms since the trace began. */
+export type Stamped<B> = B & { i: number; at: number };
 
-export class Trace {
-  private readonly log: TraceEvent[] = [];
-  private readonly listeners = new Set<TraceListener>();
+export type TraceListener<B = TraceEventBody> = (event: Stamped<B>) => void;
+
+export class Trace<B extends { type: string } = TraceEventBody> {
+  private readonly log: Stamped<B>[] = [];
+  private readonly listeners = new Set<TraceListener<B>>();
   private readonly now: () => number;
   private start: number;
   private last = 0;
-  private readonly unsent: TraceEvent[] = [];
+  private readonly unsent: Stamped<B>[] = [];
   private notifying = false;
 
   /** `now` is a monotonic clock in ms (performance.now by default); inject one in tests. */
@@ -25,7 +29,7 @@ export class Trace {
    * Every event so far, oldest first. The array grows in place as events are appended;
    * copy it (or slice it) to take a snapshot.
    */
-  get events(): readonly TraceEvent[] {
+  get events(): readonly Stamped<B>[] {
     return this.log;
   }
 
@@ -39,11 +43,11 @@ export class Trace {
   }
 
   /** Record an event: assigns its index `i` and `at` (ms since the trace began), then tells subscribers. */
-  append(body: TraceEventBody): TraceEvent {
+  append(body: B): Stamped<B> {
     // Never let time run backwards in the log, even if the injected clock does.
     this.last = Math.max(this.last, this.now() - this.start);
     // A frozen copy: the caller keeps its objects, and nobody can edit history.
-    const event = frozenCopy({ ...body, i: this.log.length, at: this.last } as TraceEvent);
+    const event = frozenCopy({ ...body, i: this.log.length, at: this.last } as Stamped<B>);
     this.log.push(event);
     this.unsent.push(event);
     this.notify();
@@ -74,16 +78,16 @@ export class Trace {
   }
 
   /** Called for each event appended from now on. Returns the unsubscribe function. */
-  subscribe(fn: TraceListener): () => void {
+  subscribe(fn: TraceListener<B>): () => void {
     this.listeners.add(fn);
     return () => {
       this.listeners.delete(fn);
     };
   }
 
-  /** A trace holding imported events (already validated, e.g. by parseTraceJson), for replay. */
+  /** A lab trace holding imported events (already validated, e.g. by parseTraceJson), for replay. */
   static from(events: readonly TraceEvent[], now?: () => number): Trace {
-    const trace = new Trace(now);
+    const trace = new Trace<TraceEventBody>(now);
     for (const e of events) {
       trace.last = Math.max(trace.last, e.at);
       trace.log.push(frozenCopy({ ...e, i: trace.log.length, at: trace.last }));
