@@ -78,7 +78,7 @@ export const AREA_IMPORTS: Readonly<Record<string, readonly string[]>> = {
  */
 export const FRONT_DOORS: Readonly<Record<string, readonly string[]>> = {
   broker: ['connect', 'types', 'tabs', 'tabs-worker'],
-  'copy-paste': ['event-log', 'paste-session', 'qr', 'sdp-candidates'],
+  'copy-paste': ['event-log', 'paste-session', 'paste-view', 'qr', 'sdp-candidates'],
   diagram: ['ladder', 'mermaid', 'window'],
   docs: ['source-sample'],
   ice: ['address', 'candidate', 'candidate-error', 'candidates-table', 'diagnose', 'media-permission', 'priority', 'stats', 'stats-poller'],

@@ -1,6 +1,7 @@
 // Copy-and-paste signalling (`/lab/?mode=paste`): no server at all. Two tabs of one browser,
 // each one peer; the test carries the offer and the answer across as a reader would, by
 // reading the text shown in one tab and pasting it into the other.
+import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { collectErrors } from './support/errors';
@@ -102,5 +103,31 @@ test('pasted text is checked first: garbage and an offer where the answer belong
   await lab.getByRole('textbox', { name: 'Paste the offer' }).fill(offer.slice(0, 60));
   await lab.getByRole('button', { name: 'Use this offer' }).click();
   await expect(lab.getByRole('alert')).toContainText('That is not a usable offer: it starts like JSON but is not valid JSON');
+  expect(errors).toEqual([]);
+});
+
+test('a paste session exports its trace, with its steps, and the replay opens it', async ({ page }) => {
+  const errors = collectErrors(page);
+  const lab = await openPasteLab(page);
+  await lab.getByRole('button', { name: 'Create an offer' }).click();
+  const offer = await ownText(lab, 'Your offer');
+  await lab.getByRole('textbox', { name: 'Paste the answer' }).fill('hello');
+  await lab.getByRole('button', { name: 'Use this answer' }).click();
+  await expect(lab.getByRole('alert')).toContainText('That is not a usable answer');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), lab.getByRole('button', { name: 'Export trace' }).click()]);
+  const file = (await download.path())!;
+  const exported = JSON.parse(await readFile(file, 'utf8')) as { events: { type: string; what?: string; sdp?: string; reason?: string }[] };
+  const steps = exported.events.filter((e) => e.type === 'paste');
+  expect(steps.map((e) => e.what)).toEqual(['role', 'own', 'settled', 'refused']);
+  expect(steps[1]!.sdp).toBe(JSON.parse(offer).sdp);
+  expect(steps[3]!.reason).toContain('That is not a usable answer');
+
+  await page.goto('replay/');
+  const replay = page.getByRole('region', { name: 'Trace replay' });
+  await expect(replay.getByLabel('Import trace')).toBeEnabled();
+  await replay.getByLabel('Import trace').setInputFiles(file);
+  await expect(replay.getByRole('region', { name: 'Peer alice' })).toContainText('have-local-offer');
+  await expect(replay.getByRole('alert')).toHaveCount(0);
   expect(errors).toEqual([]);
 });

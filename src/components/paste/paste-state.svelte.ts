@@ -1,21 +1,20 @@
 /**
- * The copy-and-paste lab's one runes class: it wraps a PasteSession (src/lib/copy-paste) and
- * exposes its snapshot and trace as reactive state. No protocol logic here.
+ * The copy-and-paste lab's runes state: follows one PasteSession's trace (TraceState) and
+ * reads the tab from it with pasteView. No protocol logic here.
  */
 import { parseLabParams } from '../../lib/lab/params';
-import { initialSnapshot, PasteSession, type PasteRole, type PasteSnapshot } from '../../lib/copy-paste/paste-session';
-import type { TraceEvent } from '../../lib/trace/types';
+import { PasteSession } from '../../lib/copy-paste/paste-session';
+import { pasteView, type PasteRole } from '../../lib/copy-paste/paste-view';
+import { TraceState } from '../lab/session-state.svelte';
 
-export class PasteLabState {
-  snap = $state.raw<PasteSnapshot>(initialSnapshot());
-  events = $state.raw<TraceEvent[]>([]);
+export class PasteLabState extends TraceState<PasteSession> {
   /** ice= / policy= from the address (STUN or TURN for two devices on different networks). */
   rtcConfig: RTCConfiguration = {};
   paramErrors = $state.raw<string[]>([]);
-  private session: PasteSession | null = null;
-  private off: (() => void) | null = null;
+  snap = $derived(pasteView(this.events));
 
   constructor(search: string) {
+    super();
     const params = parseLabParams(new URLSearchParams(search));
     this.rtcConfig = { iceServers: params.iceServers, iceTransportPolicy: params.policy };
     this.paramErrors = params.errors.filter((e) => e.startsWith('ice') || e.startsWith('policy'));
@@ -27,8 +26,7 @@ export class PasteLabState {
       createPeerConnection: (config) => new RTCPeerConnection(config),
       rtcConfig: this.rtcConfig,
     });
-    this.session = session;
-    this.off = session.subscribe(() => this.sync());
+    this.attach(session);
     session.choose(role);
     this.sync();
   }
@@ -47,17 +45,13 @@ export class PasteLabState {
 
   /** Closes the peer connection and goes back to choosing a part. */
   reset(): void {
-    this.off?.();
-    this.session?.close();
-    this.session = null;
-    this.off = null;
+    const session = this.session;
+    this.detach();
+    session?.close();
     this.events = [];
-    this.snap = initialSnapshot();
   }
 
-  private sync(): void {
-    if (!this.session) return;
-    this.snap = this.session.snapshot();
-    this.events = this.session.trace.events.slice();
+  protected traceName(session: PasteSession): string {
+    return `webrtc-lab-trace-copy-paste-${session.snapshot().me ?? 'tab'}`;
   }
 }

@@ -14,6 +14,10 @@ describe('describeTabEvent', () => {
     [{ ...at, type: 'channel', peer: 'alice', state: 'open' }, 'data channel open'],
     [{ ...at, type: 'chat', from: 'bob', to: 'alice', text: '<b>hi</b>' }, 'chat bob → alice: <b>hi</b>'],
     [{ ...at, type: 'delivered', qid: 'q', to: 'bob' }, 'delivered'],
+    [{ ...at, type: 'paste', peer: 'bob', what: 'role', role: 'answerer' }, 'you chose the answerer part'],
+    [{ ...at, type: 'paste', peer: 'alice', what: 'own', sdpType: 'offer', sdp: 'v=0', candidates: 1 }, 'your offer is ready to carry (1 candidate inside)'],
+    [{ ...at, type: 'paste', peer: 'bob', what: 'accepted', sdpType: 'offer', sdp: 'v=0', candidates: 0, warnings: ['w'] }, 'pasted offer passed the checks (0 candidates, 1 warning(s))'],
+    [{ ...at, type: 'paste', peer: 'bob', what: 'refused', reason: 'not SDP' }, 'paste refused: not SDP'],
   ])('%j', (e, text) => {
     expect(describeTabEvent(e)).toBe(text);
   });

@@ -13,7 +13,24 @@ const DESCRIBE: Describers = {
   'remote-status': (e) => `${e.of} is ${e.status} (you said so by choosing a role)`,
   channel: (e) => `data channel ${e.state}`,
   chat: (e) => `chat ${e.from} → ${e.to}: ${e.text}`,
+  paste: describePaste,
 };
+
+function describePaste(e: EventOf<'paste'>): string {
+  const candidates = `${e.candidates ?? 0} candidate${e.candidates === 1 ? '' : 's'}`;
+  switch (e.what) {
+    case 'role':
+      return `you chose the ${e.role} part`;
+    case 'own':
+      return `your ${e.sdpType} is ready to carry (${candidates} inside)`;
+    case 'accepted':
+      return `pasted ${e.sdpType} passed the checks (${candidates}${e.warnings?.length ? `, ${e.warnings.length} warning(s)` : ''})`;
+    case 'refused':
+      return `paste refused: ${e.reason ?? 'no reason given'}`;
+    case 'settled':
+      return 'that step is done';
+  }
+}
 
 export function describeTabEvent(e: TraceEvent): string {
   const fn = DESCRIBE[e.type] as ((e: TraceEvent) => string) | undefined;

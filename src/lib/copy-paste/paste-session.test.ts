@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakePeerConnectionFactory, pairFakes, type FakePeerConnection } from '../testing/fake-peer-connection';
-import { failureSince, gatheredCount, PasteSession, type PasteRole } from './paste-session';
+import { PasteSession } from './paste-session';
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 
@@ -67,12 +67,11 @@ describe('PasteSession: the offerer', () => {
     expect(snap.error).toBeNull();
   });
 
-  it('tells its subscribers about every change', async () => {
-    const a = tab();
-    let calls = 0;
-    a.session.subscribe(() => (calls += 1));
-    a.session.choose('offerer');
-    expect(calls).toBeGreaterThan(0);
+  it('records each of its steps in the trace', async () => {
+    const a = await offererReady();
+    expect(await a.session.pasteAnswer('hello')).toBe(false);
+    const steps = a.session.trace.events.flatMap((e) => (e.type === 'paste' ? [e.what] : []));
+    expect(steps).toEqual(['role', 'own', 'settled', 'refused']);
   });
 
   it.each([
@@ -186,29 +185,5 @@ describe('PasteSession: connected', () => {
     a.session.close();
     expect(a.pc.isClosed).toBe(true);
     expect(a.session.snapshot().channelOpen).toBe(false);
-  });
-});
-
-describe('helpers', () => {
-  it.each<[PasteRole, string]>([
-    ['offerer', 'alice'],
-    ['answerer', 'bob'],
-  ])('gatheredCount counts %s candidates, not the end of gathering', (_role, peer) => {
-    const events = [
-      { type: 'candidate-gathered', peer, candidate: 'candidate:1 1 udp 1 1.2.3.4 5 typ host', i: 0, at: 0 },
-      { type: 'candidate-gathered', peer: 'other', candidate: 'candidate:1 1 udp 1 1.2.3.4 5 typ host', i: 1, at: 0 },
-      { type: 'candidate-gathered', peer, candidate: null, i: 2, at: 0 },
-    ] as const;
-    expect(gatheredCount(events, peer)).toBe(1);
-  });
-
-  it('failureSince names the first failed call after the index, and skips candidate errors', () => {
-    const events = [
-      { type: 'api', peer: 'alice', call: 'createOffer', ok: false, detail: 'old', i: 0, at: 0 },
-      { type: 'api', peer: 'alice', call: 'onicecandidateerror', ok: false, detail: '701', i: 1, at: 0 },
-      { type: 'api', peer: 'alice', call: 'setRemoteDescription', ok: false, detail: 'OperationError: x', i: 2, at: 0 },
-    ] as const;
-    expect(failureSince(events, 1, 'alice')).toBe('setRemoteDescription failed: OperationError: x');
-    expect(failureSince(events, 1, 'bob')).toBeNull();
   });
 });

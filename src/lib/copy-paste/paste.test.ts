@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { copyText, MAX_PASTE_BYTES, readPastedDescription } from './paste';
+import { MAX_PASTE_BYTES } from '../signalling/paste-limits';
+import { copyText, readPastedDescription } from './paste';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../tests/fixtures/sdp/${name}`, import.meta.url), 'utf8');
 const offer = fixture('chromium-datachannel-offer.sdp');

@@ -8,9 +8,7 @@
  * (`{"type":"offer","sdp":"v=0…"}`), which is what the copy button produces.
  */
 import { parseSdp, sdpLines, type ParsedSdp } from '../sdp/parse';
-
-/** A vanilla data-channel offer is 1–3 KB; a pasted novel is not SDP. */
-export const MAX_PASTE_BYTES = 64 * 1024;
+import { MAX_PASTE_BYTES } from '../signalling/paste-limits';
 
 export type PasteResult =
   | { ok: true; description: { type: 'offer' | 'answer'; sdp: string }; candidates: number; warnings: string[] }
@@ -25,6 +23,10 @@ function fail(reason: string): PasteResult {
   return { ok: false, reason };
 }
 
+function tooLong(chars: number): PasteResult {
+  return fail(`the text is ${chars} characters, over the ${MAX_PASTE_BYTES} limit for a description`);
+}
+
 function attrCount(parsed: ParsedSdp, name: string): number {
   return parsed.lines.filter((l) => l.type === 'a' && l.name === name).length;
 }
@@ -33,7 +35,7 @@ export function readPastedDescription(text: string, expected: 'offer' | 'answer'
   if (typeof text !== 'string') return fail('nothing was pasted');
   const trimmed = text.trim();
   if (trimmed === '') return fail('nothing was pasted');
-  if (trimmed.length > MAX_PASTE_BYTES) return fail(`the text is ${trimmed.length} characters, over the ${MAX_PASTE_BYTES} limit for a description`);
+  if (trimmed.length > MAX_PASTE_BYTES) return tooLong(trimmed.length);
 
   let sdp = trimmed;
   let type: string = expected;
@@ -57,6 +59,8 @@ export function readPastedDescription(text: string, expected: 'offer' | 'answer'
 
   // RFC 8866 §5: lines end in CRLF. Copying through chat apps often leaves bare LF.
   const normalised = `${sdpLines(sdp).join('\r\n')}\r\n`;
+  // CRs added to bare LFs can take text at the limit over it.
+  if (normalised.length > MAX_PASTE_BYTES) return tooLong(normalised.length);
   const parsed = parseSdp(normalised);
   if (parsed.errors.length > 0) return fail(parsed.errors[0]!);
   if (parsed.sections.length < 2) return fail('there is no m= line: the description offers nothing to connect (RFC 8866 §5.14)');

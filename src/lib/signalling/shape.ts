@@ -40,7 +40,14 @@ export interface StringsSpec {
   max: number;
   optional?: boolean;
 }
-export type FieldSpec = StringSpec | NumberSpec | BooleanSpec | EnumSpec | StringsSpec;
+/** A list of at most `items` strings, e.g. the warnings of a pasted description. */
+export interface ListSpec {
+  t: 'list';
+  items: number;
+  max: number;
+  optional?: boolean;
+}
+export type FieldSpec = StringSpec | NumberSpec | BooleanSpec | EnumSpec | StringsSpec | ListSpec;
 
 export type Shape = Readonly<Record<string, FieldSpec>>;
 
@@ -53,6 +60,7 @@ export const int = (min: number, max: number): NumberSpec => ({ t: 'number', int
 export const bool = (): BooleanSpec => ({ t: 'boolean' });
 export const oneOf = (values: readonly (string | number)[]): EnumSpec => ({ t: 'enum', values });
 export const strings = (length: number, max: number): StringsSpec => ({ t: 'strings', length, max });
+export const list = (items: number, max: number): ListSpec => ({ t: 'list', items, max });
 export const optional = <S extends FieldSpec>(spec: S): S => ({ ...spec, optional: true });
 export const nullable = <S extends StringSpec | NumberSpec>(spec: S): S => ({ ...spec, nullable: true });
 
@@ -101,12 +109,16 @@ function checkField(v: unknown, spec: FieldSpec): string | null {
         ? null
         : `must be one of ${spec.values.map((x) => JSON.stringify(x)).join(', ')}`;
     case 'strings':
-      return Array.isArray(v) &&
-        v.length === spec.length &&
-        v.every((x) => typeof x === 'string' && x.length <= spec.max && x.isWellFormed())
+      return Array.isArray(v) && v.length === spec.length && v.every((x) => isShortText(x, spec.max)) ? null : `must be a list of ${spec.length} strings`;
+    case 'list':
+      return Array.isArray(v) && v.length <= spec.items && v.every((x) => isShortText(x, spec.max))
         ? null
-        : `must be a list of ${spec.length} strings`;
+        : `must be a list of at most ${spec.items} strings of at most ${spec.max} chars`;
   }
+}
+
+function isShortText(x: unknown, max: number): boolean {
+  return typeof x === 'string' && x.length <= max && x.isWellFormed();
 }
 
 /**

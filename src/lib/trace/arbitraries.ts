@@ -3,6 +3,7 @@
  * never by the site.
  */
 import fc from 'fast-check';
+import { MAX_PASTE_WARNINGS } from '../signalling/paste-limits';
 import type { SignalKind } from '../signalling/types';
 import type { TraceEventBody } from './types';
 
@@ -78,5 +79,19 @@ export function eventBodyArb(peer: fc.Arbitrary<string> = peerIdArb): fc.Arbitra
       size: bytesArb,
       hex: hexArb,
     }),
+    fc.record(
+      {
+        type: fc.constant('paste' as const),
+        peer,
+        what: fc.constantFrom('role', 'own', 'accepted', 'refused', 'settled' as const),
+        role: fc.constantFrom('offerer', 'answerer' as const),
+        sdpType: fc.constantFrom('offer', 'answer' as const),
+        sdp: textArb(200),
+        candidates: fc.nat({ max: 20 }),
+        warnings: fc.array(textArb(), { maxLength: MAX_PASTE_WARNINGS }),
+        reason: textArb(),
+      },
+      { requiredKeys: ['type', 'peer', 'what'] },
+    ),
   );
 }

@@ -111,6 +111,16 @@ describe('parseTraceJson', () => {
     }
   });
 
+  it('takes a paste step with its warnings, and refuses too many of them', () => {
+    const ok: TraceEventBody = { type: 'paste', peer: 'bob', what: 'accepted', sdpType: 'offer', sdp: 'v=0\r\n', candidates: 0, warnings: ['a', 'b', 'c', 'd'] };
+    expect(parseTraceJson(exportTrace(traceOf([ok])))).toMatchObject({ ok: true, events: [ok] });
+    expect(parseTraceJson(exportTrace(traceOf([{ ...ok, warnings: ['a', 'b', 'c', 'd', 'e'] }])))).toEqual({
+      ok: false,
+      reason: 'event 0: paste: field "warnings" must be a list of at most 4 strings of at most 4096 chars',
+    });
+    expect(parseTraceJson(exportTrace(traceOf([{ ...ok, warnings: 'a' as never }])))).toMatchObject({ ok: false });
+  });
+
   it('refuses files over 5 MB before parsing them', () => {
     const huge = `{"pad":"${'x'.repeat(MAX_TRACE_BYTES)}"}`;
     const result = parseTraceJson(huge);

@@ -6,11 +6,12 @@
  */
 import { MAX_PAYLOAD_BYTES, type SignalKind } from '../signalling/types';
 import { utf8Length } from '../signalling/topics';
-import { bool, checkShape, clip, int, isRecord, nullable, num, oneOf, optional, str, strings, type FieldSpec } from '../signalling/shape';
+import { bool, checkShape, clip, int, isRecord, list, nullable, num, oneOf, optional, str, strings, type FieldSpec } from '../signalling/shape';
 import { jsonDepthOver } from '../signalling/json-depth';
+import { MAX_PASTE_BYTES, MAX_PASTE_REASON, MAX_PASTE_WARNINGS } from '../signalling/paste-limits';
 import type { Trace } from './trace';
 import { MAX_PACKET_HEX_BYTES } from './packets';
-import type { BrokerState, PeerMachine, TamperAction, TraceEvent, TraceEventBody, TraceEventType } from './types';
+import type { BrokerState, PasteStep, PeerMachine, TamperAction, TraceEvent, TraceEventBody, TraceEventType } from './types';
 
 export const TRACE_SCHEMA = 'webrtc-lab-trace';
 export const TRACE_VERSION = 1;
@@ -42,6 +43,7 @@ const keysOf = <K extends string>(record: Record<K, true>) => Object.keys(record
 const BROKER_STATES = keysOf<BrokerState>({ connecting: true, connected: true, lost: true, reconnecting: true, error: true, closed: true });
 const MACHINES = keysOf<PeerMachine>({ signaling: true, iceGathering: true, iceConnection: true, connection: true });
 const TAMPER_ACTIONS = keysOf<TamperAction>({ delay: true, duplicate: true, move: true, edit: true });
+const PASTE_STEPS = keysOf<PasteStep>({ role: true, own: true, accepted: true, refused: true, settled: true });
 const KINDS = keysOf<SignalKind>({ status: true, offer: true, answer: true, candidate: true, 'end-of-candidates': true, chat: true });
 
 const peer = str(32, { min: 1, pattern: /^[A-Za-z0-9_-]+$/, hint: 'a peer id' });
@@ -102,6 +104,16 @@ export const EVENT_SHAPES: { readonly [K in TraceEventType]: { readonly [F in Fi
     name: str(16, { min: 1, pattern: /^[A-Z]+$/, hint: 'an MQTT packet type' }),
     size: bytes,
     hex: str(2 * MAX_PACKET_HEX_BYTES, { pattern: /^[0-9a-f]*$/i, hint: 'hex' }),
+  },
+  paste: {
+    peer,
+    what: oneOf(PASTE_STEPS),
+    role: optional(oneOf(['offerer', 'answerer'])),
+    sdpType: optional(oneOf(['offer', 'answer'])),
+    sdp: optional(str(MAX_PASTE_BYTES)),
+    candidates: optional(int(0, Number.MAX_SAFE_INTEGER)),
+    warnings: optional(list(MAX_PASTE_WARNINGS, 4096)),
+    reason: optional(str(MAX_PASTE_REASON)),
   },
 };
 

@@ -95,7 +95,27 @@ export type TraceEventBody =
    * (or re-encoded from mqtt.js's decoded packet for a remote broker). `size` is the whole
    * packet; `hex` holds at most its first MAX_PACKET_HEX_BYTES bytes.
    */
-  | { type: 'packet'; peer: string; direction: 'out' | 'in'; name: string; size: number; hex: string };
+  | { type: 'packet'; peer: string; direction: 'out' | 'in'; name: string; size: number; hex: string }
+  /**
+   * A step of the copy-and-paste lab (one tab, one peer, the reader carries the text).
+   * `role`: the part chosen; `own`: this tab's description is ready to carry (every
+   * candidate inside); `accepted`: pasted text passed the checks and goes to the peer;
+   * `refused`: it did not, or came at the wrong time (`reason`); `settled`: the work `role`
+   * or `accepted` started is over (its failures are the 'api' events in between).
+   */
+  | {
+      type: 'paste';
+      peer: string;
+      what: PasteStep;
+      role?: 'offerer' | 'answerer';
+      sdpType?: 'offer' | 'answer';
+      sdp?: string;
+      candidates?: number;
+      warnings?: string[];
+      reason?: string;
+    };
+
+export type PasteStep = 'role' | 'own' | 'accepted' | 'refused' | 'settled';
 
 export type TraceEventType = TraceEventBody['type'];
 
