@@ -108,7 +108,26 @@ export abstract class SessionState<S extends SteppedSession<M, E>, M = HeldMessa
   }
 }
 
-/** A stepped lab whose trace is the lab format (../../lib/trace/export.ts), so it can be exported. */
+/** Redaction asked for when a trace leaves the page. */
+export interface RedactOptions {
+  ips: boolean;
+  iceCredentials: boolean;
+}
+
+/** Downloads a lab-format trace (../../lib/trace/export.ts), redacted as asked; returns what to announce. */
+export async function downloadTrace(events: readonly TraceEvent[], name: string, redact: RedactOptions = { ips: false, iceCredentials: false }): Promise<string> {
+  const [{ exportTrace }, { redactTrace }] = await Promise.all([import('../../lib/trace/export'), import('../../lib/trace/redact')]);
+  let note = '';
+  if (redact.ips || redact.iceCredentials) {
+    const result = redactTrace(events, redact);
+    events = result.events;
+    note = ` Redacted ${result.replaced.ips} address(es) and ${result.replaced.credentials} credential(s).`;
+  }
+  download(exportTrace(events), `${name}.json`, 'application/json');
+  return `Trace exported: ${events.length} events.${note}`;
+}
+
+/** A stepped lab whose trace is the lab format, so it can be exported. */
 export abstract class LabTraceState<S extends SteppedSession> extends SessionState<S> {
   /** Export options: replace IP addresses / ICE credentials before the trace leaves the page. */
   redactIps = $state(false);
@@ -120,15 +139,6 @@ export abstract class LabTraceState<S extends SteppedSession> extends SessionSta
   async exportTrace(): Promise<void> {
     const session = this.session;
     if (!session) return;
-    const [{ exportTrace }, { redactTrace }] = await Promise.all([import('../../lib/trace/export'), import('../../lib/trace/redact')]);
-    let events: readonly TraceEvent[] = session.trace.events;
-    let note = '';
-    if (this.redactIps || this.redactCredentials) {
-      const result = redactTrace(events, { ips: this.redactIps, iceCredentials: this.redactCredentials });
-      events = result.events;
-      note = ` Redacted ${result.replaced.ips} address(es) and ${result.replaced.credentials} credential(s).`;
-    }
-    download(exportTrace(events), `${this.traceName(session)}.json`, 'application/json');
-    this.announce(`Trace exported: ${events.length} events.${note}`);
+    this.announce(await downloadTrace(session.trace.events, this.traceName(session), { ips: this.redactIps, iceCredentials: this.redactCredentials }));
   }
 }

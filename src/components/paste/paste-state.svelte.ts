@@ -5,7 +5,7 @@
 import { parseLabParams } from '../../lib/lab/params';
 import { PasteSession } from '../../lib/copy-paste/paste-session';
 import { pasteView, type PasteRole } from '../../lib/copy-paste/paste-view';
-import { TraceState } from '../lab/session-state.svelte';
+import { downloadTrace, TraceState } from '../lab/session-state.svelte';
 
 export class PasteLabState extends TraceState<PasteSession> {
   /** ice= / policy= from the address (STUN or TURN for two devices on different networks). */
@@ -51,7 +51,8 @@ export class PasteLabState extends TraceState<PasteSession> {
     this.events = [];
   }
 
-  protected traceName(session: PasteSession): string {
-    return `webrtc-lab-trace-copy-paste-${session.snapshot().me ?? 'tab'}`;
+  async exportTrace(): Promise<void> {
+    const session = this.session;
+    if (session) this.announce(await downloadTrace(session.trace.events, `webrtc-lab-trace-copy-paste-${session.snapshot().me ?? 'tab'}`));
   }
 }
