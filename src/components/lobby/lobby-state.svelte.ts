@@ -4,6 +4,7 @@
  * in-page server's own view as reactive state; all protocol logic lives in src/lib/lobby.
  * The session code loads on Start. Its trace is not the lab format, so it has no export.
  */
+import { newestDelivered } from '../../lib/trace/messages';
 import type { LobbyClientState } from '../../lib/lobby/client';
 import type { HeldItem, MeshSession } from '../../lib/lobby/mesh-session';
 import type { LobbyTransportHandle } from '../../lib/lobby/transport';
@@ -50,13 +51,7 @@ export class LobbyLabState extends SessionState<MeshSession, HeldItem, LobbyTrac
   allOpen = $derived(this.pairs.every((p) => p.status === 'open'));
   outcomes = $derived(badInputOutcomes(this.events));
   delivered = $derived(this.events.filter((e) => e.type === 'delivered').length);
-  newestQid = $derived.by(() => {
-    for (let k = this.events.length - 1; k >= 0; k--) {
-      const e = this.events[k]!;
-      if (e.type === 'delivered') return e.qid;
-    }
-    return null;
-  });
+  newestQid = $derived(newestDelivered(this.events));
   serverError = $derived(this.server === IN_PAGE_SERVER || isLobbyServerUrl(this.server) ? null : 'Server: use in-page or a ws:// or wss:// URL.');
 
   protected readonly nothingHeld = 'Nothing is held. Waiting for the clients.';
