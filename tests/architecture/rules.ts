@@ -82,7 +82,7 @@ export const FRONT_DOORS: Readonly<Record<string, readonly string[]>> = {
   diagram: ['ladder', 'mermaid', 'window'],
   docs: ['source-sample'],
   ice: ['address', 'candidate', 'candidate-error', 'candidates-table', 'diagnose', 'media-permission', 'priority', 'stats', 'stats-poller'],
-  lab: ['candidate-filter', 'early-candidates', 'params', 'scenarios', 'session', 'solo-session'],
+  lab: ['candidate-filter', 'early-candidates', 'params', 'scenarios', 'session', 'solo-session', 'solo-view'],
   latency: ['chart', 'relay-link', 'run', 'size'],
   lobby: ['bad-inputs', 'client', 'diagram-rows', 'explain', 'mesh-session', 'params', 'server', 'trace', 'transport'],
   mqtt: ['annotate', 'fields', 'handshake', 'inspect', 'keepalive'],

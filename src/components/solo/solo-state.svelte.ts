@@ -2,7 +2,9 @@
  * The two-device lab's runes state: wraps one SoloSession (src/lib/lab/solo-session.ts) and
  * exposes its trace, roster and latency runs as reactive state. No protocol logic here.
  */
-import type { SoloSession, SoloPhase, ChatLine } from '../../lib/lab/solo-session';
+import type { SoloSession, ChatLine } from '../../lib/lab/solo-session';
+import { phaseOf, rosterOf, type SoloPhase } from '../../lib/lab/solo-view';
+import { onlinePeers } from '../../lib/signalling/presence';
 import type { PresenceEntry } from '../../lib/signalling/presence';
 import type { HeldMessage } from '../../lib/session/core';
 import { LabTraceState } from '../lab/session-state.svelte';
@@ -56,7 +58,8 @@ export class SoloState extends LabTraceState<SoloSession> {
   progress = $state<{ done: number; total: number; path: string; size: number } | null>(null);
   latencyError = $state<string | null>(null);
 
-  private offSession: (() => void) | null = null;
+  /** How many presence events the roster was last folded from. */
+  private presenceSeen = 0;
   private cancelRun = false;
   /** ?autoplay=1: once joined, deliver every held signal as it arrives, at full speed. */
   private readonly autoplay: boolean;
@@ -159,26 +162,19 @@ export class SoloState extends LabTraceState<SoloSession> {
     this.announce(`Joined as ${this.self}. ${this.online.length} other peer(s) online.${this.autoplay ? ' Autoplay: every message is delivered as it arrives.' : ''}`);
   }
 
-  protected attach(session: SoloSession): void {
-    super.attach(session);
-    this.offSession = session.subscribe(() => this.scheduleFlush());
-  }
-
-  protected detach(): void {
-    this.offSession?.();
-    this.offSession = null;
-    super.detach();
-  }
-
   protected sync(): void {
     super.sync();
     const s = this.session;
     if (!s) return;
-    this.phase = s.phase;
-    if (s.error) this.error = s.error;
-    if (this.roster !== s.roster) {
-      this.roster = s.roster;
-      this.online = s.online;
+    // The join's phase and the roster are trace events: read them back from the trace.
+    const joined = phaseOf(this.events);
+    if (joined.phase !== 'idle') this.phase = joined.phase;
+    if (joined.detail) this.error = joined.detail;
+    const presence = this.events.reduce((n, e) => n + (e.type === 'presence' ? 1 : 0), 0);
+    if (presence !== this.presenceSeen) {
+      this.presenceSeen = presence;
+      this.roster = rosterOf(this.events);
+      this.online = onlinePeers(this.roster, this.self);
     }
     this.remote = s.remote;
     void import('../../lib/lab/solo-session').then(({ soloChatLog }) => {
@@ -225,6 +221,7 @@ export class SoloState extends LabTraceState<SoloSession> {
     this.remote = null;
     this.roster = new Map();
     this.online = [];
+    this.presenceSeen = 0;
     this.playing = false;
     this.announce('Left. Your status is cleared.');
   }

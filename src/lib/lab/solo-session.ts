@@ -23,7 +23,10 @@ import type { BrokerConnection, ConnectOptions, ReceivedPacket, WirePacket } fro
 import { encodeSignal, type DecodeContext } from '../signalling/codec';
 import { isValidPeerId, parseTopic, randomToken, signalTopic, statusTopic } from '../signalling/topics';
 import { SIGNAL_VERSION, type ChatSignal, type StatusSignal, type WireSignal } from '../signalling/types';
-import { applyPresence, idTaken, onlinePeers, type PresenceEntry } from '../signalling/presence';
+import { applyPresence, idTaken, onlinePeers, type PresenceEntry, type PresenceUpdate } from '../signalling/presence';
+import { presenceUpdate, type SoloPhase } from './solo-view';
+
+export type { SoloPhase };
 import type { Scheduler } from '../queue/signal-queue';
 import { Trace } from '../trace/trace';
 import type { TraceEvent } from '../trace/types';
@@ -36,7 +39,6 @@ import { SessionCore, type HeldMessage } from '../session/core';
 import { MqttEndpoint } from '../session/mqtt-endpoint';
 import { EarlyCandidates, isEarlyCandidate } from './early-candidates';
 
-export type SoloPhase = 'idle' | 'joining' | 'joined' | 'refused' | 'error' | 'left';
 
 export interface SoloConfig {
   /** 'in-page', 'direct', 'tabs' or a ws:// / wss:// URL: whatever `connectBroker` takes. */
@@ -174,8 +176,8 @@ export class SoloSession extends SessionCore {
   async join(): Promise<void> {
     if (this.phase !== 'idle') throw new Error(`cannot join: ${this.phase}`);
     if (!isValidPeerId(this.self)) throw new Error(`"${this.self.slice(0, 40)}" is not a valid peer id: use 1–32 letters, digits, - or _`);
-    this.setPhase('joining');
     this.emit({ type: 'session', session: this.session, root: this.root, broker: this.broker, peers: [this.self, this.self] });
+    this.setPhase('joining');
     try {
       await this.ep.connect();
     } catch (err) {
@@ -210,7 +212,7 @@ export class SoloSession extends SessionCore {
       this.error = `The id "${this.self}" is already online under ${this.root}. Pick another id, or close the other tab or device first.`;
       this.emit({ type: 'api', peer: this.self, call: 'join', ok: false, detail: `id ${this.self} is taken` });
       await this.disconnect();
-      this.setPhase('refused');
+      this.setPhase('refused', this.error);
       return;
     }
 
@@ -234,15 +236,17 @@ export class SoloSession extends SessionCore {
     this.error = `Could not join: ${detail}`;
     if (traced) this.emit({ type: 'broker', peer: this.self, state: 'error', detail });
     await this.disconnect();
-    this.setPhase('error');
+    this.setPhase('error', this.error);
   }
 
   private disconnect(clear: readonly string[] = []): Promise<void> {
     return this.ep.close(clear);
   }
 
-  private setPhase(phase: SoloPhase): void {
+  /** Every step of the join is a trace event, so the page and a replay read it from there. */
+  private setPhase(phase: Exclude<SoloPhase, 'idle'>, detail?: string): void {
     this.phase = phase;
+    this.emit({ type: 'phase', peer: this.self, phase, ...(detail ? { detail } : {}) });
     this.changed();
   }
 
@@ -310,8 +314,13 @@ export class SoloSession extends SessionCore {
     this.hold(this.self, signal, topic, payload, packet, wire);
   }
 
-  private updateRoster(update: Parameters<typeof applyPresence>[1]): void {
-    this.roster = applyPresence(this.roster, update);
+  private updateRoster(update: PresenceUpdate): void {
+    const body =
+      'cleared' in update
+        ? ({ type: 'presence', peer: this.self, of: update.peer, status: 'cleared', will: false, retained: false, ts: 0 } as const)
+        : ({ type: 'presence', peer: this.self, of: update.peer, status: update.status, will: update.will, retained: update.retained, ts: update.ts } as const);
+    this.emit(body);
+    this.roster = applyPresence(this.roster, presenceUpdate(body));
     this.changed();
   }
 

@@ -72,6 +72,19 @@ export function eventBodyArb(peer: fc.Arbitrary<string> = peerIdArb): fc.Arbitra
     fc.record({ type: fc.constant('channel' as const), peer, state: fc.constantFrom('open', 'closed' as const) }),
     fc.record({ type: fc.constant('chat' as const), from: peer, to: peer, text: textArb() }),
     fc.record({
+      type: fc.constant('presence' as const),
+      peer,
+      of: peer,
+      status: fc.constantFrom('online', 'offline', 'cleared' as const),
+      will: fc.boolean(),
+      retained: fc.boolean(),
+      ts: fc.nat(),
+    }),
+    fc.record(
+      { type: fc.constant('phase' as const), peer, phase: fc.constantFrom('joining', 'joined', 'refused', 'error', 'left' as const), detail: textArb() },
+      { requiredKeys: ['type', 'peer', 'phase'] },
+    ),
+    fc.record({
       type: fc.constant('packet' as const),
       peer,
       direction: fc.constantFrom('out', 'in' as const),

@@ -98,6 +98,8 @@ export const EVENT_SHAPES: { readonly [K in TraceEventType]: { readonly [F in Fi
   'remote-status': { peer, of: peer, status: oneOf(['online', 'offline']), will: bool() },
   channel: { peer, state: oneOf(['open', 'closed']) },
   chat: { from: peer, to: peer, text: str(MAX_PAYLOAD_BYTES) },
+  presence: { peer, of: peer, status: oneOf(['online', 'offline', 'cleared']), will: bool(), retained: bool(), ts: num({ min: 0 }) },
+  phase: { peer, phase: oneOf(['joining', 'joined', 'refused', 'error', 'left']), detail: optional(note) },
   packet: {
     peer,
     direction: oneOf(['out', 'in']),

@@ -95,6 +95,13 @@ export type TraceEventBody =
    * (or re-encoded from mqtt.js's decoded packet for a remote broker). `size` is the whole
    * packet; `hex` holds at most its first MAX_PACKET_HEX_BYTES bytes.
    */
+  /**
+   * One-peer-per-device labs: a status `peer` learnt of `of` at once (the roster is the app's
+   * lobby; the signal itself still waits in the queue). 'cleared': an empty retained status.
+   */
+  | { type: 'presence'; peer: string; of: string; status: 'online' | 'offline' | 'cleared'; will: boolean; retained: boolean; ts: number }
+  /** Where a one-peer-per-device lab is in joining; `detail` says why it was refused or failed. */
+  | { type: 'phase'; peer: string; phase: 'joining' | 'joined' | 'refused' | 'error' | 'left'; detail?: string }
   | { type: 'packet'; peer: string; direction: 'out' | 'in'; name: string; size: number; hex: string }
   /**
    * A step of the copy-and-paste lab (one tab, one peer, the reader carries the text).
