@@ -77,7 +77,7 @@ test.describe('in-page broker', () => {
 
   test('autoplay reaches an open data channel on its own', async ({ page }) => {
     const errors = collectErrors(page);
-    const lab = await autoplayed(page);
+    await autoplayed(page);
     expect(errors).toEqual([]);
   });
 
@@ -227,7 +227,7 @@ test.describe('broker goes away mid-session', () => {
     const broker = await startMosquitto();
     try {
       const errors = collectErrors(page);
-      const { lab, root } = await labOnBroker(page, broker.wsUrl, 'drop');
+      const { lab } = await labOnBroker(page, broker.wsUrl, 'drop');
       await expect(heldList(lab).getByRole('listitem')).toHaveCount(2);
       // Step until alice has offered and finished gathering, so nothing more is in flight.
       const step = lab.getByRole('button', { name: 'Step', exact: true });

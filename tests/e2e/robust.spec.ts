@@ -1,7 +1,6 @@
 // Robustness against the outside world: a second MQTT client flooding the lab's root with
 // hostile payloads, and a TURN server that goes away in the middle of a relay-only session.
 import mqtt from 'mqtt';
-import type { Page } from '@playwright/test';
 import { test, expect } from './support/mosquitto';
 import { startCoturn } from './support/coturn';
 import { autoplayed, deliveredRows, heldList, labOnBroker, stepUntilOpen, tableRows } from './support/lab';

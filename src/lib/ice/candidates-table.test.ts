@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceEvent, TraceEventBody } from '../trace/types';
+import type { TraceEventBody } from '../trace/types';
 import { candidateKey, candidateKeyOf, candidateRows, messageCandidateKey, type CandidateRow } from './candidates-table';
 import { loadSession, SCENARIOS } from './fixtures';
 import { heldBody, timed } from '../trace/fixtures';

@@ -77,7 +77,7 @@ describe('LabSession under a flood', () => {
   });
 
   it('a summary that comes due after close is not recorded', async () => {
-    const { session, settle, flood, advance } = await started();
+    const { session, flood, advance } = await started();
     await flood(`${ROOT}/bob/signal`, 100, 0, () => 'junk');
     await session.close();
     const before = session.trace.events.length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceEvent, TraceEventBody } from '../trace/types';
+import type { TraceEventBody } from '../trace/types';
 import { countdown, seconds, silentPlugs } from './keepalive';
 import { heldBody, timed } from '../trace/fixtures';
 

@@ -4,7 +4,7 @@ import { eventBodyArb } from './arbitraries';
 import { clampStep, lastStep, linkToStep, parseStepHash, prefixAt, stepForMessage, stepHash, stepOfEvent } from './replay';
 import { deliveredCount } from './selectors';
 import { heldBody, traced } from './fixtures';
-import type { TraceEvent, TraceEventBody } from './types';
+import type { TraceEventBody } from './types';
 
 const held = (qid: string): TraceEventBody => heldBody({ qid, kind: 'offer', topic: 't', mid: qid });
 const delivered = (qid: string): TraceEventBody => ({ type: 'delivered', qid, to: 'bob' });

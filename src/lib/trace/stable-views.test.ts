@@ -4,7 +4,7 @@ import { eventBodyArb } from './arbitraries';
 import { heldBody, traced } from './fixtures';
 import { diagramRows, tamperings } from './selectors';
 import { stableDiagramRows, stableTamperings } from './stable-views';
-import type { TraceEvent, TraceEventBody } from './types';
+import type { TraceEventBody } from './types';
 
 const PEERS: [string, string] = ['alice', 'bob'];
 
