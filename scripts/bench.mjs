@@ -33,7 +33,6 @@ import {
   chromiumLaunchConfig,
   ensureBuilt,
   gzSize,
-  jsSizeFor,
   kb,
   machineInfo,
   mdTable,
@@ -45,7 +44,18 @@ import {
   snapshotDist,
   startPreview,
 } from './bench/lib.mjs';
-import { collectErrors, dataChannelOpen, heldItems, labRegion, settleInPage as settle, waitFor, waitHydrated } from './bench/page.mjs';
+import {
+  assetKind,
+  collectErrors,
+  dataChannelOpen,
+  eachSession,
+  heldItems,
+  labRegion,
+  recordAssets,
+  settleInPage as settle,
+  waitFor,
+  waitHydrated,
+} from './bench/page.mjs';
 import { measureStepFrames } from './bench/step-frames.mjs';
 import { CONNECT_RATIO_GOAL, measureConnect } from './bench/connect.mjs';
 import { measureWeight } from './bench/weight.mjs';
@@ -115,44 +125,6 @@ function checkInterrupted() {
   if (interrupted) throw new Error(`interrupted (${interrupted})`);
 }
 
-/** Records every JS response of a page, tagged with the phase current when it arrived. */
-function recordScripts(page) {
-  const state = { phase: 'initial', entries: [], pending: [], inflight: 0, lastActivity: Date.now() };
-  const isScript = (req) => req.resourceType() === 'script' || /\.m?js(\?|$)/.test(new URL(req.url()).pathname);
-  page.on('request', (req) => {
-    if (!isScript(req)) return;
-    state.inflight++;
-    state.lastActivity = Date.now();
-  });
-  const settle = (req) => {
-    if (!isScript(req)) return;
-    state.inflight = Math.max(0, state.inflight - 1);
-    state.lastActivity = Date.now();
-  };
-  page.on('requestfinished', settle);
-  page.on('requestfailed', settle);
-  page.on('response', (res) => {
-    const req = res.request();
-    if (!isScript(req) || !res.ok()) return;
-    const phase = state.phase;
-    state.pending.push(jsSizeFor(res.url(), res).then((s) => state.entries.push({ ...s, url: res.url(), phase })));
-  });
-  return {
-    state,
-    setPhase(p) {
-      state.phase = p;
-    },
-    async entries(phase) {
-      await Promise.all(state.pending);
-      return state.entries.filter((e) => (Array.isArray(phase) ? phase.includes(e.phase) : e.phase === phase));
-    },
-    /** Resolves once no script request has been in flight for `quietMs`. */
-    async quiet(quietMs = 1000, timeout = 20_000) {
-      await waitFor(() => state.inflight === 0 && Date.now() - state.lastActivity >= quietMs, { timeout, what: 'network quiet' });
-    },
-  };
-}
-
 /** Scripts made in the page from a Blob or data: URL repeat code already counted in a chunk. */
 const isInPageCopy = (e) => e.source === 'blob' || e.source === 'data';
 const sum = (list) => list.filter((e) => !isInPageCopy(e)).reduce((a, e) => a + e.gz, 0);
@@ -163,7 +135,7 @@ async function measureChapterJs(browser, base) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const errors = collectErrors(page);
-  const rec = recordScripts(page);
+  const rec = recordAssets(page, ['js']);
   try {
     await page.goto(`${base}signalling/`, { waitUntil: 'load' });
     await page.waitForLoadState('networkidle');
@@ -309,50 +281,41 @@ function timedStep([fig, step]) {
 async function measureSteps(browser, base, { settleFirst = false } = {}) {
   const samples = [];
   const notes = [];
-  let errors = [];
-  for (let s = 0; s < STEP_SESSIONS; s++) {
-    checkInterrupted();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    errors = errors.concat(collectErrors(page));
-    try {
-      await page.goto(`${base}lab/?broker=in-page`, { waitUntil: 'load' });
-      const lab = labRegion(page);
-      await lab.waitFor({ state: 'visible' });
-      await lab.evaluate(
-        (el) =>
-          new Promise((resolve) => {
-            const island = el.closest('astro-island');
-            const check = () => (!island || !island.hasAttribute('ssr') ? resolve(undefined) : requestAnimationFrame(check));
-            check();
-          }),
+  const errors = await eachSession(browser, STEP_SESSIONS, checkInterrupted, async (page, s) => {
+    await page.goto(`${base}lab/?broker=in-page`, { waitUntil: 'load' });
+    const lab = labRegion(page);
+    await lab.waitFor({ state: 'visible' });
+    await lab.evaluate(
+      (el) =>
+        new Promise((resolve) => {
+          const island = el.closest('astro-island');
+          const check = () => (!island || !island.hasAttribute('ssr') ? resolve(undefined) : requestAnimationFrame(check));
+          check();
+        }),
+    );
+    await lab.getByRole('button', { name: 'Start', exact: true }).click();
+    const open = dataChannelOpen(lab);
+    for (let i = 0; i < 100; i++) {
+      checkInterrupted();
+      // Wait for the next held message (or the open channel); not timed.
+      const next = await waitFor(
+        async () => ((await open.isVisible()) ? 'open' : (await heldItems(lab).count()) > 0 ? 'held' : null),
+        { timeout: 20_000, what: 'a held message or an open data channel' },
       );
-      await lab.getByRole('button', { name: 'Start', exact: true }).click();
-      const open = dataChannelOpen(lab);
-      for (let i = 0; i < 100; i++) {
-        checkInterrupted();
-        // Wait for the next held message (or the open channel); not timed.
-        const next = await waitFor(
-          async () => ((await open.isVisible()) ? 'open' : (await heldItems(lab).count()) > 0 ? 'held' : null),
-          { timeout: 20_000, what: 'a held message or an open data channel' },
-        );
-        if (next === 'open') break;
-        const fig = await lab.getByRole('figure', { name: 'Sequence diagram' }).elementHandle();
-        const section = await lab.elementHandle();
-        const settled = settleFirst ? await page.evaluate(settle, [section, fig, 150, 3000]) : { settled: false };
-        if (await open.isVisible()) break;
-        const stepBtn = await lab.getByRole('button', { name: 'Step', exact: true }).elementHandle();
-        const r = await page.evaluate(timedStep, [fig, stepBtn]);
-        samples.push({ session: s, step: i + 1, ...r, settled: settled.settled });
-        if (r.timeout) notes.push(`session ${s + 1} step ${i + 1}: no delivery painted within 10 s`);
-        if (r.extra) notes.push(`session ${s + 1} step ${i + 1}: ${r.extra + 1} deliveries appeared for one Step`);
-        await Promise.all([fig.dispose(), section.dispose(), stepBtn.dispose()]);
-      }
-      if (!(await open.isVisible())) notes.push(`session ${s + 1}: data channel did not open`);
-    } finally {
-      await context.close();
+      if (next === 'open') break;
+      const fig = await lab.getByRole('figure', { name: 'Sequence diagram' }).elementHandle();
+      const section = await lab.elementHandle();
+      const settled = settleFirst ? await page.evaluate(settle, [section, fig, 150, 3000]) : { settled: false };
+      if (await open.isVisible()) break;
+      const stepBtn = await lab.getByRole('button', { name: 'Step', exact: true }).elementHandle();
+      const r = await page.evaluate(timedStep, [fig, stepBtn]);
+      samples.push({ session: s, step: i + 1, ...r, settled: settled.settled });
+      if (r.timeout) notes.push(`session ${s + 1} step ${i + 1}: no delivery painted within 10 s`);
+      if (r.extra) notes.push(`session ${s + 1} step ${i + 1}: ${r.extra + 1} deliveries appeared for one Step`);
+      await Promise.all([fig.dispose(), section.dispose(), stepBtn.dispose()]);
     }
-  }
+    if (!(await open.isVisible())) notes.push(`session ${s + 1}: data channel did not open`);
+  });
   const times = samples.filter((x) => !x.timeout).map((x) => x.ms).sort((a, b) => a - b);
   const tableTimes = samples.filter((x) => x.tableMs !== null && x.tableMs !== undefined).map((x) => x.tableMs).sort((a, b) => a - b);
   const result = {
@@ -708,16 +671,11 @@ function timedOpen([fig, inspector, index, idleMs, maxIdleMs]) {
 async function measureInspector(browser, base) {
   const samples = [];
   const notes = [];
-  let errors = [];
-  for (let s = 0; s < INSPECTOR_SESSIONS; s++) {
-    checkInterrupted();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    errors = errors.concat(collectErrors(page));
+  const errors = await eachSession(browser, INSPECTOR_SESSIONS, checkInterrupted, async (page, s) => {
     // Scripts fetched while a click is being timed (the inspector's lazy views), and in flight.
     let fetched = null;
     let inflight = 0;
-    const isScript = (req) => req.resourceType() === 'script' || /\.m?js(\?|$)/.test(new URL(req.url()).pathname);
+    const isScript = (req) => assetKind(req) === 'js';
     page.on('request', (req) => {
       if (!isScript(req)) return;
       inflight++;
@@ -775,10 +733,8 @@ async function measureInspector(browser, base) {
       await Promise.all([fig.dispose(), section.dispose(), inspector.dispose()]);
     } catch (err) {
       notes.push(`inspector session ${s + 1}: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
-    } finally {
-      await context.close();
     }
-  }
+  });
   const ok = samples.filter((x) => !x.timeout);
   const msOf = (list) => list.map((x) => x.ms);
   // The first SDP message opened in a session loads the SDP views: "first open" for SDP.

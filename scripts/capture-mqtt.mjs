@@ -278,30 +278,30 @@ const unsubscribe = (/** @type {import('mqtt').MqttClient} */ c, /** @type {stri
 
 // ---- The session ----------------------------------------------------------------------------
 
-step = 'alice-connect';
-const alice = await connectClient('alice');
-await settle();
+/**
+ * A peer joins as the lab's do, one step each: `name`-connect, `name`-subscribe (every status at
+ * QoS 1, its own signals at `signalQos`), `name`-status (online, retained).
+ * @param {string} name
+ * @param {0|1|2} signalQos
+ */
+async function join(name, signalQos) {
+  step = `${name}-connect`;
+  const client = await connectClient(name);
+  await settle();
 
-step = 'alice-subscribe';
-await subscribe(alice, { [statusTopic('+')]: { qos: 1 }, [signalTopic('alice')]: { qos: 1 } });
-await settle();
+  step = `${name}-subscribe`;
+  await subscribe(client, { [statusTopic('+')]: { qos: 1 }, [signalTopic(name)]: { qos: signalQos } });
+  await settle();
 
-step = 'alice-status';
-await publish(alice, statusTopic('alice'), status('alice', 'online'), { qos: 1, retain: true });
-await settle();
+  step = `${name}-status`;
+  await publish(client, statusTopic(name), status(name, 'online'), { qos: 1, retain: true });
+  await settle();
+  return client;
+}
 
-step = 'bob-connect';
-const bob = await connectClient('bob');
-await settle();
-
+const alice = await join('alice', 1);
 // The late subscriber: alice's status reaches bob as a stored retained message (§3.3.1.3).
-step = 'bob-subscribe';
-await subscribe(bob, { [statusTopic('+')]: { qos: 1 }, [signalTopic('bob')]: { qos: 2 } });
-await settle();
-
-step = 'bob-status';
-await publish(bob, statusTopic('bob'), status('bob', 'online'), { qos: 1, retain: true });
-await settle();
+const bob = await join('bob', 2);
 
 // Exactly once, both legs: alice → broker, then broker → bob (bob subscribed at QoS 2).
 step = 'alice-offer-qos2';

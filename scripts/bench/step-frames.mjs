@@ -13,7 +13,7 @@
 // i.e. that frame's rendering (style, layout, paint) has finished. Before each Step the lab is
 // left to settle (the diagram caught up, no DOM change for 150 ms), as a reader looks first.
 import { quantile } from './lib.mjs';
-import { collectErrors, dataChannelOpen, errLine, heldItems, labRegion, settleInPage, waitFor, waitHydrated } from './page.mjs';
+import { dataChannelOpen, eachSession, errLine, heldItems, labRegion, settleInPage, waitFor, waitHydrated } from './page.mjs';
 
 export const WATCH_MS = 400;
 export const FRAME_MS = 1000 / 60;
@@ -111,11 +111,7 @@ const stats = (values) => {
 export async function measureStepFrames(browser, base, { sessions = 3, check } = {}) {
   const samples = [];
   const notes = [];
-  const errors = [];
-  for (let s = 0; s < sessions; s++) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    errors.push(...collectErrors(page));
+  const errors = await eachSession(browser, sessions, undefined, async (page, s) => {
     try {
       await page.goto(`${base}lab/?broker=in-page`, { waitUntil: 'load' });
       const lab = labRegion(page);
@@ -141,10 +137,8 @@ export async function measureStepFrames(browser, base, { sessions = 3, check } =
       if (!(await open.isVisible())) notes.push(`step frames: session ${s + 1}: data channel did not open`);
     } catch (err) {
       notes.push(`step frames: session ${s + 1}: ${errLine(err)}`);
-    } finally {
-      await context.close();
     }
-  }
+  });
   const ok = samples.filter((x) => !x.timeout);
   const quiet = ok.filter((x) => x.newRows === 0);
   const adding = ok.filter((x) => x.newRows > 0);

@@ -3,53 +3,13 @@
 // when scrolled to and started; and the whole built site.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzSize, jsSizeFor } from './lib.mjs';
-import { collectErrors, errLine, labRegion, waitFor, waitHydrated } from './page.mjs';
+import { gzSize } from './lib.mjs';
+import { collectErrors, errLine, labRegion, recordAssets, waitHydrated } from './page.mjs';
 
 export const PAGES = ['', 'mqtt/', 'signalling/', 'sdp/', 'ice/', 'stun/', 'turn/', 'lobby/', 'lab/', 'replay/'];
 // The goal holds on every page: chapters' labs hydrate when scrolled to, /lab/'s and
 // /replay/'s when the reader reaches for them (client:interact).
 export const FIRST_LOAD_JS_GOAL = 30 * 1024;
-
-const kindOf = (req) => {
-  const path = new URL(req.url()).pathname;
-  if (req.resourceType() === 'script' || /\.m?js$/.test(path)) return 'js';
-  if (req.resourceType() === 'stylesheet' || /\.css$/.test(path)) return 'css';
-  return null;
-};
-
-/** Records JS and CSS responses, tagged with the phase current when each arrived. */
-function recordAssets(page) {
-  const state = { phase: 'initial', entries: [], pending: [], inflight: 0, lastActivity: Date.now() };
-  page.on('request', (req) => {
-    if (!kindOf(req)) return;
-    state.inflight++;
-    state.lastActivity = Date.now();
-  });
-  const settle = (req) => {
-    if (!kindOf(req)) return;
-    state.inflight = Math.max(0, state.inflight - 1);
-    state.lastActivity = Date.now();
-  };
-  page.on('requestfinished', settle);
-  page.on('requestfailed', settle);
-  page.on('response', (res) => {
-    const kind = kindOf(res.request());
-    if (!kind || !res.ok()) return;
-    const phase = state.phase;
-    state.pending.push(jsSizeFor(res.url(), res).then((s) => state.entries.push({ ...s, kind, phase })));
-  });
-  return {
-    setPhase: (p) => (state.phase = p),
-    async entries() {
-      await Promise.all(state.pending);
-      // Blob/data scripts (mqtt.js's timer worker) repeat code already inside a chunk.
-      return state.entries.filter((e) => e.source !== 'blob' && e.source !== 'data');
-    },
-    quiet: (quietMs = 1000, timeout = 20_000) =>
-      waitFor(() => state.inflight === 0 && Date.now() - state.lastActivity >= quietMs, { timeout, what: 'network quiet' }),
-  };
-}
 
 const gz = (list, kind, phase) => list.filter((e) => e.kind === kind && e.phase === phase).reduce((a, e) => a + e.gz, 0);
 
@@ -88,7 +48,8 @@ async function weighPage(browser, base, path) {
       await rec.quiet(1500, 30_000);
       labStart = { pressedStart: (await start.count()) > 0 };
     }
-    const all = await rec.entries();
+    // Blob/data scripts (mqtt.js's timer worker) repeat code already inside a chunk.
+    const all = (await rec.entries()).filter((e) => e.source !== 'blob' && e.source !== 'data');
     const inlineJs = inline.js.reduce((a, t) => a + gzSize(t), 0);
     const inlineCss = inline.css.reduce((a, t) => a + gzSize(t), 0);
     const first = { jsGz: gz(all, 'js', 'initial') + inlineJs, cssGz: gz(all, 'css', 'initial') + inlineCss, inlineJsGz: inlineJs, inlineCssGz: inlineCss };

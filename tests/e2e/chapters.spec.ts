@@ -4,8 +4,8 @@
 // (lab.spec, inspect.spec, stun.spec and turn.spec test the same machinery on /lab/ or with
 // other questions; these follow the reader through the chapter.)
 import { test, expect, type Locator, type Page } from '@playwright/test';
-import { startCoturn, type Coturn } from './support/coturn';
-import { deliveredRows, heldList, labRegion, tableRows } from './support/lab';
+import { useCoturn } from './support/coturn';
+import { deliveredRows, heldList, labRegion, openDetails, tableRows } from './support/lab';
 
 /** The chapter's heading and its lab, hydrated and ready to start. */
 async function openChapter(page: Page, route: string, h1: RegExp, labName: string): Promise<Locator> {
@@ -49,7 +49,7 @@ function icePanel(lab: Locator): Locator {
 /** The SDP the inspector shows, as plain text with \n line ends. */
 async function inspectedSdp(inspector: Locator): Promise<string> {
   const plain = inspector.locator('details', { has: inspector.page().locator('summary', { hasText: 'The SDP as plain text' }) });
-  if (!(await plain.evaluate((d) => (d as HTMLDetailsElement).open))) await plain.locator('summary').click();
+  await openDetails(plain);
   return (await plain.locator('.code').innerText()).replace(/\r\n/g, '\n').trimEnd();
 }
 
@@ -95,16 +95,10 @@ test('SDP chapter: experiments 1–3, who sends the ClientHello, the unchanged o
 });
 
 test.describe('with coturn on 127.0.0.1', () => {
-  let coturn: Coturn;
-  test.beforeAll(async () => {
-    coturn = await startCoturn();
-  });
-  test.afterAll(async () => {
-    await coturn?.stop();
-  });
+  const coturn = useCoturn();
 
   test('STUN chapter: experiment 3, a srflx candidate has a hidden related address', async ({ page }) => {
-    const ice = encodeURIComponent(JSON.stringify([{ urls: coturn.stunUrl }]));
+    const ice = encodeURIComponent(JSON.stringify([{ urls: coturn().stunUrl }]));
     const lab = await openChapter(page, `stun/?ice=${ice}`, /^STUN/, 'STUN lab');
     await expect(icePanel(lab)).toHaveJSProperty('open', true);
     await lab.getByRole('button', { name: 'Start' }).click();
@@ -129,7 +123,7 @@ test.describe('with coturn on 127.0.0.1', () => {
   });
 
   test('TURN chapter: experiments 1 and 2, one relay candidate each and a relay-to-relay pair', async ({ page }) => {
-    const ice = encodeURIComponent(JSON.stringify([{ urls: coturn.turnUrl, username: coturn.user, credential: coturn.password }]));
+    const ice = encodeURIComponent(JSON.stringify([{ urls: coturn().turnUrl, username: coturn().user, credential: coturn().password }]));
     const lab = await openChapter(page, `turn/?policy=relay&ice=${ice}`, /^TURN/, 'TURN lab');
     await expect(icePanel(lab)).toHaveJSProperty('open', true);
     await lab.getByRole('button', { name: 'Start' }).click();

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect, type Locator, type Page } from '@playwright/test';
-import { diagramTable, heldList, labRegion } from './support/lab';
+import { diagramTable, heldList, labRegion, openDetails } from './support/lab';
 import { collectErrors } from './support/errors';
 
 /** One of a peer's four state machines, as the peer panel shows it. */
@@ -75,8 +75,7 @@ test('naive peers: a candidate moved above the offer shows the real addIceCandid
   const errors = collectErrors(page);
   await page.goto('lab/');
   const lab = labRegion(page);
-  const settings = lab.locator('details.settings');
-  if (!(await settings.evaluate((d) => (d as HTMLDetailsElement).open))) await settings.locator('summary').click();
+  await openDetails(lab.locator('details.settings'));
   await lab.getByRole('checkbox', { name: 'Naive peers (no candidate buffering)' }).check();
   await lab.getByRole('combobox', { name: 'Pace' }).selectOption({ label: 'As fast as possible' });
   await lab.getByRole('button', { name: 'Start' }).click();

@@ -3,7 +3,7 @@
 // The island's code is slowed down here, so every action certainly lands before hydration.
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { heldList, labRegion } from './support/lab';
+import { heldList, labRegion, openDetails } from './support/lab';
 import { collectErrors } from './support/errors';
 
 const island = (page: Page) => page.locator('astro-island[client="interact"]');
@@ -46,8 +46,7 @@ test('/lab/: a checkbox and a choice changed before hydration keep their values'
   await slowIsland(page, 'LabModes');
   await page.goto('lab/');
   const lab = labRegion(page);
-  const settings = lab.locator('details.settings');
-  if (!(await settings.evaluate((d) => (d as HTMLDetailsElement).open))) await settings.locator('summary').click();
+  await openDetails(lab.locator('details.settings'));
   const naive = lab.getByRole('checkbox', { name: 'Naive peers (no candidate buffering)' });
   await naive.check();
   const pace = lab.getByRole('combobox', { name: 'Pace' });

@@ -1,6 +1,6 @@
 import mqtt from 'mqtt';
 import { test, expect } from './support/mosquitto';
-import { deliveredRows, diagramTable, heldList, labRegion, stepUntilOpen, tableRows } from './support/lab';
+import { autoplayed, deliveredRows, diagramTable, exportTrace, heldList, labOnBroker, labRegion, stepUntilOpen, tableRows } from './support/lab';
 import { collectErrors } from './support/errors';
 
 test.describe('in-page broker', () => {
@@ -77,9 +77,7 @@ test.describe('in-page broker', () => {
 
   test('autoplay reaches an open data channel on its own', async ({ page }) => {
     const errors = collectErrors(page);
-    await page.goto('lab/?autoplay=1');
-    const lab = labRegion(page);
-    await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+    await autoplayed(page);
     expect(errors).toEqual([]);
   });
 
@@ -108,12 +106,9 @@ test.describe('in-page broker', () => {
 
   test('export the trace, then reset and start a clean second session', async ({ page }) => {
     const errors = collectErrors(page);
-    await page.goto('lab/?autoplay=1');
-    const lab = labRegion(page);
-    await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+    const lab = await autoplayed(page);
 
-    const [download] = await Promise.all([page.waitForEvent('download'), lab.getByRole('button', { name: 'Export trace' }).click()]);
-    const trace = JSON.parse(await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8'));
+    const trace = JSON.parse(await (await import('node:fs/promises')).readFile(await exportTrace(page, lab), 'utf8'));
     expect(trace).toMatchObject({ schema: 'webrtc-lab-trace', version: 1 });
     const types = new Set(trace.events.map((e: { type: string }) => e.type));
     for (const t of ['session', 'broker', 'published', 'held', 'delivered', 'state', 'candidate-gathered', 'channel']) expect(types).toContain(t);
@@ -199,10 +194,7 @@ test.describe('real mosquitto', () => {
 
   test('garbage and hostile payloads are rejected with a reason, never rendered as markup', async ({ page, mosquitto }) => {
     const errors = collectErrors(page);
-    const root = `webrtc-lab/bad${Date.now().toString(36)}`;
-    await page.goto(`lab/?broker=${encodeURIComponent(mosquitto.wsUrl)}&root=${encodeURIComponent(root)}`);
-    const lab = labRegion(page);
-    await lab.getByRole('button', { name: 'Start' }).click();
+    const { lab, root } = await labOnBroker(page, mosquitto.wsUrl, 'bad');
     await expect(heldList(lab).getByRole('listitem').first()).toBeVisible();
 
     const evil = await mqtt.connectAsync(mosquitto.mqttUrl, { clientId: `evil-${Date.now()}` });
@@ -235,10 +227,7 @@ test.describe('broker goes away mid-session', () => {
     const broker = await startMosquitto();
     try {
       const errors = collectErrors(page);
-      const root = `webrtc-lab/drop${Date.now().toString(36)}`;
-      await page.goto(`lab/?broker=${encodeURIComponent(broker.wsUrl)}&root=${encodeURIComponent(root)}`);
-      const lab = labRegion(page);
-      await lab.getByRole('button', { name: 'Start' }).click();
+      const { lab } = await labOnBroker(page, broker.wsUrl, 'drop');
       await expect(heldList(lab).getByRole('listitem')).toHaveCount(2);
       // Step until alice has offered and finished gathering, so nothing more is in flight.
       const step = lab.getByRole('button', { name: 'Step', exact: true });
@@ -267,9 +256,7 @@ test.describe('broker goes away mid-session', () => {
 });
 
 test('state timelines link each transition to the message that caused it', async ({ page }) => {
-  await page.goto('lab/?autoplay=1');
-  const lab = labRegion(page);
-  await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+  const lab = await autoplayed(page);
   await lab.getByText('State timelines').click();
   const bobTimeline = lab.getByRole('table', { name: 'State timeline of bob' });
   const row = bobTimeline.getByRole('row').filter({ hasText: 'have-remote-offer' });

@@ -1,18 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { deliveredArrows, deliveredRows, diagramTable, labRegion, tableRows } from './support/lab';
+import { autoplayed, deliveredArrows, deliveredRows, diagramTable, exportTrace, tableRows } from './support/lab';
 import { collectErrors } from './support/errors';
 
 const replayRegion = (page: Page) => page.getByRole('region', { name: 'Trace replay' });
 
 test('export a finished session, import it, step back to step 3: the diagram has 3 deliveries', async ({ page }) => {
   const errors = collectErrors(page);
-  await page.goto('lab/?autoplay=1');
-  const lab = labRegion(page);
-  await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
-  const [download] = await Promise.all([page.waitForEvent('download'), lab.getByRole('button', { name: 'Export trace' }).click()]);
-  const file = (await download.path())!;
+  const lab = await autoplayed(page);
+  const file = await exportTrace(page, lab);
   const exported = JSON.parse(await readFile(file, 'utf8')) as { events: { type: string }[] };
   const total = exported.events.filter((e) => e.type === 'delivered').length;
   expect(total).toBeGreaterThan(5);

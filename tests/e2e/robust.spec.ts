@@ -1,10 +1,9 @@
 // Robustness against the outside world: a second MQTT client flooding the lab's root with
 // hostile payloads, and a TURN server that goes away in the middle of a relay-only session.
 import mqtt from 'mqtt';
-import type { Page } from '@playwright/test';
 import { test, expect } from './support/mosquitto';
 import { startCoturn } from './support/coturn';
-import { deliveredRows, heldList, labRegion, stepUntilOpen, tableRows } from './support/lab';
+import { autoplayed, deliveredRows, heldList, labOnBroker, stepUntilOpen, tableRows } from './support/lab';
 import { collectErrors } from './support/errors';
 
 /** Everything a hostile publisher might try, cycled through by the flood. */
@@ -23,10 +22,7 @@ test.describe('a second client floods the root', () => {
   test('1,000 hostile messages in a second: rate-limited and said so, Step stays responsive, nothing renders, the session completes', async ({ page, mosquitto }) => {
     test.setTimeout(120_000);
     const errors = collectErrors(page);
-    const root = `webrtc-lab/flood${Date.now().toString(36)}`;
-    await page.goto(`lab/?broker=${encodeURIComponent(mosquitto.wsUrl)}&root=${encodeURIComponent(root)}`);
-    const lab = labRegion(page);
-    await lab.getByRole('button', { name: 'Start' }).click();
+    const { lab, root } = await labOnBroker(page, mosquitto.wsUrl, 'flood');
     // Both statuses held: nothing else is in flight until the reader steps.
     await expect(heldList(lab).getByRole('listitem')).toHaveCount(2);
 
@@ -85,9 +81,7 @@ test.describe('TURN server goes away', () => {
     const coturn = await startCoturn();
     try {
       const ice = JSON.stringify([{ urls: coturn.turnUrl, username: coturn.user, credential: coturn.password }]);
-      await page.goto(`lab/?policy=relay&autoplay=1&ice=${encodeURIComponent(ice)}`);
-      const lab = labRegion(page);
-      await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+      const lab = await autoplayed(page, `lab/?policy=relay&autoplay=1&ice=${encodeURIComponent(ice)}`);
       const alice = lab.getByRole('region', { name: 'Peer alice' });
       await expect(alice).toContainText('connected');
 

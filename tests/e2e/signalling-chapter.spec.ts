@@ -3,7 +3,7 @@
 // "Connected in … ms" figure), and glare: both peers offer, naively and with perfect
 // negotiation, with the outcome Chromium really gives.
 import { test, expect, type Locator, type Page } from '@playwright/test';
-import { deliveredRows, heldList, labRegion, stepUntilOpen, tableRows } from './support/lab';
+import { deliveredRows, heldList, labRegion, openDetails, stepUntilOpen, tableRows } from './support/lab';
 import { collectErrors } from './support/errors';
 
 async function openChapter(page: Page, query = ''): Promise<Locator> {
@@ -19,7 +19,16 @@ async function openChapter(page: Page, query = ''): Promise<Locator> {
 
 async function openSettings(lab: Locator): Promise<void> {
   const details = lab.locator('details', { has: lab.page().locator('summary', { hasText: /^Settings/ }) }).first();
-  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').first().click();
+  await openDetails(details);
+}
+
+/** Opens the chapter's lab with ?glare=`glare`, checks that its settings show `choice`, and presses Start. */
+async function startGlare(page: Page, glare: string, choice: string): Promise<Locator> {
+  const lab = await openChapter(page, `?glare=${glare}`);
+  await openSettings(lab);
+  await expect(lab.getByRole('radio', { name: choice })).toBeChecked();
+  await lab.getByRole('button', { name: 'Start' }).click();
+  return lab;
 }
 
 function peerState(lab: Locator, peer: string, label: string): Locator {
@@ -53,6 +62,8 @@ async function stepUntilQuiet(lab: Locator, quietMs = 1500, maxSteps = 40): Prom
 }
 
 const notes = (rows: string[][], peer: string) => rows.filter((r) => r[1] === peer && r[2] === '').map((r) => r[3]!);
+/** Who published a message of this kind (its rows to the broker), in table order. */
+const senders = (rows: string[][], kind: string) => rows.filter((r) => r[2] === 'broker' && r[3] === kind).map((r) => r[1]);
 
 test('the chapter renders its new sections, and the lab offers both settings', async ({ page }) => {
   const errors = collectErrors(page);
@@ -128,15 +139,12 @@ test('experiment 4 from its links: autoplay connects both ways and shows the fig
 
 test('experiment 5, naive: both offers are taken, both answers fail in stable, the channel never opens', async ({ page }) => {
   const errors = collectErrors(page);
-  const lab = await openChapter(page, '?glare=naive');
-  await openSettings(lab);
-  await expect(lab.getByRole('radio', { name: 'Both at once, naive' })).toBeChecked();
-  await lab.getByRole('button', { name: 'Start' }).click();
+  const lab = await startGlare(page, 'naive', 'Both at once, naive');
   await stepUntilQuiet(lab);
 
   const rows = await tableRows(lab);
   // Both peers offered, and each offer was delivered.
-  expect(rows.filter((r) => r[2] === 'broker' && r[3] === 'offer').map((r) => r[1]).sort()).toEqual(['alice', 'bob']);
+  expect(senders(rows, 'offer').sort()).toEqual(['alice', 'bob']);
   expect(rows.filter((r) => r[1] === 'broker' && r[3] === 'offer' && !r[3].endsWith('(held)'))).toHaveLength(2);
   // Both answered, and each answer reached a peer in 'stable'.
   for (const peer of ['alice', 'bob']) {
@@ -153,16 +161,13 @@ test('experiment 5, naive: both offers are taken, both answers fail in stable, t
 
 test('experiment 5, perfect negotiation: alice ignores bob’s offer, bob rolls back and answers, the channel opens', async ({ page }) => {
   const errors = collectErrors(page);
-  const lab = await openChapter(page, '?glare=polite');
-  await openSettings(lab);
-  await expect(lab.getByRole('radio', { name: 'Both at once, perfect negotiation (bob is polite)' })).toBeChecked();
-  await lab.getByRole('button', { name: 'Start' }).click();
+  const lab = await startGlare(page, 'polite', 'Both at once, perfect negotiation (bob is polite)');
   await stepUntilOpen(lab);
 
   const rows = await tableRows(lab);
-  expect(rows.filter((r) => r[2] === 'broker' && r[3] === 'offer').map((r) => r[1]).sort()).toEqual(['alice', 'bob']);
+  expect(senders(rows, 'offer').sort()).toEqual(['alice', 'bob']);
   // One answer on the wire: bob's.
-  expect(rows.filter((r) => r[2] === 'broker' && r[3] === 'answer').map((r) => r[1])).toEqual(['bob']);
+  expect(senders(rows, 'answer')).toEqual(['bob']);
   expect(notes(rows, 'alice')).toEqual(['ignored the offer: glare: alice is the impolite peer and keeps its own offer']);
   expect(notes(rows, 'bob')).toEqual([]);
   await expect(lab.getByText('Data channel open')).toBeVisible();

@@ -26,9 +26,16 @@ function online(lab: Locator): Locator {
   return lab.getByRole('list', { name: 'Online peers' });
 }
 
-async function playAll(lab: Locator): Promise<void> {
-  await lab.getByRole('combobox', { name: 'Pace' }).selectOption({ label: 'As fast as possible' });
-  await lab.getByRole('button', { name: 'Play' }).click();
+async function playAll(...labs: Locator[]): Promise<void> {
+  for (const lab of labs) {
+    await lab.getByRole('combobox', { name: 'Pace' }).selectOption({ label: 'As fast as possible' });
+    await lab.getByRole('button', { name: 'Play' }).click();
+  }
+}
+
+/** Waits until each of `labs` shows its data channel open. */
+async function channelsOpen(...labs: Locator[]): Promise<void> {
+  for (const lab of labs) await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
 }
 
 async function chat(lab: Locator, to: string, text: string): Promise<void> {
@@ -91,10 +98,8 @@ test.describe('two devices on mosquitto', () => {
 
     // Connect: dog offers; both play their queues until the data channel opens.
     await online(dog).getByRole('button', { name: 'Connect to cat222' }).click();
-    await playAll(dog);
-    await playAll(cat);
-    await expect(dog.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
-    await expect(cat.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+    await playAll(dog, cat);
+    await channelsOpen(dog, cat);
 
     await chat(cat, 'dog111', 'meow (dc)');
     await expect(chatLog(dog)).toContainText('cat222 → dog111: meow (dc) (over data channel)');
@@ -157,10 +162,8 @@ test("two tabs of one browser, no server: the tabs broker (SharedWorker)", async
   await twinPage.close();
 
   await online(cat).getByRole('button', { name: 'Connect to dog111' }).click();
-  await playAll(dog);
-  await playAll(cat);
-  await expect(dog.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
-  await expect(cat.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+  await playAll(dog, cat);
+  await channelsOpen(dog, cat);
   await chat(dog, 'cat222', 'hello tab');
   await expect(chatLog(cat)).toContainText('dog111 → cat222: hello tab (over data channel)');
 
@@ -198,9 +201,8 @@ test('with a TURN server in ?ice=, the latency test adds a relay-only path throu
     await expect(dog.getByText('You are dog111')).toBeVisible();
     await join(cat, 'cat222');
     await online(dog).getByRole('button', { name: 'Connect to cat222' }).click();
-    await playAll(dog);
-    await playAll(cat);
-    await expect(dog.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+    await playAll(dog, cat);
+    await channelsOpen(dog);
     const latency = dog.getByRole('region', { name: 'Latency test' });
     await expect(latency).toContainText("iceTransportPolicy: 'relay'");
     await latency.getByRole('checkbox', { name: '100 KB' }).uncheck();
@@ -239,8 +241,7 @@ test('?autoplay=1: once joined, every signal is delivered as it arrives, with no
     // cat calls and plays its own queue; dog never touches Step or Play and still answers.
     await online(cat).getByRole('button', { name: 'Connect to dog111' }).click();
     await playAll(cat);
-    await expect(dog.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
-    await expect(cat.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+    await channelsOpen(dog, cat);
     await expect(dog.getByRole('list', { name: 'Held messages' }).getByRole('listitem')).toHaveCount(0);
     expect(errors.flat()).toEqual([]);
   } finally {

@@ -2,8 +2,8 @@
 // the NAT model, and the captured Binding response shown byte by byte.
 import { readFileSync } from 'node:fs';
 import { test, expect, type Locator, type Page } from '@playwright/test';
-import { startCoturn, type Coturn } from './support/coturn';
-import { deliveredRows, heldList, labRegion } from './support/lab';
+import { useCoturn } from './support/coturn';
+import { deliveredRows, heldList, labRegion, openDetails } from './support/lab';
 
 /** Brings a client:visible island into view and waits until it has hydrated. */
 async function hydrated(page: Page, inside: Locator): Promise<void> {
@@ -12,18 +12,10 @@ async function hydrated(page: Page, inside: Locator): Promise<void> {
 }
 
 test.describe('STUN chapter', () => {
-  let coturn: Coturn;
-
-  test.beforeAll(async () => {
-    coturn = await startCoturn();
-  });
-
-  test.afterAll(async () => {
-    await coturn?.stop();
-  });
+  const coturn = useCoturn();
 
   test('with a STUN server in ?ice=, each peer gathers a srflx candidate and the data channel opens', async ({ page }) => {
-    const ice = encodeURIComponent(JSON.stringify([{ urls: `stun:127.0.0.1:${coturn.port}` }]));
+    const ice = encodeURIComponent(JSON.stringify([{ urls: `stun:127.0.0.1:${coturn().port}` }]));
     await page.goto(`stun/?ice=${ice}`);
     const lab = labRegion(page);
     await expect(lab).toHaveAccessibleName(/STUN lab$/);
@@ -33,7 +25,7 @@ test.describe('STUN chapter', () => {
 
     // The candidates table lives in the "ICE candidates and pairs" panel; open it if closed.
     const panel = lab.locator('details', { has: page.locator('summary', { hasText: 'ICE candidates and pairs' }) });
-    if (!(await panel.evaluate((d) => (d as HTMLDetailsElement).open))) await panel.locator('summary').click();
+    await openDetails(panel);
     const candidates = lab.getByRole('table', { name: 'Candidates', exact: true });
 
     // Chromium stops gathering once a pair works. So deliver one message at a time until both

@@ -1,23 +1,17 @@
 import { test, expect } from '@playwright/test';
-import { startCoturn, type Coturn } from './support/coturn';
+import { startCoturn, useCoturn } from './support/coturn';
 import { labRegion } from './support/lab';
 
 // TURN against a real coturn on 127.0.0.1, with policy=relay so only relay candidates count.
-let coturn: Coturn;
-test.beforeAll(async () => {
-  coturn = await startCoturn();
-});
-test.afterAll(async () => {
-  await coturn?.stop();
-});
+const coturn = useCoturn();
 
 function relayLab(password: string): string {
-  const ice = JSON.stringify([{ urls: coturn.turnUrl, username: coturn.user, credential: password }]);
+  const ice = JSON.stringify([{ urls: coturn().turnUrl, username: coturn().user, credential: password }]);
   return `lab/?policy=relay&ice=${encodeURIComponent(ice)}`;
 }
 
 test('policy=relay: relay candidates only, and the data channel opens over a relay pair', async ({ page }) => {
-  await page.goto(`${relayLab(coturn.password)}&autoplay=1`);
+  await page.goto(`${relayLab(coturn().password)}&autoplay=1`);
   const lab = labRegion(page);
   await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
   const candidates = lab.getByRole('table', { name: 'Candidates', exact: true });

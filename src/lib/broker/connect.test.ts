@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,8 @@ import { generate, parser, type Packet } from 'mqtt-packet';
 import { connectBroker, parseBroker, resetInPageBroker } from './connect';
 import { MAX_PACKET_BYTES } from './in-page';
 import type { BrokerConnection, LastWill, MqttLike, ReceivedPacket, WirePacket } from './types';
+import { freePort } from '../../../tests/e2e/support/free-port';
+import { findMosquitto, mosquittoConfig } from '../../../tests/e2e/support/mosquitto-config';
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -102,11 +104,16 @@ describe('parseBroker', () => {
 
 /** The shared behaviour, run against every broker that is available. */
 function brokerSuite(name: string, brokerUrl: () => string | undefined) {
-  describe(name, () => {
-    it('connects two clients that subscribe, publish and receive', async (ctx) => {
+  /** A test on this broker (skipped while there is none), under a topic root of its own. */
+  const onBroker = (title: string, rootTag: string, body: (broker: string, root: string) => Promise<void>) =>
+    it(title, async (ctx) => {
       const broker = brokerUrl();
       if (!broker) return ctx.skip();
-      const root = `t${Date.now()}a`;
+      await body(broker, `t${Date.now()}${rootTag}`);
+    });
+
+  describe(name, () => {
+    onBroker('connects two clients that subscribe, publish and receive', 'a', async (broker, root) => {
       const alice = await connect(broker, 'alice', root);
       const bob = await connect(broker, 'bob', root);
       expect(alice.client.connected && bob.client.connected).toBe(true);
@@ -117,10 +124,7 @@ function brokerSuite(name: string, brokerUrl: () => string | undefined) {
       expect(m).toEqual({ topic: `${root}/bob/signal`, payload: '{"kind":"offer"}', retain: false });
     });
 
-    it('delivers a retained status to a late subscriber with retain=true', async (ctx) => {
-      const broker = brokerUrl();
-      if (!broker) return ctx.skip();
-      const root = `t${Date.now()}b`;
+    onBroker('delivers a retained status to a late subscriber with retain=true', 'b', async (broker, root) => {
       const alice = await connect(broker, 'alice', root);
       await publish(alice.client, `${root}/alice/status`, 'online', true);
       const bob = await connect(broker, 'bob', root);
@@ -132,10 +136,7 @@ function brokerSuite(name: string, brokerUrl: () => string | undefined) {
       await publish(alice.client, `${root}/alice/status`, '', true);
     });
 
-    it('pullPlug() makes the broker publish the will to the other client; close() does not', async (ctx) => {
-      const broker = brokerUrl();
-      if (!broker) return ctx.skip();
-      const root = `t${Date.now()}c`;
+    onBroker('pullPlug() makes the broker publish the will to the other client; close() does not', 'c', async (broker, root) => {
       const alice = await connect(broker, 'alice', root);
       const carol = await connect(broker, 'carol', root);
       const bob = await connect(broker, 'bob', root);
@@ -151,10 +152,7 @@ function brokerSuite(name: string, brokerUrl: () => string | undefined) {
       await alice.close(); // after pullPlug, close() still resolves
     });
 
-    it('reports CONNECT, CONNACK, SUBSCRIBE, PUBLISH … with bytes equal to generate()', async (ctx) => {
-      const broker = brokerUrl();
-      if (!broker) return ctx.skip();
-      const root = `t${Date.now()}d`;
+    onBroker('reports CONNECT, CONNACK, SUBSCRIBE, PUBLISH … with bytes equal to generate()', 'd', async (broker, root) => {
       const seen: WirePacket[] = [];
       const alice = await connect(broker, 'alice', root, (p) => seen.push(p));
       await subscribe(alice.client, { [`${root}/alice/signal`]: { qos: 1 } });
@@ -261,14 +259,6 @@ describe('direct bus through connectBroker', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 describe('ws:// failures', () => {
   it('rejects with a clear message, well within 10 s, for a closed port', async () => {
     const port = await freePort();
@@ -317,7 +307,7 @@ describe('ws:// failures', () => {
 });
 
 // mosquitto with a WebSocket listener, when installed (apt-get install mosquitto).
-const MOSQUITTO = process.env.MOSQUITTO_PATH ?? '/usr/sbin/mosquitto';
+const MOSQUITTO = findMosquitto();
 let mosquittoUrl: string | undefined;
 let mosquitto: ChildProcess | undefined;
 let mosquittoConf: string | undefined;
@@ -325,7 +315,7 @@ let mosquittoDir: string | undefined;
 
 /** Starts mosquitto with `conf` and resolves once a client gets a CONNACK at `url`. */
 async function startMosquitto(conf: string, url: string): Promise<ChildProcess> {
-  const proc = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(MOSQUITTO!, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const deadline = Date.now() + 5000;
@@ -354,30 +344,18 @@ async function stopMosquitto(): Promise<void> {
 }
 
 describe('mosquitto over ws://', () => {
-  it.skipIf(!existsSync(MOSQUITTO))(`starts ${MOSQUITTO} on a free 127.0.0.1 port`, async () => {
+  it.skipIf(!MOSQUITTO)(`starts ${MOSQUITTO ?? 'mosquitto'} on a free 127.0.0.1 port`, async () => {
     mosquittoDir = mkdtempSync(join(tmpdir(), 'mosq-'));
     const [mqttPort, wsPort] = [await freePort(), await freePort()];
     mosquittoConf = join(mosquittoDir, 'mosquitto.conf');
-    writeFileSync(
-      mosquittoConf,
-      [
-        'allow_anonymous true',
-        'persistence false',
-        `listener ${mqttPort} 127.0.0.1`,
-        'protocol mqtt',
-        `listener ${wsPort} 127.0.0.1`,
-        'protocol websockets',
-        'socket_domain ipv4',
-        '',
-      ].join('\n'),
-    );
+    writeFileSync(mosquittoConf, mosquittoConfig(mqttPort, wsPort));
     const url = `ws://127.0.0.1:${wsPort}/`;
     mosquitto = await startMosquitto(mosquittoConf, url);
     mosquittoUrl = url;
   });
 
-  if (!existsSync(MOSQUITTO)) {
-    it.skip(`mosquitto not found at ${MOSQUITTO}: install it (apt-get install mosquitto) or set MOSQUITTO_PATH`, () => {});
+  if (!MOSQUITTO) {
+    it.skip('mosquitto not found: install it (apt-get install mosquitto) or set MOSQUITTO_PATH', () => {});
   }
 });
 

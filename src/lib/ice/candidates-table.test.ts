@@ -1,37 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceEvent, TraceEventBody } from '../trace/types';
+import type { TraceEventBody } from '../trace/types';
 import { candidateKey, candidateKeyOf, candidateRows, messageCandidateKey, type CandidateRow } from './candidates-table';
 import { loadSession, SCENARIOS } from './fixtures';
+import { heldBody, timed } from '../trace/fixtures';
 
 const A1 = 'candidate:1317930280 1 udp 2113937151 c37c161d-1920-4b1b-9ad3-86e05cc83833.local 55265 typ host generation 0 ufrag DYbT network-cost 999';
 const A2 = 'candidate:4125665015 1 udp 1677729535 127.0.0.1 53885 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag DYbT network-cost 999';
 const B1 = 'candidate:46753809 1 udp 2122194687 192.0.2.2 48087 typ host generation 0 ufrag gKz9 network-id 1';
 
-/** A trace from [at, body] pairs; `i` is the position. */
-function trace(events: Array<[number, TraceEventBody]>): TraceEvent[] {
-  return events.map(([at, body], i) => ({ ...body, i, at }) as TraceEvent);
-}
 const gathering = (peer: string): TraceEventBody => ({ type: 'state', peer, machine: 'iceGathering', value: 'gathering' });
 const gathered = (peer: string, candidate: string | null): TraceEventBody => ({ type: 'candidate-gathered', peer, candidate });
-const held = (qid: string, from: string, to: string, kind: 'candidate' | 'end-of-candidates', payload: unknown): TraceEventBody => ({
-  type: 'held',
-  qid,
-  from,
-  to,
-  kind,
-  topic: `lab/x/${to}/signal`,
-  payload: JSON.stringify(payload),
-  bytes: 100,
-  qos: 1,
-  retain: false,
-  will: false,
-  mid: `m-${qid}`,
-});
+const held = (qid: string, from: string, to: string, kind: 'candidate' | 'end-of-candidates', payload: unknown): TraceEventBody =>
+  heldBody({ qid, from, to, kind, payload: JSON.stringify(payload), bytes: 100 });
 
 describe('candidateRows', () => {
   it('times each candidate from its own peer’s gathering start, and marks gathering complete', () => {
     const rows = candidateRows(
-      trace([
+      timed(
         [0, { type: 'state', peer: 'alice', machine: 'iceGathering', value: 'new' }],
         [100, gathering('alice')],
         [104.5, gathered('alice', A1)],
@@ -40,7 +25,7 @@ describe('candidateRows', () => {
         [151, gathered('bob', B1)],
         [170, gathered('bob', null)],
         [180, gathered('alice', null)],
-      ]),
+      ),
     );
     expect(rows.map((r) => [r.kind, r.peer, r.i, r.sinceGatheringMs, r.gatheringStartI])).toEqual([
       ['candidate', 'alice', 2, 4.5, 1],
@@ -53,7 +38,7 @@ describe('candidateRows', () => {
   });
 
   it('parses each candidate and keys it', () => {
-    const [row] = candidateRows(trace([[0, gathering('alice')], [1, gathered('alice', A1)]])) as CandidateRow[];
+    const [row] = candidateRows(timed([0, gathering('alice')], [1, gathered('alice', A1)])) as CandidateRow[];
     expect(row).toMatchObject({
       kind: 'candidate',
       text: A1,
@@ -65,13 +50,13 @@ describe('candidateRows', () => {
   });
 
   it('keeps a candidate that does not parse, with its error and no key', () => {
-    const [row] = candidateRows(trace([[0, gathering('alice')], [1, gathered('alice', 'candidate:garbage')]])) as CandidateRow[];
+    const [row] = candidateRows(timed([0, gathering('alice')], [1, gathered('alice', 'candidate:garbage')])) as CandidateRow[];
     expect(row).toMatchObject({ kind: 'candidate', text: 'candidate:garbage', parsed: null, key: null, mdns: false });
     expect(row!.error).toMatch(/at least 8 fields/);
   });
 
   it('a candidate before the gathering state event (Chromium fires it late) starts the clock itself', () => {
-    const rows = candidateRows(trace([[10.3, gathered('bob', B1)], [11.1, gathering('bob')], [11.5, gathered('bob', null)]]));
+    const rows = candidateRows(timed([10.3, gathered('bob', B1)], [11.1, gathering('bob')], [11.5, gathered('bob', null)]));
     expect(rows.map((r) => [r.kind, r.sinceGatheringMs, r.gatheringStart, r.gatheringStartI])).toEqual([
       ['candidate', 0, 'first-candidate', 0],
       ['complete', 1.2, 'first-candidate', 0],
@@ -80,14 +65,14 @@ describe('candidateRows', () => {
 
   it('a second gathering after complete (ICE restart) starts a new round', () => {
     const rows = candidateRows(
-      trace([
+      timed(
         [0, gathering('alice')],
         [5, gathered('alice', A1)],
         [6, gathered('alice', null)],
         [1000, gathering('alice')],
         [1003, gathered('alice', A2)],
         [1004, gathered('alice', null)],
-      ]),
+      ),
     );
     expect(rows.map((r) => [r.kind, r.sinceGatheringMs, r.gatheringStartI])).toEqual([
       ['candidate', 5, 0],
@@ -99,7 +84,7 @@ describe('candidateRows', () => {
 
   it('links each row to the signal that carried it: held, delivered, added by the other peer', () => {
     const rows = candidateRows(
-      trace([
+      timed(
         [0, gathering('alice')],
         [1, gathered('alice', A1)],
         [2, held('q7', 'alice', 'bob', 'candidate', { v: 1, kind: 'candidate', from: 'alice', to: 'bob', candidate: A1 })],
@@ -108,20 +93,20 @@ describe('candidateRows', () => {
         [5, { type: 'delivered', qid: 'q7', to: 'bob' }],
         [6, { type: 'api', peer: 'alice', call: 'addIceCandidate', ok: true, detail: A1 }], // not the other peer
         [7, { type: 'api', peer: 'bob', call: 'addIceCandidate', ok: true, detail: A1 }],
-      ]),
+      ),
     );
     expect(rows[0]).toMatchObject({ qid: 'q7', heldI: 2, deliveredI: 5, addedI: 7 });
     expect(rows[1]).toMatchObject({ kind: 'complete', qid: 'q8', heldI: 4, deliveredI: null });
   });
 
   it('a candidate not yet sent has no links', () => {
-    const [row] = candidateRows(trace([[0, gathering('alice')], [1, gathered('alice', A1)]]));
+    const [row] = candidateRows(timed([0, gathering('alice')], [1, gathered('alice', A1)]));
     expect(row).toMatchObject({ qid: null, heldI: null, deliveredI: null, addedI: null });
   });
 
   it('ignores everything else and an empty trace', () => {
     expect(candidateRows([])).toEqual([]);
-    expect(candidateRows(trace([[0, { type: 'chat', from: 'a', to: 'b', text: 'hi' }]]))).toEqual([]);
+    expect(candidateRows(timed([0, { type: 'chat', from: 'a', to: 'b', text: 'hi' }]))).toEqual([]);
   });
 
   it.each(SCENARIOS)('%s: a trace rebuilt from the capture gives one row per gathered candidate, times from gathering', (name) => {
@@ -131,7 +116,7 @@ describe('candidateRows', () => {
       ...(['alice', 'bob'] as const).flatMap((peer) => s.candidates[peer].map((c) => [c.at, gathered(peer, c.candidate)] as [number, TraceEventBody])),
     ];
     events.sort((a, b) => a[0] - b[0]);
-    const rows = candidateRows(trace(events));
+    const rows = candidateRows(timed(...events));
     for (const peer of ['alice', 'bob'] as const) {
       const mine = rows.filter((r) => r.peer === peer);
       expect(mine.length).toBe(s.candidates[peer].length);

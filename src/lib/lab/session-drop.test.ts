@@ -1,53 +1,18 @@
 /** LabSession's fault injection: dropping held messages, and standing candidate discards. */
 import { describe, expect, it } from 'vitest';
-import { LabSession } from './session';
-import { DirectBus } from '../broker/direct-bus';
-import type { BrokerConnection, ConnectOptions } from '../broker/types';
-import { fakePeerConnectionFactory, type FakePeerConnection } from '../testing/fake-peer-connection';
+import type { FakePeerConnection } from '../testing/fake-peer-connection';
+import { directLab, gatherNew, stepToEnd } from './fixtures';
 import { diagramRows, heldMessages } from '../trace/selectors';
 import type { EventOf } from '../trace/types';
 
 function setup() {
-  const bus = new DirectBus();
-  const fakes = fakePeerConnectionFactory();
-  const connectBroker = async (opts: ConnectOptions): Promise<BrokerConnection> => {
-    const client = bus.connect({ clientId: opts.clientId, will: opts.will });
-    await new Promise<void>((resolve) => client.on('connect', resolve));
-    return {
-      client,
-      pullPlug: () => void client.end(true),
-      close: () => new Promise<void>((resolve) => client.end(false, resolve)),
-    };
-  };
-  const session = new LabSession(
-    { broker: 'direct', root: 'webrtc-lab/drop', peers: ['alice', 'bob'], session: 's1' },
-    { connectBroker, createPeerConnection: fakes.create },
-  );
-  const settle = async () => {
-    for (let i = 0; i < 5; i++) {
-      await bus.settled();
-      await new Promise((r) => setTimeout(r, 0));
-    }
-  };
-  const dropped = () => session.trace.events.filter((e): e is EventOf<'dropped'> => e.type === 'dropped');
-  return { fakes, session, settle, dropped };
+  const lab = directLab({ root: 'webrtc-lab/drop' });
+  const dropped = () => lab.session.trace.events.filter((e): e is EventOf<'dropped'> => e.type === 'dropped');
+  return { ...lab, lab, dropped };
 }
 
-/** Steps everything through; each fake gathers a host and a srflx candidate after its description. */
-async function runToEnd(session: LabSession, fakes: { instances: FakePeerConnection[] }, settle: () => Promise<void>) {
-  for (let steps = 0; session.queue.size > 0 && steps < 60; steps++) {
-    session.step();
-    await settle();
-    for (const pc of fakes.instances) {
-      if (pc.localDescription && pc.iceGatheringState === 'new') {
-        pc.gather({ type: 'host' });
-        pc.gather({ type: 'srflx', address: '203.0.113.7' });
-        pc.completeGathering();
-      }
-    }
-    await settle();
-  }
-}
+/** Each fake gathers a host and a srflx candidate after its description. */
+const HOST_AND_SRFLX = [{ type: 'host' }, { type: 'srflx', address: '203.0.113.7' }] as const;
 
 const typesIn = (pc: FakePeerConnection) => pc.remoteCandidates.flatMap((c) => (c ? [/ typ (\w+)/.exec(c.candidate ?? '')?.[1]] : []));
 
@@ -100,11 +65,11 @@ describe('LabSession.drop', () => {
 
 describe('LabSession.discardCandidates', () => {
   it("set before start, it drops every host candidate of alice's as it arrives, and nothing else", async () => {
-    const { session, settle, fakes, dropped } = setup();
+    const { lab, session, settle, fakes, dropped } = setup();
     session.discardCandidates('alice', 'host', true);
     await session.start();
     await settle();
-    await runToEnd(session, fakes, settle);
+    await stepToEnd(lab, 60, HOST_AND_SRFLX);
     const [alicePc, bobPc] = fakes.instances;
     // bob got alice's srflx candidate only; alice got both of bob's.
     expect(typesIn(bobPc!)).toEqual(['srflx']);
@@ -129,12 +94,8 @@ describe('LabSession.discardCandidates', () => {
       if (held.some((m) => m.kind === 'candidate' && m.from === 'alice')) break;
       session.step();
       await settle();
-      const alice = fakes.instances[0]!;
-      if (alice.localDescription && alice.iceGatheringState === 'new') {
-        alice.gather({ type: 'host' });
-        alice.gather({ type: 'srflx', address: '203.0.113.7' });
-        alice.gather({ type: 'host' });
-      }
+      // alice gathers two host candidates and a srflx one, and keeps gathering.
+      gatherNew([fakes.instances[0]!], [...HOST_AND_SRFLX, { type: 'host' }], false);
       await settle();
     }
     const heldBefore = heldMessages(session.trace.events);

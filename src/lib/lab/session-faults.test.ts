@@ -1,39 +1,17 @@
 /** LabSession's fault actions besides drop: delay, duplicate, move, edit; and naive peers. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LabSession, type LabConfig } from './session';
-import { DirectBus } from '../broker/direct-bus';
-import type { BrokerConnection, ConnectOptions } from '../broker/types';
-import { fakePeerConnectionFactory } from '../testing/fake-peer-connection';
+import type { LabConfig } from './session';
+import { directLab } from './fixtures';
 import { diagramRows, heldMessages } from '../trace/selectors';
 import type { EventOf } from '../trace/types';
 import { editableText, payloadFromEdit } from '../session/tamper';
 
 function setup(config: Partial<LabConfig> = {}) {
-  const bus = new DirectBus();
-  const fakes = fakePeerConnectionFactory();
-  const connectBroker = async (opts: ConnectOptions): Promise<BrokerConnection> => {
-    const client = bus.connect({ clientId: opts.clientId, will: opts.will });
-    await new Promise<void>((resolve) => client.on('connect', resolve));
-    return {
-      client,
-      pullPlug: () => void client.end(true),
-      close: () => new Promise<void>((resolve) => client.end(false, resolve)),
-    };
-  };
-  const session = new LabSession(
-    { broker: 'direct', root: 'webrtc-lab/faults', peers: ['alice', 'bob'], session: 's1', ...config },
-    { connectBroker, createPeerConnection: fakes.create },
-  );
-  const settle = async () => {
-    for (let i = 0; i < 5; i++) {
-      await bus.settled();
-      await new Promise((r) => setTimeout(r, 0));
-    }
-  };
-  const tampered = () => session.trace.events.filter((e): e is EventOf<'tampered'> => e.type === 'tampered');
-  const qids = () => session.queue.held.map((m) => m.qid);
-  return { fakes, session, settle, tampered, qids };
+  const lab = directLab({ root: 'webrtc-lab/faults', ...config });
+  const tampered = () => lab.session.trace.events.filter((e): e is EventOf<'tampered'> => e.type === 'tampered');
+  const qids = () => lab.session.queue.held.map((m) => m.qid);
+  return { ...lab, tampered, qids };
 }
 
 /** Steps until the offer for bob is held, with alice's first candidates behind it. */

@@ -3,66 +3,43 @@
  * and records one summary per window, while the other topics carry on untouched.
  */
 import { describe, expect, it } from 'vitest';
-import { LabSession } from './session';
-import { DirectBus } from '../broker/direct-bus';
-import type { BrokerConnection, ConnectOptions } from '../broker/types';
+import { FakeTimers } from '../testing/fake-timers';
+import { directLab } from './fixtures';
 import { heldMessages } from '../trace/selectors';
 import { LAB_RATE_LIMIT } from '../signalling/rate-limit';
 
 const ROOT = 'webrtc-lab/flood';
 
-function setup() {
-  const bus = new DirectBus();
-  let clock = 1_000_000;
-  const timers: { at: number; fn: () => void }[] = [];
-  const scheduler = {
-    setTimeout: (fn: () => void, ms: number) => timers.push({ at: clock + ms, fn }),
-    clearTimeout: () => {},
-  } as unknown as { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout };
-  const advance = (ms: number) => {
-    clock += ms;
-    for (const t of timers.splice(0).filter((t) => (t.at <= clock ? (t.fn(), false) : true))) timers.push(t);
+/** A started webrtc:false lab on fake time, and mallory, a second client on its bus. */
+async function started() {
+  const timers = new FakeTimers();
+  timers.now = 1_000_000;
+  const scheduler = timers as unknown as { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout };
+  const noWebRtc = () => {
+    throw new Error('no WebRTC here');
   };
-  const connect = async (opts: ConnectOptions): Promise<BrokerConnection> => {
-    const client = bus.connect({ clientId: opts.clientId, will: opts.will });
-    await new Promise<void>((resolve) => client.on('connect', resolve));
-    return { client, pullPlug: () => void client.end(true), close: () => new Promise<void>((r) => client.end(false, r)) };
-  };
-  const session = new LabSession(
-    { broker: 'direct', root: ROOT, peers: ['alice', 'bob'], session: 's1', webrtc: false },
-    {
-      connectBroker: connect,
-      createPeerConnection: () => {
-        throw new Error('no WebRTC here');
-      },
-      now: () => clock,
-      scheduler,
-    },
+  const { bus, session, settle } = directLab(
+    { root: ROOT, webrtc: false },
+    { createPeerConnection: noWebRtc, now: () => timers.now, scheduler },
   );
   const mallory = bus.connect({ clientId: 'mallory' });
-  const settle = async () => {
-    for (let i = 0; i < 5; i++) {
-      await bus.settled();
-      await new Promise((r) => setTimeout(r, 0));
-    }
-  };
   /** n messages on `topic`, `gapMs` of fake time apart. */
   const flood = async (topic: string, n: number, gapMs: number, payload: (i: number) => string) => {
     for (let i = 0; i < n; i++) {
       mallory.publish(topic, payload(i), { qos: 0, retain: false });
       await bus.settled();
-      clock += gapMs;
+      timers.now += gapMs;
     }
     await settle();
   };
-  return { session, settle, flood, advance };
+  await session.start();
+  await settle();
+  return { session, settle, flood, advance: (ms: number) => timers.advance(ms) };
 }
 
 describe('LabSession under a flood', () => {
   it('drops 1,000 messages a second on one topic undecoded, with one summary, and keeps the rest', async () => {
-    const { session, settle, flood, advance } = setup();
-    await session.start();
-    await settle();
+    const { session, settle, flood, advance } = await started();
     const hostile = (i: number) => (i % 2 ? '<img src=x onerror=alert(1)>' : '['.repeat(20_000) + ']'.repeat(20_000));
     await flood(`${ROOT}/bob/signal`, 1000, 1, hostile);
     const rejected = () => session.trace.events.filter((e) => e.type === 'rejected');
@@ -89,9 +66,7 @@ describe('LabSession under a flood', () => {
   });
 
   it('the flooded topic recovers once the flood stops', async () => {
-    const { session, settle, flood, advance } = setup();
-    await session.start();
-    await settle();
+    const { session, settle, flood, advance } = await started();
     await flood(`${ROOT}/bob/signal`, 200, 0, () => 'junk');
     advance(5000);
     expect(session.trace.events.filter((e) => e.type === 'rejected' && e.dropped)).toHaveLength(1);
@@ -102,9 +77,7 @@ describe('LabSession under a flood', () => {
   });
 
   it('a summary that comes due after close is not recorded', async () => {
-    const { session, settle, flood, advance } = setup();
-    await session.start();
-    await settle();
+    const { session, flood, advance } = await started();
     await flood(`${ROOT}/bob/signal`, 100, 0, () => 'junk');
     await session.close();
     const before = session.trace.events.length;

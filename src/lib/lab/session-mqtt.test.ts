@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LabSession } from './session';
-import { DirectBus } from '../broker/direct-bus';
-import type { BrokerConnection, ConnectOptions } from '../broker/types';
+import type { BrokerConnection } from '../broker/types';
 import { connectBroker, resetInPageBroker } from '../broker/connect';
+import { directLab } from './fixtures';
 import { heldMessages } from '../trace/selectors';
 import { silentPlugs } from '../mqtt/keepalive';
 import { qosHandshake } from '../mqtt/handshake';
@@ -22,29 +22,8 @@ const noPeerConnection = (): RTCPeerConnection => {
   throw new Error('RTCPeerConnection created in a webrtc:false session');
 };
 
-function directSetup() {
-  const bus = new DirectBus();
-  const connect = async (opts: ConnectOptions): Promise<BrokerConnection> => {
-    const client = bus.connect({ clientId: opts.clientId, will: opts.will });
-    await new Promise<void>((resolve) => client.on('connect', resolve));
-    return {
-      client,
-      pullPlug: () => void client.end(true),
-      close: () => new Promise<void>((resolve) => client.end(false, resolve)),
-    };
-  };
-  const session = new LabSession(
-    { broker: 'direct', root: ROOT, peers: ['alice', 'bob'], session: 's1', webrtc: false, subscribeQos: 2 },
-    { connectBroker: connect, createPeerConnection: noPeerConnection },
-  );
-  const settle = async () => {
-    for (let i = 0; i < 5; i++) {
-      await bus.settled();
-      await new Promise((r) => setTimeout(r, 0));
-    }
-  };
-  return { bus, session, settle };
-}
+const directSetup = () =>
+  directLab({ root: ROOT, webrtc: false, subscribeQos: 2 }, { createPeerConnection: noPeerConnection });
 
 /** Polls (without fake timers: aedes runs real ones) until `check` is true or the bound passes. */
 async function until(check: () => boolean, boundMs = 10_000): Promise<void> {
@@ -135,7 +114,11 @@ describe('LabSession with webrtc: false', () => {
 });
 
 describe('LabSession over the real in-page aedes (MQTT only)', () => {
-  function inPage(session: string, keepaliveS: number) {
+  /**
+   * Starts a lab on the in-page broker and runs `body` on it (with bob's and alice's broker
+   * connections); then closes the lab and resets the broker, pass or fail.
+   */
+  async function startedInPage(session: string, keepaliveS: number, body: (lab: LabSession, conns: Map<string, BrokerConnection>) => Promise<void>) {
     const conns = new Map<string, BrokerConnection>();
     const lab = new LabSession(
       { broker: 'in-page', root: ROOT, peers: ['alice', 'bob'], session, webrtc: false, keepaliveS, subscribeQos: 2 },
@@ -148,13 +131,17 @@ describe('LabSession over the real in-page aedes (MQTT only)', () => {
         createPeerConnection: noPeerConnection,
       },
     );
-    return { lab, conns };
+    try {
+      await lab.start();
+      await body(lab, conns);
+    } finally {
+      await lab.close();
+      await resetInPageBroker();
+    }
   }
 
   it('a QoS 2 chat crosses the wire as PUBLISH, PUBREC, PUBREL, PUBCOMP on both hops', async () => {
-    const { lab } = inPage('q2', 30);
-    try {
-      await lab.start();
+    await startedInPage('q2', 30, async (lab) => {
       lab.publishChat('alice', 'exactly once', { qos: 2, retain: false });
       await until(() => heldMessages(lab.trace.events).some((m) => m.kind === 'chat'));
       const chat = heldMessages(lab.trace.events).find((m) => m.kind === 'chat')!;
@@ -184,16 +171,11 @@ describe('LabSession over the real in-page aedes (MQTT only)', () => {
         'broker>bob PUBREL',
         'bob>broker PUBCOMP',
       ]);
-    } finally {
-      await lab.close();
-      await resetInPageBroker();
-    }
+    });
   });
 
   it('silent plug: nothing more leaves bob, mqtt.js stops its keep-alive, and the will comes after 1.5 × keep-alive', async () => {
-    const { lab, conns } = inPage('silent', 1);
-    try {
-      await lab.start();
+    await startedInPage('silent', 1, async (lab, conns) => {
       const bobPackets = () => lab.packetsOf('bob').length;
       lab.pullPlug('bob', { silent: true });
       const before = bobPackets();
@@ -211,16 +193,11 @@ describe('LabSession over the real in-page aedes (MQTT only)', () => {
       expect(plug!.will!.at - plug!.lastSentAt).toBeGreaterThanOrEqual(1400);
       // Bob sent nothing meanwhile (no PINGREQ) and "heard" nothing.
       expect(bobPackets()).toBe(before);
-    } finally {
-      await lab.close();
-      await resetInPageBroker();
-    }
+    });
   });
 
   it('every packet is a trace event: an exported trace replays them byte for byte, in order', async () => {
-    const { lab } = inPage('packets', 30);
-    try {
-      await lab.start();
+    await startedInPage('packets', 30, async (lab) => {
       lab.publishChat('alice', 'on the wire', { qos: 1, retain: false });
       await until(() => heldMessages(lab.trace.events).some((m) => m.kind === 'chat'));
       const live = { alice: lab.packetsOf('alice'), bob: lab.packetsOf('bob') };
@@ -235,24 +212,16 @@ describe('LabSession over the real in-page aedes (MQTT only)', () => {
       // The held chat's own PUBLISH is among bob's packets.
       const chat = heldMessages(parsed.events).find((m) => m.kind === 'chat')!;
       expect(packetsOf(parsed.events, 'bob').some((p) => bytesToHex(p.bytes, '') === chat.packetHex)).toBe(true);
-    } finally {
-      await lab.close();
-      await resetInPageBroker();
-    }
+    });
   });
 
   it('keeps at most MAX_PACKETS_PER_CLIENT packets per client, however many cross the wire', async () => {
-    const { lab } = inPage('cap', 30);
-    try {
-      await lab.start();
+    await startedInPage('cap', 30, async (lab) => {
       const chats = Math.ceil(MAX_PACKETS_PER_CLIENT / 2) + 10;
       for (let k = 0; k < chats; k++) lab.publishChat('alice', `n${k}`, { qos: 1, retain: false });
       await until(() => heldMessages(lab.trace.events).filter((m) => m.kind === 'chat').length + countDropped(lab) >= chats, 30_000);
       expect(lab.packetsOf('alice').length).toBe(MAX_PACKETS_PER_CLIENT);
-    } finally {
-      await lab.close();
-      await resetInPageBroker();
-    }
+    });
   });
 });
 

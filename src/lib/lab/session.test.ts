@@ -1,38 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { LabSession, type LabConfig } from './session';
-import { DirectBus } from '../broker/direct-bus';
-import type { BrokerConnection, ConnectOptions } from '../broker/types';
 import { connectBroker, resetInPageBroker } from '../broker/connect';
 import { fakePeerConnectionFactory, pairFakes } from '../testing/fake-peer-connection';
+import { directLab, gatherNew, stepToEnd } from './fixtures';
 import { deliveredCount, diagramRows, heldMessages, peerStates, timeToConnected } from '../trace/selectors';
 
 const ROOT = 'webrtc-lab/test';
 
 /** A LabSession over a private DirectBus (MQTT semantics, no network) and fake peers. */
-function setup(extra: Partial<LabConfig> = {}) {
-  const bus = new DirectBus();
-  const fakes = fakePeerConnectionFactory();
-  const connectBroker = async (opts: ConnectOptions): Promise<BrokerConnection> => {
-    const client = bus.connect({ clientId: opts.clientId, will: opts.will });
-    await new Promise<void>((resolve) => client.on('connect', resolve));
-    return {
-      client,
-      pullPlug: () => void client.end(true),
-      close: () => new Promise<void>((resolve) => client.end(false, resolve)),
-    };
-  };
-  const session = new LabSession(
-    { broker: 'direct', root: ROOT, peers: ['alice', 'bob'], session: 's1', ...extra },
-    { connectBroker, createPeerConnection: fakes.create },
-  );
-  const settle = async () => {
-    for (let i = 0; i < 5; i++) {
-      await bus.settled();
-      await new Promise((r) => setTimeout(r, 0));
-    }
-  };
-  return { bus, fakes, session, settle };
-}
+const setup = (extra: Partial<LabConfig> = {}) => directLab({ root: ROOT, ...extra });
 
 describe('LabSession', () => {
   it('holds every signal until Step, and delivers exactly one per step', async () => {
@@ -58,12 +34,7 @@ describe('LabSession', () => {
       expect(deliveredCount(events())).toBe(before + 1);
       await settle();
       // The fakes gather when asked; let each peer gather one host candidate after its description.
-      for (const pc of fakes.instances) {
-        if (pc.localDescription && pc.iceGatheringState === 'new') {
-          pc.gather();
-          pc.completeGathering();
-        }
-      }
+      gatherNew(fakes.instances);
       await settle();
     }
     const kinds = diagramRows(events(), ['alice', 'bob'])
@@ -79,21 +50,12 @@ describe('LabSession', () => {
   });
 
   it('vanilla ICE and perfect negotiation reach the peers: two offers, one answer, no candidates, connected', async () => {
-    const { session, settle, fakes } = setup({ iceMode: 'vanilla', glare: 'polite' });
+    const lab = setup({ iceMode: 'vanilla', glare: 'polite' });
+    const { session, settle, fakes } = lab;
     await session.start();
     await settle();
     pairFakes(fakes.instances[0]!, fakes.instances[1]!, { autoConnect: true });
-    for (let steps = 0; session.queue.size > 0 && steps < 20; steps++) {
-      session.step();
-      await settle();
-      for (const pc of fakes.instances) {
-        if (pc.localDescription && pc.iceGatheringState === 'new') {
-          pc.gather();
-          pc.completeGathering();
-        }
-      }
-      await settle();
-    }
+    await stepToEnd(lab, 20);
     const events = session.trace.events;
     const sent = events.flatMap((e) => (e.type === 'published' && e.kind !== 'status' ? [`${e.peer}:${e.kind}`] : []));
     // bob sees alice's (retained) status first, so he offers first; the answer comes last.

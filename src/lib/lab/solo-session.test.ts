@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { SoloSession, soloChatLog, pingTopic } from './solo-session';
 import { DirectBus } from '../broker/direct-bus';
-import type { BrokerConnection, ConnectOptions } from '../broker/types';
 import { FakePeerConnection, pairFakes } from '../testing/fake-peer-connection';
+import { FakeTimers } from '../testing/fake-timers';
+import { directConnect, gatherNew, settler } from './fixtures';
 import { heldMessages } from '../trace/selectors';
 import { runLatencyTest } from '../latency/run';
 import { LAB_RATE_LIMIT } from '../signalling/rate-limit';
@@ -16,15 +17,7 @@ const ROOT = 'webrtc-lab/solo-test';
 
 function world() {
   const bus = new DirectBus();
-  const connect = async (opts: ConnectOptions): Promise<BrokerConnection> => {
-    const client = bus.connect({ clientId: opts.clientId, will: opts.will });
-    await new Promise<void>((resolve) => client.on('connect', resolve));
-    return {
-      client,
-      pullPlug: () => void client.end(true),
-      close: () => new Promise<void>((resolve) => client.end(false, resolve)),
-    };
-  };
+  const connect = directConnect(bus);
   const pcs: FakePeerConnection[] = [];
   const createPeerConnection = (config: RTCConfiguration) => {
     const pc = new FakePeerConnection(config);
@@ -34,44 +27,35 @@ function world() {
     return pc as unknown as RTCPeerConnection;
   };
   // A fake clock and timers, for the rate limit's windows.
-  let clock = 1_000_000;
-  const timers: { at: number; fn: () => void }[] = [];
-  const scheduler = {
-    setTimeout: (fn: () => void, ms: number) => timers.push({ at: clock + ms, fn }),
-    clearTimeout: () => {},
-  };
-  const advance = (ms: number) => {
-    clock += ms;
-    for (const t of timers.splice(0).filter((t) => (t.at <= clock ? (t.fn(), false) : true))) timers.push(t);
-  };
+  const timers = new FakeTimers();
+  timers.now = 1_000_000;
   const device = (self: string, rtcConfig?: RTCConfiguration, fakeTime = false) =>
     new SoloSession(
       { broker: 'direct', root: ROOT, self, ...(rtcConfig ? { rtcConfig } : {}) },
-      { connectBroker: connect, createPeerConnection, ...(fakeTime ? { now: () => clock, scheduler } : {}) },
+      { connectBroker: connect, createPeerConnection, ...(fakeTime ? { now: () => timers.now, scheduler: timers } : {}) },
     );
-  const settle = async () => {
-    for (let i = 0; i < 6; i++) {
-      await bus.settled();
-      await new Promise((r) => setTimeout(r, 0));
-    }
-  };
+  const settle = settler(bus, 6);
   /** Delivers everything held on every device, letting the fakes gather, until quiet. */
   const drain = async (...devices: SoloSession[]) => {
     for (let round = 0; round < 40; round++) {
       let stepped = false;
       for (const d of devices) while (d.step()) stepped = true;
       await settle();
-      for (const pc of pcs) {
-        if (pc.localDescription && pc.iceGatheringState === 'new') {
-          pc.gather();
-          pc.completeGathering();
-        }
-      }
+      gatherNew(pcs);
       await settle();
       if (!stepped && devices.every((d) => d.queue.size === 0)) return;
     }
   };
-  return { bus, device, settle, drain, pcs, advance };
+  /** dog111 and cat222 (with these RTC configurations), made in that order, both joined. */
+  const pair = async (dogRtc?: RTCConfiguration, catRtc?: RTCConfiguration) => {
+    const dog = device('dog111', dogRtc);
+    const cat = device('cat222', catRtc);
+    await dog.join();
+    await cat.join();
+    await settle();
+    return { dog, cat };
+  };
+  return { bus, device, pair, settle, drain, pcs, advance: (ms: number) => timers.advance(ms) };
 }
 
 /**
@@ -167,11 +151,7 @@ describe('SoloSession', () => {
 
   it('chat over MQTT before the connection, over the data channel after; connect, presence and latency', async () => {
     const w = world();
-    const dog = w.device('dog111');
-    const cat = w.device('cat222');
-    await dog.join();
-    await cat.join();
-    await w.settle();
+    const { dog, cat } = await w.pair();
 
     expect(dog.sendChat('cat222', 'woof over mqtt')).toBe('MQTT');
     await w.settle();
@@ -219,11 +199,7 @@ describe('SoloSession', () => {
   it('with a TURN server, a third path: a relay-only second connection signalled over the latency channel', async () => {
     const w = world();
     const turn: RTCConfiguration = { iceServers: [{ urls: 'turn:127.0.0.1:3478', username: 'test', credential: 'test' }] };
-    const dog = w.device('dog111', turn);
-    const cat = w.device('cat222', turn);
-    await dog.join();
-    await cat.join();
-    await w.settle();
+    const { dog, cat } = await w.pair(turn, turn);
     dog.connectTo('cat222');
     await w.drain(dog, cat);
     expect(dog.peer?.channelOpen).toBe(true);
@@ -255,11 +231,7 @@ describe('SoloSession', () => {
 
   it('without a TURN server on the other side, the relay path fails with its reason', async () => {
     const w = world();
-    const dog = w.device('dog111', { iceServers: [{ urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'p' }] });
-    const cat = w.device('cat222');
-    await dog.join();
-    await cat.join();
-    await w.settle();
+    const { dog, cat } = await w.pair({ iceServers: [{ urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'p' }] });
     dog.connectTo('cat222');
     await w.drain(dog, cat);
     const relay = dog.latencyPaths().find((p) => p.name === 'TURN relay')!;
@@ -278,11 +250,7 @@ describe('SoloSession', () => {
 
   it('a graceful leave clears the retained status, so the peer disappears from the roster', async () => {
     const w = world();
-    const dog = w.device('dog111');
-    const cat = w.device('cat222');
-    await dog.join();
-    await cat.join();
-    await w.settle();
+    const { dog, cat } = await w.pair();
     await cat.leave();
     await w.settle();
     expect(dog.roster.has('cat222')).toBe(false);

@@ -1,46 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceEvent, TraceEventBody } from '../trace/types';
+import type { TraceEventBody } from '../trace/types';
 import { countdown, seconds, silentPlugs } from './keepalive';
+import { heldBody, timed } from '../trace/fixtures';
 
-function events(...list: [number, TraceEventBody][]): TraceEvent[] {
-  return list.map(([at, body], i) => ({ ...body, i, at }) as TraceEvent);
-}
-
-const will = (from: string, to: string): TraceEventBody => ({
-  type: 'held',
-  qid: `q-${from}`,
-  to,
-  from,
-  kind: 'status',
-  topic: `r/${from}/status`,
-  payload: '{}',
-  bytes: 2,
-  qos: 1,
-  retain: false,
-  will: true,
-  mid: 'm',
-});
+const will = (from: string, to: string): TraceEventBody =>
+  heldBody({ qid: `q-${from}`, from, to, topic: `r/${from}/status`, will: true, mid: 'm' });
 
 describe('silentPlugs', () => {
   it.each([
     {
       name: 'an immediate pull has no countdown',
-      trace: events([1000, { type: 'plug-pulled', peer: 'bob' }]),
+      trace: timed([1000, { type: 'plug-pulled', peer: 'bob' }]),
       expected: [],
     },
     {
       name: 'the deadline counts from the last packet, not from the pull',
-      trace: events([10_000, { type: 'plug-pulled', peer: 'bob', keepaliveS: 5, quietMs: 3000 }]),
+      trace: timed([10_000, { type: 'plug-pulled', peer: 'bob', keepaliveS: 5, quietMs: 3000 }]),
       expected: [{ peer: 'bob', pulledAt: 10_000, lastSentAt: 7000, deadlineAt: 14_500, keepaliveS: 5 }],
     },
     {
       name: 'a pull right after a packet waits the full 1.5 × keep-alive',
-      trace: events([2000, { type: 'plug-pulled', peer: 'bob', keepaliveS: 30, quietMs: 0 }]),
+      trace: timed([2000, { type: 'plug-pulled', peer: 'bob', keepaliveS: 30, quietMs: 0 }]),
       expected: [{ lastSentAt: 2000, deadlineAt: 47_000 }],
     },
     {
       name: 'the will of that peer ends it; another peer’s will does not',
-      trace: events(
+      trace: timed(
         [1000, { type: 'plug-pulled', peer: 'bob', keepaliveS: 5, quietMs: 500 }],
         [2000, will('alice', 'bob')],
         [8000, will('bob', 'alice')],
@@ -49,7 +34,7 @@ describe('silentPlugs', () => {
     },
     {
       name: 'a will from before the pull does not count',
-      trace: events([500, will('bob', 'alice')], [1000, { type: 'plug-pulled', peer: 'bob', keepaliveS: 5 }]),
+      trace: timed([500, will('bob', 'alice')], [1000, { type: 'plug-pulled', peer: 'bob', keepaliveS: 5 }]),
       expected: [{ peer: 'bob', lastSentAt: 1000 }],
     },
   ])('$name', ({ trace, expected }) => {
@@ -61,7 +46,7 @@ describe('silentPlugs', () => {
 });
 
 describe('countdown', () => {
-  const [plug] = silentPlugs(events([10_000, { type: 'plug-pulled', peer: 'bob', keepaliveS: 5, quietMs: 3000 }]));
+  const [plug] = silentPlugs(timed([10_000, { type: 'plug-pulled', peer: 'bob', keepaliveS: 5, quietMs: 3000 }]));
   it.each([
     [10_000, { phase: 'counting', remainingMs: 4500 }],
     [14_499, { phase: 'counting', remainingMs: 1 }],
@@ -73,7 +58,7 @@ describe('countdown', () => {
 
   it('once the will is held, says how long after the last packet it came', () => {
     const [done] = silentPlugs(
-      events([10_000, { type: 'plug-pulled', peer: 'bob', keepaliveS: 5, quietMs: 3000 }], [14_700, will('bob', 'alice')]),
+      timed([10_000, { type: 'plug-pulled', peer: 'bob', keepaliveS: 5, quietMs: 3000 }], [14_700, will('bob', 'alice')]),
     );
     expect(countdown(done!, 99_999)).toEqual({ phase: 'will', afterMs: 7700 });
   });

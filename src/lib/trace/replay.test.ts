@@ -3,21 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { eventBodyArb } from './arbitraries';
 import { clampStep, lastStep, linkToStep, parseStepHash, prefixAt, stepForMessage, stepHash, stepOfEvent } from './replay';
 import { deliveredCount } from './selectors';
-import { Trace } from './trace';
-import type { TraceEvent, TraceEventBody } from './types';
+import { heldBody, traced } from './fixtures';
+import type { TraceEventBody } from './types';
 
-function traceOf(bodies: TraceEventBody[]): TraceEvent[] {
-  const trace = new Trace(() => 0);
-  for (const b of bodies) trace.append(b);
-  return [...trace.events];
-}
-
-const held = (qid: string): TraceEventBody => ({ type: 'held', qid, to: 'bob', from: 'alice', kind: 'offer', topic: 't', payload: '{}', bytes: 2, qos: 1, retain: false, will: false, mid: qid });
+const held = (qid: string): TraceEventBody => heldBody({ qid, kind: 'offer', topic: 't', mid: qid });
 const delivered = (qid: string): TraceEventBody => ({ type: 'delivered', qid, to: 'bob' });
 const state = (value: string): TraceEventBody => ({ type: 'state', peer: 'bob', machine: 'signaling', value });
 
 describe('prefixAt', () => {
-  const events = traceOf([held('q1'), held('q2'), delivered('q1'), state('have-remote-offer'), delivered('q2'), state('stable')]);
+  const events = traced(held('q1'), held('q2'), delivered('q1'), state('have-remote-offer'), delivered('q2'), state('stable'));
 
   it.each([
     [0, 2],
@@ -39,7 +33,7 @@ describe('prefixAt', () => {
   it('property: step n has exactly n deliveries, prefixes grow, every event is visible from its step on', () => {
     fc.assert(
       fc.property(fc.array(eventBodyArb(), { maxLength: 40 }), (bodies) => {
-        const evs = traceOf(bodies);
+        const evs = traced(...bodies);
         const last = lastStep(evs);
         let previous = -1;
         for (let n = 0; n <= last; n++) {
@@ -83,7 +77,7 @@ describe('step hash', () => {
 });
 
 describe('links to a message', () => {
-  const events = traceOf([held('q1'), held('q2'), delivered('q2'), state('x'), delivered('q1'), held('q3')]);
+  const events = traced(held('q1'), held('q2'), delivered('q2'), state('x'), delivered('q1'), held('q3'));
 
   it.each([
     [0, 2],

@@ -15,7 +15,7 @@ import {
   timeToConnected,
   type RowStatus,
 } from './selectors';
-import { Trace } from './trace';
+import { timed, traced } from './fixtures';
 import type { MessageInfo, TraceEvent, TraceEventBody } from './types';
 
 const ROOT = 'webrtc-lab/ab12cd34';
@@ -23,12 +23,6 @@ const PEERS: [string, string] = ['alice', 'bob'];
 const HOST = 'candidate:842163049 1 udp 2122260223 x.local 50000 typ host generation 0';
 const SRFLX = 'candidate:1 1 UDP 1686052607 203.0.113.7 61000 typ srflx raddr 0.0.0.0 rport 0';
 const TCP = 'candidate:2 1 tcp 1518280447 192.0.2.1 9 typ host tcptype active';
-
-function events(...bodies: TraceEventBody[]): TraceEvent[] {
-  const trace = new Trace(() => 0);
-  for (const b of bodies) trace.append(b);
-  return [...trace.events];
-}
 
 const statusPayload = (from: string, status: string, reason?: string) =>
   JSON.stringify({ v: 1, kind: 'status', from, session: 's', mid: 'm', ts: 0, status, ...(reason ? { reason } : {}) });
@@ -86,7 +80,7 @@ describe('describeMessage', () => {
   });
 
   it('labels published and held events alike', () => {
-    const [pub, hold] = events(
+    const [pub, hold] = traced(
       published('alice', 'status', statusPayload('alice', 'online'), true),
       held('q1', { kind: 'candidate', payload: candidatePayload(HOST) }),
     );
@@ -125,7 +119,7 @@ describe('describeCandidate', () => {
 });
 
 /** A short but complete exchange, with one rejection and a pulled plug. */
-const exchange = events(
+const exchange = traced(
   { type: 'session', session: 's', root: ROOT, broker: 'in-page', peers: PEERS },
   { type: 'broker', peer: 'alice', state: 'connecting' },
   { type: 'broker', peer: 'alice', state: 'connected' },
@@ -186,7 +180,7 @@ describe('diagramRows', () => {
     ['another message dropped', [held('q1'), held('q2'), drop('q2')], 'pending'],
     ['dropped, then a stray delivery: the first fate wins', [held('q1'), drop('q1'), delivered('q1')], 'dropped'],
   ])('a held message that is %s is drawn %s', (_name, bodies, status) => {
-    const rows = diagramRows(events(...bodies), PEERS);
+    const rows = diagramRows(traced(...bodies), PEERS);
     expect(rows[0]).toMatchObject({ qid: 'q1', status });
     // A drop adds no row of its own: it changes the message's arrow.
     expect(rows).toHaveLength(bodies.filter((b) => b.type === 'held').length);
@@ -196,7 +190,7 @@ describe('diagramRows', () => {
     const peer = fc.constantFrom('alice', 'bob', 'carol');
     fc.assert(
       fc.property(fc.array(eventBodyArb(peer), { maxLength: 60 }), (bodies) => {
-        const evs = events(...bodies);
+        const evs = traced(...bodies);
         const rows = diagramRows(evs, PEERS);
         // A queue id's fate is its first delivery or drop.
         const fate = new Map<string, string>();
@@ -240,7 +234,7 @@ describe('diagramRows: notes for the offer/answer calls', () => {
     ['a failed addIceCandidate (the ICE views show those)', api('addIceCandidate', false, 'OperationError'), null],
     ['a refused signal', api('handleSignal', false, 'ignored offer from mallory'), null],
   ])('%s', (_name, body, label) => {
-    const rows = diagramRows(events(body), PEERS);
+    const rows = diagramRows(traced(body), PEERS);
     if (label === null) expect(rows).toEqual([]);
     else expect(rows).toEqual([expect.objectContaining({ n: 1, from: 'bob', to: 'bob', over: 'bob', status: 'note', label })]);
   });
@@ -259,11 +253,11 @@ describe('queue views', () => {
     ['the middle one dropped', [held('q1'), held('q2'), held('q3'), { type: 'dropped', qid: 'q2', to: 'bob', by: 'reader' }], ['q1', 'q3']],
     ['one dropped, one delivered', [held('q1'), held('q2'), delivered('q1'), { type: 'dropped', qid: 'q2', to: 'bob', by: 'reader' }], []],
   ])('a dropped message leaves the held list (%s)', (_name, bodies, qids) => {
-    expect(heldMessages(events(...bodies)).map((e) => e.qid)).toEqual(qids);
+    expect(heldMessages(traced(...bodies)).map((e) => e.qid)).toEqual(qids);
   });
 
   it('finds the drop of a queue id, with its reason', () => {
-    const evs = events(held('q1'), { type: 'dropped', qid: 'q1', to: 'bob', by: 'reader', reason: 'because' });
+    const evs = traced(held('q1'), { type: 'dropped', qid: 'q1', to: 'bob', by: 'reader', reason: 'because' });
     expect(droppedEvent(evs, 'q1')).toMatchObject({ type: 'dropped', by: 'reader', reason: 'because' });
     expect(droppedEvent(evs, 'q2')).toBeUndefined();
     expect(messageByQid(evs, 'q1')).toMatchObject({ type: 'held' }); // the inspector still opens it
@@ -277,7 +271,7 @@ describe('queue views', () => {
   it('held + delivered + dropped accounts for every held qid', () => {
     fc.assert(
       fc.property(fc.array(eventBodyArb(fc.constantFrom('alice', 'bob')), { maxLength: 60 }), (bodies) => {
-        const evs = events(...bodies);
+        const evs = traced(...bodies);
         // A qid is held from its 'held' event until a later 'delivered' or 'dropped' takes it out.
         const expected: string[] = [];
         for (const e of evs) {
@@ -299,7 +293,7 @@ describe('peer views', () => {
   });
 
   it('keeps the latest value of each machine, per peer', () => {
-    const evs = events(
+    const evs = traced(
       { type: 'state', peer: 'alice', machine: 'signaling', value: 'have-local-offer' },
       { type: 'state', peer: 'alice', machine: 'iceGathering', value: 'gathering' },
       { type: 'state', peer: 'bob', machine: 'connection', value: 'connecting' },
@@ -323,19 +317,15 @@ describe('peer views', () => {
     const open = (peer: string): TraceEventBody => ({ type: 'channel', peer, state: 'open' });
     const closed = (peer: string): TraceEventBody => ({ type: 'channel', peer, state: 'closed' });
     expect(channelOpen([])).toBe(false);
-    expect(channelOpen(events(session, open('alice')))).toBe(false);
-    expect(channelOpen(events(session, open('alice'), open('bob')))).toBe(true);
-    expect(channelOpen(events(session, open('alice'), open('bob'), closed('bob')))).toBe(false);
-    expect(channelOpen(events(session, open('alice'), open('carol')))).toBe(false);
-    expect(channelOpen(events(open('alice'), open('bob')))).toBe(true);
+    expect(channelOpen(traced(session, open('alice')))).toBe(false);
+    expect(channelOpen(traced(session, open('alice'), open('bob')))).toBe(true);
+    expect(channelOpen(traced(session, open('alice'), open('bob'), closed('bob')))).toBe(false);
+    expect(channelOpen(traced(session, open('alice'), open('carol')))).toBe(false);
+    expect(channelOpen(traced(open('alice'), open('bob')))).toBe(true);
   });
 });
 
 describe('timeToConnected', () => {
-  /** Events at given times (ms since the trace began). */
-  function timed(...items: Array<[number, TraceEventBody]>): TraceEvent[] {
-    return items.map(([at, body], i) => ({ ...body, i, at }) as TraceEvent);
-  }
   const session: TraceEventBody = { type: 'session', session: 's', root: ROOT, broker: 'in-page', peers: PEERS };
   const api = (peer: string, call: string, ok = true): TraceEventBody => ({ type: 'api', peer, call, ok });
   const conn = (peer: string, value: string): TraceEventBody => ({ type: 'state', peer, machine: 'connection', value });

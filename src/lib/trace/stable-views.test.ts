@@ -1,33 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventBodyArb } from './arbitraries';
+import { heldBody, traced } from './fixtures';
 import { diagramRows, tamperings } from './selectors';
 import { stableDiagramRows, stableTamperings } from './stable-views';
-import { Trace } from './trace';
-import type { TraceEvent, TraceEventBody } from './types';
+import type { TraceEventBody } from './types';
 
 const PEERS: [string, string] = ['alice', 'bob'];
 
-function events(...bodies: TraceEventBody[]): TraceEvent[] {
-  const trace = new Trace(() => 0);
-  for (const b of bodies) trace.append(b);
-  return [...trace.events];
-}
-
-const held = (qid: string, text: string): TraceEventBody => ({
-  type: 'held',
-  qid,
-  to: 'bob',
-  from: 'alice',
-  kind: 'status',
-  topic: 't',
-  payload: JSON.stringify({ status: text }),
-  bytes: 1,
-  qos: 1,
-  retain: false,
-  will: false,
-  mid: `m-${qid}`,
-});
+const held = (qid: string, text: string): TraceEventBody => heldBody({ qid, topic: 't', payload: JSON.stringify({ status: text }), bytes: 1 });
 
 describe('stableDiagramRows', () => {
   it('keeps untouched rows and replaces the changed one', () => {
@@ -42,7 +23,7 @@ describe('stableDiagramRows', () => {
     let before = rowsOf([], PEERS);
     for (const { add, same, changed } of cases) {
       bodies.push(...add);
-      const evs = events(...bodies);
+      const evs = traced(...bodies);
       const rows = rowsOf(evs, PEERS);
       expect(rows).toEqual(diagramRows(evs, PEERS));
       for (const k of same) expect(rows[k]).toBe(before[k]);
@@ -55,7 +36,7 @@ describe('stableDiagramRows', () => {
     const peer = fc.constantFrom('alice', 'bob', 'carol');
     fc.assert(
       fc.property(fc.array(eventBodyArb(peer), { maxLength: 40 }), fc.constantFrom<[string, string][]>(PEERS, ['bob', 'carol']), (bodies, peers) => {
-        const all = events(...bodies);
+        const all = traced(...bodies);
         const rowsOf = stableDiagramRows();
         let before = new Map<number, unknown>();
         for (let n = 0; n <= all.length; n++) {
@@ -79,7 +60,7 @@ describe('stableTamperings', () => {
     const peer = fc.constantFrom('alice', 'bob');
     fc.assert(
       fc.property(fc.array(eventBodyArb(peer), { maxLength: 40 }), (bodies) => {
-        const all = events(...bodies);
+        const all = traced(...bodies);
         const of = stableTamperings();
         let before = of([]);
         for (let n = 1; n <= all.length; n++) {
@@ -97,8 +78,8 @@ describe('stableTamperings', () => {
   it('starts over for a new trace with as many tamperings', () => {
     const of = stableTamperings();
     const tamper = (qid: string): TraceEventBody => ({ type: 'tampered', qid, to: 'bob', action: 'delay' });
-    const a = of(events(tamper('q1')));
-    const b = of(events(tamper('q2')));
+    const a = of(traced(tamper('q1')));
+    const b = of(traced(tamper('q2')));
     expect(b).not.toBe(a);
     expect([...b.keys()]).toEqual(['q2']);
   });

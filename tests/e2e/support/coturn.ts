@@ -6,6 +6,7 @@ import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from '@playwright/test';
 import { findExecutable } from './find-executable';
 import { COTURN_PASSWORD, COTURN_USER, coturnArgs, freeCoturnPort } from '../../../scripts/coturn.mjs';
 
@@ -95,5 +96,23 @@ export async function startCoturn(opts: StartCoturnOptions = {}): Promise<Coturn
     turnUrl: `turn:127.0.0.1:${port}`,
     logs: () => output,
     stop,
+  };
+}
+
+/**
+ * Starts coturn before the tests of this file (or of the describe block it is called in) and
+ * stops it after them. Returns a getter for the running server, to call inside those tests.
+ */
+export function useCoturn(opts: StartCoturnOptions = {}): () => Coturn {
+  let coturn: Coturn | undefined;
+  test.beforeAll(async () => {
+    coturn = await startCoturn(opts);
+  });
+  test.afterAll(async () => {
+    await coturn?.stop();
+  });
+  return () => {
+    if (!coturn) throw new Error('coturn is not running: call useCoturn() at the top of a file or describe block');
+    return coturn;
   };
 }

@@ -54,3 +54,34 @@ export async function stepUntilOpen(lab: Locator, maxSteps = 80): Promise<number
   }
   return steps;
 }
+
+/** Opens `page` at `path` (a lab that autoplays) and waits until its data channel is open; returns the lab. */
+export async function autoplayed(page: Page, path = 'lab/?autoplay=1'): Promise<Locator> {
+  await page.goto(path);
+  const lab = labRegion(page);
+  await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+  return lab;
+}
+
+/** Presses the lab's Export trace and returns the downloaded file's path. */
+export async function exportTrace(page: Page, lab: Locator): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), lab.getByRole('button', { name: 'Export trace' }).click()]);
+  return (await download.path())!;
+}
+
+/**
+ * Opens /lab/ on the broker at `brokerUrl`, under a root of its own (`webrtc-lab/<prefix><time>`),
+ * and presses Start. Returns the lab and its root.
+ */
+export async function labOnBroker(page: Page, brokerUrl: string, prefix: string): Promise<{ lab: Locator; root: string }> {
+  const root = `webrtc-lab/${prefix}${Date.now().toString(36)}`;
+  await page.goto(`lab/?broker=${encodeURIComponent(brokerUrl)}&root=${encodeURIComponent(root)}`);
+  const lab = labRegion(page);
+  await lab.getByRole('button', { name: 'Start' }).click();
+  return { lab, root };
+}
+
+/** Opens a <details> unless it is open already. */
+export async function openDetails(details: Locator): Promise<void> {
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').first().click();
+}

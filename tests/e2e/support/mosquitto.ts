@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base } from '@playwright/test';
-import { findExecutable } from './find-executable';
+import { findMosquitto, mosquittoConfig } from './mosquitto-config';
 import { freePorts, waitForPorts } from './free-port';
 
 /** A mosquitto 2.x broker on 127.0.0.1, started by this test run. */
@@ -39,33 +39,6 @@ const INSTALL_HINT =
   '  Install it with:  apt-get install -y mosquitto   (Debian/Ubuntu; .ci/run does this)\n' +
   '                    brew install mosquitto         (macOS)\n' +
   '  or set MOSQUITTO_PATH to a mosquitto 2.x binary.';
-
-/** Path of the mosquitto binary: $MOSQUITTO_PATH, /usr/sbin/mosquitto, or mosquitto on PATH. */
-export function findMosquitto(): string | undefined {
-  return findExecutable('mosquitto', 'MOSQUITTO_PATH', ['/usr/sbin/mosquitto']);
-}
-
-/** mosquitto.conf for a loopback-only broker with an MQTT and a WebSocket listener. */
-export function mosquittoConfig(mqttPort: number, wsPort: number, extra = ''): string {
-  return [
-    'allow_anonymous true',
-    'persistence false',
-    'log_dest stderr',
-    'log_type error',
-    'log_type warning',
-    'log_type notice',
-    'log_type information',
-    // A config without a plain MQTT listener fails to start, so keep both.
-    `listener ${mqttPort} 127.0.0.1`,
-    'protocol mqtt',
-    `listener ${wsPort} 127.0.0.1`,
-    'protocol websockets',
-    // Without this the websockets listener binds to all interfaces.
-    'socket_domain ipv4',
-    extra,
-    '',
-  ].join('\n');
-}
 
 // Every mosquitto we spawned and have not seen exit: killed if this process exits first.
 const live = new Set<ChildProcess>();
