@@ -17,6 +17,7 @@ import { LobbyClient, type LobbyClientState, type LobbySocket } from './client';
 import { MessageType, encodeMessage } from './protocol';
 import { BAD_INPUTS, type BadInputKind } from './bad-inputs';
 import { SignalQueue, type Scheduler } from '../queue/signal-queue';
+import { Stepped } from '../queue/stepped';
 import { Trace } from '../trace/trace';
 import { LabPeer } from '../peer/lab-peer';
 import type { SignalFactory } from '../peer/signal-factory';
@@ -166,7 +167,7 @@ export interface MeshSessionOptions {
   onChange?: () => void;
 }
 
-export class MeshSession {
+export class MeshSession extends Stepped<HeldItem> {
   readonly trace: Trace<LobbyTraceBody>;
   readonly queue: SignalQueue<HeldItem>;
   private members = new Map<string, Member>();
@@ -178,6 +179,7 @@ export class MeshSession {
   private startWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
   constructor(private readonly options: MeshSessionOptions) {
+    super();
     this.trace = new Trace<LobbyTraceBody>(options.now);
     this.trace.subscribe(() => options.onChange?.());
     this.queue = new SignalQueue<HeldItem>({
@@ -196,18 +198,6 @@ export class MeshSession {
       const host = this.join(MESH_PEERS[0], '');
       host.client.on('joined', ({ lobby }) => this.joinOthers(lobby));
     });
-  }
-
-  step(): HeldItem | undefined {
-    return this.queue.step();
-  }
-
-  play(intervalMs: number): void {
-    this.queue.play(intervalMs);
-  }
-
-  pause(): void {
-    this.queue.pause();
   }
 
   /** Each client's view: its id, lobby, peers, close. */

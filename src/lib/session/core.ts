@@ -8,6 +8,7 @@
 import type { ReceivedPacket, WirePacket } from '../broker/types';
 import { bytesToHex } from '../bytes/hex';
 import { SignalQueue, type QueueEdit, type Scheduler } from '../queue/signal-queue';
+import { Stepped } from '../queue/stepped';
 import { decodeSignal, payloadBytes, previewPayload, type DecodeContext } from '../signalling/codec';
 import { FloodGate } from '../signalling/flood-gate';
 import type { WireSignal } from '../signalling/types';
@@ -29,7 +30,7 @@ export type EditResult = { ok: true; message: HeldMessage } | { ok: false; reaso
 
 const decoder = new TextDecoder();
 
-export abstract class SessionCore {
+export abstract class SessionCore extends Stepped<HeldMessage> {
   readonly trace: Trace;
   readonly queue: SignalQueue<HeldMessage>;
   private readonly gate: FloodGate;
@@ -37,6 +38,7 @@ export abstract class SessionCore {
   protected closed = false;
 
   constructor(deps: CoreDeps, trace?: Trace) {
+    super();
     this.trace = trace ?? new Trace(deps.now);
     this.queue = new SignalQueue<HeldMessage>({
       deliver: (m) => {
@@ -90,18 +92,6 @@ export abstract class SessionCore {
     this.emitHeld(held);
     this.queue.hold(held);
     return held;
-  }
-
-  step(): HeldMessage | undefined {
-    return this.queue.step();
-  }
-
-  play(intervalMs: number): void {
-    this.queue.play(intervalMs);
-  }
-
-  pause(): void {
-    this.queue.pause();
   }
 
   /** Fault injection: take one held message out of the queue. It never reaches its peer. */
