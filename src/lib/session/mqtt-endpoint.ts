@@ -8,11 +8,16 @@ import { DEFAULT_KEEPALIVE_S, type BrokerConnection, type ConnectOptions, type L
 import { takeWire } from '../mqtt/handshake';
 import { encodeSignal, payloadBytes } from '../signalling/codec';
 import type { WireSignal } from '../signalling/types';
-import { packetEvent } from '../trace/packets';
+import { PACKET_HEAD_BYTES, packetEvent } from '../trace/packets';
 import type { TraceEventBody } from '../trace/types';
 
-/** Packets recorded per client and session; a flood beyond this is not kept byte for byte. */
+/** Packets recorded per client and session; a flood beyond this is not recorded. */
 export const MAX_PACKETS_PER_CLIENT = 2000;
+/**
+ * Packet bytes kept per client and session. Past it a packet keeps only its head, so a broker
+ * that sends big messages cannot fill the tab's memory through the packet log.
+ */
+export const PACKET_BYTES_PER_CLIENT = 4 * 1024 * 1024;
 /** Incoming PUBLISH packets waiting to be matched to their 'message' event. */
 const MAX_INBOX = 64;
 
@@ -37,6 +42,7 @@ export class MqttEndpoint {
   private conn: BrokerConnection | null = null;
   private inbox: WirePacket[] = [];
   private recorded = 0;
+  private keptBytes = 0;
   private lastOutAt = 0;
   private closed = false;
   /** The reader pulled the plug: no more publishing, no reconnect news. */
@@ -193,7 +199,9 @@ export class MqttEndpoint {
     }
     if (this.recorded >= MAX_PACKETS_PER_CLIENT) return;
     this.recorded += 1;
-    this.emit(packetEvent(this.opts.peer, packet));
+    const event = packetEvent(this.opts.peer, packet, Math.max(PACKET_HEAD_BYTES, PACKET_BYTES_PER_CLIENT - this.keptBytes));
+    this.keptBytes += event.hex.length / 2;
+    this.emit(event);
   }
 
   private emit(body: TraceEventBody): void {

@@ -13,9 +13,13 @@ import type { EventOf, TraceEvent, TraceEventBody } from './types';
  */
 export const MAX_PACKET_HEX_BYTES = 66 * 1024;
 
-/** The trace event for one packet as the transport reported it. */
-export function packetEvent(peer: string, packet: WirePacket): Extract<TraceEventBody, { type: 'packet' }> {
-  const kept = packet.bytes.length > MAX_PACKET_HEX_BYTES ? packet.bytes.subarray(0, MAX_PACKET_HEX_BYTES) : packet.bytes;
+/** What a packet keeps once its client's byte budget is spent: the fixed header and the topic, enough to name it. */
+export const PACKET_HEAD_BYTES = 256;
+
+/** The trace event for one packet as the transport reported it, keeping at most `keep` bytes of it. */
+export function packetEvent(peer: string, packet: WirePacket, keep = MAX_PACKET_HEX_BYTES): Extract<TraceEventBody, { type: 'packet' }> {
+  const limit = Math.min(keep, MAX_PACKET_HEX_BYTES);
+  const kept = packet.bytes.length > limit ? packet.bytes.subarray(0, limit) : packet.bytes;
   return { type: 'packet', peer, direction: packet.direction, name: packet.type, size: packet.bytes.length, hex: bytesToHex(kept, '') };
 }
 
