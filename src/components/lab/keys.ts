@@ -13,6 +13,15 @@ export function keyIsTheElements(event: KeyboardEvent): boolean {
   return event.key === ' ' && (tag === 'BUTTON' || tag === 'SUMMARY' || tag === 'A');
 }
 
+/** A keydown handler for a one-line message field: Enter sends (not while an IME is composing). */
+export function enterSends(send: () => void): (event: KeyboardEvent) => void {
+  return (event) => {
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    send();
+  };
+}
+
 /** A keydown handler for a lab: Space / → call `step` while `canStep()`. */
 export function stepKeys(canStep: () => boolean, step: () => void): (event: KeyboardEvent) => void {
   return (event) => {
