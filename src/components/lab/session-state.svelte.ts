@@ -54,8 +54,32 @@ export abstract class TraceState<S extends TracedSession<E>, E = TraceEvent> {
     this.flushScheduled = true;
     queueMicrotask(() => {
       this.flushScheduled = false;
-      this.sync();
+      if (!this.onlyUnwatchedPackets()) this.sync();
     });
+  }
+
+  /** Views that show MQTT packets right now (the packet list, the QoS legs). */
+  private packetViews = 0;
+
+  /**
+   * A view that shows packets calls this while it is shown, and the returned function when it
+   * is not. Meanwhile every packet refreshes the state; otherwise packets wait for the next other
+   * event, so acknowledgements and keep-alive pings do not make every view recompute.
+   */
+  watchPackets(): () => void {
+    this.packetViews += 1;
+    this.sync();
+    return () => {
+      this.packetViews -= 1;
+    };
+  }
+
+  /** True when everything new since the last copy is packets and no view shows them. */
+  private onlyUnwatchedPackets(): boolean {
+    const all = this.session?.trace.events as readonly { type: string }[] | undefined;
+    if (!all || this.packetViews > 0 || all.length <= this.events.length) return false;
+    for (let k = this.events.length; k < all.length; k++) if (all[k]!.type !== 'packet') return false;
+    return true;
   }
 
   /** Copies the session into state now. */
