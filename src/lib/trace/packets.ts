@@ -57,3 +57,37 @@ export function packetPeers(events: readonly TraceEvent[]): string[] {
   for (const e of events) if (e.type === 'packet') peers.add(e.peer);
   return [...peers];
 }
+
+/** stablePacketsOf for any client, one per client on first use. */
+export function stablePackets(): (events: readonly TraceEvent[], peer: string) => TracedPacket[] {
+  const views = new Map<string, (events: readonly TraceEvent[]) => TracedPacket[]>();
+  return (events, peer) => {
+    let view = views.get(peer);
+    if (!view) views.set(peer, (view = stablePacketsOf(peer)));
+    return view(events);
+  };
+}
+
+/**
+ * A packetsOf for a growing trace: it reads only the events added since its last call (the
+ * events before them are the same objects), and returns the same array while no packet of
+ * `peer` was added, so a packet list does not re-render on every Step.
+ */
+export function stablePacketsOf(peer: string): (events: readonly TraceEvent[]) => TracedPacket[] {
+  let seen = 0;
+  let last: TraceEvent | undefined;
+  let packets: TracedPacket[] = [];
+  return (events) => {
+    // Grown means the same events with more after them; anything else (a reset, a step back) starts over.
+    const grown = events.length >= seen && events[seen - 1] === last;
+    let added: TracedPacket[] | null = grown ? null : (packets = []);
+    for (let k = grown ? seen : 0; k < events.length; k++) {
+      const e = events[k]!;
+      if (e.type === 'packet' && e.peer === peer) (added ??= []).push(toPacket(e));
+    }
+    seen = events.length;
+    last = events[seen - 1];
+    if (added) packets = grown ? [...packets, ...added] : added;
+    return packets;
+  };
+}
