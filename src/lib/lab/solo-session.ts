@@ -30,7 +30,6 @@ export type { SoloPhase };
 import type { Scheduler } from '../queue/signal-queue';
 import { Trace } from '../trace/trace';
 import type { TraceEvent } from '../trace/types';
-import { packetsOf, type TracedPacket } from '../trace/packets';
 import { LabPeer } from '../peer/lab-peer';
 import { EchoEndpoint, type TextChannel } from '../latency/echo';
 import type { LatencyPath } from '../latency/run';
@@ -124,7 +123,6 @@ export class SoloSession extends SessionCore {
   private mid = 0;
   private readonly ownMids = new Set<string>();
   private probe: { topic: string; done: () => void } | null = null;
-  private readonly listeners = new Set<() => void>();
   private readonly pingListeners = new Map<string, Set<(text: string) => void>>();
   /** Candidates from a peer whose offer has not come yet. */
   private readonly early: EarlyCandidates;
@@ -154,23 +152,8 @@ export class SoloSession extends SessionCore {
     this.early = new EarlyCandidates(this.self, (body) => this.emit(body));
   }
 
-  /** Called on every roster, phase or remote change (trace events have their own subscribe). */
-  subscribe(fn: () => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
-
-  private changed(): void {
-    for (const fn of this.listeners) fn();
-  }
-
   get online(): PresenceEntry[] {
     return onlinePeers(this.roster, this.self);
-  }
-
-  /** MQTT packets this client sent and received, oldest first (read from the trace). */
-  get wire(): TracedPacket[] {
-    return packetsOf(this.trace.events, this.self);
   }
 
   async join(): Promise<void> {
@@ -247,7 +230,6 @@ export class SoloSession extends SessionCore {
   private setPhase(phase: Exclude<SoloPhase, 'idle'>, detail?: string): void {
     this.phase = phase;
     this.emit({ type: 'phase', peer: this.self, phase, ...(detail ? { detail } : {}) });
-    this.changed();
   }
 
   private status(status: 'online' | 'offline', reason?: 'will'): StatusSignal {
@@ -321,7 +303,6 @@ export class SoloSession extends SessionCore {
         : ({ type: 'presence', peer: this.self, of: update.peer, status: update.status, will: update.will, retained: update.retained, ts: update.ts } as const);
     this.emit(body);
     this.roster = applyPresence(this.roster, presenceUpdate(body));
-    this.changed();
   }
 
   protected deliver(message: HeldMessage): void {
@@ -387,7 +368,6 @@ export class SoloSession extends SessionCore {
       });
       this.relay = { link: null, echoes, stop };
     }
-    this.changed();
     return peer;
   }
 
@@ -412,7 +392,6 @@ export class SoloSession extends SessionCore {
     this.pc = null;
     this.latencyChannel = null;
     this.remote = null;
-    this.changed();
   }
 
   /**
