@@ -23,6 +23,9 @@ export interface SteppedSession<M = HeldMessage, E = TraceEvent> extends TracedS
   pause(): void;
 }
 
+/** Longest a trace event waits to be shown when no frame comes (a hidden tab). */
+const FLUSH_FALLBACK_MS = 100;
+
 export abstract class TraceState<S extends TracedSession<E>, E = TraceEvent> {
   events = $state.raw<E[]>([]);
   /** Trace index of the message open in the inspector. */
@@ -48,14 +51,24 @@ export abstract class TraceState<S extends TracedSession<E>, E = TraceEvent> {
     this.session = null;
   }
 
-  /** Trace events arrive in bursts (a candidate flurry); copy them into state once per tick. */
+  /**
+   * Trace events arrive in bursts (a candidate flurry, a PUBLISH and its acknowledgements, each
+   * in its own task); copy them into state at most once per frame, so the views recompute and
+   * lay out once for all of them. A hidden tab gets no frames: the timer flushes there.
+   */
   protected scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    queueMicrotask(() => {
+    let frame = 0;
+    const flush = () => {
+      if (!this.flushScheduled) return;
       this.flushScheduled = false;
+      clearTimeout(timer);
+      if (frame) cancelAnimationFrame(frame);
       if (!this.onlyUnwatchedPackets()) this.sync();
-    });
+    };
+    const timer = setTimeout(flush, FLUSH_FALLBACK_MS);
+    if (typeof requestAnimationFrame === 'function') frame = requestAnimationFrame(flush);
   }
 
   /** Views that show MQTT packets right now (the packet list, the QoS legs). */
@@ -85,7 +98,9 @@ export abstract class TraceState<S extends TracedSession<E>, E = TraceEvent> {
   /** Copies the session into state now. */
   protected sync(): void {
     const s = this.session;
-    if (s) this.events = [...s.trace.events];
+    // The trace only grows: the same length is the same events, and a new array would make
+    // every view recompute for nothing.
+    if (s && s.trace.events.length !== this.events.length) this.events = [...s.trace.events];
   }
 
   announce(text: string): void {
