@@ -68,8 +68,8 @@ export const AREA_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   peer: ['signalling', 'trace'],
   session: ['broker', 'bytes', 'mqtt', 'queue', 'signalling', 'trace'],
   lab: ['broker', 'ice', 'latency', 'peer', 'queue', 'session', 'signalling', 'trace'],
-  lobby: ['peer', 'queue', 'sdp', 'signalling', 'trace'],
-  'copy-paste': ['ice', 'peer', 'sdp', 'signalling', 'trace'],
+  lobby: ['peer', 'queue', 'sdp', 'session', 'signalling', 'trace'],
+  'copy-paste': ['ice', 'peer', 'sdp', 'session', 'signalling', 'trace'],
 };
 
 /**

@@ -10,14 +10,16 @@
  *
  * Everything the peer does, and every step of the tab (role, own description, pastes), goes
  * into one Trace, the single source of truth: the tab's state is pasteView(trace), and the
- * checks here read it too. Framework-free: the RTCPeerConnection is injected.
+ * checks here read it too. The trace is the session core's (../session/base); there is no
+ * queue, since the reader carries every message. Framework-free: the RTCPeerConnection is
+ * injected.
  */
 import { LabPeer } from '../peer/lab-peer';
 import { clip } from '../signalling/shape';
 import type { AnswerSignal, DirectedSignal, OfferSignal, StatusSignal } from '../signalling/types';
 import { SIGNAL_VERSION } from '../signalling/types';
-import { Trace } from '../trace/trace';
-import type { EventOf } from '../trace/types';
+import { SessionBase } from '../session/base';
+import type { EventOf, TraceEventBody } from '../trace/types';
 import { MAX_PASTE_REASON, MAX_PASTE_WARNINGS } from '../signalling/paste-limits';
 import { readPastedDescription } from './paste';
 import { PEER_IDS, pasteView, type PasteRole, type PasteSnapshot } from './paste-view';
@@ -36,16 +38,15 @@ export interface PasteSessionOptions {
 
 type PasteBody = Omit<EventOf<'paste'>, 'type' | 'peer' | 'i' | 'at'>;
 
-export class PasteSession {
-  readonly trace: Trace;
+export class PasteSession extends SessionBase<TraceEventBody> {
   private readonly opts: PasteSessionOptions;
   private peer: LabPeer | null = null;
   private role: PasteRole | null = null;
   private pasteCount = 0;
 
   constructor(opts: PasteSessionOptions) {
+    super(opts);
     this.opts = opts;
-    this.trace = new Trace(opts.now);
   }
 
   /** The tab as the trace tells it (the views use pasteView on their copy of the events). */
@@ -65,7 +66,7 @@ export class PasteSession {
       session: PASTE_SESSION,
       createPeerConnection: this.opts.createPeerConnection,
       ...(this.opts.rtcConfig ? { rtcConfig: this.opts.rtcConfig } : {}),
-      emit: (body) => this.trace.append(body),
+      emit: (body) => this.emit(body),
       send: (signal) => this.onOwnDescription(signal),
       iceMode: 'vanilla',
       traceReceivedChat: true,
@@ -100,6 +101,8 @@ export class PasteSession {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closeCore();
     this.peer?.close();
   }
 
@@ -137,7 +140,7 @@ export class PasteSession {
   }
 
   private record(step: PasteBody): void {
-    this.trace.append({ type: 'paste', peer: PEER_IDS[this.role!].me, ...step });
+    this.emit({ type: 'paste', peer: PEER_IDS[this.role!].me, ...step });
   }
 
   /** The envelope of a signal as if the other tab had sent it: what LabPeer checks (session, from). */

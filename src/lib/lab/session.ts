@@ -263,7 +263,7 @@ export class LabSession extends SessionCore {
     }
     const signal = this.admit(slot.id, topic, payload);
     if (!signal) return;
-    const held = this.hold(slot.id, signal, topic, payload, packet, wire);
+    const held = this.holdSignal(slot.id, signal, topic, payload, packet, wire);
     // A standing discard switch: it arrives (held, drawn) and is dropped at once.
     const discard = this.discards.reasonFor(held);
     if (discard) this.drop(held.qid, discard);

@@ -293,7 +293,7 @@ export class SoloSession extends SessionCore {
       }
       this.updateRoster({ peer: signal.from, status: signal.status, will: signal.reason === 'will', retained: packet.retain, ts: signal.ts });
     }
-    this.hold(this.self, signal, topic, payload, packet, wire);
+    this.holdSignal(this.self, signal, topic, payload, packet, wire);
   }
 
   private updateRoster(update: PresenceUpdate): void {

@@ -98,16 +98,18 @@ export function wireIds(events: readonly LobbyTraceEvent[]): Map<string, number>
   return ids;
 }
 
-function deliveredQids(events: readonly LobbyTraceEvent[]): Set<string> {
+/** The qids of the items the queue delivered, or that the reader dropped. */
+function qidsOf(events: readonly LobbyTraceEvent[], type: 'delivered' | 'dropped'): Set<string> {
   const out = new Set<string>();
-  for (const e of events) if (e.type === 'delivered') out.add(e.qid);
+  for (const e of events) if (e.type === type) out.add(e.qid);
   return out;
 }
 
-/** Held and not yet delivered, oldest first. */
+/** Held and neither delivered nor dropped yet, oldest first. */
 export function heldFrames(events: readonly LobbyTraceEvent[]): Held[] {
-  const gone = deliveredQids(events);
-  return events.filter((e): e is Held => e.type === 'held' && !gone.has(e.qid));
+  const delivered = qidsOf(events, 'delivered');
+  const dropped = qidsOf(events, 'dropped');
+  return events.filter((e): e is Held => e.type === 'held' && !delivered.has(e.qid) && !dropped.has(e.qid));
 }
 
 /** The label of a held item: the frame, or the close with its code and reason. */
@@ -122,7 +124,8 @@ export function heldLabel(e: Held, ids: ReadonlyMap<string, number>): string {
  * ignored or an RTCPeerConnection call that failed. Rows on lanes not listed are left out.
  */
 export function lobbyDiagramRows(events: readonly LobbyTraceEvent[], lanes: readonly string[]): DiagramRow[] {
-  const delivered = deliveredQids(events);
+  const delivered = qidsOf(events, 'delivered');
+  const dropped = qidsOf(events, 'dropped');
   const ids = wireIds(events);
   const known = new Set(lanes);
   const rows: DiagramRow[] = [];
@@ -135,7 +138,7 @@ export function lobbyDiagramRows(events: readonly LobbyTraceEvent[], lanes: read
       const label = frameLabel(e.text, 'sent', e.peer, ids);
       push(e, { from: e.peer, to: SERVER_LANE, label: e.bad ? `${label} [bad input]` : label, status: 'sent' });
     } else if (e.type === 'held') {
-      const status: RowStatus = delivered.has(e.qid) ? 'delivered' : 'pending';
+      const status: RowStatus = delivered.has(e.qid) ? 'delivered' : dropped.has(e.qid) ? 'dropped' : 'pending';
       push(e, { from: SERVER_LANE, to: e.peer, label: heldLabel(e, ids), status, qid: e.qid });
     } else if (e.type === 'ignored') {
       push(e, { from: e.peer, to: e.peer, over: e.peer, label: `ignored: ${e.reason}`, status: 'note' });
@@ -209,7 +212,7 @@ export interface BadInputOutcome {
 
 /** Each bad input p4 sent, and the close that answered it (the next close delivered to p4). */
 export function badInputOutcomes(events: readonly LobbyTraceEvent[]): BadInputOutcome[] {
-  const delivered = deliveredQids(events);
+  const delivered = qidsOf(events, 'delivered');
   const out: (BadInputOutcome & { peer: string })[] = [];
   for (const e of events) {
     if (e.type === 'sent' && e.bad) out.push({ sentAt: e.i, label: e.bad, close: null, peer: e.peer });

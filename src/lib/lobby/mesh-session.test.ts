@@ -5,7 +5,7 @@ import { InMemoryLobbyNetwork, type InMemorySocket } from './in-memory';
 import { BAD_INPUTS, MESH_PEERS, MeshSession, VISITOR, makesOffer, type BadInputKind } from './mesh-session';
 import { CLOSE, HOST_ID, MessageType, encodeMessage, parseServerMessage } from './protocol';
 import { LobbyServer } from './server';
-import { pairViews, wireIds } from './diagram-rows';
+import { heldFrames, lobbyDiagramRows, pairViews, wireIds } from './diagram-rows';
 import type { LobbySocket } from './client';
 
 /** Lets microtasks and the fakes' promise chains run. */
@@ -320,6 +320,67 @@ describe('MeshSession', () => {
     });
     await expect(session.start()).rejects.toThrow('p1 could not connect to ws://127.0.0.1:9/ (closed 1006 before it opened).');
     expect(session.trace.events.at(-1)).toMatchObject({ type: 'socket', peer: 'p1', state: 'failed' });
+  });
+
+  describe('fault injection on held frames (the session core offers it to every queued lab)', () => {
+    /** After start, p1's two frames are held: q1 the ID, q2 the JOIN echo. */
+    async function started(): Promise<MeshSession> {
+      const { session } = harness();
+      await session.start();
+      await settle();
+      expect(session.queue.held.map((h) => [h.qid, JSON.parse(h.text).type])).toEqual([
+        ['q1', MessageType.ID],
+        ['q2', MessageType.JOIN],
+      ]);
+      return session;
+    }
+    const tail = (session: MeshSession, n: number) => session.trace.events.slice(-n).map(({ i: _i, at: _at, ...body }) => body);
+
+    it('drop: the ID frame never reaches p1, the trace says so, and the views no longer hold it', async () => {
+      const session = await started();
+      expect(session.drop('q1', 'test')?.peer).toBe('p1');
+      expect(tail(session, 1)).toEqual([{ type: 'dropped', qid: 'q1', peer: 'p1', by: 'reader', reason: 'test' }]);
+      expect(session.drop('q1')).toBeUndefined();
+      expect(heldFrames(session.trace.events).map((e) => e.qid)).toEqual(['q2']);
+      expect(lobbyDiagramRows(session.trace.events, ['server', 'p1']).find((r) => r.qid === 'q1')?.status).toBe('dropped');
+      session.step();
+      await settle();
+      expect(session.states().p1).toMatchObject({ id: null, lobby: 'LOBBYNAME0123456' });
+    });
+
+    it('delay and move reorder what p1 receives; each is traced', async () => {
+      const session = await started();
+      expect(session.delay('q1')).toMatchObject({ ok: true, from: 0, to: 1 });
+      expect(session.delay('q1')).toEqual({ ok: false, reason: 'at-edge' });
+      expect(session.move('q1', -1)).toMatchObject({ ok: true, from: 1, to: 0 });
+      expect(session.move('q2', 1)).toEqual({ ok: false, reason: 'at-edge' });
+      expect(tail(session, 2)).toEqual([
+        { type: 'tampered', qid: 'q1', peer: 'p1', action: 'delay' },
+        { type: 'tampered', qid: 'q1', peer: 'p1', action: 'move', by: -1 },
+      ]);
+      session.delay('q1');
+      expect(session.step()?.qid).toBe('q2');
+      expect(session.trace.events.filter((e) => e.type === 'delivered')).toMatchObject([{ qid: 'q2', peer: 'p1' }]);
+      await settle();
+      expect(session.states().p1).toMatchObject({ id: null, lobby: 'LOBBYNAME0123456' });
+    });
+
+    it('duplicate: a copy under a new qid, held right after it, and p1 receives the frame twice', async () => {
+      const session = await started();
+      const result = session.duplicate('q1');
+      expect(result).toMatchObject({ ok: true, from: 0, to: 1, item: { qid: 'q3', peer: 'p1' } });
+      const [original] = session.queue.held;
+      expect(tail(session, 2)).toEqual([
+        { type: 'held', qid: 'q3', peer: 'p1', text: original!.text },
+        { type: 'tampered', qid: 'q1', peer: 'p1', action: 'duplicate', copy: 'q3' },
+      ]);
+      expect(session.queue.held.map((h) => h.qid)).toEqual(['q1', 'q3', 'q2']);
+      session.step();
+      session.step();
+      const delivered = session.trace.events.filter((e) => e.type === 'delivered').map((e) => e.qid);
+      expect(delivered).toEqual(['q1', 'q3']);
+      expect(session.states().p1!.id).toBe(1);
+    });
   });
 
   it('close() drops what is held and closes every client', async () => {

@@ -2,8 +2,9 @@
  * The lobby lab's session: three LobbyClients (p1 the host, p2, p3) join one mesh lobby and
  * connect every pair with an RTCPeerConnection, as Godot's multiplayer_client.gd does
  * (godotengine/godot-demo-projects, networking/webrtc_signaling/client/). Everything the
- * server sends a client (frames and the closing of the connection) waits in one SignalQueue
- * until Step or Play; what clients send goes to the server at once. Everything is traced.
+ * server sends a client (frames and the closing of the connection) waits in the session
+ * core's queue (../session/queued) until Step or Play; what clients send goes to the server
+ * at once (./ws-endpoint). Everything is traced. Only the topology lives here.
  *
  * A fourth client, p4, is the troublemaker: each bad input opens a fresh connection for it
  * and sends one frame the server must refuse (see BAD_INPUTS), so the reader sees the close
@@ -16,12 +17,12 @@
 import { LobbyClient, type LobbyClientState, type LobbySocket } from './client';
 import { MessageType, encodeMessage } from './protocol';
 import { BAD_INPUTS, type BadInputKind } from './bad-inputs';
-import { SignalQueue, type Scheduler } from '../queue/signal-queue';
-import { Stepped } from '../queue/stepped';
-import { Trace } from '../trace/trace';
+import type { Scheduler } from '../queue/signal-queue';
+import { QueuedSession, type QueueEvents } from '../session/queued';
 import { LabPeer } from '../peer/lab-peer';
 import type { SignalFactory } from '../peer/signal-factory';
 import { MESH_PEERS, VISITOR, type LobbyTraceBody } from './trace';
+import { HeldSocket, type CloseFrame, type HeldItem } from './ws-endpoint';
 import {
   MESH_CHANNEL,
   MESH_SESSION,
@@ -36,11 +37,7 @@ import {
   type RelayedEvent,
 } from './link';
 
-export { BAD_INPUTS, MESH_CHANNEL, MESH_PEERS, VISITOR, makesOffer, type BadInputKind };
-
-/** WebSocket.readyState values (WHATWG WebSockets). */
-const CONNECTING = 0;
-const OPEN = 1;
+export { BAD_INPUTS, MESH_CHANNEL, MESH_PEERS, VISITOR, makesOffer, type BadInputKind, type HeldItem };
 
 /** The frame p4 sends for each bad input; ids and the lobby name come from the mesh. */
 function badFrame(kind: BadInputKind, mesh: { lobby: string; p2: number }): string {
@@ -53,88 +50,6 @@ function badFrame(kind: BadInputKind, mesh: { lobby: string; p2: number }): stri
       return encodeMessage(MessageType.OFFER, mesh.p2, 'v=0');
     case 'sealed-lobby':
       return encodeMessage(MessageType.JOIN, 0, mesh.lobby);
-  }
-}
-
-/** One thing from the server to a client, waiting in the queue. */
-export interface HeldItem {
-  qid: string;
-  peer: string;
-  text: string;
-  close?: { code: number; reason: string };
-  socket: HeldSocket;
-}
-
-/**
- * Sits between a real socket and its LobbyClient: passes 'open' and sends straight through
- * (tracing each frame written), and hands every frame and the close to `hold` instead of the
- * client; the session calls deliver() when the reader steps.
- */
-export class HeldSocket implements LobbySocket {
-  private listeners = new Map<string, ((event: never) => void)[]>();
-  /** Opened at some point (a close before that is a failure to connect, not a held close). */
-  opened = false;
-
-  constructor(
-    readonly peer: string,
-    private readonly inner: LobbySocket,
-    private readonly hooks: {
-      trace: (body: LobbyTraceBody) => void;
-      hold: (socket: HeldSocket, text: string, close?: { code: number; reason: string }) => void;
-      failed: (socket: HeldSocket, detail: string) => void;
-    },
-  ) {
-    inner.addEventListener('open', () => {
-      this.opened = true;
-      hooks.trace({ type: 'socket', peer, state: 'open' });
-      this.dispatch('open', {});
-    });
-    inner.addEventListener('message', (event) => {
-      hooks.hold(this, typeof event.data === 'string' ? event.data : '[binary frame]');
-    });
-    inner.addEventListener('close', (event) => {
-      if (!this.opened) hooks.failed(this, `closed ${event.code}${event.reason ? ` ${event.reason}` : ''} before it opened`);
-      else hooks.hold(this, '', { code: event.code, reason: event.reason });
-    });
-  }
-
-  get readyState(): number {
-    return this.inner.readyState;
-  }
-
-  send(data: string): void {
-    this.write(data);
-  }
-
-  /** Writes any text; `bad` names the bad input it is. False when the socket is not open. */
-  write(text: string, bad?: string): boolean {
-    if (this.inner.readyState !== OPEN) return false;
-    this.hooks.trace({ type: 'sent', peer: this.peer, text, ...(bad ? { bad } : {}) });
-    this.inner.send(text);
-    return true;
-  }
-
-  close(code?: number, reason?: string): void {
-    if (this.inner.readyState === CONNECTING || this.inner.readyState === OPEN) this.inner.close(code, reason);
-  }
-
-  addEventListener(type: 'open', listener: () => void): void;
-  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
-  addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void;
-  addEventListener(type: string, listener: (event: never) => void): void {
-    const list = this.listeners.get(type) ?? [];
-    list.push(listener);
-    this.listeners.set(type, list);
-  }
-
-  /** The queue released this item: now the client sees it. */
-  deliver(item: HeldItem): void {
-    if (item.close) this.dispatch('close', item.close);
-    else this.dispatch('message', { data: item.text });
-  }
-
-  private dispatch(type: string, event: unknown): void {
-    for (const listener of [...(this.listeners.get(type) ?? [])]) (listener as (e: unknown) => void)(event);
   }
 }
 
@@ -167,32 +82,34 @@ export interface MeshSessionOptions {
   onChange?: () => void;
 }
 
-export class MeshSession extends Stepped<HeldItem> {
-  readonly trace: Trace<LobbyTraceBody>;
-  readonly queue: SignalQueue<HeldItem>;
+/** The lobby trace's queue events: the recipient is `peer`; 'held' carries the frame or the close. */
+const LOBBY_QUEUE_EVENTS: QueueEvents<HeldItem, LobbyTraceBody> = {
+  held: ({ qid, peer, text, close }) => ({ type: 'held', qid, peer, text, ...(close ? { close } : {}) }),
+  delivered: ({ qid, peer }) => ({ type: 'delivered', qid, peer }),
+  dropped: ({ qid, peer }, reason) => ({ type: 'dropped', qid, peer, by: 'reader', ...(reason ? { reason } : {}) }),
+  tampered: ({ qid, peer }, change) => ({ type: 'tampered', qid, peer, ...change }),
+};
+
+export class MeshSession extends QueuedSession<HeldItem, LobbyTraceBody> {
   private members = new Map<string, Member>();
   private visitor: Member | null = null;
-  private qids = 0;
-  private closed = false;
   private joinedOthers = false;
   private sealSent = false;
   private startWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
   constructor(private readonly options: MeshSessionOptions) {
-    super();
-    this.trace = new Trace<LobbyTraceBody>(options.now);
-    this.trace.subscribe(() => options.onChange?.());
-    this.queue = new SignalQueue<HeldItem>({
-      deliver: (item) => this.deliver(item),
-      onChange: () => options.onChange?.(),
-      onError: (err) => console.error('lobby queue', err),
-      ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    super(LOBBY_QUEUE_EVENTS, {
+      now: options.now,
+      scheduler: options.scheduler,
+      onQueueChange: () => options.onChange?.(),
+      onDeliverError: (err) => console.error('lobby queue', err),
     });
+    this.trace.subscribe(() => options.onChange?.());
   }
 
   /** Connects p1, which creates the lobby. Resolves once p1's socket is open. */
   start(): Promise<void> {
-    this.trace.append({ type: 'session', transport: this.options.transport, peers: [...MESH_PEERS] });
+    this.emit({ type: 'session', transport: this.options.transport, peers: [...MESH_PEERS] });
     return new Promise<void>((resolve, reject) => {
       this.startWaiter = { resolve, reject };
       const host = this.join(MESH_PEERS[0], '');
@@ -250,8 +167,7 @@ export class MeshSession extends Stepped<HeldItem> {
   /** Closes every client and connection and drops whatever is held. */
   close(): void {
     if (this.closed) return;
-    this.closed = true;
-    this.queue.clear();
+    this.closeCore();
     for (const m of [...this.members.values(), ...(this.visitor ? [this.visitor] : [])]) {
       for (const link of m.links.values()) link.peer.close();
       m.socket.close(1000, 'Lab reset');
@@ -281,14 +197,14 @@ export class MeshSession extends Stepped<HeldItem> {
   // #endregion join
 
   private connectMember(name: string): Member {
-    this.trace.append({ type: 'socket', peer: name, state: 'connecting' });
+    this.emit({ type: 'socket', peer: name, state: 'connecting' });
     const socket = new HeldSocket(name, this.options.connect(), {
-      trace: (body) => this.trace.append(body),
-      hold: (s, text, close) => this.hold(s, text, close),
+      trace: (body) => this.emit(body),
+      hold: (s, text, close) => this.holdFrame(s, text, close),
       failed: (s, detail) => this.failed(s, detail),
     });
     const client = new LobbyClient(socket);
-    client.on('invalid', ({ reason }) => this.trace.append({ type: 'ignored', peer: name, reason: `not a valid frame: ${reason}` }));
+    client.on('invalid', ({ reason }) => this.emit({ type: 'ignored', peer: name, reason: `not a valid frame: ${reason}` }));
     if (name === MESH_PEERS[0]) {
       client.on('open', () => {
         this.startWaiter?.resolve();
@@ -298,23 +214,20 @@ export class MeshSession extends Stepped<HeldItem> {
     return { name, socket, client, links: new Map() };
   }
 
-  private hold(socket: HeldSocket, text: string, close?: { code: number; reason: string }): void {
+  private holdFrame(socket: HeldSocket, text: string, close?: CloseFrame): void {
     if (this.closed) return;
-    const qid = `q${++this.qids}`;
-    this.trace.append({ type: 'held', qid, peer: socket.peer, text, ...(close ? { close } : {}) });
-    this.queue.hold({ qid, peer: socket.peer, text, ...(close ? { close } : {}), socket });
+    this.hold({ qid: this.nextQid(), peer: socket.peer, text, ...(close ? { close } : {}), socket });
   }
 
   private failed(socket: HeldSocket, detail: string): void {
-    this.trace.append({ type: 'socket', peer: socket.peer, state: 'failed', detail });
+    this.emit({ type: 'socket', peer: socket.peer, state: 'failed', detail });
     if (socket.peer === MESH_PEERS[0] && this.startWaiter) {
       this.startWaiter.reject(new Error(`${socket.peer} could not connect to ${this.options.transport} (${detail}).`));
       this.startWaiter = null;
     }
   }
 
-  private deliver(item: HeldItem): void {
-    this.trace.append({ type: 'delivered', qid: item.qid, peer: item.peer });
+  protected deliver(item: HeldItem): void {
     item.socket.deliver(item);
   }
 
@@ -333,12 +246,12 @@ export class MeshSession extends Stepped<HeldItem> {
       ...(this.options.rtcConfig ? { rtcConfig: this.options.rtcConfig } : {}),
       createPeerConnection: (config) => {
         const pc = this.options.createPeerConnection(config, { peer: member.name, remote });
-        this.trace.append({ type: 'pc', peer: member.name, remote, offerer });
+        this.emit({ type: 'pc', peer: member.name, remote, offerer });
         return pc;
       },
       emit: (body) => {
         const event = linkEvent(body, remote);
-        if (event) this.trace.append(event);
+        if (event) this.emit(event);
       },
       send: (signal) => sendFrame(member.client, remote, signal),
     });
@@ -352,7 +265,7 @@ export class MeshSession extends Stepped<HeldItem> {
     const link = member.links.get(event.from);
     if (!link) {
       const what = event.kind.toUpperCase();
-      this.trace.append({ type: 'ignored', peer: member.name, reason: `${what} from ${event.from}: no connection to that peer (Godot drops it too)` });
+      this.emit({ type: 'ignored', peer: member.name, reason: `${what} from ${event.from}: no connection to that peer (Godot drops it too)` });
       return;
     }
     link.peer.handleSignal(link.incoming(signalBody(event)));

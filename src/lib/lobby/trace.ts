@@ -38,6 +38,10 @@ export type LobbyTraceBody =
    */
   | { type: 'held'; qid: string; peer: string; text: string; close?: { code: number; reason: string } }
   | { type: 'delivered'; qid: string; peer: string }
+  /** Fault injection, as in the MQTT labs (../trace/types): the reader took a held item out; it never reaches `peer`. */
+  | { type: 'dropped'; qid: string; peer: string; by: 'reader'; reason?: string }
+  /** Fault injection: `delay` to the tail, `move` by one (`by`), `duplicate` (`copy` is the new item's qid). */
+  | { type: 'tampered'; qid: string; peer: string; action: 'delay' | 'move' | 'duplicate'; by?: -1 | 1; copy?: string }
   /** A delivered frame the client did not act on, and why (Godot's client drops it too). */
   | { type: 'ignored'; peer: string; reason: string }
   /** One RTCPeerConnection per remote peer; `offerer` by the higher-id rule. */
