@@ -11,7 +11,7 @@ import type { LobbyInfo } from '../../lib/lobby/server';
 import { BAD_INPUTS, type BadInputKind } from '../../lib/lobby/bad-inputs';
 import { IN_PAGE_SERVER, isLobbyServerUrl, parseLobbyParams } from '../../lib/lobby/params';
 import { heldLabel, lobbyView } from '../../lib/lobby/diagram-rows';
-import type { LobbyEventOf, LobbyTraceEvent } from '../../lib/lobby/trace';
+import type { LobbyTraceEvent } from '../../lib/lobby/trace';
 import { downloadTraceFile, SessionState } from '../lab/session-state.svelte';
 
 export type LobbyPhase = 'idle' | 'connecting' | 'running' | 'error';
@@ -40,16 +40,9 @@ export class LobbyLabState extends SessionState<MeshSession, HeldItem, LobbyTrac
 
   /** Every view of the trace so far, as the replay draws it at the same step. */
   view = $derived(lobbyView(this.events));
-  lanes = $derived(this.view.lanes);
-  rows = $derived(this.view.rows);
   held = $derived(this.view.held);
-  ids = $derived(this.view.ids);
   clients = $derived(this.view.clients);
-  pairs = $derived(this.view.pairs);
-  allOpen = $derived(this.view.allOpen);
-  outcomes = $derived(this.view.outcomes);
   delivered = $derived(this.view.delivered);
-  newestQid = $derived(this.view.newestQid);
   serverError = $derived(this.server === IN_PAGE_SERVER || isLobbyServerUrl(this.server) ? null : 'Server: use in-page or a ws:// or wss:// URL.');
 
   protected readonly nothingHeld = 'Nothing is held. Waiting for the clients.';
@@ -70,10 +63,6 @@ export class LobbyLabState extends SessionState<MeshSession, HeldItem, LobbyTrac
 
   get running(): boolean {
     return this.phase === 'running';
-  }
-
-  heldText(e: LobbyEventOf<'held'>): string {
-    return heldLabel(e, this.ids);
   }
 
   async start(opts: { play?: boolean } = {}): Promise<void> {
@@ -125,7 +114,7 @@ export class LobbyLabState extends SessionState<MeshSession, HeldItem, LobbyTrac
 
   protected stepped(item: HeldItem): void {
     const e = this.events.find((x) => x.type === 'held' && x.qid === item.qid);
-    const label = e?.type === 'held' ? heldLabel(e, this.ids) : 'a frame';
+    const label = e?.type === 'held' ? heldLabel(e, this.view.ids) : 'a frame';
     this.announce(`Step ${this.delivered}: server to ${item.peer}: ${label}.`);
   }
 
