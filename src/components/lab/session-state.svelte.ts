@@ -2,12 +2,13 @@
  * The runes bases of every live lab's state class. TraceState follows one session's trace
  * into reactive state and holds what every lab does the same way (the announcement, the
  * selected message); SessionState adds the pause-and-step queue's controls; LabTraceState
- * adds the export of a lab-format trace (the MQTT labs; the lobby's trace has another
- * format). A lab kind extends one of them with its own settings and controls; all protocol
+ * adds the export of a lab-kind trace (the MQTT labs; the lobby lab exports its own kind
+ * with downloadTraceFile). A lab kind extends one of them with its own settings and controls; all protocol
  * logic stays in src/lib. E is the trace's event type, M what the queue holds.
  */
 import type { HeldMessage } from '../../lib/session/core';
 import type { TraceEvent } from '../../lib/trace/types';
+import type { TraceFile } from '../../lib/trace/export';
 import { download } from '../site/download';
 
 /** What every lab state needs of its session: a trace (../../lib/trace/trace.ts) to follow. */
@@ -153,17 +154,20 @@ export interface RedactOptions {
   iceCredentials: boolean;
 }
 
-/** Downloads a lab-format trace (../../lib/trace/export.ts), redacted as asked; returns what to announce. */
+/** Downloads a trace file of either kind (../../lib/trace/export.ts); returns what to announce. */
+export async function downloadTraceFile(file: TraceFile, name: string, note = ''): Promise<string> {
+  const { exportTraceFile } = await import('../../lib/trace/export');
+  download(exportTraceFile(file), `${name}.json`, 'application/json');
+  return `Trace exported: ${file.events.length} events.${note}`;
+}
+
+/** Downloads a lab-kind trace, redacted as asked; returns what to announce. */
 export async function downloadTrace(events: readonly TraceEvent[], name: string, redact: RedactOptions = { ips: false, iceCredentials: false }): Promise<string> {
-  const [{ exportTrace }, { redactTrace }] = await Promise.all([import('../../lib/trace/export'), import('../../lib/trace/redact')]);
-  let note = '';
-  if (redact.ips || redact.iceCredentials) {
-    const result = redactTrace(events, redact);
-    events = result.events;
-    note = ` Redacted ${result.replaced.ips} address(es) and ${result.replaced.credentials} credential(s).`;
-  }
-  download(exportTrace(events), `${name}.json`, 'application/json');
-  return `Trace exported: ${events.length} events.${note}`;
+  if (!redact.ips && !redact.iceCredentials) return downloadTraceFile({ kind: 'lab', events }, name);
+  const { redactTrace } = await import('../../lib/trace/redact');
+  const result = redactTrace(events, redact);
+  const note = ` Redacted ${result.replaced.ips} address(es) and ${result.replaced.credentials} credential(s).`;
+  return downloadTraceFile({ kind: 'lab', events: result.events }, name, note);
 }
 
 /** A stepped lab whose trace is the lab format, so it can be exported. */

@@ -1,19 +1,18 @@
 /**
  * The lobby lab's runes state: wraps a MeshSession (src/lib/lobby) over the shared
- * SessionState (../lab/session-state.svelte.ts) and exposes the clients' views and the
- * in-page server's own view as reactive state; all protocol logic lives in src/lib/lobby.
- * The session code loads on Start. Its trace is not the lab format, so it has no export.
+ * SessionState (../lab/session-state.svelte.ts) and exposes the trace's views (lobbyView,
+ * the same the replay draws) and the in-page server's own view as reactive state; all
+ * protocol logic lives in src/lib/lobby. The session code loads on Start. Export trace
+ * writes a lobby trace file, which /replay/ reads.
  */
-import { newestDelivered } from '../../lib/trace/messages';
-import type { LobbyClientState } from '../../lib/lobby/client';
 import type { HeldItem, MeshSession } from '../../lib/lobby/mesh-session';
 import type { LobbyTransportHandle } from '../../lib/lobby/transport';
 import type { LobbyInfo } from '../../lib/lobby/server';
 import { BAD_INPUTS, type BadInputKind } from '../../lib/lobby/bad-inputs';
 import { IN_PAGE_SERVER, isLobbyServerUrl, parseLobbyParams } from '../../lib/lobby/params';
-import { badInputOutcomes, heldFrames, heldLabel, lobbyDiagramRows, pairViews, wireIds } from '../../lib/lobby/diagram-rows';
-import { MESH_PEERS, SERVER_LANE, VISITOR, type LobbyEventOf, type LobbyTraceEvent } from '../../lib/lobby/trace';
-import { SessionState } from '../lab/session-state.svelte';
+import { heldLabel, lobbyView } from '../../lib/lobby/diagram-rows';
+import type { LobbyTraceEvent } from '../../lib/lobby/trace';
+import { downloadTraceFile, SessionState } from '../lab/session-state.svelte';
 
 export type LobbyPhase = 'idle' | 'connecting' | 'running' | 'error';
 
@@ -33,25 +32,17 @@ export class LobbyLabState extends SessionState<MeshSession, HeldItem, LobbyTrac
   phase = $state<LobbyPhase>('idle');
   error = $state<string | null>(null);
   paramErrors = $state.raw<string[]>([]);
-  clients = $state.raw<Record<string, LobbyClientState>>({});
   serverView = $state.raw<{ connections: number; lobbies: LobbyInfo[] } | null>(null);
   serverLog = $state.raw<string[]>([]);
   sealed = $state(false);
   /** Why each bad input cannot be sent right now (null: it can). */
   blocked = $state.raw<Record<BadInputKind, string | null>>(blockedAll('Press Start first.'));
 
-  lanes = $derived.by(() => {
-    const visitor = this.events.some((e) => 'peer' in e && e.peer === VISITOR);
-    return [SERVER_LANE, ...MESH_PEERS, ...(visitor ? [VISITOR] : [])];
-  });
-  rows = $derived(lobbyDiagramRows(this.events, this.lanes));
-  held = $derived(heldFrames(this.events));
-  ids = $derived(wireIds(this.events));
-  pairs = $derived(pairViews(this.events, MESH_PEERS));
-  allOpen = $derived(this.pairs.every((p) => p.status === 'open'));
-  outcomes = $derived(badInputOutcomes(this.events));
-  delivered = $derived(this.events.filter((e) => e.type === 'delivered').length);
-  newestQid = $derived(newestDelivered(this.events));
+  /** Every view of the trace so far, as the replay draws it at the same step. */
+  view = $derived(lobbyView(this.events));
+  held = $derived(this.view.held);
+  clients = $derived(this.view.clients);
+  delivered = $derived(this.view.delivered);
   serverError = $derived(this.server === IN_PAGE_SERVER || isLobbyServerUrl(this.server) ? null : 'Server: use in-page or a ws:// or wss:// URL.');
 
   protected readonly nothingHeld = 'Nothing is held. Waiting for the clients.';
@@ -72,10 +63,6 @@ export class LobbyLabState extends SessionState<MeshSession, HeldItem, LobbyTrac
 
   get running(): boolean {
     return this.phase === 'running';
-  }
-
-  heldText(e: LobbyEventOf<'held'>): string {
-    return heldLabel(e, this.ids);
   }
 
   async start(opts: { play?: boolean } = {}): Promise<void> {
@@ -127,8 +114,14 @@ export class LobbyLabState extends SessionState<MeshSession, HeldItem, LobbyTrac
 
   protected stepped(item: HeldItem): void {
     const e = this.events.find((x) => x.type === 'held' && x.qid === item.qid);
-    const label = e?.type === 'held' ? heldLabel(e, this.ids) : 'a frame';
+    const label = e?.type === 'held' ? heldLabel(e, this.view.ids) : 'a frame';
     this.announce(`Step ${this.delivered}: server to ${item.peer}: ${label}.`);
+  }
+
+  /** Downloads the trace as a lobby trace file (../../lib/trace/export.ts), for /replay/. */
+  async exportTrace(): Promise<void> {
+    const session = this.session;
+    if (session) this.announce(await downloadTraceFile({ kind: 'lobby', events: session.trace.events }, 'webrtc-lab-trace-lobby'));
   }
 
   seal(): void {
@@ -151,7 +144,6 @@ export class LobbyLabState extends SessionState<MeshSession, HeldItem, LobbyTrac
     this.detach();
     this.transport = null;
     this.events = [];
-    this.clients = {};
     this.serverView = null;
     this.playing = false;
     this.sealed = false;
@@ -166,7 +158,6 @@ export class LobbyLabState extends SessionState<MeshSession, HeldItem, LobbyTrac
     super.sync();
     const s = this.session;
     if (!s) return;
-    this.clients = s.states();
     this.serverView = this.transport?.snapshot?.() ?? null;
     this.sealed = s.sealed;
     const blocked = {} as Record<BadInputKind, string | null>;

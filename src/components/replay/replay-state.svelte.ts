@@ -1,13 +1,17 @@
 /**
  * The replay view's one runes class: a recorded trace and the step being looked at.
- * Every view is a pure function of the trace prefix at that step (src/lib/trace).
+ * Every view is a pure function of the trace prefix at that step: the same selectors the
+ * live lab of that kind draws with (src/lib/trace for the MQTT labs, src/lib/lobby for the
+ * lobby lab), picked by the trace's kind from REPLAY_VIEWS.
  */
 import { traceLanes } from '../../lib/trace/lanes';
 import { newestDelivered } from '../../lib/trace/messages';
-import { parseTraceJson } from '../../lib/trace/export';
+import { parseTraceFile, type ParsedTrace, type TraceKind } from '../../lib/trace/export';
 import { clampStep, lastStep, prefixAt, stepOfEvent } from '../../lib/trace/replay';
-import { diagramRows, heldMessages, peerStates, brokerState, channelOpen } from '../../lib/trace/selectors';
+import { diagramRows, heldMessages, channelOpen, type DiagramRow } from '../../lib/trace/selectors';
 import type { TraceEvent } from '../../lib/trace/types';
+import { lobbyView, type LobbyView } from '../../lib/lobby/diagram-rows';
+import type { LobbyTraceEvent } from '../../lib/lobby/trace';
 
 /** A bundled example trace (public/traces/<id>.json). */
 export interface Example {
@@ -16,8 +20,67 @@ export interface Example {
   url: string;
 }
 
+/** What every kind's view has: the diagram, for the shared controls and exports. */
+interface DiagramView {
+  /** The two lanes the lab format names; `lanes`, when set, draws others instead. */
+  peers: [string, string];
+  lanes?: string[];
+  rows: DiagramRow[];
+  newestQid: string | null;
+}
+
+export interface LabReplayView extends DiagramView {
+  kind: 'lab';
+  events: readonly TraceEvent[];
+  visible: readonly TraceEvent[];
+  held: ReturnType<typeof heldMessages>;
+  channelOpen: boolean;
+  /** The broker of the recorded session (for mosquitto_pub and packet notes). */
+  broker: string;
+}
+
+export interface LobbyReplayView extends LobbyView {
+  /** The lab format's two lanes, for the diagram's props; `lanes` draws the server and p1…p4. */
+  peers: [string, string];
+  kind: 'lobby';
+  events: readonly LobbyTraceEvent[];
+  visible: readonly LobbyTraceEvent[];
+}
+
+export type ReplayView = LabReplayView | LobbyReplayView;
+
+/** Per trace kind: everything the replay shows at a step, from the events up to it. */
+const REPLAY_VIEWS: { [K in TraceKind]: (events: Extract<ParsedTrace, { kind: K }>['events'], step: number) => Extract<ReplayView, { kind: K }> } = {
+  lab: (events, step) => {
+    const visible = prefixAt(events, step);
+    const peers = traceLanes(events);
+    const session = events.find((e) => e.type === 'session');
+    return {
+      kind: 'lab',
+      events,
+      visible,
+      peers,
+      rows: diagramRows(visible, peers),
+      held: heldMessages(visible),
+      channelOpen: channelOpen(visible),
+      newestQid: newestDelivered(visible),
+      broker: session?.type === 'session' ? session.broker : 'in-page',
+    };
+  },
+  lobby: (events, step) => {
+    const visible = prefixAt(events, step);
+    // The lobby diagram draws its own lanes; peers only satisfy the lab format's two.
+    return { kind: 'lobby', events, visible, peers: ['p1', 'p2'], ...lobbyView(visible) };
+  },
+};
+
+function viewOf(trace: ParsedTrace, step: number): ReplayView {
+  // trace.kind picks the entry; tsc cannot follow that correlation through the union.
+  return (REPLAY_VIEWS[trace.kind] as (events: ParsedTrace['events'], step: number) => ReplayView)(trace.events, step);
+}
+
 export class ReplayState {
-  events = $state.raw<TraceEvent[]>([]);
+  trace = $state.raw<ParsedTrace | null>(null);
   /** Name of the file or example the trace came from. */
   source = $state<string | null>(null);
   error = $state<string | null>(null);
@@ -26,33 +89,24 @@ export class ReplayState {
   selected = $state<number | null>(null);
   announcement = $state('');
 
+  events = $derived<readonly (TraceEvent | LobbyTraceEvent)[]>(this.trace?.events ?? []);
   last = $derived(lastStep(this.events));
-  visible = $derived(prefixAt(this.events, this.step));
-  peers = $derived(traceLanes(this.events));
-  rows = $derived(diagramRows(this.visible, this.peers));
-  held = $derived(heldMessages(this.visible));
-  channelOpen = $derived(channelOpen(this.visible));
-  newestQid = $derived(newestDelivered(this.visible));
-  /** The broker of the recorded session (for mosquitto_pub and packet notes). */
-  broker = $derived.by(() => {
-    const session = this.events.find((e) => e.type === 'session');
-    return session?.type === 'session' ? session.broker : 'in-page';
-  });
+  view = $derived(this.trace ? viewOf(this.trace, this.step) : null);
 
   /** Parses untrusted text; on failure keeps the current trace and says why. */
   load(text: string, source: string, step = 0): boolean {
-    const result = parseTraceJson(text);
+    const result = parseTraceFile(text);
     if (!result.ok) {
       this.error = `${source} is not a trace this lab can replay: ${result.reason}`;
       this.announce(this.error);
       return false;
     }
     this.error = null;
-    this.events = result.events;
+    this.trace = result.trace;
     this.source = source;
     this.selected = null;
-    this.step = clampStep(result.events, step);
-    this.announce(`Loaded ${source}: ${result.events.length} events, ${this.last} steps. Showing step ${this.step}.`);
+    this.step = clampStep(result.trace.events, step);
+    this.announce(`Loaded ${source}: ${result.trace.events.length} events, ${this.last} steps. Showing step ${this.step}.`);
     return true;
   }
 
@@ -61,8 +115,8 @@ export class ReplayState {
     if (next === this.step) return;
     this.step = next;
     // A message that is not visible yet at this step cannot stay open.
-    if (this.selected !== null && this.selected >= this.visible.length) this.selected = null;
-    const row = this.rows.findLast((r) => r.status === 'delivered');
+    if (this.selected !== null && this.selected >= (this.view?.visible.length ?? 0)) this.selected = null;
+    const row = this.view?.rows.findLast((r) => r.status === 'delivered');
     this.announce(`Step ${this.step} of ${this.last}${row ? `: ${row.label} delivered to ${row.to}` : ''}.`);
   }
 
@@ -76,16 +130,8 @@ export class ReplayState {
 
   /** Open a message; jumps forward to the step where it exists if needed. */
   select(eventIndex: number): void {
-    if (eventIndex >= this.visible.length) this.setStep(stepOfEvent(this.events, eventIndex));
+    if (eventIndex >= (this.view?.visible.length ?? 0)) this.setStep(stepOfEvent(this.events, eventIndex));
     this.selected = eventIndex;
-  }
-
-  statesOf(peer: string) {
-    return peerStates(this.visible, peer);
-  }
-
-  brokerStateOf(peer: string) {
-    return brokerState(this.visible, peer);
   }
 
   announce(text: string): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toMermaid } from '../diagram/mermaid';
-import { badInputOutcomes, frameLabel, heldFrames, lobbyDiagramRows, pairViews, wireIds } from './diagram-rows';
+import { badInputOutcomes, frameLabel, heldFrames, lobbyDiagramRows, lobbyLanes, lobbyView, pairViews, wireIds } from './diagram-rows';
 import { encodeCandidate, encodeMessage, MessageType } from './protocol';
 import { Trace } from '../trace/trace';
 import { SERVER_LANE, type LobbyTraceBody, type LobbyTraceEvent } from './trace';
@@ -172,5 +172,20 @@ describe('held, ids, pairs and bad-input outcomes', () => {
       ['Not JSON', { code: 4000, reason: 'Invalid message format' }],
       ['Unknown type', null],
     ]);
+  });
+});
+
+describe('lobbyView', () => {
+  it('draws p4 a lane only once it has done something, and bundles the views of the same prefix', () => {
+    const before = trace([{ type: 'session', transport: 'in-page', peers: ['p1', 'p2', 'p3'] }, ...IDS_DELIVERED]);
+    expect(lobbyLanes(before)).toEqual(LANES);
+    const after = trace([...before, { type: 'socket', peer: 'p4', state: 'connecting' }]);
+    expect(lobbyLanes(after)).toEqual([...LANES, 'p4']);
+    const view = lobbyView(after);
+    expect(view).toMatchObject({ lanes: [...LANES, 'p4'], delivered: 3, newestQid: 'id2', held: [], allOpen: false, outcomes: [] });
+    expect(view.rows).toEqual(lobbyDiagramRows(after, view.lanes));
+    expect(view.ids).toEqual(IDS);
+    // A client exists from its socket event: p4 here; p1–p3 were only handed frames.
+    expect(view.clients).toEqual({ p4: { status: 'connecting', id: null, mesh: null, lobby: null, peers: [], sealed: false, close: null } });
   });
 });

@@ -1,15 +1,18 @@
 /**
  * Pure views of a lobby trace prefix: the diagram rows (the same DiagramRow shape the MQTT
  * lab draws, with a 'server' lane and one lane per client), the held list, each client's
- * wire id, the pair table and the bad-input outcomes. Same input, same output; no throws.
+ * wire id and state, the pair table and the bad-input outcomes; lobbyView bundles them for
+ * the live lab and the replay alike. Same input, same output; no throws.
  *
  * Labels hold text from the server (a real server is untrusted): toMermaid escapes them,
  * and Svelte renders them as text.
  */
 import type { DiagramRow, RowStatus } from '../trace/selectors';
 import { describeCandidate } from '../trace/selectors';
-import { HOST_ID, MessageType, decodeCandidate, typeName, type LobbyMessage } from './protocol';
-import { SERVER_LANE, type LobbyEventOf, type LobbyTraceEvent } from './trace';
+import { newestDelivered } from '../trace/messages';
+import type { LobbyClientState } from './client';
+import { HOST_ID, MessageType, decodeCandidate, parseServerMessage, typeName, type LobbyMessage } from './protocol';
+import { MESH_PEERS, SERVER_LANE, VISITOR, type LobbyEventOf, type LobbyTraceEvent } from './trace';
 
 type Held = LobbyEventOf<'held'>;
 
@@ -220,4 +223,84 @@ export function badInputOutcomes(events: readonly LobbyTraceEvent[]): BadInputOu
     if (e.type === 'held' && e.close && last && last.close === null && e.peer === last.peer && delivered.has(e.qid)) last.close = e.close;
   }
   return out.map(({ peer: _peer, ...o }) => o);
+}
+
+/** The diagram's lanes: the server and the mesh, then p4 once it has done something. */
+export function lobbyLanes(events: readonly LobbyTraceEvent[]): string[] {
+  const visitor = events.some((e) => 'peer' in e && e.peer === VISITOR);
+  return [SERVER_LANE, ...MESH_PEERS, ...(visitor ? [VISITOR] : [])];
+}
+
+/**
+ * Each client's state as its LobbyClient (./client.ts) holds it, from the trace alone: a client
+ * starts with each socket 'connecting', opens on 'open', and takes in each delivered frame or
+ * close as LobbyClient.receive does (a frame parseServerMessage refuses changes nothing; a
+ * socket that failed before opening stays 'connecting', as the client never hears of it).
+ */
+export function clientStates(events: readonly LobbyTraceEvent[]): Record<string, LobbyClientState> {
+  const held = new Map<string, Held>();
+  const out: Record<string, LobbyClientState> = {};
+  const set = (peer: string, patch: Partial<LobbyClientState>) => {
+    const now = out[peer];
+    if (now) out[peer] = { ...now, ...patch };
+  };
+  for (const e of events) {
+    if (e.type === 'socket') {
+      // 'connecting' is a new connection, so a new client (p4 reconnects for each bad input).
+      if (e.state === 'connecting') out[e.peer] = { status: 'connecting', id: null, mesh: null, lobby: null, peers: [], sealed: false, close: null };
+      if (e.state === 'open') set(e.peer, { status: 'open' });
+    } else if (e.type === 'held') {
+      held.set(e.qid, e);
+    } else if (e.type === 'delivered') {
+      const h = held.get(e.qid);
+      const client = out[e.peer];
+      if (!h || !client) continue;
+      if (h.close) {
+        set(e.peer, { status: 'closed', close: { ...h.close } });
+        continue;
+      }
+      const parsed = parseServerMessage(h.text);
+      if (!parsed.ok) continue;
+      const m = parsed.message;
+      if (m.type === MessageType.ID) set(e.peer, { id: m.id, mesh: m.data === 'true' });
+      else if (m.type === MessageType.JOIN) set(e.peer, { lobby: m.data });
+      else if (m.type === MessageType.PEER_CONNECT && !client.peers.includes(m.id)) set(e.peer, { peers: [...client.peers, m.id] });
+      else if (m.type === MessageType.PEER_DISCONNECT) set(e.peer, { peers: client.peers.filter((p) => p !== m.id) });
+      else if (m.type === MessageType.SEAL) set(e.peer, { sealed: true });
+    }
+  }
+  return out;
+}
+
+/** Everything the lobby lab shows of a trace prefix: the live lab and the replay draw this. */
+export interface LobbyView {
+  lanes: string[];
+  rows: DiagramRow[];
+  held: Held[];
+  ids: Map<string, number>;
+  clients: Record<string, LobbyClientState>;
+  pairs: PairView[];
+  /** All three pairs have their data channel open: the mesh is complete. */
+  allOpen: boolean;
+  outcomes: BadInputOutcome[];
+  delivered: number;
+  /** The last frame delivered, to mark its arrow. */
+  newestQid: string | null;
+}
+
+export function lobbyView(events: readonly LobbyTraceEvent[]): LobbyView {
+  const lanes = lobbyLanes(events);
+  const pairs = pairViews(events, MESH_PEERS);
+  return {
+    lanes,
+    rows: lobbyDiagramRows(events, lanes),
+    held: heldFrames(events),
+    ids: wireIds(events),
+    clients: clientStates(events),
+    pairs,
+    allOpen: pairs.every((p) => p.status === 'open'),
+    outcomes: badInputOutcomes(events),
+    delivered: events.filter((e) => e.type === 'delivered').length,
+    newestQid: newestDelivered(events),
+  };
 }

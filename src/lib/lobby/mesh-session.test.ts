@@ -5,7 +5,7 @@ import { InMemoryLobbyNetwork, type InMemorySocket } from './in-memory';
 import { BAD_INPUTS, MESH_PEERS, MeshSession, VISITOR, makesOffer, type BadInputKind } from './mesh-session';
 import { CLOSE, HOST_ID, MessageType, encodeMessage, parseServerMessage } from './protocol';
 import { LobbyServer } from './server';
-import { heldFrames, lobbyDiagramRows, pairViews, wireIds } from './diagram-rows';
+import { clientStates, heldFrames, lobbyDiagramRows, pairViews, wireIds } from './diagram-rows';
 import type { LobbySocket } from './client';
 
 /** Lets microtasks and the fakes' promise chains run. */
@@ -392,5 +392,34 @@ describe('MeshSession', () => {
     await settle();
     expect(session.queue.size).toBe(0);
     expect(server.snapshot().connections).toBe(0);
+  });
+});
+
+describe('the clients as the trace tells them (clientStates), which the live lab and the replay show', () => {
+  it('match every LobbyClient after each step: joins, the mesh, bad input, a peer leaving, SEAL and its closes', async () => {
+    const { session, sockets, timers } = harness([3000, 2000]);
+    const same = () => expect(clientStates(session.trace.events)).toEqual(session.states());
+    const stepChecked = async () => {
+      await settle();
+      for (let k = 0; k < 200 && session.queue.size > 0; k++) {
+        session.step();
+        await settle();
+        same();
+      }
+    };
+    await session.start();
+    same();
+    await stepChecked();
+    expect(session.badInput('not-json')).toBeNull();
+    await stepChecked();
+    expect(session.badInput('unknown-type')).toBeNull();
+    await stepChecked();
+    sockets[2]!.close(1000, 'bye'); // p3 leaves
+    await stepChecked();
+    expect(session.seal()).toBe(true);
+    await stepChecked();
+    timers.advance(10_000);
+    await stepChecked();
+    expect(clientStates(session.trace.events)).toMatchObject({ p1: { close: CLOSE.SEAL_COMPLETE, sealed: true }, p4: { close: CLOSE.INVALID_CMD } });
   });
 });

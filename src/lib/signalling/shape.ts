@@ -47,7 +47,13 @@ export interface ListSpec {
   max: number;
   optional?: boolean;
 }
-export type FieldSpec = StringSpec | NumberSpec | BooleanSpec | EnumSpec | StringsSpec | ListSpec;
+/** A nested object checked against its own shape, e.g. a WebSocket close's code and reason. */
+export interface ObjectSpec {
+  t: 'object';
+  shape: Shape;
+  optional?: boolean;
+}
+export type FieldSpec = StringSpec | NumberSpec | BooleanSpec | EnumSpec | StringsSpec | ListSpec | ObjectSpec;
 
 export type Shape = Readonly<Record<string, FieldSpec>>;
 
@@ -61,6 +67,7 @@ export const bool = (): BooleanSpec => ({ t: 'boolean' });
 export const oneOf = (values: readonly (string | number)[]): EnumSpec => ({ t: 'enum', values });
 export const strings = (length: number, max: number): StringsSpec => ({ t: 'strings', length, max });
 export const list = (items: number, max: number): ListSpec => ({ t: 'list', items, max });
+export const object = (shape: Shape): ObjectSpec => ({ t: 'object', shape });
 export const optional = <S extends FieldSpec>(spec: S): S => ({ ...spec, optional: true });
 export const nullable = <S extends StringSpec | NumberSpec>(spec: S): S => ({ ...spec, nullable: true });
 
@@ -77,6 +84,15 @@ export function checkShape(obj: Record<string, unknown>, shape: Shape): ShapeRes
       if (spec.optional) continue;
       return { ok: false, reason: `missing field "${name}"` };
     }
+    if (spec.t === 'object') {
+      // Copied field by field too, so a nested `__proto__` or extra key never travels further.
+      const v = obj[name];
+      if (!isRecord(v)) return { ok: false, reason: `field "${name}" must be an object` };
+      const inner = checkShape(v, spec.shape);
+      if (!inner.ok) return { ok: false, reason: `field "${name}": ${inner.reason}` };
+      value[name] = inner.value;
+      continue;
+    }
     const problem = checkField(obj[name], spec);
     if (problem) return { ok: false, reason: `field "${name}" ${problem}` };
     value[name] = Array.isArray(obj[name]) ? [...(obj[name] as unknown[])] : obj[name];
@@ -85,7 +101,7 @@ export function checkShape(obj: Record<string, unknown>, shape: Shape): ShapeRes
 }
 
 /** What is wrong with one value, as the end of a sentence that starts with its name; or null. */
-function checkField(v: unknown, spec: FieldSpec): string | null {
+function checkField(v: unknown, spec: Exclude<FieldSpec, ObjectSpec>): string | null {
   if (v === null && 'nullable' in spec && spec.nullable) return null;
   const orNull = 'nullable' in spec && spec.nullable ? ' or null' : '';
   switch (spec.t) {

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { MAX_PASTE_WARNINGS } from '../signalling/paste-limits';
 import type { SignalKind } from '../signalling/types';
-import type { TraceEventBody } from './types';
+import type { LinkTraceBody, LobbyTraceBody, LobbyTraceType } from '../lobby/trace';
+import type { TraceEventBody, TraceEventType } from './types';
 
 export const peerIdArb = fc.stringMatching(/^[A-Za-z0-9_-]{1,32}$/);
 const idArb = fc.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/);
@@ -16,26 +17,26 @@ const qosArb = fc.constantFrom<0 | 1 | 2>(0, 1, 2);
 const bytesArb = fc.nat({ max: 100_000 });
 const hexArb = fc.stringMatching(/^[0-9a-f]{0,40}$/);
 
-/** One arbitrary per event type, so every type is exercised. */
-export function eventBodyArb(peer: fc.Arbitrary<string> = peerIdArb): fc.Arbitrary<TraceEventBody> {
+/** One arbitrary per event type, keyed by type: tsc demands one for every type in ./types.ts. */
+export function eventArbs(peer: fc.Arbitrary<string> = peerIdArb): { [K in TraceEventType]: fc.Arbitrary<Extract<TraceEventBody, { type: K }>> } {
   const qid = fc.nat({ max: 50 }).map((n) => `q${n}`);
-  return fc.oneof(
-    fc.record({ type: fc.constant('session' as const), session: idArb, root: textArb(), broker: textArb(), peers: fc.tuple(peer, peer) }),
-    fc.record(
+  return {
+    session: fc.record({ type: fc.constant('session' as const), session: idArb, root: textArb(), broker: textArb(), peers: fc.tuple(peer, peer) }),
+    broker: fc.record(
       { type: fc.constant('broker' as const), peer, state: fc.constantFrom('connecting', 'connected', 'lost', 'reconnecting', 'error', 'closed' as const), detail: textArb() },
       { requiredKeys: ['type', 'peer', 'state'] },
     ),
-    fc.record(
+    published: fc.record(
       { type: fc.constant('published' as const), peer, mid: idArb, kind: kindArb, topic: textArb(), payload: textArb(200), bytes: bytesArb, qos: qosArb, retain: fc.boolean(), packetHex: hexArb },
       { requiredKeys: ['type', 'peer', 'mid', 'kind', 'topic', 'payload', 'bytes', 'qos', 'retain'] },
     ),
-    fc.record(
+    held: fc.record(
       { type: fc.constant('held' as const), qid, to: peer, from: peer, kind: kindArb, topic: textArb(), payload: textArb(200), bytes: bytesArb, qos: qosArb, retain: fc.boolean(), will: fc.boolean(), mid: idArb, packetHex: hexArb },
       { requiredKeys: ['type', 'qid', 'to', 'from', 'kind', 'topic', 'payload', 'bytes', 'qos', 'retain', 'will', 'mid'] },
     ),
-    fc.record({ type: fc.constant('delivered' as const), qid, to: peer }),
-    fc.record({ type: fc.constant('dropped' as const), qid, to: peer, by: fc.constant('reader' as const), reason: textArb() }, { requiredKeys: ['type', 'qid', 'to', 'by'] }),
-    fc.record(
+    delivered: fc.record({ type: fc.constant('delivered' as const), qid, to: peer }),
+    dropped: fc.record({ type: fc.constant('dropped' as const), qid, to: peer, by: fc.constant('reader' as const), reason: textArb() }, { requiredKeys: ['type', 'qid', 'to', 'by'] }),
+    tampered: fc.record(
       {
         type: fc.constant('tampered' as const),
         qid,
@@ -48,13 +49,13 @@ export function eventBodyArb(peer: fc.Arbitrary<string> = peerIdArb): fc.Arbitra
       },
       { requiredKeys: ['type', 'qid', 'to', 'action'] },
     ),
-    fc.record(
+    rejected: fc.record(
       { type: fc.constant('rejected' as const), to: peer, topic: textArb(), reason: textArb(), bytes: bytesArb, preview: textArb(), dropped: fc.integer({ min: 1, max: 100_000 }) },
       { requiredKeys: ['type', 'to', 'topic', 'reason', 'bytes', 'preview'] },
     ),
-    fc.record({ type: fc.constant('plug-pulled' as const), peer }),
-    fc.record({ type: fc.constant('state' as const), peer, machine: fc.constantFrom('signaling', 'iceGathering', 'iceConnection', 'connection' as const), value: fc.constantFrom('new', 'stable', 'have-local-offer', 'checking', 'connected', 'complete', 'failed') }),
-    fc.record(
+    'plug-pulled': fc.record({ type: fc.constant('plug-pulled' as const), peer }),
+    state: fc.record({ type: fc.constant('state' as const), peer, machine: fc.constantFrom('signaling', 'iceGathering', 'iceConnection', 'connection' as const), value: fc.constantFrom('new', 'stable', 'have-local-offer', 'checking', 'connected', 'complete', 'failed') }),
+    api: fc.record(
       {
         type: fc.constant('api' as const),
         peer,
@@ -65,13 +66,13 @@ export function eventBodyArb(peer: fc.Arbitrary<string> = peerIdArb): fc.Arbitra
       },
       { requiredKeys: ['type', 'peer', 'call', 'ok'] },
     ),
-    fc.record({ type: fc.constant('candidate-gathered' as const), peer, candidate: fc.option(textArb(), { nil: null }) }),
-    fc.record({ type: fc.constant('candidate-buffered' as const), peer, candidate: textArb(), reason: textArb() }),
-    fc.record({ type: fc.constant('candidates-flushed' as const), peer, count: fc.nat({ max: 20 }) }),
-    fc.record({ type: fc.constant('remote-status' as const), peer, of: peer, status: fc.constantFrom('online', 'offline' as const), will: fc.boolean() }),
-    fc.record({ type: fc.constant('channel' as const), peer, state: fc.constantFrom('open', 'closed' as const) }),
-    fc.record({ type: fc.constant('chat' as const), from: peer, to: peer, text: textArb() }),
-    fc.record({
+    'candidate-gathered': fc.record({ type: fc.constant('candidate-gathered' as const), peer, candidate: fc.option(textArb(), { nil: null }) }),
+    'candidate-buffered': fc.record({ type: fc.constant('candidate-buffered' as const), peer, candidate: textArb(), reason: textArb() }),
+    'candidates-flushed': fc.record({ type: fc.constant('candidates-flushed' as const), peer, count: fc.nat({ max: 20 }) }),
+    'remote-status': fc.record({ type: fc.constant('remote-status' as const), peer, of: peer, status: fc.constantFrom('online', 'offline' as const), will: fc.boolean() }),
+    channel: fc.record({ type: fc.constant('channel' as const), peer, state: fc.constantFrom('open', 'closed' as const) }),
+    chat: fc.record({ type: fc.constant('chat' as const), from: peer, to: peer, text: textArb() }),
+    presence: fc.record({
       type: fc.constant('presence' as const),
       peer,
       of: peer,
@@ -80,11 +81,11 @@ export function eventBodyArb(peer: fc.Arbitrary<string> = peerIdArb): fc.Arbitra
       retained: fc.boolean(),
       ts: fc.nat(),
     }),
-    fc.record(
+    phase: fc.record(
       { type: fc.constant('phase' as const), peer, phase: fc.constantFrom('joining', 'joined', 'refused', 'error', 'left' as const), detail: textArb() },
       { requiredKeys: ['type', 'peer', 'phase'] },
     ),
-    fc.record({
+    packet: fc.record({
       type: fc.constant('packet' as const),
       peer,
       direction: fc.constantFrom('out', 'in' as const),
@@ -92,7 +93,7 @@ export function eventBodyArb(peer: fc.Arbitrary<string> = peerIdArb): fc.Arbitra
       size: bytesArb,
       hex: hexArb,
     }),
-    fc.record(
+    paste: fc.record(
       {
         type: fc.constant('paste' as const),
         peer,
@@ -106,5 +107,55 @@ export function eventBodyArb(peer: fc.Arbitrary<string> = peerIdArb): fc.Arbitra
       },
       { requiredKeys: ['type', 'peer', 'what'] },
     ),
-  );
+  };
+}
+
+/** Any lab event, every type exercised. */
+export function eventBodyArb(peer: fc.Arbitrary<string> = peerIdArb): fc.Arbitrary<TraceEventBody> {
+  return fc.oneof(...Object.values(eventArbs(peer)));
+}
+
+/** A lobby wire id: the host's 1 and the 31-bit extremes included. */
+const wireIdArb = fc.oneof(fc.constant(1), fc.integer({ min: 0, max: 2 ** 31 }));
+/** A lobby frame: the protocol's JSON, or anything a client or a server may write. */
+const frameArb = fc.oneof(fc.record({ type: fc.nat({ max: 9 }), id: wireIdArb, data: textArb(60) }).map((m) => JSON.stringify(m)), textArb(80));
+
+/** One arbitrary per lobby event type (../lobby/trace.ts), keyed by type. */
+export function lobbyEventArbs(peer: fc.Arbitrary<string> = peerIdArb): { [K in LobbyTraceType]: fc.Arbitrary<Extract<LobbyTraceBody, { type: K }>> } {
+  const qid = fc.nat({ max: 50 }).map((n) => `q${n}`);
+  const lab = eventArbs(peer);
+  // LabPeer's events with the other end's wire id, as link.ts makes them.
+  const link = <K extends LinkTraceBody['type']>(type: K) =>
+    fc.tuple(lab[type], wireIdArb).map(([body, remote]) => ({ ...body, remote }) as Extract<LobbyTraceBody, { type: K }>);
+  return {
+    session: fc.record({ type: fc.constant('session' as const), transport: textArb(), peers: fc.array(peer, { maxLength: 8 }) }),
+    socket: fc.record(
+      { type: fc.constant('socket' as const), peer, state: fc.constantFrom('connecting', 'open', 'failed' as const), detail: textArb() },
+      { requiredKeys: ['type', 'peer', 'state'] },
+    ),
+    sent: fc.record({ type: fc.constant('sent' as const), peer, text: frameArb, bad: textArb() }, { requiredKeys: ['type', 'peer', 'text'] }),
+    held: fc.record(
+      { type: fc.constant('held' as const), qid, peer, text: frameArb, close: fc.record({ code: fc.integer({ min: 1000, max: 4999 }), reason: textArb(60) }) },
+      { requiredKeys: ['type', 'qid', 'peer', 'text'] },
+    ),
+    delivered: fc.record({ type: fc.constant('delivered' as const), qid, peer }),
+    dropped: fc.record({ type: fc.constant('dropped' as const), qid, peer, by: fc.constant('reader' as const), reason: textArb() }, { requiredKeys: ['type', 'qid', 'peer', 'by'] }),
+    tampered: fc.record(
+      { type: fc.constant('tampered' as const), qid, peer, action: fc.constantFrom('delay', 'move', 'duplicate' as const), by: fc.constantFrom<-1 | 1>(-1, 1), copy: qid },
+      { requiredKeys: ['type', 'qid', 'peer', 'action'] },
+    ),
+    ignored: fc.record({ type: fc.constant('ignored' as const), peer, reason: textArb() }),
+    pc: fc.record({ type: fc.constant('pc' as const), peer, remote: wireIdArb, offerer: fc.boolean() }),
+    api: link('api'),
+    state: link('state'),
+    channel: link('channel'),
+    'candidate-gathered': link('candidate-gathered'),
+    'candidate-buffered': link('candidate-buffered'),
+    'candidates-flushed': link('candidates-flushed'),
+  };
+}
+
+/** Any lobby event, every type exercised. */
+export function lobbyEventBodyArb(peer: fc.Arbitrary<string> = peerIdArb): fc.Arbitrary<LobbyTraceBody> {
+  return fc.oneof(...Object.values(lobbyEventArbs(peer)));
 }

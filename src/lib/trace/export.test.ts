@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventBodyArb } from './arbitraries';
-import { exportTrace, MAX_TRACE_BYTES, MAX_TRACE_EVENTS, parseTraceJson, TRACE_SCHEMA } from './export';
+import { eventBodyArb, lobbyEventBodyArb } from './arbitraries';
+import { exportTrace, exportTraceFile, MAX_TRACE_BYTES, MAX_TRACE_EVENTS, parseTraceFile, parseTraceJson, TRACE_SCHEMA } from './export';
 import { Trace } from './trace';
 import type { TraceEvent, TraceEventBody } from './types';
+import type { LobbyTraceBody } from '../lobby/trace';
 
 const WHEN = new Date('2026-01-02T03:04:05.678Z');
 
@@ -29,6 +30,13 @@ function edited(edit: (file: Record<string, unknown> & { events: Record<string, 
   const file = JSON.parse(exportTrace(traceOf(sample), WHEN));
   edit(file);
   return JSON.stringify(file);
+}
+
+/** The file was refused, for exactly this reason (or one that matches). */
+function expectRefused(result: { ok: boolean; reason?: string }, reason: string | RegExp): void {
+  expect(result.ok).toBe(false);
+  if (typeof reason === 'string') expect(result.reason).toBe(reason);
+  else expect(result.reason).toMatch(reason);
 }
 
 describe('exportTrace', () => {
@@ -103,12 +111,7 @@ describe('parseTraceJson', () => {
     ['non-hex packet', edited((f) => (f.events[3]!.packetHex = 'zz')), 'event 3: held: field "packetHex" must be hex'],
     ['a null where a string belongs', edited((f) => (f.events[6]!.text = null)), 'event 6: chat: field "text" must be a string'],
   ])('rejects %s', (_name, text, reason) => {
-    const result = parseTraceJson(text);
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      if (typeof reason === 'string') expect(result.reason).toBe(reason);
-      else expect(result.reason).toMatch(reason);
-    }
+    expectRefused(parseTraceJson(text), reason);
   });
 
   it('takes a paste step with its warnings, and refuses too many of them', () => {
@@ -180,6 +183,126 @@ describe('parseTraceJson', () => {
         event[keys[at % keys.length] ?? key] = value;
         const result = parseTraceJson(JSON.stringify(file));
         if (result.ok) result.events.forEach((e: TraceEvent, k: number) => expect(e.i).toBe(k));
+      }),
+    );
+  });
+});
+
+function lobbyTraceOf(bodies: LobbyTraceBody[]): Trace<LobbyTraceBody> {
+  let t = 0;
+  const trace = new Trace<LobbyTraceBody>(() => (t += 5));
+  for (const b of bodies) trace.append(b);
+  return trace;
+}
+
+/** A lobby session in miniature: every event type, as mesh-session.ts writes them. */
+const lobbySample: LobbyTraceBody[] = [
+  { type: 'session', transport: 'in-page', peers: ['p1', 'p2', 'p3'] },
+  { type: 'socket', peer: 'p1', state: 'connecting' },
+  { type: 'socket', peer: 'p1', state: 'open' },
+  { type: 'sent', peer: 'p1', text: '{"type":0,"id":0,"data":""}' },
+  { type: 'held', qid: 'q1', peer: 'p1', text: '{"type":1,"id":1,"data":"true"}' },
+  { type: 'delivered', qid: 'q1', peer: 'p1' },
+  { type: 'pc', peer: 'p2', remote: 1, offerer: true },
+  { type: 'api', peer: 'p2', call: 'createOffer', ok: true, remote: 1 },
+  { type: 'state', peer: 'p2', machine: 'connection', value: 'connected', remote: 1 },
+  { type: 'candidate-gathered', peer: 'p2', candidate: null, remote: 1 },
+  { type: 'candidate-buffered', peer: 'p1', candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host', reason: 'no remote description yet', remote: 2_147_483_648 },
+  { type: 'candidates-flushed', peer: 'p1', count: 1, remote: 8357 },
+  { type: 'channel', peer: 'p2', state: 'open', remote: 1 },
+  { type: 'ignored', peer: 'p3', reason: 'OFFER from 77: no connection to that peer (Godot drops it too)' },
+  { type: 'socket', peer: 'p4', state: 'failed', detail: 'refused' },
+  { type: 'sent', peer: 'p4', text: 'hello, server', bad: 'Not JSON' },
+  { type: 'held', qid: 'q2', peer: 'p4', text: '', close: { code: 4000, reason: 'Invalid message format' } },
+];
+
+/** The exported lobby sample, edited and serialised again. */
+function lobbyEdited(edit: (file: Record<string, unknown> & { events: Record<string, unknown>[] }) => void): string {
+  const file = JSON.parse(exportTraceFile({ kind: 'lobby', events: lobbyTraceOf(lobbySample).events }, WHEN));
+  edit(file);
+  return JSON.stringify(file);
+}
+
+describe('lobby traces', () => {
+  it('are marked "kind": "lobby" in the envelope; a lab trace still leaves "kind" out', () => {
+    const text = exportTraceFile({ kind: 'lobby', events: lobbyTraceOf(lobbySample.slice(0, 1)).events }, WHEN);
+    expect(text.split('\n').slice(0, 5)).toEqual(['{', '  "schema": "webrtc-lab-trace",', '  "version": 1,', '  "kind": "lobby",', '  "exportedAt": "2026-01-02T03:04:05.678Z",']);
+    expect(Object.keys(JSON.parse(exportTrace(traceOf(sample), WHEN)))).toEqual(['schema', 'version', 'exportedAt', 'events']);
+    expect(JSON.parse(exportTraceFile({ kind: 'lobby', events: [] }, WHEN))).toEqual({ schema: TRACE_SCHEMA, version: 1, kind: 'lobby', exportedAt: WHEN.toISOString(), events: [] });
+  });
+
+  it('round trip the sample, every lobby event type in it', () => {
+    const trace = lobbyTraceOf(lobbySample);
+    expect(parseTraceFile(exportTraceFile({ kind: 'lobby', events: trace.events }, WHEN))).toEqual({
+      ok: true,
+      trace: { kind: 'lobby', events: trace.events },
+      exportedAt: WHEN.toISOString(),
+    });
+  });
+
+  it('round trip any lobby trace', () => {
+    fc.assert(
+      fc.property(fc.array(lobbyEventBodyArb(), { maxLength: 40 }), (bodies) => {
+        const trace = lobbyTraceOf(bodies);
+        const result = parseTraceFile(exportTraceFile({ kind: 'lobby', events: trace.events }));
+        expect(result.ok && result.trace).toEqual({ kind: 'lobby', events: trace.events });
+      }),
+    );
+  });
+
+  it('a lab trace reads as kind "lab", with or without "kind" in its envelope', () => {
+    const trace = traceOf(sample);
+    const expected = { ok: true, trace: { kind: 'lab', events: trace.events }, exportedAt: WHEN.toISOString() };
+    expect(parseTraceFile(exportTrace(trace, WHEN))).toEqual(expected);
+    expect(parseTraceFile(edited((f) => (f.kind = 'lab')))).toEqual(expected);
+  });
+
+  it('parseTraceJson, which reads lab traces only, refuses a lobby trace with a reason', () => {
+    expect(parseTraceJson(lobbyEdited(() => {}))).toEqual({ ok: false, reason: 'a lobby trace, not a lab trace' });
+  });
+
+  it('keeps only the fields each lobby event has, inside the close too', () => {
+    const result = parseTraceFile(lobbyEdited((f) => Object.assign((f.events[16]!.close as object), { extra: 1, __proto__: { polluted: true } })));
+    expect(result.ok && result.trace.events[16]).toMatchObject({ close: { code: 4000, reason: 'Invalid message format' } });
+    if (result.ok) expect(Object.keys((result.trace.events[16] as { close: object }).close).sort()).toEqual(['code', 'reason']);
+  });
+
+  it.each<[string, string, string | RegExp]>([
+    ['an unknown kind', lobbyEdited((f) => (f.kind = 'godot')), 'unknown trace kind "godot" (this lab reads "lab", "lobby")'],
+    ['a kind that is not text', lobbyEdited((f) => (f.kind = { lobby: true })), 'unknown trace kind {"lobby":true} (this lab reads "lab", "lobby")'],
+    ['a lab event in a lobby trace', lobbyEdited((f) => (f.events[1] = { type: 'broker', peer: 'p1', state: 'connected', i: 1, at: 10 })), 'event 1: unknown type "broker"'],
+    ['a lobby event in a lab trace', edited((f) => (f.events[1] = { type: 'socket', peer: 'alice', state: 'open', i: 1, at: 14 })), 'event 1: unknown type "socket"'],
+    ['a lobby trace without "kind"', lobbyEdited((f) => delete f.kind), /^event 0: session: missing field "session"$/],
+    ['an unknown event type', lobbyEdited((f) => (f.events[3]!.type = 'frame')), 'event 3: unknown type "frame"'],
+    ['a held with the lab\'s fields', lobbyEdited((f) => delete f.events[4]!.peer), 'event 4: held: missing field "peer"'],
+    ['a frame that is not text', lobbyEdited((f) => (f.events[3]!.text = { type: 0 })), 'event 3: sent: field "text" must be a string'],
+    ['a huge frame', lobbyEdited((f) => (f.events[4]!.text = 'x'.repeat(200_000))), 'event 4: held: field "text" is 200000 chars, over the 131072-char limit'],
+    ['a bad socket state', lobbyEdited((f) => (f.events[2]!.state = 'closing')), 'event 2: socket: field "state" must be one of "connecting", "open", "failed"'],
+    ['a close that is not an object', lobbyEdited((f) => (f.events[16]!.close = 4000)), 'event 16: held: field "close" must be an object'],
+    ['a close code out of range', lobbyEdited((f) => ((f.events[16]!.close as Record<string, unknown>).code = 99_999)), 'event 16: held: field "close": field "code" must be ≤ 4999'],
+    ['a close reason over 123 chars', lobbyEdited((f) => ((f.events[16]!.close as Record<string, unknown>).reason = 'r'.repeat(124))), 'event 16: held: field "close": field "reason" is 124 chars, over the 123-char limit'],
+    ['a remote that is not a wire id', lobbyEdited((f) => (f.events[6]!.remote = -1)), 'event 6: pc: field "remote" must be ≥ 0'],
+    ['a fractional remote', lobbyEdited((f) => (f.events[7]!.remote = 1.5)), 'event 7: api: field "remote" must be an integer'],
+    ['a link event without its remote', lobbyEdited((f) => delete f.events[8]!.remote), 'event 8: state: missing field "remote"'],
+    ['a bad peer id', lobbyEdited((f) => (f.events[13]!.peer = '<script>')), 'event 13: ignored: field "peer" must be a peer id'],
+    ['a renumbered event', lobbyEdited((f) => (f.events[5]!.i = 0)), 'event 5: field "i" must be 5 (events are numbered in order)'],
+    ['too many session peers', lobbyEdited((f) => (f.events[0]!.peers = Array.from({ length: 9 }, (_, k) => `p${k}`))), /^event 0: session: field "peers" must be a list of at most 8 strings/],
+  ])('refuses %s', (_name, text, reason) => {
+    expectRefused(parseTraceFile(text), reason);
+  });
+
+  it('never throws on lobby traces with one field replaced by any JSON value; what it accepts exports and imports again unchanged', () => {
+    fc.assert(
+      fc.property(fc.array(lobbyEventBodyArb(), { minLength: 1, maxLength: 8 }), fc.nat(), fc.jsonValue(), (bodies, at, value) => {
+        const file = JSON.parse(exportTraceFile({ kind: 'lobby', events: lobbyTraceOf(bodies).events }));
+        const event = file.events[at % file.events.length] as Record<string, unknown>;
+        const keys = Object.keys(event);
+        event[keys[at % keys.length]!] = value;
+        const result = parseTraceFile(JSON.stringify(file));
+        if (!result.ok) return;
+        expect(result.trace.kind).toBe('lobby');
+        const again = parseTraceFile(exportTraceFile(result.trace, WHEN));
+        expect(again.ok && again.trace).toEqual(result.trace);
       }),
     );
   });

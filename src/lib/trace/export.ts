@@ -1,17 +1,22 @@
 /**
  * Trace files: export a session as JSON, and import one back for replay.
  * An imported file is untrusted input (anyone can hand a reader a file), so
- * parseTraceJson checks size, JSON, the envelope and every event against a per-type
+ * parseTraceFile checks size, JSON, the envelope and every event against a per-type
  * field table, and never throws.
+ *
+ * Two kinds of trace share the format: the MQTT labs' ('lab', ./types.ts) and the lobby
+ * lab's ('lobby', ../lobby/trace.ts), told apart by the envelope's optional "kind". A file
+ * without one is a lab trace, so every file exported before lobby traces existed still reads.
  */
 import { MAX_PAYLOAD_BYTES, type SignalKind } from '../signalling/types';
 import { utf8Length } from '../signalling/topics';
-import { bool, checkShape, clip, int, isRecord, list, nullable, num, oneOf, optional, str, strings, type FieldSpec } from '../signalling/shape';
+import { bool, checkShape, clip, int, isRecord, list, nullable, num, object, oneOf, optional, str, strings, type FieldSpec, type Shape } from '../signalling/shape';
 import { jsonDepthOver } from '../signalling/json-depth';
 import { MAX_PASTE_BYTES, MAX_PASTE_REASON, MAX_PASTE_WARNINGS } from '../signalling/paste-limits';
 import type { Trace } from './trace';
 import { MAX_PACKET_HEX_BYTES } from './packets';
 import type { BrokerState, PasteStep, PeerMachine, TamperAction, TraceEvent, TraceEventBody, TraceEventType } from './types';
+import type { LobbyTraceBody, LobbyTraceEvent, LobbyTraceType } from '../lobby/trace';
 
 export const TRACE_SCHEMA = 'webrtc-lab-trace';
 export const TRACE_VERSION = 1;
@@ -22,19 +27,34 @@ export const MAX_TRACE_EVENTS = 50_000;
 /** A trace nests 4 levels (envelope, events, event, peers); deeper is hostile (see json-depth.ts). */
 export const MAX_TRACE_DEPTH = 8;
 
+/** A trace of either kind, with its events: what a file holds. */
+export type TraceFile = { kind: 'lab'; events: readonly TraceEvent[] } | { kind: 'lobby'; events: readonly LobbyTraceEvent[] };
+export type TraceKind = TraceFile['kind'];
+/** A trace read from a file: its events are the reader's own copies. */
+export type ParsedTrace = { kind: 'lab'; events: TraceEvent[] } | { kind: 'lobby'; events: LobbyTraceEvent[] };
+
 export type ParseTraceResult =
   | { ok: true; events: TraceEvent[]; exportedAt: string }
   | { ok: false; reason: string };
 
+export type ParseTraceFileResult = { ok: true; trace: ParsedTrace; exportedAt: string } | { ok: false; reason: string };
+
 /**
  * The file: an envelope, then one event per line so it reads (and diffs) well.
- * `{ "schema": "webrtc-lab-trace", "version": 1, "exportedAt": ISO, "events": [...] }`
+ * `{ "schema": "webrtc-lab-trace", "version": 1, "kind": "lobby", "exportedAt": ISO, "events": [...] }`;
+ * a lab trace leaves "kind" out, as every file did before lobby traces.
  */
-export function exportTrace(trace: Trace | readonly TraceEvent[], exportedAt: Date = new Date()): string {
-  const events = 'events' in trace ? trace.events : trace;
-  const head = `{\n  "schema": ${JSON.stringify(TRACE_SCHEMA)},\n  "version": ${TRACE_VERSION},\n  "exportedAt": ${JSON.stringify(exportedAt.toISOString())},\n  "events": [`;
+export function exportTraceFile(file: TraceFile, exportedAt: Date = new Date()): string {
+  const kind = file.kind === 'lab' ? '' : `\n  "kind": ${JSON.stringify(file.kind)},`;
+  const head = `{\n  "schema": ${JSON.stringify(TRACE_SCHEMA)},\n  "version": ${TRACE_VERSION},${kind}\n  "exportedAt": ${JSON.stringify(exportedAt.toISOString())},\n  "events": [`;
+  const events: readonly object[] = file.events;
   if (events.length === 0) return `${head}]\n}\n`;
   return `${head}\n${events.map((e) => `    ${JSON.stringify(e)}`).join(',\n')}\n  ]\n}\n`;
+}
+
+/** A lab trace (the MQTT labs, copy and paste) as a file. */
+export function exportTrace(trace: Trace | readonly TraceEvent[], exportedAt: Date = new Date()): string {
+  return exportTraceFile({ kind: 'lab', events: 'events' in trace ? trace.events : trace }, exportedAt);
 }
 
 // Runtime lists of the string unions in ./types.ts. Records keyed by the union make tsc
@@ -119,17 +139,71 @@ export const EVENT_SHAPES: { readonly [K in TraceEventType]: { readonly [F in Fi
   },
 };
 
+type LobbyFieldsOf<K extends LobbyTraceType> = Exclude<keyof Extract<LobbyTraceBody, { type: K }>, 'type'>;
+
+/**
+ * A lobby frame as written or received. Our server closes a frame over 64 KiB (1009, see
+ * ../lobby/protocol.ts); twice that leaves room for the id the server rewrites and for a
+ * real server with a larger limit.
+ */
+const frame = str(2 * MAX_PAYLOAD_BYTES);
+/** A wire id: server.js draws them from 31 bits (Math.abs of an Int32); ours are never 0. */
+const wireId = int(0, 2 ** 31);
+/**
+ * A WebSocket close: a code (RFC 6455 §7.4; 1005 and 1006 as browsers report them) and a
+ * reason, at most 123 bytes in a close frame (§5.5: a 125-byte control payload, 2 for the code).
+ */
+const close = object({ code: int(1000, 4999), reason: str(123) });
+
+/**
+ * The lobby lab's events. Its link events are LabPeer's (../peer/lab-peer.ts) with the other
+ * end's wire id added, so their fields are the lab's plus `remote`.
+ */
+export const LOBBY_EVENT_SHAPES: { readonly [K in LobbyTraceType]: { readonly [F in LobbyFieldsOf<K>]-?: FieldSpec } } = {
+  session: { transport: str(2048), peers: list(8, 32) },
+  socket: { peer, state: oneOf(['connecting', 'open', 'failed']), detail: optional(note) },
+  sent: { peer, text: frame, bad: optional(str(256)) },
+  held: { qid: id, peer, text: frame, close: optional(close) },
+  delivered: { qid: id, peer },
+  dropped: { qid: id, peer, by: oneOf(['reader']), reason: optional(note) },
+  tampered: { qid: id, peer, action: oneOf(['delay', 'move', 'duplicate']), by: optional(oneOf([-1, 1])), copy: optional(id) },
+  ignored: { peer, reason: note },
+  pc: { peer, remote: wireId, offerer: bool() },
+  api: { ...EVENT_SHAPES.api, remote: wireId },
+  state: { ...EVENT_SHAPES.state, remote: wireId },
+  channel: { ...EVENT_SHAPES.channel, remote: wireId },
+  'candidate-gathered': { ...EVENT_SHAPES['candidate-gathered'], remote: wireId },
+  'candidate-buffered': { ...EVENT_SHAPES['candidate-buffered'], remote: wireId },
+  'candidates-flushed': { ...EVENT_SHAPES['candidates-flushed'], remote: wireId },
+};
+
+/** Each kind's field tables: the envelope's "kind" picks one. */
+const SHAPES_OF_KIND: { readonly [K in TraceKind]: Readonly<Record<string, Shape>> } = {
+  lab: EVENT_SHAPES,
+  lobby: LOBBY_EVENT_SHAPES,
+};
+const TRACE_KINDS = Object.keys(SHAPES_OF_KIND) as TraceKind[];
+
 const at = num({ min: 0 });
 
-export function parseTraceJson(text: string): ParseTraceResult {
+/** Reads a trace file of either kind; never throws. */
+export function parseTraceFile(text: string): ParseTraceFileResult {
   try {
     return parse(text);
   } catch (err) {
-    return { ok: false, reason: `could not read the trace: ${clip(String(err), 60)}` };
+    return fail(`could not read the trace: ${clip(String(err), 60)}`);
   }
 }
 
-function parse(text: string): ParseTraceResult {
+/** Reads a lab trace file (the MQTT labs' kind); a lobby trace is refused with a reason. */
+export function parseTraceJson(text: string): ParseTraceResult {
+  const result = parseTraceFile(text);
+  if (!result.ok) return result;
+  if (result.trace.kind !== 'lab') return fail(`a ${result.trace.kind} trace, not a lab trace`);
+  return { ok: true, events: result.trace.events, exportedAt: result.exportedAt };
+}
+
+function parse(text: string): ParseTraceFileResult {
   if (typeof text !== 'string') return fail('not text');
   // Every UTF-16 unit is at least one UTF-8 byte, so the cheap check comes first.
   const size = text.length > MAX_TRACE_BYTES ? text.length : utf8Length(text);
@@ -147,37 +221,46 @@ function parse(text: string): ParseTraceResult {
   if (json.version !== TRACE_VERSION) {
     return fail(`unsupported trace version ${clip(JSON.stringify(json.version) ?? 'none', 20)} (this lab reads v${TRACE_VERSION})`);
   }
+  // No "kind": a lab trace, as every file was before lobby traces.
+  const kind = (json.kind ?? 'lab') as TraceKind;
+  if (!TRACE_KINDS.includes(kind)) {
+    return fail(`unknown trace kind ${clip(JSON.stringify(kind), 20)} (this lab reads ${TRACE_KINDS.map((k) => `"${k}"`).join(', ')})`);
+  }
   if (typeof json.exportedAt !== 'string' || Number.isNaN(Date.parse(json.exportedAt))) {
     return fail('field "exportedAt" must be an ISO date');
   }
   if (!Array.isArray(json.events)) return fail('field "events" must be a list');
   if (json.events.length > MAX_TRACE_EVENTS) return fail(`field "events" has ${json.events.length} events, over the limit of ${MAX_TRACE_EVENTS}`);
 
-  const events: TraceEvent[] = [];
+  const shapes = SHAPES_OF_KIND[kind];
+  const events: ParsedEvent[] = [];
   for (const [index, raw] of (json.events as unknown[]).entries()) {
-    const event = parseEvent(raw, index, events.at(-1)?.at ?? 0);
+    const event = parseEvent(raw, index, events.at(-1)?.at ?? 0, shapes);
     if (typeof event === 'string') return fail(`event ${index}: ${event}`);
     events.push(event);
   }
-  return { ok: true, events, exportedAt: json.exportedAt };
+  // Every event passed its kind's field table, which tsc ties to that kind's event types.
+  return { ok: true, trace: { kind, events } as ParsedTrace, exportedAt: json.exportedAt };
 }
 
+type ParsedEvent = { type: string; i: number; at: number };
+
 /** One event, or the reason it is not one. */
-function parseEvent(raw: unknown, index: number, previousAt: number): TraceEvent | string {
+function parseEvent(raw: unknown, index: number, previousAt: number, shapes: Readonly<Record<string, Shape>>): ParsedEvent | string {
   if (!isRecord(raw)) return 'not an object';
   const type = raw.type;
-  if (typeof type !== 'string' || !Object.hasOwn(EVENT_SHAPES, type)) {
+  if (typeof type !== 'string' || !Object.hasOwn(shapes, type)) {
     return typeof type === 'string' ? `unknown type "${clip(type, 32)}"` : 'field "type" must be a string';
   }
   if (raw.i !== index) return `field "i" must be ${index} (events are numbered in order)`;
   const time = checkShape(raw, { at });
   if (!time.ok) return time.reason;
   if ((raw.at as number) < previousAt) return 'field "at" goes back in time';
-  const shaped = checkShape(raw, EVENT_SHAPES[type as TraceEventType]);
+  const shaped = checkShape(raw, shapes[type]!);
   if (!shaped.ok) return `${type}: ${shaped.reason}`;
-  return { type, ...shaped.value, i: index, at: raw.at } as TraceEvent;
+  return { type, ...shaped.value, i: index, at: raw.at as number };
 }
 
-function fail(reason: string): ParseTraceResult {
+function fail(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
 }

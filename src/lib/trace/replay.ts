@@ -3,10 +3,15 @@
  * so step n shows everything up to the n-th 'delivered' event and what it caused, and stops
  * just before the next delivery. Step 0 is everything before the first delivery.
  */
-import type { TraceEvent } from './types';
+/**
+ * What stepping reads of an event: its type, its index, and a delivery's queue id. Lab
+ * traces (./types.ts) and lobby traces (../lobby/trace.ts) both have 'held' and 'delivered'
+ * with a qid, so both step the same way.
+ */
+export type StepEvent = { readonly type: string; readonly i: number; readonly qid?: string };
 
 /** Trace length (exclusive end) of each step: ends[n] is the prefix length at step n. */
-export function stepEnds(events: readonly TraceEvent[]): number[] {
+export function stepEnds(events: readonly StepEvent[]): number[] {
   const ends: number[] = [];
   for (const e of events) if (e.type === 'delivered') ends.push(e.i);
   ends.push(events.length);
@@ -14,18 +19,18 @@ export function stepEnds(events: readonly TraceEvent[]): number[] {
 }
 
 /** Number of the last step (= number of deliveries). */
-export function lastStep(events: readonly TraceEvent[]): number {
+export function lastStep(events: readonly StepEvent[]): number {
   return stepEnds(events).length - 1;
 }
 
 /** Clamp a step into 0..lastStep. NaN and non-numbers go to 0. */
-export function clampStep(events: readonly TraceEvent[], step: number): number {
+export function clampStep(events: readonly StepEvent[], step: number): number {
   if (!Number.isFinite(step)) return 0;
   return Math.min(Math.max(Math.trunc(step), 0), lastStep(events));
 }
 
 /** The events visible at step n. */
-export function prefixAt(events: readonly TraceEvent[], step: number): readonly TraceEvent[] {
+export function prefixAt<E extends StepEvent>(events: readonly E[], step: number): readonly E[] {
   const ends = stepEnds(events);
   const n = clampStep(events, step);
   // ends[n] is the index of delivery n+1, i.e. the prefix stops right before it.
@@ -33,7 +38,7 @@ export function prefixAt(events: readonly TraceEvent[], step: number): readonly 
 }
 
 /** The step at which a trace event first becomes visible. */
-export function stepOfEvent(events: readonly TraceEvent[], index: number): number {
+export function stepOfEvent(events: readonly StepEvent[], index: number): number {
   let step = 0;
   for (const e of events) {
     if (e.i > index) break;
@@ -56,7 +61,7 @@ export function stepHash(step: number): string {
  * The step a link to a message should open: the step that delivers it, if it was delivered;
  * otherwise the step at which it first appears (published, held, rejected).
  */
-export function stepForMessage(events: readonly TraceEvent[], index: number): number {
+export function stepForMessage(events: readonly StepEvent[], index: number): number {
   const e = events[index];
   if (e?.type === 'held') {
     let step = 0;
