@@ -75,7 +75,7 @@ function canConnect(port, host) {
 export function ensureBuilt({ force = false } = {}) {
   if (!force && existsSync(join(DIST, 'index.html'))) return false;
   console.error(force ? 'bench: building (--build)…' : 'bench: dist/ is missing, running npm run build…');
-  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, shell: process.platform === 'win32', stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
   if (r.status !== 0) throw new Error(`npm run build failed (exit ${r.status ?? r.signal})`);
   return true;
 }

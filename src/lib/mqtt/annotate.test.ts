@@ -269,6 +269,14 @@ describe('summarizePacket', () => {
     const f = fixtures[fixture];
     expect(summarizePacket(fixturePacket(f, id).bytes, { protocolVersion: f.protocolVersion })).toBe(expected);
   });
+
+  it('says a packet cut to its head by the lab was cut, not malformed', () => {
+    const whole = fixturePacket(fixtures['aedes-session'], 'alice-status:alice:out:PUBLISH').bytes;
+    const head = whole.slice(0, 20);
+    expect(summarizePacket(head, { size: whole.length })).toBe(`PUBLISH (${whole.length} B; the lab kept only its first 20 B)`);
+    expect(summarizePacket(head)).toMatch(/^PUBLISH \(malformed: /);
+    expect(summarizePacket(whole, { size: whole.length })).toBe(`PUBLISH QoS 1 retain ${ROOT}/alice/status (115 B payload)`);
+  });
 });
 
 describe('malformed input: reported as an annotation, never thrown', () => {

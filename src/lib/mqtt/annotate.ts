@@ -1240,11 +1240,15 @@ function summarize(type: string, p: Packet | null, error: string | null, level: 
  * One line for a packet list, e.g. `PUBLISH QoS 1 retain webrtc-lab/x/alice/status (115 B payload)`.
  * Cheaper than annotatePacket (mqtt-packet only). Never throws.
  */
-export function summarizePacket(bytes: Uint8Array, opts: Pick<AnnotateOptions, 'protocolVersion'> = {}): string {
+export function summarizePacket(bytes: Uint8Array, opts: Pick<AnnotateOptions, 'protocolVersion'> & { size?: number } = {}): string {
   try {
     if (bytes.length === 0) return 'EMPTY (no bytes)';
     const code = bytes[0]! >> 4;
     const level: ProtocolLevel = (code === 1 ? connectLevel(bytes) : undefined) ?? opts.protocolVersion ?? 4;
+    // A trace keeps only the head of a packet past its byte budget: that is the lab's cut, not a malformed packet.
+    if (opts.size !== undefined && opts.size > bytes.length) {
+      return `${typeInfo(code, level).name} (${opts.size.toLocaleString('en-US')} B; the lab kept only its first ${bytes.length.toLocaleString('en-US')} B)`;
+    }
     const { packet, error } = decodePacket(bytes, level);
     return summarize(typeInfo(code, level).name, packet, error, level);
   } catch {
