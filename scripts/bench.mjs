@@ -63,6 +63,7 @@ import { LIGHTHOUSE_GOAL, measureLighthouse } from './bench/lighthouse.mjs';
 import { measureScale } from './bench/scale.mjs';
 import { reportMore } from './bench/report.mjs';
 import { measureLatency } from './bench/latency.mjs';
+import { measurePhone } from './bench/phone.mjs';
 import { loadServers } from './bench/connect.mjs';
 
 const GOALS = { firstLoadGzBytes: 30 * 1024, stepP95Ms: 50, stepNoNewP95Ms: 1000 / 60, ratio: CONNECT_RATIO_GOAL, annotateP95Ms: 50, inspectorP95Ms: 50, lighthouse: LIGHTHOUSE_GOAL, scaleRenderMs: 200 };
@@ -102,7 +103,8 @@ if (opts.help) {
                         3 step → paint (+3b by kind of step)   4 time to connected, four transports
                         5 annotate an SDP   6 inspector click → paint   7 page weight, every page
                         8 Lighthouse, every page   9 scale: a 500-message session
-                        10 latency test, MQTT (in-page, mosquitto) vs data channel`);
+                        10 latency test, MQTT (in-page, mosquitto) vs data channel
+                        11 phone: Start → first row and → diagram, 390 px, slow 4G, CPU 4×`);
   process.exit(0);
 }
 const RUNS = Math.max(1, Number.parseInt(opts.runs, 10) || 7);
@@ -115,7 +117,7 @@ const PASTE_RUNS = 10;
 const INSPECTOR_SESSIONS = Math.max(1, Number.parseInt(opts['inspector-sessions'], 10) || 5);
 const FRAME_SESSIONS = Math.max(1, Number.parseInt(opts['frame-sessions'], 10) || 3);
 const SIGNALS = Math.max(1, Number.parseInt(opts.signals, 10) || 500);
-const ONLY = new Set((opts.only ?? '1,2,3,4,5,6,7,8,9,10').split(',').map((s) => s.trim()));
+const ONLY = new Set((opts.only ?? '1,2,3,4,5,6,7,8,9,10,11').split(',').map((s) => s.trim()));
 
 const log = (...a) => console.error('bench:', ...a);
 
@@ -999,6 +1001,10 @@ async function main() {
       } finally {
         await mosquitto.stop().catch(() => {});
       }
+    }
+    if (ONLY.has('11')) {
+      log('timing Start → diagram on a throttled phone (3 cold runs)…');
+      results.phone = await measurePhone(browser, preview.url, { runs: 3, check: checkInterrupted });
     }
     console.log(report(machine, results));
     console.log(reportMore(results));

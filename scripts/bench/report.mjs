@@ -1,9 +1,10 @@
-// Markdown for measurements 3b, 4, 7, 8 and 9 (bench.mjs reports 1–3, 5 and 6).
+// Markdown for measurements 3b, 4, 7, 8, 9, 10 and 11 (bench.mjs reports 1–3, 5 and 6).
 import { kb, mdTable, ms } from './lib.mjs';
 import { CONNECT_RATIO_GOAL } from './connect.mjs';
 import { FIRST_LOAD_JS_GOAL } from './weight.mjs';
 import { LIGHTHOUSE_GOAL } from './lighthouse.mjs';
 import { SCALE_GOALS } from './scale.mjs';
+import { PHONE_CPU_SLOWDOWN, PHONE_GOALS, PHONE_NETWORK } from './phone.mjs';
 
 const pf = (ok) => (ok ? 'PASS' : 'FAIL');
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -19,7 +20,7 @@ function latencyTable(rows) {
 }
 
 export function reportMore(results) {
-  const { stepFrames: sf, connect: c, weight: w, lighthouse: lh, scale: sc, latency } = results;
+  const { stepFrames: sf, connect: c, weight: w, lighthouse: lh, scale: sc, latency, phone } = results;
   const rows = [];
   const out = [];
   const notes = [];
@@ -98,8 +99,13 @@ export function reportMore(results) {
     }
     notes.push(...(sc.notes ?? []), ...(sc.errors ?? []).map((e) => `console (scale): ${e}`));
   }
+  if (phone) {
+    const net = `${PHONE_NETWORK.latency} ms RTT, ${((PHONE_NETWORK.downloadThroughput * 8) / 1024 / 1024).toFixed(1)} Mbit/s down, CPU ${PHONE_CPU_SLOWDOWN}× slower`;
+    rows.push([`11. Phone (390 px, ${net}): Start → diagram drawn, /signalling/ (median of ${phone.runs}, cold)`, `**${ms(phone.diagram)}**; Start → first row ${ms(phone.firstRow)}`, `≤ ${ms(PHONE_GOALS.startToDiagramMs)}`, pf(phone.pass)]);
+    notes.push(...phone.notes, ...phone.errors.map((e) => `console (phone): ${e}`));
+  }
   const text = [...(rows.length ? [mdTable(['Measurement', 'Result', 'Goal', ''], rows)] : []), ...out];
   if (latency?.length) text.push('', latencyTable(latency));
-  if (notes.length) text.push('', 'Notes (3b–9):', ...[...new Set(notes)].slice(0, 20).map((n) => `- ${n}`));
+  if (notes.length) text.push('', 'Notes (3b–11):', ...[...new Set(notes)].slice(0, 20).map((n) => `- ${n}`));
   return text.length ? `\n${text.join('\n')}` : '';
 }
