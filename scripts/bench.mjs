@@ -104,7 +104,8 @@ if (opts.help) {
                         5 annotate an SDP   6 inspector click → paint   7 page weight, every page
                         8 Lighthouse, every page   9 scale: a 500-message session
                         10 latency test, MQTT (in-page, mosquitto) vs data channel
-                        11 phone: Start → first row and → diagram, 390 px, slow 4G, CPU 4×`);
+                        11 phone: Start → first row and → diagram, 390 px, slow 4G, CPU 4×
+                        12 3b/3c and 9a again with the CPU slowed 4× (no goal yet)`);
   process.exit(0);
 }
 const RUNS = Math.max(1, Number.parseInt(opts.runs, 10) || 7);
@@ -117,7 +118,7 @@ const PASTE_RUNS = 10;
 const INSPECTOR_SESSIONS = Math.max(1, Number.parseInt(opts['inspector-sessions'], 10) || 5);
 const FRAME_SESSIONS = Math.max(1, Number.parseInt(opts['frame-sessions'], 10) || 3);
 const SIGNALS = Math.max(1, Number.parseInt(opts.signals, 10) || 500);
-const ONLY = new Set((opts.only ?? '1,2,3,4,5,6,7,8,9,10,11').split(',').map((s) => s.trim()));
+const ONLY = new Set((opts.only ?? '1,2,3,4,5,6,7,8,9,10,11,12').split(',').map((s) => s.trim()));
 
 const log = (...a) => console.error('bench:', ...a);
 
@@ -1005,6 +1006,14 @@ async function main() {
     if (ONLY.has('11')) {
       log('timing Start → diagram on a throttled phone (3 cold runs)…');
       results.phone = await measurePhone(browser, preview.url, { runs: 3, check: checkInterrupted });
+    }
+    if (ONLY.has('12')) {
+      log('step → frame and the 500-chat run again, CPU slowed 4×…');
+      results.slowCpu = {
+        rate: 4,
+        stepFrames: await measureStepFrames(browser, preview.url, { sessions: FRAME_SESSIONS, check: checkInterrupted, cpu: 4 }),
+        scale: await measureScale(browser, preview.url, { signals: SIGNALS, check: checkInterrupted, cpu: 4 }),
+      };
     }
     console.log(report(machine, results));
     console.log(reportMore(results));

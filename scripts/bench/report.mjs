@@ -1,4 +1,4 @@
-// Markdown for measurements 3b, 4, 7, 8, 9, 10 and 11 (bench.mjs reports 1–3, 5 and 6).
+// Markdown for measurements 3b, 4, 7–12 (bench.mjs reports 1–3, 5 and 6).
 import { kb, mdTable, ms } from './lib.mjs';
 import { CONNECT_RATIO_GOAL } from './connect.mjs';
 import { FIRST_LOAD_JS_GOAL } from './weight.mjs';
@@ -20,7 +20,7 @@ function latencyTable(rows) {
 }
 
 export function reportMore(results) {
-  const { stepFrames: sf, connect: c, weight: w, lighthouse: lh, scale: sc, latency, phone } = results;
+  const { stepFrames: sf, connect: c, weight: w, lighthouse: lh, scale: sc, latency, phone, slowCpu } = results;
   const rows = [];
   const out = [];
   const notes = [];
@@ -104,8 +104,14 @@ export function reportMore(results) {
     rows.push([`11. Phone (390 px, ${net}): Start → diagram drawn, /signalling/ (median of ${phone.runs}, cold)`, `**${ms(phone.diagram)}**; Start → first row ${ms(phone.firstRow)}`, `≤ ${ms(PHONE_GOALS.startToDiagramMs)}`, pf(phone.pass)]);
     notes.push(...phone.notes, ...phone.errors.map((e) => `console (phone): ${e}`));
   }
+  if (slowCpu) {
+    const { rate, stepFrames: f, scale: s } = slowCpu;
+    if (f) rows.push([`12. CPU ${rate}× slower: 3b step adds no message / 3c adds one`, `${tail(f.noNewMessage)} / ${tail(f.newMessage)}`, '—', '—']);
+    if (s) rows.push([`12. CPU ${rate}× slower: 9a ${s.signals} chats, Step → frame`, s.error ? `error: ${s.error}` : tail(s.step), '—', '—']);
+    notes.push(...(f?.notes ?? []).map((n) => `cpu ${rate}×: ${n}`), ...(s?.notes ?? []).map((n) => `cpu ${rate}×: ${n}`));
+  }
   const text = [...(rows.length ? [mdTable(['Measurement', 'Result', 'Goal', ''], rows)] : []), ...out];
   if (latency?.length) text.push('', latencyTable(latency));
-  if (notes.length) text.push('', 'Notes (3b–11):', ...[...new Set(notes)].slice(0, 20).map((n) => `- ${n}`));
+  if (notes.length) text.push('', 'Notes (3b–12):', ...[...new Set(notes)].slice(0, 20).map((n) => `- ${n}`));
   return text.length ? `\n${text.join('\n')}` : '';
 }

@@ -89,13 +89,14 @@ const stats = (values) => {
   return { n: s.length, p50: quantile(s, 0.5), p95: quantile(s, 0.95), max: s.at(-1) ?? NaN };
 };
 
-export async function measureScale(browser, base, { signals = 500, steps = 40, renders = 3, check } = {}) {
+export async function measureScale(browser, base, { signals = 500, steps = 40, renders = 3, check, cpu = 1 } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors = collectErrors(page);
   const notes = [];
   const cdp = await context.newCDPSession(page);
   try {
+    if (cpu > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
     await page.goto(`${base}mqtt/`, { waitUntil: 'load' });
     const lab = labRegion(page);
     await lab.scrollIntoViewIfNeeded();

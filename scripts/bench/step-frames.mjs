@@ -108,11 +108,12 @@ const stats = (values) => {
   return { n: s.length, p50: quantile(s, 0.5), p95: quantile(s, 0.95), max: s.at(-1) ?? NaN };
 };
 
-export async function measureStepFrames(browser, base, { sessions = 3, check } = {}) {
+export async function measureStepFrames(browser, base, { sessions = 3, check, cpu = 1 } = {}) {
   const samples = [];
   const notes = [];
   const errors = await eachSession(browser, sessions, undefined, async (page, s) => {
     try {
+      if (cpu > 1) await (await page.context().newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: cpu });
       await page.goto(`${base}lab/?broker=in-page`, { waitUntil: 'load' });
       const lab = labRegion(page);
       await waitHydrated(lab, 'the lab island');
