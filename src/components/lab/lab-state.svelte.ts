@@ -26,13 +26,6 @@ import { runScenario, scenarioById } from '../../lib/lab/scenarios';
 
 export type Phase = 'idle' | 'connecting' | 'running' | 'error';
 
-export const PACES = [
-  { ms: 1500, label: 'Slow (1.5 s)' },
-  { ms: 600, label: 'Normal (0.6 s)' },
-  { ms: 150, label: 'Fast (0.15 s)' },
-  { ms: 0, label: 'As fast as possible' },
-] as const;
-
 export class LabState extends LabTraceState<LabSession> {
   broker = $state(IN_PAGE);
   root = $state('');
@@ -53,7 +46,6 @@ export class LabState extends LabTraceState<LabSession> {
   chatFrom = $state<'offerer' | 'answerer'>('offerer');
 
   phase = $state<Phase>('idle');
-  error = $state<string | null>(null);
   paramErrors = $state.raw<string[]>([]);
   /** Standing "discard candidates of type X" switches, per sender: [offerer's, answerer's]. */
   discards = $state.raw<[CandidateType[], CandidateType[]]>([[], []]);
@@ -149,12 +141,7 @@ export class LabState extends LabTraceState<LabSession> {
 
   /** `play: true` (autoplay) delivers every message at full speed instead of waiting for Step. */
   async start(opts: { play?: boolean } = {}): Promise<void> {
-    if (this.phase === 'connecting' || this.phase === 'running') return;
-    if (this.configError) {
-      this.error = this.configError;
-      return;
-    }
-    this.error = null;
+    if (!this.mayStart(this.phase === 'connecting' || this.phase === 'running', this.configError)) return;
     this.phase = 'connecting';
     this.selected = null;
     // Fetch (and start) the broker's transport while the session code loads, not after it.

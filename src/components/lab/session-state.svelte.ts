@@ -109,10 +109,20 @@ export abstract class TraceState<S extends TracedSession<E>, E = TraceEvent> {
   }
 }
 
+/** Play's paces, ms between deliveries; SessionState starts at Normal. */
+export const PACES: readonly { ms: number; label: string }[] = [
+  { ms: 1500, label: 'Slow (1.5 s)' },
+  { ms: 600, label: 'Normal (0.6 s)' },
+  { ms: 150, label: 'Fast (0.15 s)' },
+  { ms: 0, label: 'As fast as possible' },
+];
+
 export abstract class SessionState<S extends SteppedSession<M, E>, M = HeldMessage, E = TraceEvent> extends TraceState<S, E> {
   playing = $state(false);
   /** ms between deliveries while playing. */
   pace = $state(600);
+  /** Why the lab stopped, or why Start was refused; null while all is well. */
+  error = $state<string | null>(null);
 
   /** What the live region says after a Step delivered `message`. */
   protected abstract stepped(message: M): void;
@@ -122,6 +132,16 @@ export abstract class SessionState<S extends SteppedSession<M, E>, M = HeldMessa
   protected sync(): void {
     super.sync();
     this.playing = this.session?.queue.playing ?? false;
+  }
+
+  /**
+   * Whether Start (or Join) may go on: not while `busy` (one is under way or done), nor while
+   * the settings are refused (`refusal`, which `error` then shows); else the last error goes.
+   */
+  protected mayStart(busy: boolean, refusal: string | null): boolean {
+    if (busy) return false;
+    this.error = refusal;
+    return refusal === null;
   }
 
   step(): void {

@@ -16,13 +16,6 @@ import { downloadTraceFile, SessionState } from '../lab/session-state.svelte';
 
 export type LobbyPhase = 'idle' | 'connecting' | 'running' | 'error';
 
-export const LOBBY_PACES = [
-  { ms: 1500, label: 'Slow (1.5 s)' },
-  { ms: 600, label: 'Normal (0.6 s)' },
-  { ms: 150, label: 'Fast (0.15 s)' },
-  { ms: 0, label: 'As fast as possible' },
-] as const;
-
 /** The in-page server's log keeps the latest lines only. */
 const LOG_LINES = 200;
 
@@ -30,7 +23,6 @@ export class LobbyLabState extends SessionState<MeshSession, HeldItem, LobbyTrac
   /** 'in-page' or a ws:// / wss:// URL of `npm run lobby-server`. */
   server = $state(IN_PAGE_SERVER);
   phase = $state<LobbyPhase>('idle');
-  error = $state<string | null>(null);
   paramErrors = $state.raw<string[]>([]);
   serverView = $state.raw<{ connections: number; lobbies: LobbyInfo[] } | null>(null);
   serverLog = $state.raw<string[]>([]);
@@ -66,12 +58,7 @@ export class LobbyLabState extends SessionState<MeshSession, HeldItem, LobbyTrac
   }
 
   async start(opts: { play?: boolean } = {}): Promise<void> {
-    if (this.phase === 'connecting' || this.phase === 'running') return;
-    if (this.serverError) {
-      this.error = this.serverError;
-      return;
-    }
-    this.error = null;
+    if (!this.mayStart(this.phase === 'connecting' || this.phase === 'running', this.serverError)) return;
     this.phase = 'connecting';
     this.selected = null;
     this.serverLog = [];

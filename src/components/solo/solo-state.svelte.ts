@@ -7,7 +7,7 @@ import { phaseOf, rosterOf, type SoloPhase } from '../../lib/lab/solo-view';
 import { onlinePeers } from '../../lib/signalling/presence';
 import type { PresenceEntry } from '../../lib/signalling/presence';
 import type { HeldMessage } from '../../lib/session/core';
-import { LabTraceState } from '../lab/session-state.svelte';
+import { LabTraceState, PACES } from '../lab/session-state.svelte';
 import type { LatencyResult } from '../../lib/latency/run';
 import type { BrokerConnection, ConnectOptions } from '../../lib/broker/types';
 import { BROKER_PRESETS, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } from '../../lib/lab/params';
@@ -33,11 +33,8 @@ export function randomPeerId(): string {
   return `${animal}${randomToken(3, '0123456789')}`;
 }
 
-export const PACES = [
-  { ms: 600, label: 'Normal (0.6 s)' },
-  { ms: 150, label: 'Fast (0.15 s)' },
-  { ms: 0, label: 'As fast as possible' },
-] as const;
+/** Play's paces in the two-device lab: all but Slow. */
+export const SOLO_PACES = PACES.filter((p) => p.ms <= 600);
 
 export class SoloState extends LabTraceState<SoloSession> {
   broker = $state(TABS);
@@ -48,7 +45,6 @@ export class SoloState extends LabTraceState<SoloSession> {
   paramErrors = $state.raw<string[]>([]);
 
   phase = $state<SoloPhase>('idle');
-  error = $state<string | null>(null);
   roster = $state.raw<ReadonlyMap<string, PresenceEntry>>(new Map());
   online = $state.raw<PresenceEntry[]>([]);
   remote = $state<string | null>(null);
@@ -132,12 +128,7 @@ export class SoloState extends LabTraceState<SoloSession> {
   }
 
   async join(): Promise<void> {
-    if (this.phase === 'joining' || this.phase === 'joined') return;
-    if (this.configError) {
-      this.error = this.configError;
-      return;
-    }
-    this.error = null;
+    if (!this.mayStart(this.phase === 'joining' || this.phase === 'joined', this.configError)) return;
     this.phase = 'joining';
     this.results = [];
     const { SoloSession } = await import('../../lib/lab/solo-session');

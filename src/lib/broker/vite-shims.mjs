@@ -209,10 +209,11 @@ export function brokerViteConfig() {
       rolldownOptions: {
         output: {
           // What the lazily loaded labs share with the two-peer lab (trace views, the session
-          // core, the runes base) gets a chunk of its own. Left in that lab's chunk, a lazy
+          // core, the runes base, the chat and broker fields and the error notice, which have
+          // no CSS of their own) gets a chunk of its own. Left in that lab's chunk, a lazy
           // import would preload the chunk's CSS under a name Astro does not emit (the page
           // links every component's CSS itself) and fail on the 404.
-          codeSplitting: { groups: [{ name: 'lab-shared', test: /src[\\/](lib[\\/](trace|session|broker[\\/]connect)[\\/.]|components[\\/]lab[\\/]session-state)/ }] },
+          codeSplitting: { groups: [{ name: 'lab-shared', test: /src[\\/](lib[\\/](trace|session|broker[\\/]connect)[\\/.]|components[\\/]lab[\\/](session-state|chat-draft|ChatLog|BrokerFields|ErrorNotice)\b)/ }] },
         },
       },
     },

@@ -4,31 +4,11 @@
  * Used to redact a trace without leaving the original text inside its packet bytes.
  * Returns null for anything that is not one well-formed PUBLISH. Never throws.
  */
+import { decodeRemainingLength, encodeRemainingLength, type DecodedLength } from '../broker/framer';
 
 const PUBLISH = 3;
-
-/** Remaining Length: 7 bits per byte, high bit = "more bytes follow", at most 4 bytes (§2.2.3). */
-function readVarint(bytes: Uint8Array, at: number): { value: number; next: number } | null {
-  let value = 0;
-  for (let k = 0; k < 4; k++) {
-    const b = bytes[at + k];
-    if (b === undefined) return null;
-    value += (b & 0x7f) * 128 ** k;
-    if ((b & 0x80) === 0) return { value, next: at + k + 1 };
-  }
-  return null;
-}
-
-function writeVarint(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = value % 128;
-    value = Math.floor(value / 128);
-    if (value > 0) b |= 0x80;
-    out.push(b);
-  } while (value > 0);
-  return out;
-}
+/** The largest Remaining Length four bytes can say (MQTT 3.1.1 §2.2.3). */
+const MAX_REMAINING = 268_435_455;
 
 export function reframePublish(
   bytes: Uint8Array,
@@ -38,9 +18,14 @@ export function reframePublish(
   if (first === undefined || first >> 4 !== PUBLISH) return null;
   const qos = (first >> 1) & 3;
   if (qos === 3) return null; // malformed (§3.3.1.2)
-  const length = readVarint(bytes, 1);
-  if (!length || length.next + length.value !== bytes.length) return null;
-  let at = length.next;
+  let length: DecodedLength | undefined;
+  try {
+    length = decodeRemainingLength(bytes, 1);
+  } catch {
+    return null; // a fifth length byte (§2.2.3)
+  }
+  if (!length || 1 + length.bytes + length.value !== bytes.length) return null;
+  let at = 1 + length.bytes;
   if (at + 2 > bytes.length) return null;
   const topicLength = (bytes[at]! << 8) | bytes[at + 1]!;
   at += 2;
@@ -66,7 +51,8 @@ export function reframePublish(
   const newPayload = encoder.encode(edit.payload(payload));
   if (newTopic.length > 0xffff) return null;
   const remaining = 2 + newTopic.length + idBytes.length + newPayload.length;
-  const head = [first, ...writeVarint(remaining), newTopic.length >> 8, newTopic.length & 0xff];
+  if (remaining > MAX_REMAINING) return null;
+  const head = [first, ...encodeRemainingLength(remaining), newTopic.length >> 8, newTopic.length & 0xff];
   const out = new Uint8Array(head.length + newTopic.length + idBytes.length + newPayload.length);
   out.set(head, 0);
   out.set(newTopic, head.length);
