@@ -296,7 +296,7 @@ describe('toMermaid of the rows at each detail level', () => {
   it.each<[DiagramDetail, string[]]>([
     ['signalling', ['  P0->>P1: 5. offer', '  P1->>P2: 6. offer']],
     ['api', ['  Note over P0: 1. createDataChannel(chat)', '  Note over P0: 6. createOffer()', '  Note over P2: 12. setRemoteDescription(offer)']],
-    ['p2p', ['  P0-)P2: 33. data channel open', '  P2-)P0: 34. data channel open', '  P0-)P2: 48. data channel#58; hello over the data cha#8230;']],
+    ['p2p', ['  P0-)P2: 33. data channel is open', '  P2-)P0: 34. data channel is open', '  P0-)P2: 48. data channel#58; hello over the data cha#8230;']],
   ])('at %s draws %j', (detail, lines) => {
     const text = toMermaid(diagramRows(events, PEERS, detail), PEERS).split('\n');
     for (const line of lines) expect(text).toContain(line);

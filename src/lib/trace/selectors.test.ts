@@ -430,9 +430,9 @@ describe('diagramRows at each detail level, over the recorded example traces', (
     ['over alice: setRemoteDescription(answer)', ['api', 'p2p']],
     ['over bob: iceConnectionState: checking', ['api', 'p2p']],
     ['over alice: connectionState: connected', ['api', 'p2p']],
-    ['over alice: data channel open', ['api']],
-    ['alice → bob: data channel open', ['p2p']],
-    ['bob → alice: data channel open', ['p2p']],
+    ['over alice: data channel is open', ['api']],
+    ['alice → bob: data channel is open', ['p2p']],
+    ['bob → alice: data channel is open', ['p2p']],
     ['alice → bob: data channel: hello over the data cha…', ['p2p']],
     // The initial values LabPeer traces at start are not changes: never drawn.
     ['over alice: iceConnectionState: new', []],

@@ -332,10 +332,11 @@ const ROW_OF: {
       : e.state === 'connected'
         ? { api: note(e, e.peer, 'DTLS connected'), p2p: p2p(e, e.peer, otherPeer(ctx, e.peer), 'DTLS connected') }
         : { api: note(e, e.peer, `DTLS ${e.state}`) },
+  // Not "data channel open": the lab's status line says that, and readers (and tests) look for it.
   channel: (e, ctx) =>
     e.state === 'open'
-      ? { api: note(e, e.peer, 'data channel open'), p2p: p2p(e, e.peer, otherPeer(ctx, e.peer), 'data channel open') }
-      : { api: note(e, e.peer, 'data channel closed') },
+      ? { api: note(e, e.peer, 'data channel is open'), p2p: p2p(e, e.peer, otherPeer(ctx, e.peer), 'data channel is open') }
+      : { api: note(e, e.peer, 'data channel is closed') },
   chat: (e) => ({ p2p: p2p(e, e.from, e.to, `data channel: ${clipText(e.text)}`) }),
   'ice-check': (e, ctx) => ({ p2p: p2p(e, e.peer, otherPeer(ctx, e.peer), `${CHECK_LABEL[e.step]} ${e.local} → ${e.remote}`) }),
 };
