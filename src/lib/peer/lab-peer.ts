@@ -27,7 +27,8 @@
  * - 'ice-check' is emitted once per candidate pair and step (first check sent, first success,
  *   nominated, failed), read from getStats() whenever ICE, DTLS or the connection changes
  *   state and after each remote candidate is added: each step appears when getStats first
- *   shows it, never before it happened.
+ *   shows it, never before it happened. DTLS 'connected' is traced after a read already under
+ *   way, since the handshake runs over a pair that succeeded.
  */
 import type { DtlsState, PeerMachine, TraceEventBody } from '../trace/types';
 import { candidatePairs, candidateShort, pairSteps } from '../ice/stats';
@@ -215,6 +216,13 @@ export class LabPeer {
   private dtls: { transport: RTCDtlsTransport; state: DtlsState | null } | null = null;
   /** `${pair id} ${step}` of every 'ice-check' traced, so each is traced once. */
   private readonly checksTraced = new Set<string>();
+  /**
+   * DTLS and data channel events in the order they happened, each after what it waits for:
+   * DTLS 'connected' after a stats read under way, the channel's 'open' after DTLS.
+   */
+  private path: Promise<void> = Promise.resolve();
+  /** The latest getStats() read for 'ice-check'. */
+  private checks: Promise<void> = Promise.resolve();
 
   constructor(opts: LabPeerOptions) {
     this.opts = opts;
@@ -639,7 +647,10 @@ export class LabPeer {
   private setChannel(state: 'open' | 'closed'): void {
     if (this.channelState === state || (state === 'closed' && this.channelState === 'new')) return;
     this.channelState = state;
-    this.opts.emit({ type: 'channel', peer: this.id, state });
+    const emit = () => this.opts.emit({ type: 'channel', peer: this.id, state });
+    // The channel opens over DTLS (RFC 8261): while a DTLS event waits (see followDtls), so does this.
+    if (state === 'open' && this.dtls && !this.closed) this.path = this.path.then(emit);
+    else emit();
   }
 
   // ---------------------------------------------------------------- the peer-to-peer path
@@ -647,11 +658,20 @@ export class LabPeer {
   private followDtls(): void {
     const transport = this.pc?.sctp?.transport;
     if (!transport || this.dtls?.transport === transport) return;
-    this.dtls = { transport, state: null };
+    const followed = (this.dtls = { transport, state: null as DtlsState | null });
     const changed = () => {
-      if (this.closed || this.dtls?.transport !== transport || this.dtls.state === transport.state) return;
-      this.dtls.state = transport.state;
-      this.opts.emit({ type: 'dtls', peer: this.id, state: transport.state });
+      const state = transport.state;
+      if (this.closed || this.dtls !== followed || followed.state === state) return;
+      followed.state = state;
+      // DTLS packets go over a pair whose checks succeeded (RFC 8445 §12): a getStats() read
+      // already under way (ICE just connected) is let finish first, so the trace has the
+      // pair's success before the handshake it carried. Nothing waits for a new read.
+      const before = state === 'connected' ? this.checks : Promise.resolve();
+      this.path = this.path
+        .then(() => before)
+        .then(() => {
+          if (!this.closed) this.opts.emit({ type: 'dtls', peer: this.id, state });
+        });
       void this.traceChecks();
     };
     this.listen(transport, 'statechange', changed);
@@ -659,7 +679,11 @@ export class LabPeer {
   }
 
   /** Traces each pair step getStats() shows for the first time (see the header). */
-  private async traceChecks(): Promise<void> {
+  private traceChecks(): Promise<void> {
+    return (this.checks = this.readChecks());
+  }
+
+  private async readChecks(): Promise<void> {
     const stats = await this.getStats();
     if (this.closed) return;
     for (const { pair, steps } of pairSteps(candidatePairs(stats))) {
