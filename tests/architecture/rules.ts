@@ -65,7 +65,7 @@ export const AREA_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   nat: ['ice'],
   trace: ['broker', 'bytes', 'ice', 'mqtt', 'signalling'],
   diagram: ['trace'],
-  peer: ['signalling', 'trace'],
+  peer: ['ice', 'signalling', 'trace'],
   session: ['broker', 'bytes', 'mqtt', 'queue', 'signalling', 'trace'],
   lab: ['broker', 'ice', 'latency', 'peer', 'queue', 'session', 'signalling', 'trace'],
   lobby: ['peer', 'queue', 'sdp', 'session', 'signalling', 'trace'],

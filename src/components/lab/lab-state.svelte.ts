@@ -14,6 +14,7 @@ import {
   heldMessages,
   peerStates,
   timeToConnected,
+  type DiagramDetail,
 } from '../../lib/trace/selectors';
 import { stableDiagramRows, stableTamperings } from '../../lib/trace/stable-views';
 import type { GlareMode, IceMode } from '../../lib/peer/lab-peer';
@@ -21,7 +22,7 @@ import type { HeldMessage } from '../../lib/session/core';
 import { LabTraceState } from './session-state.svelte';
 import type { CandidatePairRow } from '../../lib/ice/stats';
 import type { StatsPoller } from '../../lib/ice/stats-poller';
-import { presetSession, type PresetSession } from './presets';
+import { PRESET_DETAIL, presetSession, type PresetSession } from './presets';
 import { runScenario, scenarioById } from '../../lib/lab/scenarios';
 
 export type Phase = 'idle' | 'connecting' | 'running' | 'error';
@@ -67,10 +68,13 @@ export class LabState extends LabTraceState<LabSession> {
   private pollers: StatsPoller[] = [];
   private autoplay = false;
 
+  /** How much the diagram, its table and its exports show (the detail control). */
+  detail = $state<DiagramDetail>(PRESET_DETAIL.full);
+
   peers = $derived<[string, string]>([this.offerer, this.answerer]);
   /** Equal rows keep their identity from step to step: the table updates only what changed. */
   private readonly rowsOf = stableDiagramRows();
-  rows = $derived(this.rowsOf(this.events, this.peers));
+  rows = $derived(this.rowsOf(this.events, this.peers, this.detail));
   held = $derived(heldMessages(this.events));
   /** What the reader did to each queue id (fault injection), for marks and the inspector. */
   private readonly tamperingsOf = stableTamperings();
@@ -103,10 +107,12 @@ export class LabState extends LabTraceState<LabSession> {
     return tcp ? mosquittoSubCommand(this.root, tcp.host, tcp.port) : null;
   });
 
-  constructor(search?: URLSearchParams, mode: PresetSession = presetSession('full')) {
+  /** `detail`: the preset's diagram detail, unless the URL names one. */
+  constructor(search?: URLSearchParams, mode: PresetSession = presetSession('full'), detail: DiagramDetail = PRESET_DETAIL.full) {
     super();
     this.mode = mode;
     const params = parseLabParams(search ?? new URLSearchParams());
+    this.detail = params.detail ?? detail;
     this.broker = params.broker;
     this.root = params.root ?? randomRoot();
     this.iceServers = params.iceServers;

@@ -2,6 +2,8 @@
  * Lab presets: one per chapter. For now a preset chooses which panels start open, so each
  * chapter's lab opens on its lesson; every panel stays one click away.
  */
+import type { DiagramDetail } from '../../lib/trace/selectors';
+
 export type Preset = 'full' | 'mqtt' | 'signalling' | 'sdp' | 'ice' | 'stun' | 'turn';
 
 export interface PresetPanels {
@@ -22,6 +24,26 @@ export const PRESET_PANELS: Readonly<Record<Preset, PresetPanels>> = {
   stun: { settings: true, ice: true, packets: false, timelines: false, discard: false },
   turn: { settings: true, ice: true, packets: false, timelines: false, discard: false },
 };
+
+/**
+ * How much the diagram shows at first, per chapter: the MQTT chapter is about the broker's
+ * hops; the signalling and SDP chapters about the calls each message causes; ICE, STUN, TURN
+ * and the full lab about the path the peers find between them.
+ */
+export const PRESET_DETAIL: Readonly<Record<Preset, DiagramDetail>> = {
+  full: 'p2p',
+  mqtt: 'signalling',
+  signalling: 'api',
+  sdp: 'api',
+  ice: 'p2p',
+  stun: 'p2p',
+  turn: 'p2p',
+};
+
+/** The detail a chapter (by its slug) starts its diagram at; the full lab's for any other page. */
+export function detailForChapter(chapter: string): DiagramDetail {
+  return (PRESET_DETAIL as Readonly<Record<string, DiagramDetail>>)[chapter] ?? PRESET_DETAIL.full;
+}
 
 /** What a preset changes in the session itself (LabConfig); the defaults suit every chapter but MQTT. */
 export interface PresetSession {

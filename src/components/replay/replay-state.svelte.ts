@@ -8,7 +8,7 @@ import { traceLanes } from '../../lib/trace/lanes';
 import { newestDelivered } from '../../lib/trace/messages';
 import { parseTraceFile, type ParsedTrace, type TraceKind } from '../../lib/trace/export';
 import { clampStep, lastStep, prefixAt, stepOfEvent } from '../../lib/trace/replay';
-import { diagramRows, heldMessages, channelOpen, type DiagramRow } from '../../lib/trace/selectors';
+import { diagramRows, heldMessages, channelOpen, type DiagramDetail, type DiagramRow } from '../../lib/trace/selectors';
 import type { TraceEvent } from '../../lib/trace/types';
 import { lobbyView, type LobbyView } from '../../lib/lobby/diagram-rows';
 import type { LobbyTraceEvent } from '../../lib/lobby/trace';
@@ -50,8 +50,10 @@ export interface LobbyReplayView extends LobbyView {
 export type ReplayView = LabReplayView | LobbyReplayView;
 
 /** Per trace kind: everything the replay shows at a step, from the events up to it. */
-const REPLAY_VIEWS: { [K in TraceKind]: (events: Extract<ParsedTrace, { kind: K }>['events'], step: number) => Extract<ReplayView, { kind: K }> } = {
-  lab: (events, step) => {
+const REPLAY_VIEWS: {
+  [K in TraceKind]: (events: Extract<ParsedTrace, { kind: K }>['events'], step: number, detail: DiagramDetail) => Extract<ReplayView, { kind: K }>;
+} = {
+  lab: (events, step, detail) => {
     const visible = prefixAt(events, step);
     const peers = traceLanes(events);
     const session = events.find((e) => e.type === 'session');
@@ -60,7 +62,7 @@ const REPLAY_VIEWS: { [K in TraceKind]: (events: Extract<ParsedTrace, { kind: K 
       events,
       visible,
       peers,
-      rows: diagramRows(visible, peers),
+      rows: diagramRows(visible, peers, detail),
       held: heldMessages(visible),
       channelOpen: channelOpen(visible),
       newestQid: newestDelivered(visible),
@@ -74,9 +76,9 @@ const REPLAY_VIEWS: { [K in TraceKind]: (events: Extract<ParsedTrace, { kind: K 
   },
 };
 
-function viewOf(trace: ParsedTrace, step: number): ReplayView {
+function viewOf(trace: ParsedTrace, step: number, detail: DiagramDetail): ReplayView {
   // trace.kind picks the entry; tsc cannot follow that correlation through the union.
-  return (REPLAY_VIEWS[trace.kind] as (events: ParsedTrace['events'], step: number) => ReplayView)(trace.events, step);
+  return (REPLAY_VIEWS[trace.kind] as (events: ParsedTrace['events'], step: number, detail: DiagramDetail) => ReplayView)(trace.events, step, detail);
 }
 
 export class ReplayState {
@@ -88,10 +90,16 @@ export class ReplayState {
   /** Trace index of the message open in the inspector. */
   selected = $state<number | null>(null);
   announcement = $state('');
+  /** How much the lab kind's diagram shows (the detail control); the lobby draws its own rows. */
+  detail = $state<DiagramDetail>('p2p');
 
   events = $derived<readonly (TraceEvent | LobbyTraceEvent)[]>(this.trace?.events ?? []);
   last = $derived(lastStep(this.events));
-  view = $derived(this.trace ? viewOf(this.trace, this.step) : null);
+  view = $derived(this.trace ? viewOf(this.trace, this.step, this.detail) : null);
+
+  constructor(detail: DiagramDetail = 'p2p') {
+    this.detail = detail;
+  }
 
   /** Parses untrusted text; on failure keeps the current trace and says why. */
   load(text: string, source: string, step = 0): boolean {

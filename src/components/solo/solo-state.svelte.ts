@@ -13,7 +13,7 @@ import type { BrokerConnection, ConnectOptions } from '../../lib/broker/types';
 import { BROKER_PRESETS, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } from '../../lib/lab/params';
 import { isValidPeerId, isValidRoot, mosquittoSubCommand, randomToken } from '../../lib/signalling/topics';
 import { hasTurn } from '../../lib/latency/relay-link';
-import { brokerState, diagramRows, heldMessages, peerStates } from '../../lib/trace/selectors';
+import { brokerState, diagramRows, heldMessages, peerStates, type DiagramDetail } from '../../lib/trace/selectors';
 import { heldCandidates } from '../../lib/lab/early-candidates';
 
 /** The broker shared by this browser's tabs (a SharedWorker), see src/lib/broker/tabs.ts. */
@@ -61,7 +61,9 @@ export class SoloState extends LabTraceState<SoloSession> {
   private readonly autoplay: boolean;
 
   peers = $derived<[string, string]>([this.self, this.remote ?? 'peer']);
-  rows = $derived(diagramRows(this.events, this.peers));
+  /** How much the diagram shows (the detail control); the full lab's default. */
+  detail = $state<DiagramDetail>('p2p');
+  rows = $derived(diagramRows(this.events, this.peers, this.detail));
   held = $derived(heldMessages(this.events));
   delivered = $derived(this.rows.filter((r) => r.status === 'delivered').length);
   states = $derived(peerStates(this.events, this.self));
@@ -98,6 +100,7 @@ export class SoloState extends LabTraceState<SoloSession> {
     if (brokerParam === TABS || brokerParam === IN_PAGE) s.delete('broker');
     if (brokerParam === IN_PAGE) errors.push("broker: the in-page broker lives inside one tab, so this mode uses this browser's tabs instead");
     const params = parseLabParams(s);
+    this.detail = params.detail ?? this.detail;
     this.broker = brokerParam === null || brokerParam === TABS || brokerParam === IN_PAGE || params.broker === IN_PAGE ? TABS : params.broker;
     this.root = params.root ?? DEFAULT_ROOT;
     this.iceServers = params.iceServers;

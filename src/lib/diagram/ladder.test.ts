@@ -47,3 +47,14 @@ describe('toLadder', () => {
     expect(text.split('\n')).toHaveLength(3);
   });
 });
+
+describe('toLadder, peer to peer', () => {
+  it('draws a row past the broker as a double line, in either direction', () => {
+    n = 0;
+    const lines = toLadder([row('alice', 'bob', 'data channel: hi', 'p2p'), row('bob', 'alice', 'DTLS connected', 'p2p')], LANES).split('\n');
+    expect(lines.slice(1, 3)).toEqual([
+      ` 1  |${'='.repeat(48)}>|  data channel: hi  [peer to peer]`,
+      ` 2  |<${'='.repeat(48)}|  DTLS connected  [peer to peer]`,
+    ]);
+  });
+});

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import mermaid from 'mermaid';
 import { describe, expect, it } from 'vitest';
-import type { DiagramRow, RowStatus } from '../trace/selectors';
+import { readFileSync } from 'node:fs';
+import { diagramRows, type DiagramDetail, type DiagramRow, type RowStatus } from '../trace/selectors';
+import { parseTraceJson } from '../trace/export';
 import { arrowClassFor, escapeLabel, HEADER_LINES, MAX_LABEL_CHARS, STATUS_SUFFIX, toMermaid } from './mermaid';
 
 const PEERS: [string, string] = ['alice', 'bob'];
@@ -13,7 +15,7 @@ const visible = (escaped: string) => escaped.replace(/#(\d+);/g, (_, cp: string)
 const SAFE = String.raw`(?:[A-Za-z0-9 .()_/-]|#\d+;)*`;
 const LINE_RULES = [
   new RegExp(`^  participant P[012] as ${SAFE}$`),
-  new RegExp(`^  P[012](?:->>|-->>|--x|-x)P[012]: \\d+\\.(?: ${SAFE})?$`),
+  new RegExp(`^  P[012](?:->>|-->>|--x|-x|-\\))P[012]: \\d+\\.(?: ${SAFE})?$`),
   new RegExp(`^  Note over P[012]: \\d+\\.(?: ${SAFE})?$`),
 ];
 
@@ -203,7 +205,7 @@ describe('toMermaid', () => {
       from: fc.constantFrom('alice', 'bob', 'broker', 'carol'),
       to: fc.constantFrom('alice', 'bob', 'broker', 'carol'),
       label: fc.string({ unit: 'binary' }),
-      status: fc.constantFrom<RowStatus>('sent', 'pending', 'delivered', 'dropped', 'rejected', 'note'),
+      status: fc.constantFrom<RowStatus>('sent', 'pending', 'delivered', 'dropped', 'rejected', 'note', 'p2p'),
       over: fc.option(fc.constantFrom('alice', 'bob', 'carol'), { nil: undefined }),
       retained: fc.boolean(),
       will: fc.boolean(),
@@ -222,7 +224,7 @@ describe('toMermaid', () => {
  */
 describe('toMermaid, read back by mermaid', () => {
   type Parsed = { actors: Map<string, { description: string }>; messages: { from: string; to: string; message: string; type: number }[] };
-  const LINE = { SOLID: 0, DOTTED: 1, NOTE: 2, SOLID_CROSS: 3, DOTTED_CROSS: 4 } as const;
+  const LINE = { SOLID: 0, DOTTED: 1, NOTE: 2, SOLID_CROSS: 3, DOTTED_CROSS: 4, SOLID_POINT: 24 } as const;
 
   async function parse(text: string): Promise<Parsed> {
     await mermaid.parse(text);
@@ -234,14 +236,14 @@ describe('toMermaid, read back by mermaid', () => {
   /** Mermaid's entity placeholders (see encodeEntities) back to characters. */
   const shown = (s: string) => s.replace(/\uFB02\u00B0\u00B0(\d+)\u00B6\u00DF/g, (_, cp: string) => String.fromCodePoint(Number(cp)));
 
-  const TYPE_OF: Record<RowStatus, number> = { sent: LINE.SOLID, delivered: LINE.SOLID, pending: LINE.DOTTED, dropped: LINE.DOTTED_CROSS, rejected: LINE.SOLID_CROSS, note: LINE.NOTE };
+  const TYPE_OF: Record<RowStatus, number> = { sent: LINE.SOLID, delivered: LINE.SOLID, pending: LINE.DOTTED, dropped: LINE.DOTTED_CROSS, rejected: LINE.SOLID_CROSS, note: LINE.NOTE, p2p: LINE.SOLID_POINT };
   /** The text mermaid should show for a row: number, escaped label, status words. */
   const expectedText = (r: DiagramRow) => [`${r.n}.`, visible(escapeLabel(r.label)), STATUS_SUFFIX[r.status]].filter(Boolean).join(' ');
 
   it('reads hostile labels back as plain text, one message per row', async () => {
     const BOB = '<b>bob</b>';
     const rows = hostile.map((label, k) =>
-      row(label, { n: k + 1, status: (['sent', 'pending', 'delivered', 'dropped', 'rejected', 'note'] as const)[k % 6], from: k % 2 ? 'broker' : 'alice', to: k % 2 ? BOB : 'broker', over: BOB }),
+      row(label, { n: k + 1, status: (['sent', 'pending', 'delivered', 'dropped', 'rejected', 'note', 'p2p'] as const)[k % 7], from: k % 2 ? 'broker' : 'alice', to: k % 2 ? BOB : 'broker', over: BOB }),
     );
     const { actors, messages } = await parse(toMermaid(rows, ['alice', BOB]));
     expect([...actors.keys()]).toEqual(['P0', 'P1', 'P2']);
@@ -259,7 +261,7 @@ describe('toMermaid, read back by mermaid', () => {
         fc.array(
           fc.record({
             label: fc.string({ unit: 'binary', maxLength: 100 }),
-            status: fc.constantFrom<RowStatus>('sent', 'pending', 'delivered', 'dropped', 'rejected', 'note'),
+            status: fc.constantFrom<RowStatus>('sent', 'pending', 'delivered', 'dropped', 'rejected', 'note', 'p2p'),
           }),
           { maxLength: 8 },
         ),
@@ -277,5 +279,37 @@ describe('toMermaid, read back by mermaid', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+/**
+ * The whole exchange, from the recorded trickle session at each detail level: notes over a
+ * peer for its calls and states, arrows straight from peer to peer. SequenceDiagram patches
+ * drawn arrows by order (every row that is not a note, in order), so mermaid's messages
+ * other than notes must be exactly those rows.
+ */
+describe('toMermaid of the rows at each detail level', () => {
+  const parsed = parseTraceJson(readFileSync(new URL('../../../public/traces/trickle.json', import.meta.url), 'utf8'));
+  if (!parsed.ok) throw new Error(parsed.reason);
+  const events = parsed.events;
+
+  it.each<[DiagramDetail, string[]]>([
+    ['signalling', ['  P0->>P1: 5. offer', '  P1->>P2: 6. offer']],
+    ['api', ['  Note over P0: 1. createDataChannel(chat)', '  Note over P0: 6. createOffer()', '  Note over P2: 12. setRemoteDescription(offer)']],
+    ['p2p', ['  P0-)P2: 33. data channel is open', '  P2-)P0: 34. data channel is open', '  P0-)P2: 48. data channel#58; hello over the data cha#8230;']],
+  ])('at %s draws %j', (detail, lines) => {
+    const text = toMermaid(diagramRows(events, PEERS, detail), PEERS).split('\n');
+    for (const line of lines) expect(text).toContain(line);
+  });
+
+  it.each<DiagramDetail>(['signalling', 'api', 'p2p'])('at %s, mermaid reads one message per row and the arrows in row order', async (detail) => {
+    const rows = diagramRows(events, PEERS, detail);
+    await mermaid.parse(toMermaid(rows, PEERS));
+    const diagram = await mermaid.mermaidAPI.getDiagramFromText(toMermaid(rows, PEERS));
+    const messages = (diagram.db as unknown as { getMessages(): { message: string; type: number }[] }).getMessages();
+    expect(messages).toHaveLength(rows.length);
+    const NOTE = 2;
+    const arrows = messages.filter((m) => m.type !== NOTE).map((m) => Number(/^(\d+)\./.exec(m.message)?.[1]));
+    expect(arrows).toEqual(rows.filter((r) => r.status !== 'note').map((r) => r.n));
   });
 });

@@ -27,6 +27,8 @@ const ARROW: Readonly<Record<Exclude<RowStatus, 'note'>, string>> = {
   // Dotted like a held message that never arrives, and crossed out.
   dropped: '--x',
   rejected: '-x',
+  // Peer to peer, past the broker: mermaid's open ("async") arrowhead tells it from a hop.
+  p2p: '-)',
 };
 
 const ARROW_CLASS: Readonly<Record<RowStatus, string>> = {
@@ -36,6 +38,7 @@ const ARROW_CLASS: Readonly<Record<RowStatus, string>> = {
   dropped: 'lab-dropped',
   rejected: 'lab-rejected',
   note: 'lab-note',
+  p2p: 'lab-p2p',
 };
 
 /**
@@ -73,7 +76,8 @@ export function escapeLabel(text: string, max = MAX_LABEL_CHARS): string {
  * broker, peers[1]), one line per row numbered with the row's `n` (mermaid's own
  * autonumber stays off, so numbers match the table). Sent and delivered rows are
  * solid arrows, pending ones dotted, dropped ones dotted and crossed (`--x`), rejected
- * ones end in a cross, notes sit over their peer. With `lanes`, any number of lanes.
+ * ones end in a cross, notes sit over their peer, peer-to-peer rows go straight from one peer
+ * to the other with an open arrowhead. With `lanes`, any number of lanes.
  */
 export function toMermaid(rows: readonly DiagramRow[], peers: readonly [string, string], lanes?: readonly string[]): string {
   // `lanes` (two or more) replaces the alice | broker | bob layout with these lanes, left to

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isCandidateError, parseCandidate } from './candidate';
 import { loadSession, SCENARIOS, type Scenario } from './fixtures';
 import { candidateKey } from './key';
-import { candidatePairs, iceTransports, pairsWithCandidate, statsCandidates, type CandidatePairRow } from './stats';
+import { candidatePairs, candidateShort, iceTransports, pairSteps, pairsWithCandidate, statsCandidates, type CandidatePairRow } from './stats';
 
 const PEERS = ['alice', 'bob'] as const;
 const other = { alice: 'bob', bob: 'alice' } as const;
@@ -214,5 +214,32 @@ describe('candidatePairs: property', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('pairSteps', () => {
+  const pair = (fields: Partial<CandidatePairRow>): CandidatePairRow => ({ ...candidatePairs([{ id: 'P', type: 'candidate-pair' }])[0]!, ...fields });
+  it.each<[string, Partial<CandidatePairRow>, string[]]>([
+    ['frozen, nothing sent', { state: 'frozen' }, []],
+    ['waiting, nothing sent', { state: 'waiting' }, []],
+    ['a request out', { state: 'in-progress', requestsSent: 1 }, ['sent']],
+    ['answered', { state: 'succeeded', requestsSent: 2, responsesReceived: 1 }, ['sent', 'succeeded']],
+    ['nominated but not yet succeeded', { state: 'in-progress', requestsSent: 1, nominated: true }, ['sent']],
+    ['nominated and succeeded', { state: 'succeeded', requestsSent: 3, responsesReceived: 3, nominated: true }, ['sent', 'succeeded', 'nominated']],
+    ['failed', { state: 'failed', requestsSent: 7 }, ['sent', 'failed']],
+  ])('%s: %j → %j', (_, fields, steps) => {
+    expect(pairSteps([pair(fields)])[0]!.steps).toEqual(steps);
+  });
+
+  it.each(SCENARIOS.filter((s) => loadSession(s).opened === 'open'))('%s: a connected session has a nominated pair that succeeded', (name) => {
+    const last = loadSession(name).snapshots.at(-1)!;
+    for (const stats of [last.alice, last.bob]) {
+      const nominated = pairSteps(candidatePairs(stats)).filter(({ steps }) => steps.includes('nominated'));
+      expect(nominated.length).toBeGreaterThan(0);
+      for (const { pair, steps } of nominated) {
+        expect(steps.slice(0, 3)).toEqual(['sent', 'succeeded', 'nominated']);
+        expect(candidateShort(pair.local)).toMatch(/^(host|srflx|prflx|relay) (udp|tcp)$/);
+      }
+    }
   });
 });

@@ -257,3 +257,28 @@ export const PAIR_STATES: Readonly<Record<PairState, { meaning: string; ref: str
   succeeded: { meaning: 'A check got a successful answer: the two candidates can reach each other.', ref: 'RFC 8445 §7.2.5.3' },
   failed: { meaning: 'The check failed or timed out; ICE will not use this pair.', ref: 'RFC 8445 §7.2.5.2' },
 };
+
+/** The steps of a pair's checks the diagram draws, in the order they happen. */
+export type PairStep = 'sent' | 'succeeded' | 'nominated' | 'failed';
+
+/**
+ * Which steps each pair has reached, as one getStats() snapshot shows them: a first check
+ * sent (a Binding request out, RFC 8445 §7.2.4), a first success (§7.2.5.3), nominated and
+ * succeeded (§8.1.1), or failed (§7.2.5.2). A table, tried in order, per pair.
+ */
+const PAIR_STEP_TESTS: ReadonlyArray<[PairStep, (p: CandidatePairRow) => boolean]> = [
+  ['sent', (p) => p.requestsSent > 0 || p.state === 'in-progress' || p.state === 'succeeded' || p.state === 'failed'],
+  ['succeeded', (p) => p.state === 'succeeded' || p.responsesReceived > 0],
+  ['nominated', (p) => p.nominated && p.state === 'succeeded'],
+  ['failed', (p) => p.state === 'failed'],
+];
+
+/** "host udp", "prflx tcp" …: a candidate as the diagram names it; "?" for what stats leave out. */
+export function candidateShort(c: StatsCandidate | null): string {
+  return `${c?.candidateType ?? '?'} ${c?.protocol ?? '?'}`;
+}
+
+/** Each pair with the steps it has reached, in PAIR_STEP_TESTS order. */
+export function pairSteps(pairs: readonly CandidatePairRow[]): Array<{ pair: CandidatePairRow; steps: PairStep[] }> {
+  return pairs.map((pair) => ({ pair, steps: PAIR_STEP_TESTS.filter(([, test]) => test(pair)).map(([step]) => step) }));
+}

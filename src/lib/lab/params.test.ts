@@ -14,6 +14,7 @@ describe('parseLabParams', () => {
       iceMode: 'trickle',
       glare: 'off',
       naivePeers: false,
+      detail: null,
       errors: [],
     });
   });
@@ -64,8 +65,19 @@ describe('parseLabParams', () => {
       iceMode: 'trickle',
       glare: 'off',
       naivePeers: false,
+      detail: null,
       errors: [],
     });
+  });
+
+  it.each([
+    ['detail=signalling', 'signalling', []],
+    ['detail=api', 'api', []],
+    ['detail=p2p', 'p2p', []],
+    ['detail=everything', null, ['detail: expected signalling, api, p2p']],
+    ['', null, []],
+  ])('reads the diagram detail from %j', (q, detail, errors) => {
+    expect(parse(q)).toMatchObject({ detail, errors });
   });
 
   it.each([

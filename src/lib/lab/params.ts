@@ -1,11 +1,13 @@
 /**
  * Lab URL parameters (README "Pointing the lab at a real broker"): broker, root, ice, policy, autoplay,
  * and for the signalling chapter's experiments ice-mode=trickle|vanilla, glare=off|naive|polite,
- * and naive=1 for peers that do not buffer early candidates.
+ * naive=1 for peers that do not buffer early candidates, and detail=signalling|api|p2p for
+ * how much the diagram shows (absent: the chapter's own choice).
  * Parsing never throws: a bad value falls back to the default and is reported.
  */
 import { isValidRoot } from '../signalling/topics';
 import type { GlareMode, IceMode } from '../peer/lab-peer';
+import { DIAGRAM_DETAILS, type DiagramDetail } from '../trace/selectors';
 
 export interface BrokerPreset {
   url: string;
@@ -35,6 +37,8 @@ export interface LabParams {
   glare: GlareMode;
   /** naive=1: peers that do not buffer early candidates (the fault-injection experiments). */
   naivePeers: boolean;
+  /** detail=: the diagram's detail level; null when absent (each lab has its own default). */
+  detail: DiagramDetail | null;
   errors: string[];
 }
 
@@ -118,7 +122,10 @@ export function parseLabParams(search: URLSearchParams): LabParams {
   const naiveParam = search.get('naive');
   if (naiveParam !== null && naiveParam !== '0' && naiveParam !== '1') errors.push('naive: expected 0 or 1');
   const naivePeers = naiveParam === '1';
-  return { broker, root, iceServers, policy, autoplay, iceMode, glare, naivePeers, errors };
+  const detailParam = search.get('detail');
+  const detail = DIAGRAM_DETAILS.find((d) => d.value === detailParam)?.value ?? null;
+  if (detailParam !== null && detail === null) errors.push(`detail: expected ${DIAGRAM_DETAILS.map((d) => d.value).join(', ')}`);
+  return { broker, root, iceServers, policy, autoplay, iceMode, glare, naivePeers, detail, errors };
 }
 
 /** The `mosquitto_sub` host and port for a broker URL, when there is a TCP listener to point at. */

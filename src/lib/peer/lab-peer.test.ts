@@ -3,6 +3,7 @@ import { BUFFER_REASON, LabPeer, glareRole, type LabPeerOptions } from './lab-pe
 import { fakePeerConnectionFactory, pairFakes, type FakePair, type FakePeerConnection } from '../testing/fake-peer-connection';
 import { SIGNAL_VERSION, type DirectedSignal, type Signal, type StatusSignal } from '../signalling/types';
 import type { TraceEventBody } from '../trace/types';
+import { loadSession } from '../ice/fixtures';
 
 const SESSION = 'lab-1';
 const NOW = 1_700_000_000_000;
@@ -761,5 +762,65 @@ describe('LabPeer: glare (both peers offer)', () => {
     await l.settle();
     expect(l.outbox).toEqual([]);
     expect(l.fb.channels).toEqual([]);
+  });
+});
+
+describe('LabPeer: the peer-to-peer path', () => {
+  /** alice on a fake whose DTLS transport and getStats() the test drives: a captured Chromium snapshot. */
+  function aliceWithPath() {
+    const trace: TraceEventBody[] = [];
+    const transport = Object.assign(new EventTarget(), { state: 'new' as RTCDtlsTransportState });
+    const setDtls = (state: RTCDtlsTransportState) => {
+      transport.state = state;
+      transport.dispatchEvent(new Event('statechange'));
+    };
+    const stats = loadSession('host-raw').snapshots.at(-1)!.alice;
+    const fakes = fakePeerConnectionFactory();
+    const alice = new LabPeer({
+      id: 'alice',
+      remoteId: 'bob',
+      role: 'offerer',
+      session: SESSION,
+      now: () => NOW,
+      emit: (e) => trace.push(e),
+      send: () => {},
+      createPeerConnection: (config) => {
+        const pc = fakes.create(config);
+        // The transport exists once a description with the data channel's m-section is set.
+        Object.defineProperty(pc, 'sctp', { get: () => (pc.localDescription ? { transport } : null) });
+        Object.defineProperty(pc, 'getStats', { value: async () => new Map(stats.map((s) => [(s as { id: string }).id, s])) });
+        return pc;
+      },
+    });
+    return { alice, trace, setDtls };
+  }
+
+  it('traces the DTLS transport state and each pair step once, from getStats()', async () => {
+    const { alice, trace, setDtls } = aliceWithPath();
+    alice.start();
+    alice.handleSignal(statusFrom('bob', 'online'));
+    await alice.settled();
+    setDtls('connecting');
+    await tick();
+    setDtls('connected');
+    await tick();
+    await tick();
+    expect(trace.filter((e) => e.type === 'dtls').map((e) => e.type === 'dtls' && e.state)).toEqual(['new', 'connecting', 'connected']);
+    const checks = trace.flatMap((e) => (e.type === 'ice-check' ? [`${e.pair} ${e.step} ${e.local} → ${e.remote}`] : []));
+    // Two polls saw the same pairs: each step is traced once, in order per pair.
+    expect(new Set(checks).size).toBe(checks.length);
+    expect(checks.filter((c) => c.endsWith('host udp → host udp')).map((c) => c.split(' ')[1])).toEqual(['sent', 'succeeded', 'nominated', 'sent', 'succeeded', 'nominated']);
+  });
+
+  it('traces nothing of the path after close()', async () => {
+    const { alice, trace, setDtls } = aliceWithPath();
+    alice.start();
+    alice.handleSignal(statusFrom('bob', 'online'));
+    await alice.settled();
+    alice.close();
+    const before = trace.length;
+    setDtls('connected');
+    await tick();
+    expect(trace.slice(before)).toEqual([]);
   });
 });

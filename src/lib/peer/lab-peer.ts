@@ -22,8 +22,16 @@
  *   it. The receiver does not trace it again, so a lab with both peers on one trace shows each
  *   message once. A lab that runs a single peer per tab sets `traceReceivedChat: true`, since
  *   the sender's events are then in another tab's trace.
+ * - 'dtls' is emitted on each state change of the DTLS transport under the data channel
+ *   (pc.sctp.transport, there once a description with an m=application section is set).
+ * - 'ice-check' is emitted once per candidate pair and step (first check sent, first success,
+ *   nominated, failed), read from getStats() whenever ICE, DTLS or the connection changes
+ *   state and after each remote candidate is added: each step appears when getStats first
+ *   shows it, never before it happened. DTLS 'connected' is traced after a read already under
+ *   way, since the handshake runs over a pair that succeeded.
  */
-import type { PeerMachine, TraceEventBody } from '../trace/types';
+import type { DtlsState, PeerMachine, TraceEventBody } from '../trace/types';
+import { candidatePairs, candidateShort, pairSteps } from '../ice/stats';
 import type {
   AnswerSignal,
   CandidateSignal,
@@ -204,6 +212,17 @@ export class LabPeer {
   private ignoringOffer = false;
   /** Vanilla ICE: called once gathering is complete (or the peer closes). */
   private gatheringDone: (() => void) | null = null;
+  /** The DTLS transport being followed, and its last traced state. */
+  private dtls: { transport: RTCDtlsTransport; state: DtlsState | null } | null = null;
+  /** `${pair id} ${step}` of every 'ice-check' traced, so each is traced once. */
+  private readonly checksTraced = new Set<string>();
+  /**
+   * DTLS and data channel events in the order they happened, each after what it waits for:
+   * DTLS 'connected' after a stats read under way, the channel's 'open' after DTLS.
+   */
+  private path: Promise<void> = Promise.resolve();
+  /** The latest getStats() read for 'ice-check'. */
+  private checks: Promise<void> = Promise.resolve();
 
   constructor(opts: LabPeerOptions) {
     this.opts = opts;
@@ -259,6 +278,9 @@ export class LabPeer {
     for (const [machine, event] of MACHINES) {
       this.listen(pc, event, () => this.syncState(machine));
     }
+    // The DTLS transport exists once a description with the data channel's m-section is set.
+    this.listen(pc, 'signalingstatechange', () => this.followDtls());
+    for (const event of ['iceconnectionstatechange', 'connectionstatechange']) this.listen(pc, event, () => void this.traceChecks());
     this.listen(pc, 'icegatheringstatechange', () => {
       if (pc.iceGatheringState === 'complete') this.gatheringDone?.();
     });
@@ -513,7 +535,8 @@ export class LabPeer {
       sdpMLineIndex: sig.sdpMLineIndex,
     };
     if (sig.usernameFragment != null) init.usernameFragment = sig.usernameFragment;
-    await this.call('addIceCandidate', () => pc.addIceCandidate(init), sig.candidate);
+    const added = await this.call('addIceCandidate', () => pc.addIceCandidate(init), sig.candidate);
+    if (added.ok) void this.traceChecks();
   }
 
   // ---------------------------------------------------------------- local side
@@ -624,7 +647,53 @@ export class LabPeer {
   private setChannel(state: 'open' | 'closed'): void {
     if (this.channelState === state || (state === 'closed' && this.channelState === 'new')) return;
     this.channelState = state;
-    this.opts.emit({ type: 'channel', peer: this.id, state });
+    const emit = () => this.opts.emit({ type: 'channel', peer: this.id, state });
+    // The channel opens over DTLS (RFC 8261): while a DTLS event waits (see followDtls), so does this.
+    if (state === 'open' && this.dtls && !this.closed) this.path = this.path.then(emit);
+    else emit();
+  }
+
+  // ---------------------------------------------------------------- the peer-to-peer path
+
+  private followDtls(): void {
+    const transport = this.pc?.sctp?.transport;
+    if (!transport || this.dtls?.transport === transport) return;
+    const followed = (this.dtls = { transport, state: null as DtlsState | null });
+    const changed = () => {
+      const state = transport.state;
+      if (this.closed || this.dtls !== followed || followed.state === state) return;
+      followed.state = state;
+      // DTLS packets go over a pair whose checks succeeded (RFC 8445 §12): a getStats() read
+      // already under way (ICE just connected) is let finish first, so the trace has the
+      // pair's success before the handshake it carried. Nothing waits for a new read.
+      const before = state === 'connected' ? this.checks : Promise.resolve();
+      this.path = this.path
+        .then(() => before)
+        .then(() => {
+          if (!this.closed) this.opts.emit({ type: 'dtls', peer: this.id, state });
+        });
+      void this.traceChecks();
+    };
+    this.listen(transport, 'statechange', changed);
+    changed();
+  }
+
+  /** Traces each pair step getStats() shows for the first time (see the header). */
+  private traceChecks(): Promise<void> {
+    return (this.checks = this.readChecks());
+  }
+
+  private async readChecks(): Promise<void> {
+    const stats = await this.getStats();
+    if (this.closed) return;
+    for (const { pair, steps } of pairSteps(candidatePairs(stats))) {
+      for (const step of steps) {
+        const key = `${pair.id} ${step}`;
+        if (this.checksTraced.has(key)) continue;
+        this.checksTraced.add(key);
+        this.opts.emit({ type: 'ice-check', peer: this.id, pair: pair.id.slice(0, 256), step, local: candidateShort(pair.local), remote: candidateShort(pair.remote) });
+      }
+    }
   }
 
   // ---------------------------------------------------------------- helpers

@@ -72,6 +72,15 @@ export function eventArbs(peer: fc.Arbitrary<string> = peerIdArb): { [K in Trace
     'remote-status': fc.record({ type: fc.constant('remote-status' as const), peer, of: peer, status: fc.constantFrom('online', 'offline' as const), will: fc.boolean() }),
     channel: fc.record({ type: fc.constant('channel' as const), peer, state: fc.constantFrom('open', 'closed' as const) }),
     chat: fc.record({ type: fc.constant('chat' as const), from: peer, to: peer, text: textArb() }),
+    dtls: fc.record({ type: fc.constant('dtls' as const), peer, state: fc.constantFrom('new', 'connecting', 'connected', 'closed', 'failed' as const) }),
+    'ice-check': fc.record({
+      type: fc.constant('ice-check' as const),
+      peer,
+      pair: idArb,
+      step: fc.constantFrom('sent', 'succeeded', 'nominated', 'failed' as const),
+      local: fc.oneof(textArb(30), fc.constantFrom('host udp', 'srflx udp', 'relay udp')),
+      remote: fc.oneof(textArb(30), fc.constantFrom('host udp', 'prflx udp')),
+    }),
     presence: fc.record({
       type: fc.constant('presence' as const),
       peer,

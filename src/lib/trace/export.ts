@@ -15,7 +15,7 @@ import { jsonDepthOver } from '../signalling/json-depth';
 import { MAX_PASTE_BYTES, MAX_PASTE_REASON, MAX_PASTE_WARNINGS } from '../signalling/paste-limits';
 import type { Trace } from './trace';
 import { MAX_PACKET_HEX_BYTES } from './packets';
-import type { BrokerState, PasteStep, PeerMachine, TamperAction, TraceEvent, TraceEventBody, TraceEventType } from './types';
+import type { BrokerState, CheckStep, DtlsState, PasteStep, PeerMachine, TamperAction, TraceEvent, TraceEventBody, TraceEventType } from './types';
 import type { LobbyTraceBody, LobbyTraceEvent, LobbyTraceType } from '../lobby/trace';
 
 export const TRACE_SCHEMA = 'webrtc-lab-trace';
@@ -64,6 +64,8 @@ const BROKER_STATES = keysOf<BrokerState>({ connecting: true, connected: true, l
 const MACHINES = keysOf<PeerMachine>({ signaling: true, iceGathering: true, iceConnection: true, connection: true });
 const TAMPER_ACTIONS = keysOf<TamperAction>({ delay: true, duplicate: true, move: true, edit: true });
 const PASTE_STEPS = keysOf<PasteStep>({ role: true, own: true, accepted: true, refused: true, settled: true });
+const DTLS_STATES = keysOf<DtlsState>({ new: true, connecting: true, connected: true, closed: true, failed: true });
+const CHECK_STEPS = keysOf<CheckStep>({ sent: true, succeeded: true, nominated: true, failed: true });
 const KINDS = keysOf<SignalKind>({ status: true, offer: true, answer: true, candidate: true, 'end-of-candidates': true, chat: true });
 
 const peer = str(32, { min: 1, pattern: /^[A-Za-z0-9_-]+$/, hint: 'a peer id' });
@@ -118,6 +120,8 @@ export const EVENT_SHAPES: { readonly [K in TraceEventType]: { readonly [F in Fi
   'remote-status': { peer, of: peer, status: oneOf(['online', 'offline']), will: bool() },
   channel: { peer, state: oneOf(['open', 'closed']) },
   chat: { from: peer, to: peer, text: str(MAX_PAYLOAD_BYTES) },
+  dtls: { peer, state: oneOf(DTLS_STATES) },
+  'ice-check': { peer, pair: str(256, { min: 1 }), step: oneOf(CHECK_STEPS), local: str(64), remote: str(64) },
   presence: { peer, of: peer, status: oneOf(['online', 'offline', 'cleared']), will: bool(), retained: bool(), ts: num({ min: 0 }) },
   phase: { peer, phase: oneOf(['joining', 'joined', 'refused', 'error', 'left']), detail: optional(note) },
   packet: {

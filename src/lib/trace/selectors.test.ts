@@ -13,8 +13,15 @@ import {
   messageByQid,
   peerStates,
   timeToConnected,
+  type DiagramDetail,
+  type DiagramRow,
   type RowStatus,
 } from './selectors';
+import { readFileSync } from 'node:fs';
+import { parseTraceJson } from './export';
+import { EXAMPLE_TRACES } from './examples';
+import { loadSession } from '../ice/fixtures';
+import { candidatePairs, candidateShort, pairSteps } from '../ice/stats';
 import { timed, traced } from './fixtures';
 import type { MessageInfo, TraceEvent, TraceEventBody } from './types';
 
@@ -378,5 +385,103 @@ describe('timeToConnected', () => {
   it('uses the first createOffer when both peers offer (glare)', () => {
     const glare = timed([0, session], [10, api('bob', 'createOffer')], [12, api('alice', 'createOffer')], [50, conn('alice', 'connected')], [60, conn('bob', 'connected')]);
     expect(timeToConnected(glare)).toEqual({ ms: 50, signals: 0 });
+  });
+});
+
+describe('diagramRows at each detail level, over the recorded example traces', () => {
+  const dir = new URL('../../../public/traces/', import.meta.url);
+  const load = (id: string): TraceEvent[] => {
+    const parsed = parseTraceJson(readFileSync(new URL(`${id}.json`, dir), 'utf8'));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    return parsed.events;
+  };
+  const PEERS: [string, string] = ['alice', 'bob'];
+  const trickle = load('trickle');
+  const shape = (rows: readonly DiagramRow[]) => rows.map((r) => `${r.status === 'note' ? `over ${r.over}` : `${r.from} → ${r.to}`}: ${r.label}`);
+  const LEVELS: DiagramDetail[] = ['signalling', 'api', 'p2p'];
+
+  it.each(EXAMPLE_TRACES.map((e) => e.id))('%s: each level keeps every row of the one before, signalling only is the default', (id) => {
+    const events = load(id);
+    const at = LEVELS.map((d) => diagramRows(events, PEERS, d));
+    expect(at[0]).toEqual(diagramRows(events, PEERS));
+    // Nothing but the MQTT hops and the failure notes at signalling only; no arrow past the broker before p2p.
+    expect(at[0]!.filter((r) => r.status === 'p2p')).toEqual([]);
+    expect(at[1]!.filter((r) => r.status === 'p2p')).toEqual([]);
+    for (const [lower, higher] of [[at[0]!, at[1]!], [at[1]!, at[2]!]] as const) {
+      const kept = new Set(higher.map((r) => r.eventIndex));
+      expect(lower.every((r) => kept.has(r.eventIndex))).toBe(true);
+    }
+    // Rows are numbered 1…n at every level: the table and the drawing count the same.
+    for (const rows of at) expect(rows.map((r) => r.n)).toEqual(rows.map((_, k) => k + 1));
+  });
+
+  // [row, the levels that show it], from the recorded trickle session.
+  it.each<[string, DiagramDetail[]]>([
+    ['alice → broker: offer', ['signalling', 'api', 'p2p']],
+    ['broker → bob: offer', ['signalling', 'api', 'p2p']],
+    ['over alice: createOffer()', ['api', 'p2p']],
+    ['over alice: setLocalDescription(offer)', ['api', 'p2p']],
+    ['over alice: signalingState: have-local-offer', ['api', 'p2p']],
+    ['over bob: setRemoteDescription(offer)', ['api', 'p2p']],
+    ['over bob: createAnswer()', ['api', 'p2p']],
+    ['over bob: setLocalDescription(answer)', ['api', 'p2p']],
+    ['over bob: addIceCandidate(candidate host udp)', ['api', 'p2p']],
+    ['over alice: addIceCandidate(end-of-candidates)', ['api', 'p2p']],
+    ['over alice: setRemoteDescription(answer)', ['api', 'p2p']],
+    ['over bob: iceConnectionState: checking', ['api', 'p2p']],
+    ['over alice: connectionState: connected', ['api', 'p2p']],
+    ['over alice: data channel is open', ['api']],
+    ['alice → bob: data channel is open', ['p2p']],
+    ['bob → alice: data channel is open', ['p2p']],
+    ['alice → bob: data channel: hello over the data cha…', ['p2p']],
+    // The initial values LabPeer traces at start are not changes: never drawn.
+    ['over alice: iceConnectionState: new', []],
+    ['over alice: connectionState: new', []],
+  ])('%s is drawn at %j', (row, levels) => {
+    for (const detail of LEVELS) expect(shape(diagramRows(trickle, PEERS, detail)).includes(row), detail).toBe(levels.includes(detail));
+  });
+
+  it('notes signalingState stable only when it becomes stable again, after the answer', () => {
+    expect(shape(diagramRows(trickle, PEERS, 'api')).filter((r) => r.endsWith('signalingState: stable'))).toEqual([
+      'over bob: signalingState: stable',
+      'over alice: signalingState: stable',
+    ]);
+  });
+
+  // The recorded session, plus what LabPeer now traces of the path (DTLS, pairs from a captured getStats()).
+  const stats = loadSession('host-raw').snapshots.at(-1)!.alice;
+  const checks: TraceEventBody[] = pairSteps(candidatePairs(stats)).flatMap(({ pair, steps }) =>
+    steps.map((step) => ({ type: 'ice-check' as const, peer: 'alice', pair: pair.id, step, local: candidateShort(pair.local), remote: candidateShort(pair.remote) })),
+  );
+  const path = traced(
+    ...trickle.map(({ i: _i, at: _at, ...body }) => body as TraceEventBody),
+    { type: 'dtls', peer: 'alice', state: 'new' },
+    { type: 'dtls', peer: 'alice', state: 'connecting' },
+    ...checks,
+    { type: 'dtls', peer: 'alice', state: 'connected' },
+    { type: 'candidate-buffered', peer: 'bob', candidate: 'candidate:1 1 udp 2122194687 192.0.2.2 33727 typ host', reason: 'no remote description yet' },
+    { type: 'candidates-flushed', peer: 'bob', count: 1 },
+    { type: 'api', peer: 'bob', call: 'addIceCandidate', ok: false, detail: 'InvalidStateError: no remote description' },
+  );
+
+  it.each<[string, DiagramDetail[]]>([
+    ['alice → bob: ICE check host udp → host udp', ['p2p']],
+    ['alice → bob: ICE check succeeded host udp → host udp', ['p2p']],
+    ['alice → bob: ICE nominated host udp → host udp', ['p2p']],
+    ['over alice: DTLS connecting', ['api', 'p2p']],
+    ['over alice: DTLS connected', ['api']],
+    ['alice → bob: DTLS connected', ['p2p']],
+    ['over alice: DTLS new', []],
+    ['over bob: buffered candidate host udp: no remote description yet', ['api', 'p2p']],
+    ['over bob: flushed 1 buffered candidate to addIceCandidate', ['api', 'p2p']],
+    ['over bob: addIceCandidate failed: InvalidStateError: no remote description', ['api', 'p2p']],
+  ])('with the peer-to-peer path traced, %s is drawn at %j', (row, levels) => {
+    expect(checks.length).toBeGreaterThanOrEqual(3);
+    for (const detail of LEVELS) expect(shape(diagramRows(path, PEERS, detail)).includes(row), detail).toBe(levels.includes(detail));
+  });
+
+  it('draws a peer-to-peer row between the two peers only, and never a lane it did not declare', () => {
+    const rows = diagramRows(traced({ type: 'chat', from: 'carol', to: 'bob', text: 'hi' }, { type: 'dtls', peer: 'alice', state: 'connected' }), PEERS, 'p2p');
+    expect(shape(rows)).toEqual(['alice → bob: DTLS connected']);
   });
 });

@@ -8,7 +8,23 @@ import type { BrokerState, EventOf, MessageInfo, PeerMachine, TamperAction, Trac
 /** The diagram's middle lane. A literal string: rows name it in from/to. */
 export const BROKER_LANE = 'broker';
 
-export type RowStatus = 'sent' | 'pending' | 'delivered' | 'dropped' | 'rejected' | 'note';
+/** `p2p`: straight from one peer to the other, past the broker (ICE checks, DTLS, the data channel). */
+export type RowStatus = 'sent' | 'pending' | 'delivered' | 'dropped' | 'rejected' | 'note' | 'p2p';
+
+/**
+ * How much of the exchange the diagram shows, each level adding to the one before: the MQTT
+ * hops only; plus each peer's API calls and state changes (notes over its lane); plus the
+ * peer-to-peer path (arrows from peer to peer).
+ */
+export type DiagramDetail = 'signalling' | 'api' | 'p2p';
+
+/** The levels in order, with the words the detail control shows. */
+export const DIAGRAM_DETAILS: ReadonlyArray<{ value: DiagramDetail; label: string }> = [
+  { value: 'signalling', label: 'Signalling only' },
+  { value: 'api', label: '+ API calls' },
+  { value: 'p2p', label: '+ peer to peer' },
+];
+const LEVEL: Readonly<Record<DiagramDetail, number>> = { signalling: 0, api: 1, p2p: 2 };
 
 /** One arrow (or note) of the sequence diagram, and one row of its accessible table. */
 export interface DiagramRow {
@@ -81,10 +97,7 @@ function describe(m: Describable): string {
     case 'candidate':
       return describeCandidate(body?.candidate);
     case 'chat': {
-      // Untrusted text: clipped here, escaped by whoever renders it.
-      const text = typeof body?.text === 'string' ? Array.from(body.text.replace(/\s+/g, ' ').trim()) : [];
-      const shown = text.length > 24 ? `${text.slice(0, 23).join('')}…` : text.join('');
-      return `chat: ${shown}${retained}`;
+      return `chat: ${typeof body?.text === 'string' ? clipText(body.text) : ''}${retained}`;
     }
     default:
       return m.kind;
@@ -174,89 +187,184 @@ function withEdit(held: Held, edit: EventOf<'tampered'> | undefined): Held {
 type RowDraft = Omit<DiagramRow, 'n'>;
 type Fates = ReadonlyMap<string, 'delivered' | 'dropped'>;
 
+/** What a row rule may know besides its event: where queued messages went, the two peers. */
+interface RowContext {
+  fates: Fates;
+  peers: readonly [string, string];
+  /** `${peer} ${machine}` of every state machine whose first (initial) value has been seen. */
+  seenMachines: Set<string>;
+}
+
+/** An event's row at each detail level where it has one; the highest level at or below the chosen one wins. */
+type RowsByLevel = Partial<Record<DiagramDetail, RowDraft>>;
+
 /** The offer/answer calls (RFC 8829 §4.1): when one fails, the diagram shows why. */
 const DESCRIPTION_CALLS: ReadonlySet<string> = new Set(['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription']);
 /** Chromium prefixes every error with where it came from; the note keeps what went wrong. */
 const ERROR_PREFIX = /Failed to execute '\w+' on '\w+': /;
+const MAX_NOTE_CHARS = 140;
+
+const note = (e: TraceEvent, peer: string, label: string): RowDraft => ({
+  eventIndex: e.i,
+  from: peer,
+  to: peer,
+  over: peer,
+  label: label.slice(0, MAX_NOTE_CHARS),
+  status: 'note',
+  retained: false,
+  will: false,
+});
+
+const p2p = (e: TraceEvent, from: string, to: string, label: string): RowDraft => ({
+  eventIndex: e.i,
+  from,
+  to,
+  label: label.slice(0, MAX_NOTE_CHARS),
+  status: 'p2p',
+  retained: false,
+  will: false,
+});
+
+/** The peer on the other end of `peer`'s connection. */
+const otherPeer = (ctx: RowContext, peer: string): string => (ctx.peers[0] === peer ? ctx.peers[1] : ctx.peers[0]);
 
 /**
- * A note over the peer for a failed offer/answer call, for the impolite peer's 'ignoreOffer'
- * in perfect negotiation, and for the end of vanilla ICE's wait for gathering (LabPeer's
- * 'waitForIceGathering' "gathering complete after …"). Every other API event draws nothing.
+ * The API calls drawn at '+ API calls', as the W3C API names them, with their argument as
+ * LabPeer traced it (the description's type, the candidate line, the channel's label).
  */
-function apiNote(e: EventOf<'api'>): RowDraft | null {
-  const detail = (e.detail ?? '').replace(ERROR_PREFIX, '');
-  let label: string;
-  if (!e.ok && DESCRIPTION_CALLS.has(e.call)) label = `${e.call} failed${detail ? `: ${detail}` : ''}`;
-  else if (e.call === 'ignoreOffer') label = `ignored the offer${detail ? `: ${detail}` : ''}`;
-  else if (e.call === 'waitForIceGathering' && e.ok && detail.startsWith('gathering complete')) label = `vanilla ICE: ${detail}`;
-  else return null;
-  return { eventIndex: e.i, from: e.peer, to: e.peer, over: e.peer, label: label.slice(0, 140), status: 'note', retained: false, will: false };
-}
-
-/** How each event type becomes a row; types not listed (or a null draft) draw nothing. */
-const ROW_OF: {
-  readonly [K in TraceEvent['type']]?: (e: EventOf<K>, fates: Fates) => RowDraft | null;
-} = {
-  published: (e) => ({
-    eventIndex: e.i,
-    mid: e.mid,
-    from: e.peer,
-    to: BROKER_LANE,
-    label: describeMessage(e),
-    kind: e.kind,
-    status: 'sent',
-    retained: e.retain,
-    will: false,
-  }),
-  held: (e, fates) => ({
-    eventIndex: e.i,
-    qid: e.qid,
-    mid: e.mid,
-    from: BROKER_LANE,
-    to: e.to,
-    label: describeMessage(e),
-    kind: e.kind,
-    status: fates.get(e.qid) ?? 'pending',
-    retained: e.retain,
-    will: e.will,
-  }),
-  rejected: (e) => ({
-    eventIndex: e.i,
-    from: BROKER_LANE,
-    to: e.to,
-    label: `rejected: ${e.reason}`,
-    status: 'rejected',
-    retained: false,
-    will: false,
-  }),
-  'plug-pulled': (e) => ({
-    eventIndex: e.i,
-    from: e.peer,
-    to: e.peer,
-    over: e.peer,
-    label: 'plug pulled',
-    status: 'note',
-    retained: false,
-    will: false,
-  }),
-  api: apiNote,
+const API_CALL_LABEL: Readonly<Record<string, (detail: string) => string>> = {
+  createOffer: () => 'createOffer()',
+  createAnswer: () => 'createAnswer()',
+  setLocalDescription: (d) => `setLocalDescription(${d})`,
+  setRemoteDescription: (d) => `setRemoteDescription(${d})`,
+  addIceCandidate: (d) => `addIceCandidate(${d === 'end-of-candidates' ? d : describeCandidate(d)})`,
+  createDataChannel: (d) => `createDataChannel(${d})`,
 };
 
 /**
- * One row per arrow, in trace order. Rows that involve a lane other than the two
- * peers and the broker (a stranger publishing under our root) are left out: the
- * diagram declares only those three lanes.
+ * Signalling level: a note over the peer for a failed offer/answer call, for the impolite
+ * peer's 'ignoreOffer' in perfect negotiation, and for the end of vanilla ICE's wait for
+ * gathering (LabPeer's 'waitForIceGathering' "gathering complete after …"). '+ API calls':
+ * also the calls of API_CALL_LABEL, and their failures.
  */
-export function diagramRows(events: readonly TraceEvent[], peers: readonly [string, string]): DiagramRow[] {
-  const fates = queueFates(events);
+function apiRows(e: EventOf<'api'>): RowsByLevel | null {
+  const detail = (e.detail ?? '').replace(ERROR_PREFIX, '');
+  const call = API_CALL_LABEL[e.call];
+  if (!e.ok && DESCRIPTION_CALLS.has(e.call)) return { signalling: note(e, e.peer, `${e.call} failed${detail ? `: ${detail}` : ''}`) };
+  if (e.call === 'ignoreOffer') return { signalling: note(e, e.peer, `ignored the offer${detail ? `: ${detail}` : ''}`) };
+  if (e.call === 'waitForIceGathering' && e.ok && detail.startsWith('gathering complete')) return { signalling: note(e, e.peer, `vanilla ICE: ${detail}`) };
+  if (!call) return null;
+  return { api: note(e, e.peer, e.ok ? call(detail) : `${e.call} failed${detail ? `: ${detail}` : ''}`) };
+}
+
+/** The state machines the diagram notes, as webrtc-pc names their attributes; iceGathering is the ICE panel's. */
+const MACHINE_NAME: Readonly<Partial<Record<PeerMachine, string>>> = {
+  signaling: 'signalingState',
+  iceConnection: 'iceConnectionState',
+  connection: 'connectionState',
+};
+
+/** What each step of a pair's checks says on its arrow (RFC 8445 §7.2.4, §7.2.5, §8.1.1). */
+const CHECK_LABEL: Readonly<Record<EventOf<'ice-check'>['step'], string>> = {
+  sent: 'ICE check',
+  succeeded: 'ICE check succeeded',
+  nominated: 'ICE nominated',
+  failed: 'ICE check failed',
+};
+
+/** Chat text in one line, at most 24 characters: untrusted, escaped by whoever renders it. */
+function clipText(text: string): string {
+  const chars = Array.from(text.replace(/\s+/g, ' ').trim());
+  return chars.length > 24 ? `${chars.slice(0, 23).join('')}…` : chars.join('');
+}
+
+/** How each event type becomes rows; types not listed (or a null result) draw nothing. */
+const ROW_OF: {
+  readonly [K in TraceEvent['type']]?: (e: EventOf<K>, ctx: RowContext) => RowsByLevel | null;
+} = {
+  published: (e) => ({
+    signalling: {
+      eventIndex: e.i,
+      mid: e.mid,
+      from: e.peer,
+      to: BROKER_LANE,
+      label: describeMessage(e),
+      kind: e.kind,
+      status: 'sent',
+      retained: e.retain,
+      will: false,
+    },
+  }),
+  held: (e, { fates }) => ({
+    signalling: {
+      eventIndex: e.i,
+      qid: e.qid,
+      mid: e.mid,
+      from: BROKER_LANE,
+      to: e.to,
+      label: describeMessage(e),
+      kind: e.kind,
+      status: fates.get(e.qid) ?? 'pending',
+      retained: e.retain,
+      will: e.will,
+    },
+  }),
+  rejected: (e) => ({
+    signalling: { eventIndex: e.i, from: BROKER_LANE, to: e.to, label: `rejected: ${e.reason}`, status: 'rejected', retained: false, will: false },
+  }),
+  'plug-pulled': (e) => ({ signalling: note(e, e.peer, 'plug pulled') }),
+  api: apiRows,
+  'candidate-buffered': (e) => ({ api: note(e, e.peer, `buffered ${describeCandidate(e.candidate)}: ${e.reason}`) }),
+  'candidates-flushed': (e) => ({ api: note(e, e.peer, `flushed ${e.count} buffered candidate${e.count === 1 ? '' : 's'} to addIceCandidate`) }),
+  state: (e, ctx) => {
+    // LabPeer traces each machine's initial value at start: not a change, nothing to draw.
+    const key = `${e.peer} ${e.machine}`;
+    if (!ctx.seenMachines.has(key)) {
+      ctx.seenMachines.add(key);
+      return null;
+    }
+    const name = MACHINE_NAME[e.machine];
+    return name ? { api: note(e, e.peer, `${name}: ${e.value}`) } : null;
+  },
+  dtls: (e, ctx) =>
+    e.state === 'new'
+      ? null
+      : e.state === 'connected'
+        ? { api: note(e, e.peer, 'DTLS connected'), p2p: p2p(e, e.peer, otherPeer(ctx, e.peer), 'DTLS connected') }
+        : { api: note(e, e.peer, `DTLS ${e.state}`) },
+  // Not "data channel open": the lab's status line says that, and readers (and tests) look for it.
+  channel: (e, ctx) =>
+    e.state === 'open'
+      ? { api: note(e, e.peer, 'data channel is open'), p2p: p2p(e, e.peer, otherPeer(ctx, e.peer), 'data channel is open') }
+      : { api: note(e, e.peer, 'data channel is closed') },
+  chat: (e) => ({ p2p: p2p(e, e.from, e.to, `data channel: ${clipText(e.text)}`) }),
+  'ice-check': (e, ctx) => ({ p2p: p2p(e, e.peer, otherPeer(ctx, e.peer), `${CHECK_LABEL[e.step]} ${e.local} → ${e.remote}`) }),
+};
+
+/** The row drawn at `detail`: the entry of the highest level at or below it. */
+function atDetail(rows: RowsByLevel, detail: DiagramDetail): RowDraft | undefined {
+  for (let level = LEVEL[detail]; level >= 0; level--) {
+    const row = rows[DIAGRAM_DETAILS[level]!.value];
+    if (row) return row;
+  }
+  return undefined;
+}
+
+/**
+ * One row per arrow or note, in trace order, at the chosen detail (default: signalling only).
+ * Rows that involve a lane other than the two peers and the broker (a stranger publishing
+ * under our root) are left out: the diagram declares only those three lanes.
+ */
+export function diagramRows(events: readonly TraceEvent[], peers: readonly [string, string], detail: DiagramDetail = 'signalling'): DiagramRow[] {
+  const ctx: RowContext = { fates: queueFates(events), peers, seenMachines: new Set() };
   const tampered = tamperings(events);
   const lanes = new Set<string>([...peers, BROKER_LANE]);
   const rows: DiagramRow[] = [];
   for (const e of events) {
-    const make = ROW_OF[e.type] as ((e: TraceEvent, f: Fates) => RowDraft | null) | undefined;
+    const make = ROW_OF[e.type] as ((e: TraceEvent, ctx: RowContext) => RowsByLevel | null) | undefined;
     if (!make) continue;
-    let draft = make(e, fates);
+    const byLevel = make(e, ctx);
+    let draft = byLevel && atDetail(byLevel, detail);
     if (!draft || !lanes.has(draft.from) || !lanes.has(draft.to)) continue;
     const t = e.type === 'held' ? tampered.get(e.qid) : undefined;
     // A tampered message is drawn as it is (or was) delivered, marked with what the reader did.

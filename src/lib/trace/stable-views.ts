@@ -3,7 +3,7 @@
  * same object as last time. A Step changes one row of a thousand; the views' keyed {#each}
  * blocks then update only that row instead of every row (issue 7: 500 signals).
  */
-import { diagramRows, tamperings, type DiagramRow, type Tampering } from './selectors';
+import { diagramRows, tamperings, type DiagramDetail, type DiagramRow, type Tampering } from './selectors';
 import type { TraceEvent } from './types';
 
 const KEYS: readonly (keyof DiagramRow)[] = ['n', 'eventIndex', 'qid', 'mid', 'from', 'to', 'label', 'kind', 'status', 'over', 'retained', 'will'];
@@ -15,10 +15,10 @@ function sameRow(a: DiagramRow, b: DiagramRow): boolean {
 }
 
 /** A diagramRows whose output deep-equals diagramRows' and reuses the previous call's equal rows. */
-export function stableDiagramRows(): (events: readonly TraceEvent[], peers: readonly [string, string]) => DiagramRow[] {
+export function stableDiagramRows(): (events: readonly TraceEvent[], peers: readonly [string, string], detail?: DiagramDetail) => DiagramRow[] {
   let previous = new Map<number, DiagramRow>();
-  return (events, peers) => {
-    const rows = diagramRows(events, peers).map((row) => {
+  return (events, peers, detail) => {
+    const rows = diagramRows(events, peers, detail).map((row) => {
       const old = previous.get(row.eventIndex);
       return old && sameRow(old, row) ? old : row;
     });

@@ -89,6 +89,14 @@ export type TraceEventBody =
   | { type: 'candidates-flushed'; peer: string; count: number }
   | { type: 'remote-status'; peer: string; of: string; status: 'online' | 'offline'; will: boolean }
   | { type: 'channel'; peer: string; state: 'open' | 'closed' }
+  /** The DTLS transport under the data channel changed state (webrtc-pc, RTCDtlsTransport.state). */
+  | { type: 'dtls'; peer: string; state: DtlsState }
+  /**
+   * A candidate pair reached a step of its connectivity checks, as `peer`'s getStats() first
+   * showed it (RFC 8445 §7.2.5, §8.1.1): `pair` is the stats id, `local` and `remote` say
+   * "host udp", "srflx udp" …
+   */
+  | { type: 'ice-check'; peer: string; pair: string; step: CheckStep; local: string; remote: string }
   | { type: 'chat'; from: string; to: string; text: string }
   /**
    * One MQTT control packet between `peer`'s client and the broker, as it crossed the wire
@@ -121,6 +129,12 @@ export type TraceEventBody =
       warnings?: string[];
       reason?: string;
     };
+
+/** RTCDtlsTransportState (webrtc-pc §5.5). */
+export type DtlsState = 'new' | 'connecting' | 'connected' | 'closed' | 'failed';
+
+/** How far a candidate pair's checks got: first request sent, first success, nominated, failed. */
+export type CheckStep = 'sent' | 'succeeded' | 'nominated' | 'failed';
 
 export type PasteStep = 'role' | 'own' | 'accepted' | 'refused' | 'settled';
 
