@@ -221,7 +221,7 @@ export const SURPRISES: readonly SurpriseRow[] = [
       if (waiting.length === 0) return null;
       const first = waiting[0]!;
       const more = waiting.filter((h) => h.from === first.from).length;
-      return `The data channel opened while ${more} of ${first.from}'s candidates are still held: one working pair is enough. ${first.to} learned ${first.from}'s address from ${first.from}'s own checks, as a peer-reflexive candidate (RFC 8445 §7.3.1.3).`;
+      return `The chat channel opened while ${more} of ${first.from}'s candidates are still held: one working pair is enough. ${first.to} learned ${first.from}'s address from ${first.from}'s own checks, as a peer-reflexive candidate (RFC 8445 §7.3.1.3).`;
     },
   },
   {
