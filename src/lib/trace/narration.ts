@@ -159,7 +159,12 @@ export type SurpriseId = 'ice-before-answer' | 'open-while-held' | 'open-before-
 
 export interface Surprise {
   id: SurpriseId;
+  /** The whole of it: `what`, then `why`. */
   text: string;
+  /** Its first sentence: what looks wrong. */
+  what: string;
+  /** The rest: why it is right, with the section that says so. */
+  why: string;
   /** Where the reason is written down. */
   ref: string;
 }
@@ -245,7 +250,7 @@ export const SURPRISES: readonly SurpriseRow[] = [
       const theirs = mdnsNames(before, peer);
       // Said once: the first time a name of one peer turns up in the other's candidates.
       if (!theirs.has(address) || [...mdnsNames(before, e.peer)].some((n) => theirs.has(n))) return null;
-      return `${e.peer} shows the same .local name as ${peer}: both run in this browser, which keeps one mDNS name per IP address and reuses it (draft-ietf-mmusic-mdns-ice-candidates §3.1.1).`;
+      return `${e.peer} shows the same .local name as ${peer}. Both run in this browser, which keeps one mDNS name per IP address and reuses it (draft-ietf-mmusic-mdns-ice-candidates §3.1.1).`;
     },
   },
 ];
@@ -333,7 +338,9 @@ export function stepSurprises(events: readonly TraceEvent[], from: number): Surp
     for (const row of SURPRISES) {
       if (found.some((f) => f.id === row.id)) continue;
       const text = row.detect(moment);
-      if (text) found.push({ id: row.id, text, ref: row.ref });
+      if (!text) continue;
+      const cut = text.indexOf('. ') + 1;
+      found.push({ id: row.id, text, what: text.slice(0, cut), why: text.slice(cut + 1), ref: row.ref });
     }
   }
   return found;
