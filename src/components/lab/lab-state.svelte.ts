@@ -16,7 +16,7 @@ import {
   timeToConnected,
 } from '../../lib/trace/selectors';
 import { stableDiagramRows, stableTamperings } from '../../lib/trace/stable-views';
-import { narrate, stepAnnouncement } from '../../lib/trace/narration';
+import { narrate } from '../../lib/trace/narration';
 import { clockSplit, connectClock, playDone } from '../../lib/trace/clock';
 import type { GlareMode, IceMode } from '../../lib/peer/lab-peer';
 import type { HeldMessage } from '../../lib/session/core';
@@ -243,12 +243,27 @@ export class LabState extends LabTraceState<LabSession> {
   protected stepped(message: HeldMessage): void {
     for (const poller of this.pollers) void poller.refresh();
     const told = narrate(this.events);
-    this.announce(`Step ${this.delivered}: broker to ${message.to}: ${describeMessage(message)}.${told ? ` ${stepAnnouncement(told)}` : ''}`);
+    const base = `Step ${this.delivered}: broker to ${message.to}: ${describeMessage(message)}.${told ? ` ${told.text}` : ''}`;
+    this.stepTold = told ? { step: told.step, base, surprises: told.surprises.length } : null;
+    this.announce(told ? `${base}${told.surprises.map((x) => ` ${x.text}`).join('')}` : base);
+  }
+
+  /** The last Step's announcement, so surprises that its events bring later are added to it. */
+  private stepTold: { step: number; base: string; surprises: number } | null = null;
+
+  /** A surprise comes with the recipient's reaction, after the Step was announced: say it then. */
+  private tellLateSurprises(): void {
+    const told = this.stepTold;
+    const now = this.narration;
+    if (!told || !now || now.step !== told.step || now.surprises.length <= told.surprises) return;
+    told.surprises = now.surprises.length;
+    this.announce(`${told.base}${now.surprises.map((x) => ` ${x.text}`).join('')}`);
   }
 
   /** Play ends on its own once the connection needs nothing more (playDone): it stops saying "playing". */
   protected sync(): void {
     super.sync();
+    this.tellLateSurprises();
     if (!this.playing || !this.session || !playDone(this.events)) return;
     this.session.pause();
     this.playing = false;
