@@ -93,7 +93,7 @@ export const FRONT_DOORS: Readonly<Record<string, readonly string[]>> = {
   session: ['core', 'tamper'],
   signalling: ['codec', 'json-depth', 'presence', 'topics'],
   stun: ['annotate', 'bytes', 'tables'],
-  trace: ['examples', 'export', 'lanes', 'messages', 'packets', 'redact', 'replay', 'selectors', 'stable-views', 'timeline', 'trace', 'types'],
+  trace: ['clock', 'examples', 'export', 'lanes', 'messages', 'narration', 'packets', 'redact', 'replay', 'selectors', 'stable-views', 'timeline', 'trace', 'types'],
 };
 
 function line(source: ts.SourceFile, node: ts.Node): number {

@@ -17,6 +17,8 @@ import {
   type DiagramDetail,
 } from '../../lib/trace/selectors';
 import { stableDiagramRows, stableTamperings } from '../../lib/trace/stable-views';
+import { narrate } from '../../lib/trace/narration';
+import { clockSplit, connectClock, playDone } from '../../lib/trace/clock';
 import type { GlareMode, IceMode } from '../../lib/peer/lab-peer';
 import type { HeldMessage } from '../../lib/session/core';
 import { LabTraceState } from './session-state.svelte';
@@ -83,6 +85,10 @@ export class LabState extends LabTraceState<LabSession> {
   dataChannelOpen = $derived(channelOpen(this.events));
   /** Time from the first createOffer() until both peers were connected, and signals used. */
   connectTiming = $derived(timeToConnected(this.events));
+  /** The same time split into the peers' own work and messages waiting for Step or Play. */
+  clock = $derived(connectClock(this.events));
+  /** What the last Step did, in words (the same at the same step of /replay/). */
+  narration = $derived(narrate(this.events));
   /** The broker the running session uses (the setting may have been edited since). */
   sessionBroker = $derived.by(() => {
     const first = this.events[0];
@@ -229,7 +235,33 @@ export class LabState extends LabTraceState<LabSession> {
 
   protected stepped(message: HeldMessage): void {
     for (const poller of this.pollers) void poller.refresh();
-    this.announce(`Step ${this.delivered}: broker to ${message.to}: ${describeMessage(message)}.`);
+    const told = narrate(this.events);
+    const base = `Step ${this.delivered}: broker to ${message.to}: ${describeMessage(message)}.${told ? ` ${told.text}` : ''}`;
+    this.stepTold = told ? { step: told.step, base, surprises: told.surprises.length } : null;
+    this.announce(told ? `${base}${told.surprises.map((x) => ` ${x.text}`).join('')}` : base);
+  }
+
+  /** The last Step's announcement, so surprises that its events bring later are added to it. */
+  private stepTold: { step: number; base: string; surprises: number } | null = null;
+
+  /** A surprise comes with the recipient's reaction, after the Step was announced: say it then. */
+  private tellLateSurprises(): void {
+    const told = this.stepTold;
+    const now = this.narration;
+    if (!told || !now || now.step !== told.step || now.surprises.length <= told.surprises) return;
+    told.surprises = now.surprises.length;
+    this.announce(`${told.base}${now.surprises.map((x) => ` ${x.text}`).join('')}`);
+  }
+
+  /** Play ends on its own once the connection needs nothing more (playDone): it stops saying "playing". */
+  protected sync(): void {
+    super.sync();
+    this.tellLateSurprises();
+    if (!this.playing || !this.session || !playDone(this.events)) return;
+    this.session.pause();
+    this.playing = false;
+    const clock = connectClock(this.events);
+    this.announce(`Play finished: both peers are connected and nothing is held.${clock ? ` Connected in ${clock.totalMs} ms: ${clockSplit(clock)}.` : ''}`);
   }
 
   protected traceName(session: LabSession): string {

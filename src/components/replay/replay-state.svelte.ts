@@ -10,6 +10,7 @@ import { parseTraceFile, type ParsedTrace, type TraceKind } from '../../lib/trac
 import { clampStep, lastStep, prefixAt, stepOfEvent } from '../../lib/trace/replay';
 import { diagramRows, heldMessages, channelOpen, type DiagramDetail, type DiagramRow } from '../../lib/trace/selectors';
 import type { TraceEvent } from '../../lib/trace/types';
+import { narrate, stepAnnouncement, type Narration } from '../../lib/trace/narration';
 import { lobbyView, type LobbyView } from '../../lib/lobby/diagram-rows';
 import type { LobbyTraceEvent } from '../../lib/lobby/trace';
 
@@ -35,6 +36,8 @@ export interface LabReplayView extends DiagramView {
   visible: readonly TraceEvent[];
   held: ReturnType<typeof heldMessages>;
   channelOpen: boolean;
+  /** What this step did, in words: the same sentences the live lab showed at this step. */
+  narration: Narration | null;
   /** The broker of the recorded session (for mosquitto_pub and packet notes). */
   broker: string;
 }
@@ -65,6 +68,7 @@ const REPLAY_VIEWS: {
       rows: diagramRows(visible, peers, detail),
       held: heldMessages(visible),
       channelOpen: channelOpen(visible),
+      narration: narrate(visible),
       newestQid: newestDelivered(visible),
       broker: session?.type === 'session' ? session.broker : 'in-page',
     };
@@ -125,7 +129,8 @@ export class ReplayState {
     // A message that is not visible yet at this step cannot stay open.
     if (this.selected !== null && this.selected >= (this.view?.visible.length ?? 0)) this.selected = null;
     const row = this.view?.rows.findLast((r) => r.status === 'delivered');
-    this.announce(`Step ${this.step} of ${this.last}${row ? `: ${row.label} delivered to ${row.to}` : ''}.`);
+    const told = this.view?.kind === 'lab' ? this.view.narration : null;
+    this.announce(`Step ${this.step} of ${this.last}${row ? `: ${row.label} delivered to ${row.to}` : ''}.${told ? ` ${stepAnnouncement(told)}` : ''}`);
   }
 
   back(): void {

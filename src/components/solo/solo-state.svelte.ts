@@ -8,6 +8,7 @@ import { onlinePeers } from '../../lib/signalling/presence';
 import type { PresenceEntry } from '../../lib/signalling/presence';
 import type { HeldMessage } from '../../lib/session/core';
 import { LabTraceState, PACES } from '../lab/session-state.svelte';
+import { narrate, stepAnnouncement } from '../../lib/trace/narration';
 import type { LatencyResult } from '../../lib/latency/run';
 import type { BrokerConnection, ConnectOptions } from '../../lib/broker/types';
 import { BROKER_PRESETS, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } from '../../lib/lab/params';
@@ -67,6 +68,8 @@ export class SoloState extends LabTraceState<SoloSession> {
   held = $derived(heldMessages(this.events));
   delivered = $derived(this.rows.filter((r) => r.status === 'delivered').length);
   states = $derived(peerStates(this.events, this.self));
+  /** What the last Step did, in words (src/lib/trace/narration.ts). */
+  narration = $derived(narrate(this.events));
   brokerNow = $derived(brokerState(this.events, this.self));
   /** Candidates that came before their description: held, then added once it was set. */
   early = $derived(heldCandidates(this.events, this.self));
@@ -187,7 +190,8 @@ export class SoloState extends LabTraceState<SoloSession> {
   }
 
   protected stepped(m: HeldMessage): void {
-    this.announce(`Delivered ${m.kind} from ${m.from}.`);
+    const told = narrate(this.events);
+    this.announce(`Delivered ${m.kind} from ${m.from}.${told ? ` ${stepAnnouncement(told)}` : ''}`);
   }
 
   protected traceName(session: SoloSession): string {
