@@ -113,3 +113,84 @@ export function toMermaid(rows: readonly DiagramRow[], peers: readonly [string, 
   }
   return lines.join('\n');
 }
+
+/** The smallest text the drawing may show, in CSS px as rendered (issue 13: 8 px was unreadable). */
+export const MIN_TEXT_PX = 13;
+
+/** Mermaid's sequence layout for one box width: see sequenceFit. */
+export interface SequenceFit {
+  /** Actor box width, and the width mermaid wraps a note or a label's first guess to. */
+  width: number;
+  actorMargin: number;
+  diagramMarginX: number;
+  /** Room around a wrapped label; a lane box wraps its name to width − 2 × wrapPadding. */
+  wrapPadding: number;
+  /** Labels, notes and lane names: mermaid 12 sets all three from the top-level fontSize. */
+  fontSize: number;
+  wrap: true;
+  /** The drawing's width: what the box must hold at scale 1. */
+  total: number;
+}
+
+/** Side margin, narrowest lane box, widest lane box, narrowest and widest gap between lanes. */
+const FIT = { marginX: 8, minWidth: 48, maxWidth: 120, minGap: 8, maxGap: 300 } as const;
+
+/**
+ * Lane sizes that make a drawing of `lanes` lanes exactly as wide as the box (`boxWidth`
+ * CSS px), so the SVG is shown at scale 1 and its text at its configured size, never shrunk
+ * below MIN_TEXT_PX, and with no sideways scroll. With `wrap`, mermaid wraps a label to the
+ * distance between the lanes it joins (at least `width`), so no label widens a gap past
+ * `actorMargin`: the drawing's width is 2 × diagramMarginX + lanes × width + gaps × actorMargin.
+ * A wide box gets wide gaps (fewer wrapped lines), up to maxGap; the drawing is then narrower
+ * than the box and is centred.
+ *
+ * A word wider than a lane box still widens the gaps it sits between (mermaid's margin there is
+ * the label's width + actorMargin − width), by as much in each: a drawing that came out `over`
+ * px too wide is redrawn with `trim` = trimFor(over, lanes) px taken off actorMargin, which takes
+ * the same px off every widened gap. Whatever is left, drawnScale shrinks within MIN_TEXT_PX.
+ */
+export function sequenceFit(boxWidth: number, lanes: number, trim = 0): SequenceFit {
+  const n = Math.max(2, Math.trunc(lanes) || 2);
+  const usable = Math.max(0, Math.floor(boxWidth) - 2 * FIT.marginX);
+  const share = usable / n;
+  // Wide lane boxes, narrow gaps: mermaid wraps a label's first guess to the box's width, and a
+  // word wider than that widens the gap past actorMargin (and the drawing past the box).
+  let width = Math.round(Math.min(FIT.maxWidth, Math.max(FIT.minWidth, share * 0.8)));
+  // Too narrow for the narrowest boxes and gaps: shrink the boxes (lane names are short).
+  if (n * width + (n - 1) * FIT.minGap > usable) width = Math.max(FIT.minWidth, Math.floor((usable - (n - 1) * FIT.minGap) / n));
+  const actorMargin = Math.max(0, Math.min(FIT.maxGap, Math.max(FIT.minGap, Math.floor((usable - n * width) / (n - 1)))) - Math.max(0, trim));
+  return {
+    width,
+    actorMargin,
+    diagramMarginX: FIT.marginX,
+    wrapPadding: 6,
+    fontSize: 14,
+    wrap: true,
+    total: 2 * FIT.marginX + n * width + (n - 1) * actorMargin,
+  };
+}
+
+/** How much more to take off actorMargin when a drawing of `lanes` lanes came out `over` px too wide. */
+export function trimFor(over: number, lanes: number): number {
+  return over > 0.5 ? Math.ceil(over / Math.max(1, Math.trunc(lanes) - 1)) : 0;
+}
+
+/**
+ * The mermaid init directive that draws with this fit. The component puts it before the text
+ * it renders (not in toMermaid, so the exported text stays plain), which keeps each diagram's
+ * layout its own when several share a page and one mermaid.
+ */
+export function fitDirective(fit: SequenceFit): string {
+  const { total: _total, fontSize, ...sequence } = fit;
+  return `%%{init: ${JSON.stringify({ fontSize, sequence: { ...sequence, useMaxWidth: false } })}}%%`;
+}
+
+/**
+ * The scale to show a drawing `drawnWidth` px wide in a box `boxWidth` px wide: 1 if it fits,
+ * else the shrink that fits it if its text stays at least MIN_TEXT_PX, else 1 (the box scrolls).
+ */
+export function drawnScale(drawnWidth: number, boxWidth: number, fontSize: number): number {
+  if (!(drawnWidth > boxWidth) || !(boxWidth > 0)) return 1;
+  const scale = boxWidth / drawnWidth;
+  return scale * fontSize >= MIN_TEXT_PX ? scale : 1;
+}
