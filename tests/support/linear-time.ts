@@ -44,7 +44,7 @@ export function fastest(fn: () => unknown, runs = 3): number {
 export interface Scaling {
   small: number;
   big: number;
-  /** What the big input may cost if fn is linear: 2 × the size ratio × small, plus slack. */
+  /** What the big input may cost if fn is linear: `factor` (2) × the size ratio × small, plus slack. */
   budget: number;
   linear: boolean;
 }
@@ -52,12 +52,13 @@ export interface Scaling {
 /**
  * Times fn on a small and a big input. Linear work grows by the size ratio; quadratic work by
  * its square, so the budget (twice the ratio, plus `slackMs` for timer and GC noise) tells
- * them apart with a wide margin on a busy machine.
+ * them apart with a wide margin on a busy machine. Work that allocates a lot (a big heap makes
+ * each collection dearer) gets a larger `factor`; 4 still leaves quadratic work 2.5× over.
  */
-export function scaling<T>(fn: (input: T) => unknown, small: T, big: T, ratio: number, slackMs = 40): Scaling {
+export function scaling<T>(fn: (input: T) => unknown, small: T, big: T, ratio: number, slackMs = 40, factor = 2): Scaling {
   fn(small); // warm up (JIT, lazy regex compilation)
   const s = fastest(() => fn(small));
   const b = fastest(() => fn(big), 2);
-  const budget = 2 * ratio * s + slackMs;
+  const budget = factor * ratio * s + slackMs;
   return { small: s, big: b, budget, linear: b < budget };
 }
