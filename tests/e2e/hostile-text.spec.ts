@@ -85,8 +85,9 @@ test('a 60 KB candidate line in an imported trace is inspected without a freeze'
     if ((e.type !== 'published' && e.type !== 'delivered') || typeof e.payload !== 'string' || !e.payload.includes('candidate:')) continue;
     const [payload, n] = replaceCandidates(JSON.parse(e.payload), line);
     if (!n) continue;
-    e.payload = JSON.stringify(payload);
-    if (typeof e.bytes === 'number') e.bytes = new TextEncoder().encode(e.payload).length;
+    const text = JSON.stringify(payload);
+    e.payload = text;
+    if (typeof e.bytes === 'number') e.bytes = new TextEncoder().encode(text).length;
     delete e.packetHex; // the bytes on the wire no longer match; the field is optional
     replaced += n;
   }
