@@ -106,10 +106,18 @@ test('a 60 KB candidate line in an imported trace is inspected without a freeze'
   const candidate = replay.getByRole('button', { name: /^candidate host udp/ }).first();
   await expect(candidate).toBeVisible();
   await candidate.click();
-  expect(await probe(page)).toBeLessThan(2000);
+  // Shiki colours the line a moment later (its chunk loads first): probe through that moment.
   const inspector = replay.getByRole('region', { name: 'Message inspector' });
+  const coloured = inspector.getByText('typ', { exact: true }); // shiki's own token; plain text has none
+  const slowest: number[] = [];
+  for (let i = 0; i < 15 && !(await coloured.isVisible()); i++) {
+    slowest.push(await probe(page));
+    await page.waitForTimeout(200);
+  }
+  slowest.push(await probe(page));
+  expect(Math.max(...slowest)).toBeLessThan(2000);
+  await expect(coloured).toBeVisible();
   await expect(inspector).toContainText('a-a-a-a-a-a-a-a-a-a-');
   await expect(inspector).toContainText('54321 typ host');
-  expect(await probe(page)).toBeLessThan(2000);
   expect(errors).toEqual([]);
 });
