@@ -6,7 +6,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/architecture/**/*.test.ts'],
     environment: 'node',
     // Property tests run thousands of cases; on a busy 2-core machine that can take longer
-    // than the 5 s default. Nothing here is a timing assertion.
+    // than the 5 s default. No test asserts an absolute time: linear-time tests compare a big
+    // input with a small one (tests/support/linear-time.ts).
     testTimeout: 30_000,
   },
 });

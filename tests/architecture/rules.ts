@@ -89,7 +89,7 @@ export const FRONT_DOORS: Readonly<Record<string, readonly string[]>> = {
   bytes: ['hex'],
   nat: ['kinds', 'model'],
   peer: ['lab-peer'],
-  sdp: ['annotate', 'highlight', 'negotiation', 'parse'],
+  sdp: ['annotate', 'explain-limits', 'highlight', 'negotiation', 'parse'],
   session: ['core', 'tamper'],
   signalling: ['codec', 'json-depth', 'presence', 'topics'],
   stun: ['annotate', 'bytes', 'tables'],

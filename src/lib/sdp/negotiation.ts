@@ -6,7 +6,7 @@
  */
 import type { MediaAttributes, SessionDescription, SharedAttributes } from 'sdp-transform';
 import { CODECS } from './lines';
-import type { ParsedSdp, SdpLine, SectionRef } from './parse';
+import { attr, type ParsedSdp, type SdpLine, type SectionRef } from './parse';
 
 export type NegotiationStatus = 'ok' | 'warn' | 'error' | 'missing';
 
@@ -49,8 +49,13 @@ function pick<K extends keyof Attrs>(session: Attrs | undefined, media: Attrs | 
 }
 
 function lineOf(p: ParsedSdp, section: SectionRef | undefined, name: string): SdpLine | undefined {
-  const inSection = section === undefined ? undefined : p.lines.find((l) => l.section === section && l.type === 'a' && l.name === name);
-  return inSection ?? p.lines.find((l) => l.section === 'session' && l.type === 'a' && l.name === name);
+  return (section === undefined ? undefined : attr(p, section, name)) ?? attr(p, 'session', name);
+}
+
+/** The first direction line (a=sendrecv …) of media section i. */
+function directionLine(p: ParsedSdp, i: number): number | undefined {
+  const ns = Object.keys(SENDS).map((name) => attr(p, i, name)?.n).filter((n) => n !== undefined);
+  return ns.length ? Math.min(...ns) : undefined;
 }
 
 function media(p: ParsedSdp): Media[] {
@@ -335,8 +340,8 @@ function direction(offer: ParsedSdp, answer: ParsedSdp, i: number, om: Media, am
     ref: 'RFC 3264 §6.1',
     status: !am || am.port === 0 ? 'error' : s ? (simO && !simA ? 'warn' : 'ok') : 'warn',
     lines: {
-      offer: offer.lines.find((l) => l.section === i && l.type === 'a' && l.name in SENDS)?.n,
-      answer: answer.lines.find((l) => l.section === i && l.type === 'a' && l.name in SENDS)?.n,
+      offer: directionLine(offer, i),
+      answer: directionLine(answer, i),
     },
   };
 }

@@ -132,7 +132,8 @@ export function parseSdp(text: string): ParsedSdp {
       );
     } else {
       type = m[1];
-      value = m[2].replace(/\s+$/, '');
+      // trimEnd, not /\s+$/: that regex restarts at every blank of a long run (quadratic).
+      value = m[2].trimEnd();
       if (type === 'a') {
         const colon = value.indexOf(':');
         name = colon < 0 ? value : value.slice(0, colon);
@@ -214,9 +215,9 @@ export function parseSdp(text: string): ParsedSdp {
     }
     // c= is needed in the session or in every media section (RFC 8866 §5.7).
     if (!seenInSession.has('c')) {
+      const withC = new Set(lines.filter((l) => l.type === 'c').map((l) => l.section));
       for (const s of sections.slice(1)) {
-        const hasC = lines.some((l) => l.section === s.index && l.type === 'c');
-        if (!hasC) errors.push(`line ${s.first}: this m= section has no c= line and the session has none (RFC 8866 §5.7)`);
+        if (!withC.has(s.index)) errors.push(`line ${s.first}: this m= section has no c= line and the session has none (RFC 8866 §5.7)`);
       }
     }
   }
@@ -237,12 +238,38 @@ export function sectionTitle(section: SdpSection): string {
   return section.mid !== undefined ? `m=${kind} (mid ${section.mid})` : `m=${kind}`;
 }
 
+/**
+ * Each section with its lines, in one pass over the lines: filtering the lines once per section
+ * costs sections × lines, 18 s for 20,000 m= sections (issue 14).
+ */
+export function groupBySection<L extends { section: SectionRef }>(
+  sections: readonly SdpSection[],
+  lines: readonly L[],
+): Array<{ section: SdpSection; lines: L[] }> {
+  const bySection = new Map<SectionRef, L[]>(sections.map((s) => [s.index, []]));
+  for (const l of lines) bySection.get(l.section)?.push(l);
+  return sections.map((section) => ({ section, lines: bySection.get(section.index)! }));
+}
+
 /** The lines of one section (session or media index). */
 export function linesOf(parsed: ParsedSdp, section: SectionRef): SdpLine[] {
   return parsed.lines.filter((l) => l.section === section);
 }
 
+// The first a=<name> line of each section, indexed once per parsed SDP, so asking for one per
+// m= section stays linear (negotiation.ts does).
+const firstAttrs = new WeakMap<ParsedSdp, Map<string, SdpLine>>();
+
 /** The first a=<name> line in a section, if any. */
 export function attr(parsed: ParsedSdp, section: SectionRef, name: string): SdpLine | undefined {
-  return parsed.lines.find((l) => l.section === section && l.type === 'a' && l.name === name);
+  let index = firstAttrs.get(parsed);
+  if (!index) {
+    index = new Map();
+    for (const l of parsed.lines) {
+      const key = `${l.section}\n${l.name}`;
+      if (l.type === 'a' && !index.has(key)) index.set(key, l);
+    }
+    firstAttrs.set(parsed, index);
+  }
+  return index.get(`${section}\n${name}`);
 }
