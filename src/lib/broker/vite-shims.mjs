@@ -213,7 +213,7 @@ export function brokerViteConfig() {
           // no CSS of their own) gets a chunk of its own. Left in that lab's chunk, a lazy
           // import would preload the chunk's CSS under a name Astro does not emit (the page
           // links every component's CSS itself) and fail on the 404.
-          codeSplitting: { groups: [{ name: 'lab-shared', test: /src[\\/](lib[\\/](trace|session|broker[\\/]connect)[\\/.]|components[\\/]lab[\\/](session-state|chat-draft|ChatLog|BrokerFields|ErrorNotice)\b)/ }] },
+          codeSplitting: { groups: [{ name: 'lab-shared', test: /src[\\/](lib[\\/](trace|session|broker[\\/]connect|mqtt[\\/]handshake)[\\/.]|components[\\/]lab[\\/](session-state|chat-draft|ChatLog|BrokerFields|ErrorNotice|inspector-focus)\b)/ }] },
         },
       },
     },

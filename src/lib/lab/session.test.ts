@@ -4,6 +4,8 @@ import { connectBroker, resetInPageBroker } from '../broker/connect';
 import { fakePeerConnectionFactory, pairFakes } from '../testing/fake-peer-connection';
 import { directLab, gatherNew, stepToEnd } from './fixtures';
 import { deliveredCount, diagramRows, heldMessages, peerStates, timeToConnected } from '../trace/selectors';
+import { publishPacketOf } from '../trace/packets';
+import { readPublish } from '../mqtt/handshake';
 
 const ROOT = 'webrtc-lab/test';
 
@@ -143,6 +145,13 @@ describe('LabSession', () => {
       ]);
       // The inspector gets the PUBLISH bytes that carried each message.
       expect(held[0]!.packetHex).toMatch(/^3[0-9a-f]/);
+      // …and each sender's own PUBLISH, as it wrote it.
+      const events = session.trace.events;
+      for (const e of events.filter((e) => e.type === 'published')) {
+        const sent = publishPacketOf(events, e.i);
+        expect(sent?.direction).toBe('out');
+        expect(new TextDecoder().decode(readPublish(sent!.bytes)?.payload)).toBe(e.payload);
+      }
     } finally {
       await session.close();
       await resetInPageBroker();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import mqttPacket from 'mqtt-packet';
 import { annotatePacket, summarizePacket } from '../mqtt/annotate';
-import { MAX_PACKET_HEX_BYTES, PACKET_HEAD_BYTES, packetEvent, packetsOf, stablePacketsOf } from './packets';
+import { MAX_PACKET_HEX_BYTES, PACKET_HEAD_BYTES, packetEvent, packetsOf, publishPacketOf, stablePacketsOf } from './packets';
+import { readPublish } from '../mqtt/handshake';
 import type { TraceEvent } from './types';
 
 function publish(payloadBytes: number): Uint8Array {
@@ -51,5 +52,59 @@ describe('stablePacketsOf', () => {
     // Another trace (a reset): read again from the start.
     const other = [{ ...pkt('alice', 9), i: 0, at: 0 } as TraceEvent];
     expect(view(other)).toEqual(packetsOf(other, 'alice'));
+  });
+});
+
+describe('publishPacketOf', () => {
+  const TOPIC = 'webrtc-lab/x/bob/signal';
+  const wire = (payload: string, o: { id?: number; dup?: boolean; topic?: string } = {}) =>
+    new Uint8Array(mqttPacket.generate({ cmd: 'publish', topic: o.topic ?? TOPIC, payload: Buffer.from(payload), qos: 1, messageId: o.id ?? 1, retain: false, dup: o.dup ?? false }));
+  const published = (peer: string, payload: string) =>
+    ({ type: 'published', peer, mid: 'm', kind: 'offer', topic: TOPIC, payload, bytes: payload.length, qos: 1, retain: false }) as const;
+  const out = (peer: string, bytes: Uint8Array, direction: 'out' | 'in' = 'out') => packetEvent(peer, { direction, type: 'PUBLISH', bytes, at: 0 });
+  const trace = (...bodies: object[]) => bodies.map((b, i) => ({ ...b, i, at: i }) as TraceEvent);
+  const payloadOf = (p: { bytes: Uint8Array } | null) => (p ? new TextDecoder().decode(readPublish(p.bytes)!.payload) : null);
+
+  it("finds the sender's own outgoing PUBLISH of that payload, not the other client's or the broker's copy", () => {
+    const events = trace(
+      published('alice', '{"mid":"a1"}'),
+      out('bob', wire('{"mid":"a1"}', { id: 9 }), 'in'),
+      out('bob', wire('{"mid":"a1"}', { id: 4 })),
+      out('alice', wire('{"mid":"a2"}', { id: 2 })),
+      out('alice', wire('{"mid":"a1"}', { id: 3 })),
+    );
+    const p = publishPacketOf(events, 0);
+    expect(p?.i).toBe(4);
+    expect(p?.direction).toBe('out');
+    expect(readPublish(p!.bytes)?.packetId).toBe(3);
+  });
+
+  it('pairs the n-th publish of the same text with the n-th packet, even when the packet comes before the event', () => {
+    const events = trace(
+      published('alice', 'same'),
+      out('alice', wire('same', { id: 1 })),
+      out('alice', wire('same', { id: 1, dup: true })),
+      published('alice', 'same'),
+      out('alice', wire('same', { id: 2 })),
+    );
+    expect(publishPacketOf(events, 0)?.i).toBe(1);
+    // The DUP retransmission is not what the sender first wrote.
+    expect(publishPacketOf(events, 3)?.i).toBe(4);
+    expect(payloadOf(publishPacketOf(events, 3))).toBe('same');
+  });
+
+  it('is null for other events, for another topic, and before the packet is in the trace', () => {
+    const events = trace(published('alice', 'x'), out('alice', wire('x', { topic: 'other' })), { type: 'api', peer: 'alice', call: 'c', ok: true });
+    expect(publishPacketOf(events, 0)).toBeNull();
+    expect(publishPacketOf(events, 1)).toBeNull();
+    expect(publishPacketOf(events, 2)).toBeNull();
+    expect(publishPacketOf(events, 99)).toBeNull();
+    expect(publishPacketOf(trace(published('alice', 'x')), 0)).toBeNull();
+  });
+
+  it('a packet cut short by the byte budget has lost its payload, so nothing matches', () => {
+    const long = 'y'.repeat(PACKET_HEAD_BYTES * 2);
+    const events = trace(published('alice', long), packetEvent('alice', { direction: 'out', type: 'PUBLISH', bytes: wire(long), at: 0 }, PACKET_HEAD_BYTES));
+    expect(publishPacketOf(events, 0)).toBeNull();
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { WirePacket } from '../broker/types';
 import { bytesToHex, hexToBytes } from '../bytes/hex';
+import { readPublish } from '../mqtt/handshake';
 import type { EventOf, TraceEvent, TraceEventBody } from './types';
 
 /**
@@ -90,4 +91,41 @@ export function stablePacketsOf(peer: string): (events: readonly TraceEvent[]) =
     if (added) packets = grown ? [...packets, ...added] : added;
     return packets;
   };
+}
+
+const utf8 = new TextEncoder();
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/**
+ * The PUBLISH packet a 'published' event went out in, as its sender wrote it: the client's
+ * outgoing PUBLISH with the same topic and payload. The payload carries the sender's mid, so
+ * it names the message; should the same text go out twice, the n-th publish of it is the n-th
+ * packet. A retransmission (DUP set, MQTT 3.1.1 §3.3.1.1) is not what the sender first wrote.
+ * Null for any other event, or when the transport showed no bytes (a remote broker's labs
+ * re-encode theirs; a packet cut short by the byte budget has lost its payload).
+ */
+export function publishPacketOf(events: readonly TraceEvent[], index: number): TracedPacket | null {
+  const published = events[index];
+  if (published?.type !== 'published') return null;
+  const { peer, topic, payload } = published;
+  let earlier = 0;
+  for (let k = 0; k < index; k++) {
+    const e = events[k]!;
+    if (e.type === 'published' && e.peer === peer && e.topic === topic && e.payload === payload) earlier++;
+  }
+  const want = utf8.encode(payload);
+  // From the start: an earlier publish of the same text may still be written after this event.
+  for (const e of events) {
+    if (e.type !== 'packet' || e.peer !== peer || e.direction !== 'out' || e.name !== 'PUBLISH') continue;
+    const p = toPacket(e);
+    const h = readPublish(p.bytes);
+    if (!h || h.dup || h.topic !== topic || !sameBytes(h.payload, want)) continue;
+    if (earlier-- === 0) return p;
+  }
+  return null;
 }

@@ -1,0 +1,29 @@
+/**
+ * Where the message inspector takes the reader and gives them back: opening a message brings
+ * the inspector into view (beside the diagram it already is; under it, the page scrolls to it),
+ * and Close returns the focus to what opened it (the table's button, the diagram's drawing, a
+ * held message), so a keyboard or screen-reader user is not left at the top of the page.
+ */
+import { tick } from 'svelte';
+
+export class InspectorFocus {
+  private opener: HTMLElement | null = null;
+
+  /** A message was selected: remember the focused element, then show the inspector. */
+  opened(inspector: HTMLElement | undefined): void {
+    const active = document.activeElement;
+    if (active instanceof HTMLElement && active !== document.body && !inspector?.contains(active)) this.opener = active;
+    // After the inspector has drawn the message, so its new height counts.
+    void tick().then(() => inspector?.scrollIntoView({ block: 'nearest' }));
+  }
+
+  /** The inspector's Close: `clear` the selection, then focus goes back to the opener, if it is still on the page. */
+  closer(clear: () => void): () => void {
+    return () => {
+      clear();
+      const el = this.opener;
+      this.opener = null;
+      if (el?.isConnected) el.focus();
+    };
+  }
+}

@@ -1,0 +1,113 @@
+// Issue 13 (D): the inspector where the eye is. Wide, it sits beside the diagram; narrow, the
+// page brings it into view; Close hands the focus back; the selected arrow stays marked; a
+// published arrow shows the PUBLISH its sender wrote; on a phone Step stays in reach.
+import { test, expect, type Locator, type Page } from '@playwright/test';
+import { labRegion } from './support/lab';
+
+const WIDTHS = [
+  { name: 'desktop', width: 1280, height: 900 },
+  { name: 'phone', width: 390, height: 844 },
+] as const;
+
+async function openConnectedLab(page: Page): Promise<Locator> {
+  await page.goto('lab/?autoplay=1');
+  const lab = labRegion(page);
+  await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
+  return lab;
+}
+
+const figure = (lab: Locator) => lab.getByRole('figure', { name: 'Sequence diagram' });
+const inspectorOf = (lab: Locator) => lab.getByRole('region', { name: 'Message inspector' });
+/** The table's button for the delivered offer (broker → bob). */
+const offerButton = (lab: Locator) => figure(lab).getByRole('row', { name: /broker bob offer$/ }).getByRole('button');
+
+for (const size of WIDTHS) {
+  test.describe(`at ${size.width} px`, () => {
+    test.use({ viewport: { width: size.width, height: size.height } });
+
+    test('a message opened from the table is in view, and Close gives the focus back', async ({ page }) => {
+      const lab = await openConnectedLab(page);
+      const button = offerButton(lab);
+      await button.scrollIntoViewIfNeeded();
+      await button.click();
+      const inspector = inspectorOf(lab);
+      await expect(inspector).toContainText('offer');
+      await expect(inspector).toBeInViewport();
+      if (size.width >= 1100) {
+        // Beside the diagram, not under it.
+        const fig = (await figure(lab).boundingBox())!;
+        const box = (await inspector.boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(fig.x + fig.width - 1);
+        expect(box.y).toBeLessThan(fig.y + fig.height);
+      }
+      // The row stays marked as selected.
+      await expect(button).toHaveAttribute('aria-pressed', 'true');
+      await inspector.getByRole('button', { name: 'Close' }).click();
+      await expect(button).toBeFocused();
+      await expect(inspector).toContainText('Click an arrow');
+    });
+
+    test('an arrow clicked in the drawing opens the inspector in view, and its arrow stays marked', async ({ page }) => {
+      const lab = await openConnectedLab(page);
+      const drawing = lab.getByRole('region', { name: 'Sequence diagram drawing' });
+      const arrowText = drawing.locator('text.messageText', { hasText: /^(\d+\. )?answer$/ }).first();
+      await arrowText.scrollIntoViewIfNeeded();
+      await arrowText.click();
+      const inspector = inspectorOf(lab);
+      await expect(inspector).toContainText('answer');
+      await expect(inspector).toBeInViewport();
+      await expect(arrowText).toHaveClass(/lab-selected/);
+      // New rows (bob's last will, once his plug is pulled) redraw the diagram; the mark stays.
+      const rows = figure(lab).getByRole('table').getByRole('row');
+      const before = await rows.count();
+      await lab.getByRole('button', { name: 'Pull the plug' }).click();
+      await expect.poll(() => rows.count()).toBeGreaterThan(before);
+      await expect.poll(() => drawing.locator('text.messageText').count()).toBeGreaterThanOrEqual(before);
+      await expect(drawing.locator('text.messageText.lab-selected')).toHaveCount(1);
+      await expect(drawing.locator('text.messageText.lab-selected')).toHaveText(/^(\d+\. )?answer$/);
+      await inspector.getByRole('button', { name: 'Close' }).click();
+      await expect(drawing).toBeFocused();
+    });
+  });
+}
+
+test('a published arrow shows the PUBLISH packet as its sender wrote it', async ({ page }) => {
+  const lab = await openConnectedLab(page);
+  // alice → broker: the offer as published.
+  await figure(lab).getByRole('row', { name: /alice broker offer$/ }).getByRole('button').click();
+  const inspector = inspectorOf(lab);
+  await expect(inspector).toContainText('alice → broker (published)');
+  const packet = inspector.getByText(/^MQTT packet \(\d+ bytes, as sent by alice\)$/);
+  await expect(packet).toBeVisible();
+  await packet.click();
+  // The byte view names the packet's fields: a PUBLISH with its topic.
+  await expect(inspector).toContainText('PUBLISH');
+  await expect(inspector).toContainText('Topic');
+});
+
+test('on a phone, Step and Play stay on screen while the reader scrolls through the diagram', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('lab/');
+  const lab = labRegion(page);
+  await lab.getByRole('button', { name: 'Start' }).click();
+  const step = lab.getByRole('button', { name: 'Step', exact: true });
+  await expect(step).toBeEnabled();
+  for (let k = 0; k < 6; k++) {
+    await step.click();
+    await page.waitForTimeout(150);
+  }
+  const fig = figure(lab);
+  await expect(fig.getByRole('table').getByRole('row')).not.toHaveCount(1);
+  // Scroll down through the diagram to its table's end.
+  const box = (await fig.boundingBox())!;
+  for (let y = box.y; y < box.y + box.height; y += 300) {
+    await page.evaluate((top) => window.scrollTo(0, top), y);
+    await expect(step).toBeInViewport();
+    await expect(lab.getByRole('button', { name: 'Play' })).toBeInViewport();
+  }
+  // The bar covers nothing for good: stepping from it still works, and the page never scrolls sideways.
+  const before = await fig.getByRole('table').getByRole('row').count();
+  await step.click();
+  await expect.poll(() => fig.getByRole('table').getByRole('row').count()).toBeGreaterThanOrEqual(before);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});
