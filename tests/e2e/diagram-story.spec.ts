@@ -56,12 +56,18 @@ test('the lab draws the API calls and the peer-to-peer path, and "Signalling onl
 });
 
 test('each chapter opens its diagram at the detail that suits it', async ({ page }) => {
-  await page.goto('signalling/');
   const lab = labRegion(page);
+  const detail = lab.getByRole('group', { name: 'Diagram detail' });
+  // The signalling chapter's experiments are about which signals cross: signalling only.
+  await page.goto('signalling/');
   await lab.scrollIntoViewIfNeeded();
-  await expect(lab.getByRole('group', { name: 'Diagram detail' }).getByRole('radio', { name: '+ API calls' })).toBeChecked();
+  await expect(detail.getByRole('radio', { name: 'Signalling only' })).toBeChecked();
+  // The SDP chapter is about the calls that make and apply descriptions.
+  await page.goto('sdp/');
+  await lab.scrollIntoViewIfNeeded();
+  await expect(detail.getByRole('radio', { name: '+ API calls' })).toBeChecked();
   // A URL parameter wins over the chapter's choice.
-  await page.goto('signalling/?detail=signalling');
+  await page.goto('sdp/?detail=signalling');
   await lab.scrollIntoViewIfNeeded();
-  await expect(lab.getByRole('group', { name: 'Diagram detail' }).getByRole('radio', { name: 'Signalling only' })).toBeChecked();
+  await expect(detail.getByRole('radio', { name: 'Signalling only' })).toBeChecked();
 });

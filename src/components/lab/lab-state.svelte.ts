@@ -451,7 +451,11 @@ export class LabState extends LabTraceState<LabSession> {
       if (this.held.length > 0) this.step();
       await new Promise((r) => setTimeout(r, this.held.length > 0 ? 0 : 25));
     }
-    if (this.running) this.announce(`Opened at step ${this.delivered}${this.delivered < target ? ` (the session stopped before step ${target})` : ''}.`);
+    if (!this.running) return;
+    const opened = `Opened at step ${this.delivered}${this.delivered < target ? ` (the session stopped before step ${target})` : ''}.`;
+    // What the last step did follows, and a surprise it brings later is added after both.
+    if (this.stepTold) this.stepTold.base = `${opened} ${this.stepTold.base}`;
+    this.announce(this.stepTold ? `${this.stepTold.base}${this.narration?.surprises.map((x) => ` ${x.text}`).join('') ?? ''}` : opened);
   }
 }
 

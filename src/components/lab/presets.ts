@@ -33,7 +33,9 @@ export const PRESET_PANELS: Readonly<Record<Preset, PresetPanels>> = {
 export const PRESET_DETAIL: Readonly<Record<Preset, DiagramDetail>> = {
   full: 'p2p',
   mqtt: 'signalling',
-  signalling: 'api',
+  // The signalling chapter's experiments (glare, vanilla vs trickle) are about which signals
+  // cross; the reader adds the API calls with one click.
+  signalling: 'signalling',
   sdp: 'api',
   ice: 'p2p',
   stun: 'p2p',
