@@ -2,7 +2,6 @@
 // hydrated; on every lab (the playground and each chapter's) with a live session that reached
 // "Data channel open"; and with the header search showing results. Zero violations of WCAG
 // 2.0/2.1 A and AA, apart from the KNOWN_VIOLATIONS to-do list below.
-import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect, type Page } from '@playwright/test';
 import { labRegion } from './support/lab';
@@ -19,19 +18,7 @@ type Scheme = (typeof SCHEMES)[number];
  * annotation + a warning line) instead of failing; anything else fails.
  * EMPTY THIS TABLE: it is a to-do list, not an allow-list.
  */
-const KNOWN_VIOLATIONS: { page: string; scheme: Scheme | '*'; rule: string; target: RegExp; owner: string; fix: string }[] = chapters()
-  // A chapter's recorded sessions (TraceExample), once opened, name their regions as the live
-  // lab does ("Peer alice", "Message inspector", "Held messages", "Sequence diagram drawing").
-  .filter((c) => readFileSync(new URL(`../../content/${String(c.order).padStart(2, '0')}-${c.slug}.mdx`, import.meta.url), 'utf8').includes('<TraceExample'))
-  .flatMap((c) => [c.path, `${c.path}?autoplay=1`])
-  .map((page) => ({
-    page,
-    scheme: '*',
-    rule: 'landmark-unique',
-    target: /./,
-    owner: 'issue 13 (C): embedded recorded sessions',
-    fix: "name each recorded session's regions after the recording (e.g. \"Peer alice, Vanilla ICE\")",
-  }));
+const KNOWN_VIOLATIONS: { page: string; scheme: Scheme | '*'; rule: string; target: RegExp; owner: string; fix: string }[] = [];
 
 const PAGES = sitePages();
 
