@@ -43,13 +43,14 @@ async function lanesInBox(scope: Locator): Promise<{ name: string; inside: boole
 
 /** Waits until the drawing has one `selector` per row of the table (a render is debounced). */
 async function caughtUp(scope: Locator, selector: string): Promise<void> {
-  // Notes have no button and are not arrows.
-  const rows = figureOf(scope).getByRole('table').locator('tbody tr').filter({ has: scope.page().getByRole('button') });
+  // Every row but a note is an arrow; a note is over a lane, so its To cell is empty. (Not
+  // "rows with a button": peer-to-peer rows are arrows with nothing to inspect, no button.)
+  const rows = figureOf(scope).getByRole('table').locator('tbody tr');
   const drawn = drawingOf(scope).locator(selector);
   await expect
     .poll(
       async () => {
-        const n = await rows.count();
+        const n = await rows.evaluateAll((trs) => trs.filter((tr) => (tr.querySelectorAll('td')[2]?.textContent ?? '').trim() !== '').length);
         return n > 10 && (await drawn.count()) === n;
       },
       { timeout: 20_000 },
