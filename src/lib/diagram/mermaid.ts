@@ -60,7 +60,7 @@ export function arrowClassFor(status: RowStatus): string {
  * (bidi overrides, zero-width joiners) are removed, so text cannot pretend to be
  * something else; line breaks, tabs and other spaces become one space.
  */
-export function escapeLabel(text: string, max = MAX_LABEL_CHARS): string {
+export function escapeLabel(text: string, max = MAX_LABEL_CHARS, { colon = false }: { colon?: boolean } = {}): string {
   const clean = String(text)
     .toWellFormed()
     .replace(/\p{Cf}/gu, '')
@@ -68,7 +68,7 @@ export function escapeLabel(text: string, max = MAX_LABEL_CHARS): string {
     .trim();
   let chars = Array.from(clean);
   if (chars.length > max) chars = [...chars.slice(0, Math.max(0, max - 1)), '…'];
-  return chars.map((ch) => (PLAIN.test(ch) ? ch : `#${ch.codePointAt(0)};`)).join('');
+  return chars.map((ch) => (PLAIN.test(ch) || (colon && ch === ':') ? ch : `#${ch.codePointAt(0)};`)).join('');
 }
 
 /**
@@ -98,7 +98,10 @@ export function toMermaid(rows: readonly DiagramRow[], peers: readonly [string, 
       ];
   for (const row of rows) {
     // Tamper marks ("(edited)") are fixed words, so like the status they need no escaping.
-    const text = [escapeLabel(row.label), marksText(row), STATUS_SUFFIX[row.status]].filter(Boolean).join(' ');
+    // A colon is plain text inside mermaid's message text (it runs to the line's end, # or ;),
+    // and a label starts with its row number, never "wrap:". As an entity it was cut in two
+    // when mermaid wrapped a long word ("signalingState#58;" drawn as "signalingStatefl-°°58;").
+    const text = [escapeLabel(row.label, MAX_LABEL_CHARS, { colon: true }), marksText(row), STATUS_SUFFIX[row.status]].filter(Boolean).join(' ');
     const label = `${Math.trunc(Number(row.n)) || 0}.${text ? ` ${text}` : ''}`;
     const from = alias(row.from);
     const to = alias(row.to);
