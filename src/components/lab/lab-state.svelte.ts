@@ -29,6 +29,9 @@ import { runScenario, scenarioById } from '../../lib/lab/scenarios';
 
 export type Phase = 'idle' | 'connecting' | 'running' | 'error';
 
+
+/** A step's announcement and the surprises its events brought, in order. */
+const withSurprises = (base: string, surprises: readonly { text: string }[]): string => `${base}${surprises.map((x) => ` ${x.text}`).join('')}`;
 export class LabState extends LabTraceState<LabSession> {
   broker = $state(IN_PAGE);
   root = $state('');
@@ -238,7 +241,7 @@ export class LabState extends LabTraceState<LabSession> {
     const told = narrate(this.events);
     const base = `Step ${this.delivered}: broker to ${message.to}: ${describeMessage(message)}.${told ? ` ${told.text}` : ''}`;
     this.stepTold = told ? { step: told.step, base, surprises: told.surprises.length } : null;
-    this.announce(told ? `${base}${told.surprises.map((x) => ` ${x.text}`).join('')}` : base);
+    this.announce(withSurprises(base, told?.surprises ?? []));
   }
 
   /** The last Step's announcement, so surprises that its events bring later are added to it. */
@@ -250,7 +253,7 @@ export class LabState extends LabTraceState<LabSession> {
     const now = this.narration;
     if (!told || !now || now.step !== told.step || now.surprises.length <= told.surprises) return;
     told.surprises = now.surprises.length;
-    this.announce(`${told.base}${now.surprises.map((x) => ` ${x.text}`).join('')}`);
+    this.announce(withSurprises(told.base, now.surprises));
   }
 
   /** Play ends on its own once the connection needs nothing more (playDone): it stops saying "playing". */
@@ -455,7 +458,7 @@ export class LabState extends LabTraceState<LabSession> {
     const opened = `Opened at step ${this.delivered}${this.delivered < target ? ` (the session stopped before step ${target})` : ''}.`;
     // What the last step did follows, and a surprise it brings later is added after both.
     if (this.stepTold) this.stepTold.base = `${opened} ${this.stepTold.base}`;
-    this.announce(this.stepTold ? `${this.stepTold.base}${this.narration?.surprises.map((x) => ` ${x.text}`).join('') ?? ''}` : opened);
+    this.announce(this.stepTold ? withSurprises(this.stepTold.base, this.narration?.surprises ?? []) : opened);
   }
 }
 
