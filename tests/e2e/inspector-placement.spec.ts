@@ -21,6 +21,19 @@ const inspectorOf = (lab: Locator) => lab.getByRole('region', { name: 'Message i
 /** The table's button for the delivered offer (broker → bob). */
 const offerButton = (lab: Locator) => figure(lab).getByRole('row', { name: /broker bob offer$/ }).getByRole('button');
 
+/** On a phone the Step bar sticks to the top: what is scrolled into view lands below it, not under it. */
+async function expectClearOfStepBar(lab: Locator, inspector: Locator): Promise<void> {
+  const bar = lab.getByRole('toolbar').first();
+  if ((await bar.evaluate((el) => getComputedStyle(el).position)) !== 'sticky') return;
+  await expect
+    .poll(async () => {
+      const b = (await bar.boundingBox())!;
+      const h = (await inspector.getByRole('heading').first().boundingBox())!;
+      return h.y - (b.y + b.height);
+    })
+    .toBeGreaterThanOrEqual(0);
+}
+
 for (const size of WIDTHS) {
   test.describe(`at ${size.width} px`, () => {
     test.use({ viewport: { width: size.width, height: size.height } });
@@ -33,6 +46,7 @@ for (const size of WIDTHS) {
       const inspector = inspectorOf(lab);
       await expect(inspector).toContainText('offer');
       await expect(inspector).toBeInViewport();
+      await expectClearOfStepBar(lab, inspector);
       if (size.width >= 1100) {
         // Beside the diagram, not under it.
         const fig = (await figure(lab).boundingBox())!;
@@ -56,6 +70,7 @@ for (const size of WIDTHS) {
       const inspector = inspectorOf(lab);
       await expect(inspector).toContainText('answer');
       await expect(inspector).toBeInViewport();
+      await expectClearOfStepBar(lab, inspector);
       await expect(arrowText).toHaveClass(/lab-selected/);
       // New rows (bob's last will, once his plug is pulled) redraw the diagram; the mark stays.
       // (Arrows, not table rows: the table also lists notes, which are not arrows.)

@@ -36,7 +36,6 @@ export abstract class TraceState<S extends TracedSession<E>, E = TraceEvent> {
 
   protected session: S | null = null;
   private offTrace: (() => void) | null = null;
-  private flushScheduled = false;
 
   protected attach(session: S): void {
     this.detach();
@@ -54,22 +53,50 @@ export abstract class TraceState<S extends TracedSession<E>, E = TraceEvent> {
 
   /**
    * Trace events arrive in bursts (a candidate flurry, a PUBLISH and its acknowledgements, each
-   * in its own task); copy them into state at most once per frame, so the views recompute and
-   * lay out once for all of them. A hidden tab gets no frames: the timer flushes there.
+   * in its own task). The first event of a frame is copied at once (a microtask, so one task's
+   * events go together), so a Step paints in the next frame; later events in the same frame wait
+   * for the frame's end and are copied together, so a flood recomputes and lays out at most twice
+   * per frame. A hidden tab gets no frames: the timer ends the frame there.
    */
+  private flushQueued = false;
+  private framePending = false;
+  private pendingInFrame = false;
+
   protected scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
+    if (this.framePending) {
+      this.pendingInFrame = true;
+      return;
+    }
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      this.flush();
+      this.openFrame();
+    });
+  }
+
+  private flush(): void {
+    if (!this.onlyUnwatchedPackets()) this.sync();
+  }
+
+  /** Holds later events until this frame ends, then copies any that came. */
+  private openFrame(): void {
+    this.framePending = true;
     let frame = 0;
-    const flush = () => {
-      if (!this.flushScheduled) return;
-      this.flushScheduled = false;
+    const end = () => {
+      if (!this.framePending) return;
+      this.framePending = false;
       clearTimeout(timer);
       if (frame) cancelAnimationFrame(frame);
-      if (!this.onlyUnwatchedPackets()) this.sync();
+      if (this.pendingInFrame) {
+        this.pendingInFrame = false;
+        this.flush();
+        this.openFrame();
+      }
     };
-    const timer = setTimeout(flush, FLUSH_FALLBACK_MS);
-    if (typeof requestAnimationFrame === 'function') frame = requestAnimationFrame(flush);
+    const timer = setTimeout(end, FLUSH_FALLBACK_MS);
+    if (typeof requestAnimationFrame === 'function') frame = requestAnimationFrame(end);
   }
 
   /** Views that show MQTT packets right now (the packet list, the QoS legs). */

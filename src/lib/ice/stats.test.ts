@@ -238,7 +238,16 @@ describe('pairSteps', () => {
       expect(nominated.length).toBeGreaterThan(0);
       for (const { pair, steps } of nominated) {
         expect(steps.slice(0, 3)).toEqual(['sent', 'succeeded', 'nominated']);
-        expect(candidateShort(pair.local)).toMatch(/^(host|srflx|prflx|relay) (udp|tcp)$/);
+        expect(candidateShort(pair.local)).toMatch(/^(host|srflx|prflx|relay) (udp|tcp) :\d+$/);
+      }
+    }
+  });
+
+  it.each(SCENARIOS)('%s: no two candidate pairs get the same short label', (name) => {
+    for (const snapshot of loadSession(name).snapshots) {
+      for (const stats of [snapshot.alice, snapshot.bob]) {
+        const labels = candidatePairs(stats).map((p) => `${candidateShort(p.local)} → ${candidateShort(p.remote)}`);
+        expect(new Set(labels).size).toBe(labels.length);
       }
     }
   });

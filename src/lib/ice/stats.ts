@@ -275,7 +275,10 @@ const PAIR_STEP_TESTS: ReadonlyArray<[PairStep, (p: CandidatePairRow) => boolean
 
 /** "host udp", "prflx tcp" …: a candidate as the diagram names it; "?" for what stats leave out. */
 export function candidateShort(c: StatsCandidate | null): string {
-  return `${c?.candidateType ?? '?'} ${c?.protocol ?? '?'}`;
+  // The port tells apart two pairs of the same kinds (e.g. two host → prflx pairs); the address
+  // stays out of the label (an mDNS host's is hidden anyway, and exports redact addresses).
+  const port = c?.port ? ` :${c.port}` : '';
+  return `${c?.candidateType ?? '?'} ${c?.protocol ?? '?'}${port}`;
 }
 
 /** Each pair with the steps it has reached, in PAIR_STEP_TESTS order. */

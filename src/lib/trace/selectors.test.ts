@@ -23,7 +23,7 @@ import { EXAMPLE_TRACES } from './examples';
 import { loadSession } from '../ice/fixtures';
 import { candidatePairs, candidateShort, pairSteps } from '../ice/stats';
 import { timed, traced } from './fixtures';
-import type { MessageInfo, TraceEvent, TraceEventBody } from './types';
+import type { EventOf, MessageInfo, TraceEvent, TraceEventBody } from './types';
 
 const ROOT = 'webrtc-lab/ab12cd34';
 const PEERS: [string, string] = ['alice', 'bob'];
@@ -464,10 +464,18 @@ describe('diagramRows at each detail level, over the recorded example traces', (
     { type: 'api', peer: 'bob', call: 'addIceCandidate', ok: false, detail: 'InvalidStateError: no remote description' },
   );
 
+  // The captured pair that was nominated, as its label reads ("host udp :PORT → host udp :PORT").
+  const chosen = checks.find((e) => e.type === 'ice-check' && e.step === 'nominated') as EventOf<'ice-check'>;
+  const pairLabel = `${chosen.local} → ${chosen.remote}`;
+
+  it('labels the nominated pair by kind and port', () => {
+    expect(pairLabel).toMatch(/^host udp :\d+ → host udp :\d+$/);
+  });
+
   it.each<[string, DiagramDetail[]]>([
-    ['alice → bob: ICE check host udp → host udp', ['p2p']],
-    ['alice → bob: ICE check succeeded host udp → host udp', ['p2p']],
-    ['alice → bob: ICE nominated host udp → host udp', ['p2p']],
+    [`alice → bob: ICE check ${pairLabel}`, ['p2p']],
+    [`alice → bob: ICE check succeeded ${pairLabel}`, ['p2p']],
+    [`alice → bob: ICE nominated ${pairLabel}`, ['p2p']],
     ['over alice: DTLS connecting', ['api', 'p2p']],
     ['over alice: DTLS connected', ['api']],
     ['alice → bob: DTLS connected', ['p2p']],
