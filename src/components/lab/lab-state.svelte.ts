@@ -18,7 +18,7 @@ import {
 } from '../../lib/trace/selectors';
 import { stableDiagramRows, stableTamperings } from '../../lib/trace/stable-views';
 import { narrate } from '../../lib/trace/narration';
-import { clockSplit, connectClock, playDone } from '../../lib/trace/clock';
+import { clockSplit, connectClock, connecting, playDone } from '../../lib/trace/clock';
 import type { GlareMode, IceMode } from '../../lib/peer/lab-peer';
 import type { HeldMessage } from '../../lib/session/core';
 import { LabTraceState } from './session-state.svelte';
@@ -90,6 +90,12 @@ export class LabState extends LabTraceState<LabSession> {
   connectTiming = $derived(timeToConnected(this.events));
   /** The same time split into the peers' own work and messages waiting for Step or Play. */
   clock = $derived(connectClock(this.events));
+  /**
+   * The diagram holds its full redraws (SequenceDiagram `hold`) while ICE or DTLS is at work, and
+   * while Play runs fast (≤ 150 ms a message) until the chat channel is open: the whole exchange
+   * then takes well under two seconds, and a redraw in the middle would only make it slower.
+   */
+  holdDiagram = $derived(connecting(this.events, this.peers) || (this.playing && this.playInterval <= 150 && !this.dataChannelOpen));
   /** What the last Step did, in words (the same at the same step of /replay/). */
   narration = $derived(narrate(this.events));
   /** The broker the running session uses (the setting may have been edited since). */

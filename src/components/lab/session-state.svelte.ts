@@ -181,10 +181,14 @@ export abstract class SessionState<S extends SteppedSession<M, E>, M = HeldMessa
     this.stepped(message);
   }
 
+  /** The interval Play runs at now (autoplay plays at 0 whatever Pace says). */
+  playInterval = $state(600);
+
   play(intervalMs = this.pace): void {
     if (!this.session) return;
     this.session.play(intervalMs);
     this.playing = true;
+    this.playInterval = intervalMs;
     this.announce('Playing: every held message is delivered in turn.');
   }
 

@@ -16,6 +16,7 @@ import { isValidPeerId, isValidRoot, mosquittoSubCommand, randomToken } from '..
 import { hasTurn } from '../../lib/latency/relay-link';
 import { brokerState, diagramRows, heldMessages, peerStates, type DiagramDetail } from '../../lib/trace/selectors';
 import { heldCandidates } from '../../lib/lab/early-candidates';
+import { connecting } from '../../lib/trace/clock';
 
 /** The broker shared by this browser's tabs (a SharedWorker), see src/lib/broker/tabs.ts. */
 export const TABS = 'tabs';
@@ -65,6 +66,8 @@ export class SoloState extends LabTraceState<SoloSession> {
   /** How much the diagram shows (the detail control); the full lab's default. */
   detail = $state<DiagramDetail>('p2p');
   rows = $derived(diagramRows(this.events, this.peers, this.detail));
+  /** ICE or DTLS at work: the diagram holds its full redraws meanwhile (SequenceDiagram `hold`). */
+  holdDiagram = $derived(connecting(this.events, this.peers));
   held = $derived(heldMessages(this.events));
   delivered = $derived(this.rows.filter((r) => r.status === 'delivered').length);
   states = $derived(peerStates(this.events, this.self));

@@ -769,6 +769,7 @@ describe('LabPeer: the peer-to-peer path', () => {
   /** alice on a fake whose DTLS transport and getStats() the test drives: a captured Chromium snapshot. */
   function aliceWithPath() {
     const trace: TraceEventBody[] = [];
+    const reads = { count: 0 };
     const transport = Object.assign(new EventTarget(), { state: 'new' as RTCDtlsTransportState });
     const setDtls = (state: RTCDtlsTransportState) => {
       transport.state = state;
@@ -788,11 +789,16 @@ describe('LabPeer: the peer-to-peer path', () => {
         const pc = fakes.create(config);
         // The transport exists once a description with the data channel's m-section is set.
         Object.defineProperty(pc, 'sctp', { get: () => (pc.localDescription ? { transport } : null) });
-        Object.defineProperty(pc, 'getStats', { value: async () => new Map(stats.map((s) => [(s as { id: string }).id, s])) });
+        Object.defineProperty(pc, 'getStats', {
+          value: async () => {
+            reads.count += 1;
+            return new Map(stats.map((s) => [(s as { id: string }).id, s]));
+          },
+        });
         return pc;
       },
     });
-    return { alice, trace, setDtls };
+    return { alice, trace, setDtls, reads };
   }
 
   it('traces the DTLS transport state and each pair step once, from getStats()', async () => {
@@ -809,7 +815,20 @@ describe('LabPeer: the peer-to-peer path', () => {
     const checks = trace.flatMap((e) => (e.type === 'ice-check' ? [`${e.pair} ${e.step} ${e.local} → ${e.remote}`] : []));
     // Two polls saw the same pairs: each step is traced once, in order per pair.
     expect(new Set(checks).size).toBe(checks.length);
-    expect(checks.filter((c) => c.endsWith('host udp → host udp')).map((c) => c.split(' ')[1])).toEqual(['sent', 'succeeded', 'nominated', 'sent', 'succeeded', 'nominated']);
+    expect(checks.filter((c) => / host udp :\d+ → host udp :\d+$/.test(c)).map((c) => c.split(' ')[1])).toEqual(['sent', 'succeeded', 'nominated', 'sent', 'succeeded', 'nominated']);
+  });
+
+  it('reads getStats() once more after a burst of state changes, not once per change', async () => {
+    const { alice, trace, setDtls, reads } = aliceWithPath();
+    alice.start();
+    alice.handleSignal(statusFrom('bob', 'online'));
+    await alice.settled();
+    const before = reads.count;
+    for (const state of ['connecting', 'connected', 'closed', 'failed', 'connecting', 'connected'] as const) setDtls(state);
+    for (let k = 0; k < 6; k++) await tick();
+    // The first change starts a read; the five during it ask for one more read after it.
+    expect(reads.count - before).toBe(2);
+    expect(trace.some((e) => e.type === 'ice-check' && e.step === 'nominated')).toBe(true);
   });
 
   it('traces nothing of the path after close()', async () => {

@@ -221,8 +221,10 @@ export class LabPeer {
    * DTLS 'connected' after a stats read under way, the channel's 'open' after DTLS.
    */
   private path: Promise<void> = Promise.resolve();
-  /** The latest getStats() read for 'ice-check'. */
+  /** The getStats() reads for 'ice-check' under way (runChecks), if any. */
   private checks: Promise<void> = Promise.resolve();
+  private checksRunning = false;
+  private checksWanted = false;
 
   constructor(opts: LabPeerOptions) {
     this.opts = opts;
@@ -678,9 +680,27 @@ export class LabPeer {
     changed();
   }
 
-  /** Traces each pair step getStats() shows for the first time (see the header). */
+  /**
+   * Traces each pair step getStats() shows for the first time (see the header). Asked again
+   * while a read is under way, it reads once more after it, not once per ask: a burst of
+   * candidates and state changes while connecting costs two reads, not ten.
+   */
   private traceChecks(): Promise<void> {
-    return (this.checks = this.readChecks());
+    this.checksWanted = true;
+    if (!this.checksRunning) this.checks = this.runChecks();
+    return this.checks;
+  }
+
+  private async runChecks(): Promise<void> {
+    this.checksRunning = true;
+    try {
+      while (this.checksWanted && !this.closed) {
+        this.checksWanted = false;
+        await this.readChecks();
+      }
+    } finally {
+      this.checksRunning = false;
+    }
   }
 
   private async readChecks(): Promise<void> {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { clockSplit, connectClock, formatDuration, heldIntervals, playDone } from './clock';
+import { clockSplit, connectClock, connecting, formatDuration, heldIntervals, playDone } from './clock';
 import { parseTraceJson } from './export';
 import { heldBody, timed } from './fixtures';
 import { prefixAt, lastStep } from './replay';
@@ -83,5 +83,41 @@ describe('playDone', () => {
 
   it('never holds in a lab without peer connections (MQTT only)', () => {
     expect(playDone(recorded('mqtt-will'))).toBe(false);
+  });
+});
+
+describe('connecting', () => {
+  const peers = ['alice', 'bob'];
+  const at = (events: TraceEvent[], type: string, pred: (e: TraceEvent) => boolean) => events.findIndex((e) => e.type === type && pred(e));
+
+  it('on a recorded session: false before ICE checks, true from the first check until both are connected', () => {
+    const events = recorded('trickle');
+    const checking = at(events, 'state', (e) => e.type === 'state' && e.machine === 'iceConnection' && e.value === 'checking');
+    const bothConnected = Math.max(
+      ...peers.map((p) => at(events, 'state', (e) => e.type === 'state' && e.peer === p && e.machine === 'connection' && e.value === 'connected')),
+    );
+    expect(checking).toBeGreaterThan(0);
+    expect(bothConnected).toBeGreaterThan(checking);
+    expect(connecting(events.slice(0, checking), peers)).toBe(false);
+    expect(connecting(events.slice(0, checking + 1), peers)).toBe(true);
+    expect(connecting(events.slice(0, bothConnected), peers)).toBe(true);
+    expect(connecting(events.slice(0, bothConnected + 1), peers)).toBe(false);
+    expect(connecting(events, peers)).toBe(false);
+  });
+
+  it.each<[string, string, string, boolean]>([
+    ['iceConnection', 'new', 'new', false],
+    ['iceConnection', 'checking', 'new', true],
+    ['iceConnection', 'connected', 'connecting', true],
+    ['iceConnection', 'connected', 'connected', false],
+    ['iceConnection', 'failed', 'failed', false],
+    ['iceConnection', 'disconnected', 'disconnected', false],
+  ])('%s %s with connection %s: %s', (machine, ice, connection, expected) => {
+    const events = timed(
+      [0, session],
+      [1, { type: 'state', peer: 'bob', machine: machine as 'iceConnection', value: ice }],
+      [2, { type: 'state', peer: 'bob', machine: 'connection', value: connection }],
+    );
+    expect(connecting(events, peers)).toBe(expected);
   });
 });

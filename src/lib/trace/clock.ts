@@ -6,6 +6,24 @@
 import { heldMessages, peerStates, timeToConnected } from './selectors';
 import type { EventOf, TraceEvent } from './types';
 
+/** The states in which ICE or DTLS is at work (webrtc-pc RTCIceConnectionState, RTCPeerConnectionState). */
+const AT_WORK: Readonly<Record<'iceConnection' | 'connection', readonly string[]>> = {
+  iceConnection: ['checking'],
+  connection: ['connecting'],
+};
+
+/**
+ * True while one of `peers` is connecting: its ICE agent is checking pairs or its connection is
+ * `connecting` (DTLS under way). Views that cost the main thread much (a full diagram redraw)
+ * wait for it to end, so they do not delay the checks and the handshake they would draw.
+ */
+export function connecting(events: readonly TraceEvent[], peers: readonly string[]): boolean {
+  return peers.some((peer) => {
+    const states = peerStates(events, peer);
+    return AT_WORK.iceConnection.includes(states.iceConnection) || AT_WORK.connection.includes(states.connection);
+  });
+}
+
 export interface ConnectClock {
   /** From the first createOffer() until both peers were connected (timeToConnected). */
   totalMs: number;
