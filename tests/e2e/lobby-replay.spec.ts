@@ -31,6 +31,8 @@ test('export a stepped lobby session, replay it to the end: the same rows, clien
   const step = lab.getByRole('button', { name: 'Step', exact: true });
   const open = lab.getByText('Data channel open');
   const delivered = async (region: Locator) => (await tableRows(region)).filter((r) => r[1] === 'server' && !r[3]!.endsWith('(held)')).length;
+  const told = lab.getByRole('group', { name: 'What just happened' });
+  const narrations: string[] = [];
   let steps = 0;
   for (;;) {
     await expect.poll(async () => (await open.isVisible()) || (await held.count()) > 0, { timeout: 15_000 }).toBe(true);
@@ -45,7 +47,15 @@ test('export a stepped lobby session, replay it to the end: the same rows, clien
     await step.click();
     steps++;
     await expect.poll(() => delivered(lab)).toBe(before + 1);
+    // Each Step is told: which frame went to whom, and what that client did with it.
+    await expect(told).toContainText(`Step ${steps}: `);
+    narrations.push((await told.innerText()).trim());
   }
+  const story = narrations.join('\n');
+  expect(story).toMatch(/from the server to p1\. The server gives p1 its id, 1/);
+  expect(story).toMatch(/having the higher id, makes the offer/);
+  expect(story).toMatch(/sends ANSWER back through the server/);
+  expect(new Set(narrations).size).toBe(narrations.length);
   await expect(pairRows(lab).locator('td:last-child')).toHaveText(['open', 'open', 'open']);
   const liveRows = await tableRows(lab);
   const live = await lobbyState(lab);
@@ -69,9 +79,13 @@ test('export a stepped lobby session, replay it to the end: the same rows, clien
   const slider = replay.getByRole('slider', { name: 'Step' });
   await replay.getByRole('button', { name: 'Step forward' }).click();
   await expect(slider).toHaveValue('1');
+  // The replay tells each step as the live lab did.
+  const replayTold = replay.getByRole('group', { name: 'What just happened' });
+  await expect(replayTold).toHaveText(narrations[0]!);
   await slider.focus();
   await page.keyboard.press('End');
   await expect(replay.getByText(`Step ${deliveries} of ${deliveries}`, { exact: true })).toBeVisible();
+  await expect(replayTold).toHaveText(narrations.at(-1)!);
 
   // The same diagram rows, the same lanes drawn, the same clients and pairs as the live lab.
   await expect.poll(() => tableRows(replay)).toEqual(liveRows);

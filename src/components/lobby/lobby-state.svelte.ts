@@ -12,6 +12,8 @@ import { BAD_INPUTS, type BadInputKind } from '../../lib/lobby/bad-inputs';
 import { IN_PAGE_SERVER, isLobbyServerUrl, parseLobbyParams } from '../../lib/lobby/params';
 import { heldLabel, lobbyView } from '../../lib/lobby/diagram-rows';
 import type { LobbyTraceEvent } from '../../lib/lobby/trace';
+import { narrateLobby } from '../../lib/lobby/narration';
+import { stepAnnouncement } from '../../lib/trace/narration';
 import { downloadTraceFile, SessionState } from '../lab/session-state.svelte';
 
 export type LobbyPhase = 'idle' | 'connecting' | 'running' | 'error';
@@ -35,6 +37,8 @@ export class LobbyLabState extends SessionState<MeshSession, HeldItem, LobbyTrac
   held = $derived(this.view.held);
   clients = $derived(this.view.clients);
   delivered = $derived(this.view.delivered);
+  /** What the last Step did, in words (the replay says the same at the same step). */
+  narration = $derived(narrateLobby(this.events));
   serverError = $derived(this.server === IN_PAGE_SERVER || isLobbyServerUrl(this.server) ? null : 'Server: use in-page or a ws:// or wss:// URL.');
 
   protected readonly nothingHeld = 'Nothing is held. Waiting for the clients.';
@@ -102,7 +106,8 @@ export class LobbyLabState extends SessionState<MeshSession, HeldItem, LobbyTrac
   protected stepped(item: HeldItem): void {
     const e = this.events.find((x) => x.type === 'held' && x.qid === item.qid);
     const label = e?.type === 'held' ? heldLabel(e, this.view.ids) : 'a frame';
-    this.announce(`Step ${this.delivered}: server to ${item.peer}: ${label}.`);
+    const told = narrateLobby(this.events);
+    this.announce(`Step ${this.delivered}: server to ${item.peer}: ${label}.${told ? ` ${stepAnnouncement(told)}` : ''}`);
   }
 
   /** Downloads the trace as a lobby trace file (../../lib/trace/export.ts), for /replay/. */

@@ -12,6 +12,7 @@ import { diagramRows, heldMessages, channelOpen, type DiagramDetail, type Diagra
 import type { TraceEvent } from '../../lib/trace/types';
 import { narrate, stepAnnouncement, type Narration } from '../../lib/trace/narration';
 import { lobbyView, type LobbyView } from '../../lib/lobby/diagram-rows';
+import { narrateLobby } from '../../lib/lobby/narration';
 import type { LobbyTraceEvent } from '../../lib/lobby/trace';
 
 /** A bundled example trace (public/traces/<id>.json). */
@@ -28,6 +29,8 @@ interface DiagramView {
   lanes?: string[];
   rows: DiagramRow[];
   newestQid: string | null;
+  /** What this step did, in words: the same sentences the live lab showed at this step. */
+  narration: Narration | null;
 }
 
 export interface LabReplayView extends DiagramView {
@@ -36,13 +39,12 @@ export interface LabReplayView extends DiagramView {
   visible: readonly TraceEvent[];
   held: ReturnType<typeof heldMessages>;
   channelOpen: boolean;
-  /** What this step did, in words: the same sentences the live lab showed at this step. */
-  narration: Narration | null;
   /** The broker of the recorded session (for mosquitto_pub and packet notes). */
   broker: string;
 }
 
 export interface LobbyReplayView extends LobbyView {
+  narration: Narration | null;
   /** The lab format's two lanes, for the diagram's props; `lanes` draws the server and p1…p4. */
   peers: [string, string];
   kind: 'lobby';
@@ -76,7 +78,7 @@ const REPLAY_VIEWS: {
   lobby: (events, step) => {
     const visible = prefixAt(events, step);
     // The lobby diagram draws its own lanes; peers only satisfy the lab format's two.
-    return { kind: 'lobby', events, visible, peers: ['p1', 'p2'], ...lobbyView(visible) };
+    return { kind: 'lobby', events, visible, peers: ['p1', 'p2'], ...lobbyView(visible), narration: narrateLobby(visible) };
   },
 };
 
@@ -129,7 +131,7 @@ export class ReplayState {
     // A message that is not visible yet at this step cannot stay open.
     if (this.selected !== null && this.selected >= (this.view?.visible.length ?? 0)) this.selected = null;
     const row = this.view?.rows.findLast((r) => r.status === 'delivered');
-    const told = this.view?.kind === 'lab' ? this.view.narration : null;
+    const told = this.view?.narration ?? null;
     this.announce(`Step ${this.step} of ${this.last}${row ? `: ${row.label} delivered to ${row.to}` : ''}.${told ? ` ${stepAnnouncement(told)}` : ''}`);
   }
 

@@ -46,6 +46,11 @@ const CLOSE_WHY: Readonly<Record<string, string>> = {
   [CLOSE.SHUTTING_DOWN.reason]: 'the server is shutting down.',
 };
 
+/** Why the server closed with this code and reason: the protocol's own reason, else the code's meaning. */
+export function closeWhy(code: number, reason: string): string {
+  return CLOSE_WHY[reason] ?? closeCodeMeaning(code);
+}
+
 /** RFC 6455 §7.4: what a close code says. */
 export function closeCodeMeaning(code: number): string {
   if (code === 1000) return 'normal closure (RFC 6455 §7.4.1): the purpose of the connection is fulfilled.';

@@ -1,89 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakePeerConnection, pairFakes } from '../testing/fake-peer-connection';
+import { describe, expect, it } from 'vitest';
+import { FakePeerConnection } from '../testing/fake-peer-connection';
 import { FakeTimers } from '../testing/fake-timers';
 import { InMemoryLobbyNetwork, type InMemorySocket } from './in-memory';
+import { harness, settle, stepAll, track } from './fixtures';
 import { BAD_INPUTS, MESH_PEERS, MeshSession, VISITOR, makesOffer, type BadInputKind } from './mesh-session';
 import { CLOSE, HOST_ID, MessageType, encodeMessage, parseServerMessage } from './protocol';
 import { LobbyServer } from './server';
 import { clientStates, heldFrames, lobbyDiagramRows, pairViews, wireIds } from './diagram-rows';
 import type { LobbySocket } from './client';
-
-/** Lets microtasks and the fakes' promise chains run. */
-async function settle(rounds = 20): Promise<void> {
-  for (let k = 0; k < rounds; k++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
-
-interface Harness {
-  session: MeshSession;
-  server: LobbyServer;
-  timers: FakeTimers;
-  pcs: Map<string, FakePeerConnection>;
-  /** Each client's socket to the server, in the order they connected (p1, p2, p3, p4…). */
-  sockets: InMemorySocket[];
-}
-
-let open: Harness[] = [];
-afterEach(() => {
-  for (const h of open) {
-    h.session.close();
-    h.server.dispose();
-  }
-  open = [];
-});
-
-/** The in-page server with fixed ids (after the host, `ids` in join order) and fake peer connections that pair up. */
-function harness(ids: number[] = [3000, 2000, 5000, 6000, 7000, 8000]): Harness {
-  const timers = new FakeTimers();
-  const queue = [1000, ...ids];
-  const server = new LobbyServer({ timers, randomId: () => queue.shift() ?? 9999, randomSecret: () => 'LOBBYNAME0123456' });
-  const network = new InMemoryLobbyNetwork(server);
-  const pcs = new Map<string, FakePeerConnection>();
-  const sockets: InMemorySocket[] = [];
-  let session!: MeshSession;
-  const nameOf = (remote: number, viewer: string) => {
-    if (remote === HOST_ID && viewer !== 'p1') return 'p1';
-    for (const [name, s] of Object.entries(session.states())) if (s.id === remote) return name;
-    return `#${remote}`;
-  };
-  session = new MeshSession({
-    transport: 'in-page',
-    connect: () => {
-      const s = network.connect();
-      sockets.push(s);
-      return s;
-    },
-    createPeerConnection: (config, { peer, remote }) => {
-      const pc = new FakePeerConnection(config);
-      // Like a browser: gather one host candidate once the local description is set, then end.
-      pc.onLocalDescriptionApplied = (p) =>
-        queueMicrotask(() => {
-          p.gather();
-          p.completeGathering();
-        });
-      const other = nameOf(remote, peer);
-      pcs.set(`${peer}>${other}`, pc);
-      const far = pcs.get(`${other}>${peer}`);
-      if (far) pairFakes(pc, far, { autoConnect: true });
-      return pc as unknown as RTCPeerConnection;
-    },
-  });
-  const h = { session, server, timers, pcs, sockets };
-  open.push(h);
-  return h;
-}
-
-/** Steps until nothing more is held (the peers' reactions included). Returns the steps taken. */
-async function stepAll(session: MeshSession, max = 200): Promise<number> {
-  let steps = 0;
-  await settle();
-  while (session.queue.size > 0) {
-    expect(steps).toBeLessThan(max);
-    session.step();
-    steps++;
-    await settle();
-  }
-  return steps;
-}
 
 const sentBy = (session: MeshSession, peer: string) =>
   session.trace.events.flatMap((e) => (e.type === 'sent' && e.peer === peer ? [e.text] : []));
@@ -216,7 +140,7 @@ describe('MeshSession', () => {
       createPeerConnection: (config) => new FakePeerConnection(config) as unknown as RTCPeerConnection,
       scheduler: timers,
     });
-    open.push({ ...h, session });
+    track({ ...h, session });
     await session.start();
     await settle();
     session.play(100);
@@ -247,7 +171,7 @@ describe('MeshSession', () => {
       },
       createPeerConnection: (config) => new FakePeerConnection(config) as unknown as RTCPeerConnection,
     });
-    open.push({ session, server, timers: new FakeTimers(), pcs: new Map(), sockets });
+    track({ session, server, timers: new FakeTimers(), pcs: new Map(), sockets });
     await session.start();
     await stepAll(session);
     // As if the server relayed an offer from a peer p1 never heard of.
