@@ -5,7 +5,7 @@
  * LOBBY_NARRATION, a table keyed by the frame's type and what the client did (the events
  * from the delivery to the end of the trace), in the shape of the MQTT labs' narration.
  */
-import type { Narration } from '../trace/narration';
+import { lastDelivery, type Narration } from '../trace/narration';
 import { heldLabel, nameOfId, parseFrame, wireIds } from './diagram-rows';
 import { closeWhy } from './explain';
 import { LOBBY_LIMITS, typeName, type MessageTypeName } from './protocol';
@@ -170,14 +170,9 @@ export const LOBBY_NARRATION: Readonly<Record<LobbyFrameKind, readonly LobbyNarr
  * its latest delivery and everything after it. Null before the first delivery.
  */
 export function narrateLobby(events: readonly LobbyTraceEvent[]): Narration | null {
-  let at = -1;
-  let step = 0;
-  for (let k = 0; k < events.length; k++) {
-    if (events[k]!.type !== 'delivered') continue;
-    at = k;
-    step += 1;
-  }
-  if (at === -1) return null;
+  const last = lastDelivery(events);
+  if (!last) return null;
+  const { at, step } = last;
   const delivery = events[at] as LobbyEventOf<'delivered'>;
   const held = events.find((e): e is LobbyEventOf<'held'> => e.type === 'held' && e.qid === delivery.qid);
   if (!held) return null;

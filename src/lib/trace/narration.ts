@@ -286,11 +286,8 @@ function statusFields(held: Held): { will: boolean; offline: boolean } {
   return { will: held.will || label.startsWith('will:'), offline: /\boffline\b/.test(label) };
 }
 
-/**
- * The narration of the step that ends at the end of `events` (a prefix of the trace): about
- * its latest delivery and everything after it. Null before the first delivery.
- */
-export function narrate(events: readonly TraceEvent[]): Narration | null {
+/** Where the latest 'delivered' event is, and how many there are (the step it ends); null if none. Any trace kind. */
+export function lastDelivery(events: readonly { type: string }[]): { at: number; step: number } | null {
   let at = -1;
   let step = 0;
   for (let k = 0; k < events.length; k++) {
@@ -298,7 +295,17 @@ export function narrate(events: readonly TraceEvent[]): Narration | null {
     at = k;
     step += 1;
   }
-  if (at === -1) return null;
+  return at === -1 ? null : { at, step };
+}
+
+/**
+ * The narration of the step that ends at the end of `events` (a prefix of the trace): about
+ * its latest delivery and everything after it. Null before the first delivery.
+ */
+export function narrate(events: readonly TraceEvent[]): Narration | null {
+  const last = lastDelivery(events);
+  if (!last) return null;
+  const { at, step } = last;
   const delivery = events[at] as EventOf<'delivered'>;
   const held = events.find((e): e is Held => e.type === 'held' && e.qid === delivery.qid);
   if (!held) return null;
