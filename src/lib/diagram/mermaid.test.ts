@@ -298,7 +298,7 @@ describe('toMermaid, read back by mermaid', () => {
  * other than notes must be exactly those rows.
  */
 describe('toMermaid of the rows at each detail level', () => {
-  const parsed = parseTraceJson(readFileSync(new URL('../../../public/traces/trickle.json', import.meta.url), 'utf8'));
+  const parsed = parseTraceJson(readFileSync(new URL('../../../tests/fixtures/traces/trickle.json', import.meta.url), 'utf8'));
   if (!parsed.ok) throw new Error(parsed.reason);
   const events = parsed.events;
 

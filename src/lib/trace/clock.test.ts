@@ -8,7 +8,7 @@ import { timeToConnected } from './selectors';
 import type { TraceEvent, TraceEventBody } from './types';
 
 function recorded(id: string): TraceEvent[] {
-  const parsed = parseTraceJson(readFileSync(new URL(`../../../public/traces/${id}.json`, import.meta.url), 'utf8'));
+  const parsed = parseTraceJson(readFileSync(new URL(`../../../tests/fixtures/traces/${id}.json`, import.meta.url), 'utf8'));
   if (!parsed.ok) throw new Error(parsed.reason);
   return parsed.events as TraceEvent[];
 }

@@ -6,9 +6,9 @@ import { NARRATION, SURPRISES, narrate, stepAnnouncement, type SurpriseId } from
 import { lastStep, prefixAt } from './replay';
 import type { TraceEvent, TraceEventBody } from './types';
 
-/** A recorded trace bundled with the site (public/traces/, see ./examples.ts). */
+/** A recorded trace (tests/fixtures/traces/: pinned, so re-recording the site's examples does not move the steps). */
 function recorded(id: string): TraceEvent[] {
-  const parsed = parseTraceJson(readFileSync(new URL(`../../../public/traces/${id}.json`, import.meta.url), 'utf8'));
+  const parsed = parseTraceJson(readFileSync(new URL(`../../../tests/fixtures/traces/${id}.json`, import.meta.url), 'utf8'));
   if (!parsed.ok) throw new Error(parsed.reason);
   return parsed.events as TraceEvent[];
 }
