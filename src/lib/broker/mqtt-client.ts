@@ -6,9 +6,9 @@
  */
 import * as clientModule from 'mqtt/lib/client';
 import type { IClientOptions, MqttClient, StreamBuilder } from 'mqtt';
+import { CONNECT_TIMEOUT_MS, connectDeadline, deadlineText } from '../signalling/connect-deadline';
 import { DEFAULT_KEEPALIVE_S, type BrokerConnection, type ConnectOptions, type MqttLike } from './types';
 
-export const DEFAULT_CONNECT_TIMEOUT_MS = 8000;
 /** Seconds; the broker drops us after 1.5× this without a packet (MQTT 3.1.1 §3.1.2.10). */
 export const KEEPALIVE_S = DEFAULT_KEEPALIVE_S;
 const CLOSE_GRACE_MS = 3000;
@@ -43,7 +43,7 @@ export interface ClientSetup {
  * CONNACK refused, or timeout) and then stops the client, so nothing retries in the background.
  */
 export function openClient(opts: ConnectOptions, setup: ClientSetup): Promise<MqttClient> {
-  const timeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const timeoutMs = opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
   const MqttClientClass = resolveCtor(clientModule);
   const options: IClientOptions = {
     clientId: opts.clientId,
@@ -67,11 +67,11 @@ export function openClient(opts: ConnectOptions, setup: ClientSetup): Promise<Mq
     const fail = (why: string): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      cancel();
       client?.end(true);
       reject(new Error(`Could not connect to ${setup.label}: ${why}`));
     };
-    const timer = setTimeout(() => fail(`connection refused or timed out (no CONNACK after ${timeoutMs} ms)`), timeoutMs);
+    const cancel = connectDeadline(timeoutMs, () => fail(`connection refused or timed out (${deadlineText('no CONNACK', timeoutMs)})`));
     try {
       client = new MqttClientClass(setup.streamBuilder, options);
     } catch (err) {
@@ -82,7 +82,7 @@ export function openClient(opts: ConnectOptions, setup: ClientSetup): Promise<Mq
     const onConnect = (): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      cancel();
       c.removeListener('close', onClose);
       c.removeListener('error', onError);
       resolve(c);

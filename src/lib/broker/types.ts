@@ -26,6 +26,10 @@ export interface MqttLike {
   on(event: 'error', cb: (err: Error) => void): unknown;
   /** force=true drops the transport without DISCONNECT, so the broker fires the will. */
   end(force?: boolean, cb?: () => void): unknown;
+  /** mqtt.js: the packet id of the last QoS > 0 PUBLISH (transports without ids leave it out). */
+  getLastMessageId?(): number | undefined;
+  /** mqtt.js: forget a QoS > 0 PUBLISH it would otherwise resend after reconnecting. */
+  removeOutgoingMessage?(messageId: number): unknown;
 }
 
 /** Seconds; the broker drops a client after 1.5× this without a packet (MQTT 3.1.1 §3.1.2.10). */

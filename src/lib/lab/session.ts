@@ -263,6 +263,8 @@ export class LabSession extends SessionCore {
     }
     const signal = this.admit(slot.id, topic, payload);
     if (!signal) return;
+    // The sender is subscribed again (it subscribes before it says so): what waited for it goes out.
+    if (signal.kind === 'status' && signal.status === 'online') slot.ep.flushOutbox(signal.from);
     const held = this.holdSignal(slot.id, signal, topic, payload, packet, wire);
     // A standing discard switch: it arrives (held, drawn) and is dropped at once.
     const discard = this.discards.reasonFor(held);

@@ -292,6 +292,8 @@ export class SoloSession extends SessionCore {
         return;
       }
       this.updateRoster({ peer: signal.from, status: signal.status, will: signal.reason === 'will', retained: packet.retain, ts: signal.ts });
+      // The sender is subscribed again (it subscribes before it says so): what waited for it goes out.
+      if (signal.status === 'online') this.ep.flushOutbox(signal.from);
     }
     this.holdSignal(this.self, signal, topic, payload, packet, wire);
   }

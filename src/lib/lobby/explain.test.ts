@@ -92,6 +92,7 @@ describe('explainEvent', () => {
     [1000, /normal closure/],
     [1001, /going away/],
     [1005, /no status code/],
+    [1008, /policy violation/],
     [4000, /private-use/],
     [3000, /see RFC 6455/],
   ])('closeCodeMeaning(%i)', (code, re) => {

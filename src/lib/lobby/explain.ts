@@ -44,6 +44,7 @@ const CLOSE_WHY: Readonly<Record<string, string>> = {
   [CLOSE.INVALID_TRANSFER_MODE.reason]: 'the frame was binary; the protocol is text only.',
   [CLOSE.MESSAGE_TOO_BIG.reason]: `the frame was over ${LOBBY_LIMITS.maxMessageBytes / 1024} KiB.`,
   [CLOSE.SHUTTING_DOWN.reason]: 'the server is shutting down.',
+  [CLOSE.SLOW_READER.reason]: `the client stopped reading: over ${LOBBY_LIMITS.maxBufferedBytes / 1024 / 1024} MiB waited to be sent to it, so the server gave up on it rather than fill its memory.`,
 };
 
 /** Why the server closed with this code and reason: the protocol's own reason, else the code's meaning. */
@@ -57,6 +58,7 @@ export function closeCodeMeaning(code: number): string {
   if (code === 1001) return 'going away (RFC 6455 §7.4.1).';
   if (code === 1005) return 'no status code was given (RFC 6455 §7.4.1); browsers report this when a client closes without one.';
   if (code === 1006) return 'closed abnormally, without a close frame (RFC 6455 §7.4.1).';
+  if (code === 1008) return 'policy violation (RFC 6455 §7.4.1).';
   if (code === 1009) return 'message too big (RFC 6455 §7.4.1).';
   if (code >= 4000 && code <= 4999) return 'a private-use code (RFC 6455 §7.4.2): this protocol uses 4000 for every error.';
   return 'see RFC 6455 §7.4.';

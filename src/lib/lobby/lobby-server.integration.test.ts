@@ -2,44 +2,14 @@
  * The real `npm run lobby-server` script on 127.0.0.1 (a free port), driven by real `ws`
  * clients. Timeouts are shortened by flags so the seal and no-lobby closes come quickly.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LobbyClient } from './client';
+import { startServer, type Server } from './fixtures';
 import { encodeMessage, parseServerMessage, type LobbyMessage } from './protocol';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SEAL_MS = 300;
 const NO_LOBBY_MS = 1500;
-
-interface Server {
-  url: string;
-  proc: ChildProcess;
-  output: () => string;
-}
-
-function startServer(): Promise<Server> {
-  const proc = spawn(
-    process.execPath,
-    ['scripts/lobby-server.mjs', '--port', '0', '--seal-timeout-ms', String(SEAL_MS), '--no-lobby-timeout-ms', String(NO_LOBBY_MS)],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  proc.stderr?.on('data', (d) => (out += String(d)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
-    proc.stdout?.on('data', (d) => {
-      out += String(d);
-      const m = /Lobby server listening on (ws:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1], proc, output: () => out });
-      }
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited ${code}:\n${out}`)));
-  });
-}
 
 /** A ws client that queues what it receives, so a test can await the next message. */
 class Client {
@@ -111,7 +81,7 @@ const open = async () => {
 };
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startServer(['--seal-timeout-ms', String(SEAL_MS), '--no-lobby-timeout-ms', String(NO_LOBBY_MS)]);
 }, 30_000);
 
 afterAll(() => {

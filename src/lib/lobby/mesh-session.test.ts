@@ -347,3 +347,46 @@ describe('the clients as the trace tells them (clientStates), which the live lab
     expect(clientStates(session.trace.events)).toMatchObject({ p1: { close: CLOSE.SEAL_COMPLETE, sealed: true }, p4: { close: CLOSE.INVALID_CMD } });
   });
 });
+
+describe('connect timeout', () => {
+  /** A socket whose server took the TCP connection and never answers the upgrade: CONNECTING for ever. */
+  class SilentSocket implements LobbySocket {
+    readyState = 0;
+    closes = 0;
+    private onClose: ((e: { code: number; reason: string }) => void)[] = [];
+    send(): void {}
+    close(): void {
+      this.closes += 1;
+      this.readyState = 3;
+      // A browser fails a CONNECTING socket it is told to close, with 1006 (RFC 6455 §7.1.7).
+      for (const l of this.onClose) l({ code: 1006, reason: '' });
+    }
+    addEventListener(type: string, listener: never): void {
+      if (type === 'close') this.onClose.push(listener);
+    }
+  }
+
+  it('gives up on a handshake that never completes after 8 s, with the reason and one failed event', async () => {
+    const timers = new FakeTimers();
+    const socket = new SilentSocket();
+    const session = new MeshSession({
+      transport: 'ws://127.0.0.1:9/',
+      connect: () => socket,
+      createPeerConnection: (config) => new FakePeerConnection(config) as unknown as RTCPeerConnection,
+      scheduler: timers,
+    });
+    let error: Error | undefined;
+    const started = session.start().catch((e: Error) => (error = e));
+    timers.advance(7999);
+    await Promise.resolve();
+    expect(error).toBeUndefined();
+    timers.advance(1);
+    await started;
+    expect(error?.message).toBe(
+      'p1 could not connect to ws://127.0.0.1:9/ (no answer to the WebSocket opening handshake after 8 s: the server took the connection but never completed the upgrade).',
+    );
+    expect(socket.closes).toBe(1);
+    expect(session.trace.events.filter((e) => e.type === 'socket' && e.state === 'failed')).toHaveLength(1);
+    session.close();
+  });
+});

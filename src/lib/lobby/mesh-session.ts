@@ -75,8 +75,10 @@ export interface MeshSessionOptions {
   /** `ends` says whose connection it is and to which remote id (tests pair fakes with it). */
   createPeerConnection: (config: RTCConfiguration, ends: { peer: string; remote: number }) => RTCPeerConnection;
   rtcConfig?: RTCConfiguration;
-  /** Timers for Play. */
+  /** Timers for Play and the connect timeout. */
   scheduler?: Scheduler;
+  /** Give up on a connection whose handshake does not complete in this long (default 8 s). */
+  connectTimeoutMs?: number;
   now?: () => number;
   /** Called after anything changed (trace, queue, client state). */
   onChange?: () => void;
@@ -202,6 +204,8 @@ export class MeshSession extends QueuedSession<HeldItem, LobbyTraceBody> {
       trace: (body) => this.emit(body),
       hold: (s, text, close) => this.holdFrame(s, text, close),
       failed: (s, detail) => this.failed(s, detail),
+      ...(this.options.connectTimeoutMs !== undefined ? { connectTimeoutMs: this.options.connectTimeoutMs } : {}),
+      ...(this.options.scheduler ? { timers: this.options.scheduler } : {}),
     });
     const client = new LobbyClient(socket);
     client.on('invalid', ({ reason }) => this.emit({ type: 'ignored', peer: name, reason: `not a valid frame: ${reason}` }));

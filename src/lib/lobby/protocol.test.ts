@@ -29,7 +29,7 @@ describe('message types', () => {
   it('close reasons fit a WebSocket close frame (123 bytes, RFC 6455 §5.5)', () => {
     for (const c of Object.values(CLOSE)) {
       expect(utf8Bytes(c.reason)).toBeLessThanOrEqual(123);
-      expect(c.code === 1000 || c.code === 1001 || c.code === 1009 || (c.code >= 4000 && c.code <= 4999)).toBe(true);
+      expect(c.code === 1000 || c.code === 1001 || c.code === 1008 || c.code === 1009 || (c.code >= 4000 && c.code <= 4999)).toBe(true);
     }
   });
 });

@@ -78,6 +78,12 @@ export const LOBBY_LIMITS = {
   pingIntervalMs: 10_000,
   /** UTF-8 bytes in one message; an SDP is a few KB. */
   maxMessageBytes: 64 * 1024,
+  /**
+   * Ours: bytes waiting to go out to one client (ws bufferedAmount). A client that stops
+   * reading is closed past this (CLOSE.SLOW_READER), or every frame relayed to it would pile
+   * up in the server's memory: server.js has no bound.
+   */
+  maxBufferedBytes: 4 * 1024 * 1024,
 } as const;
 export type LobbyLimits = { -readonly [K in keyof typeof LOBBY_LIMITS]: number };
 
@@ -113,6 +119,9 @@ export const CLOSE = {
   MESSAGE_TOO_BIG: { code: 1009, reason: 'Message too big' },
   // Ours: the Node server going away (RFC 6455 §7.4.1 1001) on SIGINT/SIGTERM.
   SHUTTING_DOWN: { code: 1001, reason: 'Server shutting down' },
+  // Ours: a client that stops reading breaks the server's policy of a bounded send buffer
+  // (RFC 6455 §7.4.1 1008 "policy violation"); see LOBBY_LIMITS.maxBufferedBytes.
+  SLOW_READER: { code: 1008, reason: 'Not reading: send buffer full' },
 } as const satisfies Record<string, CloseReason>;
 export type CloseName = keyof typeof CLOSE;
 // #endregion close-reasons

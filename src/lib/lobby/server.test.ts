@@ -401,3 +401,41 @@ describe('LobbyServer never throws on arbitrary input', () => {
     );
   });
 });
+
+describe('backpressure (ours: server.js has none)', () => {
+  /** A client that reads everything (buffered stays 0), or one that stops reading (it only grows). */
+  function client(server: LobbyServer, reads: boolean) {
+    const got: string[] = [];
+    const closes: string[] = [];
+    let buffered = 0;
+    const transport: LobbyTransport = {
+      send: (text) => {
+        got.push(text);
+        if (!reads) buffered += text.length;
+      },
+      close: (code, reason) => closes.push(`${code} ${reason}`),
+      bufferedAmount: () => buffered,
+    };
+    server.onConnect(transport);
+    return { transport, got, closes };
+  }
+
+  it('closes a client whose send buffer passes the bound with 1008 and a reason, drops what follows, and serves the rest', () => {
+    let id = 100;
+    const server = new LobbyServer({ limits: { maxBufferedBytes: 2000 }, randomId: () => ++id, randomSecret: () => 'L' });
+    const host = client(server, true);
+    const slow = client(server, false);
+    server.onMessage(host.transport, JSON.stringify({ type: 0, id: 0, data: '' }));
+    server.onMessage(slow.transport, JSON.stringify({ type: 0, id: 0, data: 'L' }));
+    const offer = JSON.stringify({ type: 4, id: 102, data: 'x'.repeat(500) });
+    for (let n = 0; n < 10; n++) server.onMessage(host.transport, offer);
+    expect(slow.closes).toEqual([`${CLOSE.SLOW_READER.code} ${CLOSE.SLOW_READER.reason}`]);
+    expect(CLOSE.SLOW_READER.code).toBe(1008);
+    // Closed by the send that took the buffer past 2,000 bytes: ~100 bytes of join replies, then the 4th offer of ~530.
+    expect(slow.got.filter((t) => t.startsWith('{"type":4')).length).toBe(4);
+    expect(host.closes).toEqual([]);
+    // A client that reads is never closed, however much it is sent.
+    server.onMessage(slow.transport, JSON.stringify({ type: 4, id: 1, data: 'x'.repeat(500) }));
+    expect(host.closes).toEqual([]);
+  });
+});

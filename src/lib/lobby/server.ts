@@ -27,6 +27,8 @@ export interface LobbyTransport {
   send(text: string): void;
   /** Start the closing handshake. The transport calls onClose once it is done. */
   close(code: number, reason: string): void;
+  /** Bytes sent but not yet handed to the network (ws bufferedAmount); absent when it cannot tell. */
+  bufferedAmount?(): number;
 }
 
 export interface LobbyTimers {
@@ -295,7 +297,11 @@ export class LobbyServer {
   // #endregion leave
 
   private send(peer: Peer, text: string): void {
-    if (!peer.closing) peer.transport.send(text);
+    if (peer.closing) return;
+    peer.transport.send(text);
+    // Adapted: server.js buffers for a client that stops reading until the process runs out
+    // of memory. Past the bound the client is closed, and what is relayed to it is dropped.
+    if ((peer.transport.bufferedAmount?.() ?? 0) > this.limits.maxBufferedBytes) this.close(peer, CLOSE.SLOW_READER);
   }
 
   /** Like ws: the first close() wins, later ones are no-ops while the handshake runs. */

@@ -30,6 +30,7 @@ export function serveLobby(wss: WebSocketServer, server: LobbyServer, options: S
         if (ws.readyState === ws.OPEN) ws.send(text);
       },
       close: (code, reason) => ws.close(code, reason),
+      bufferedAmount: () => ws.bufferedAmount,
     };
     // The server must survive anything a client does; a throw here would kill the process.
     const guard = (what: string, fn: () => void) => {

@@ -4,7 +4,7 @@
  * publishes signals (traced as 'published') and hands each incoming message, with the
  * PUBLISH that carried it, to the session. The broker connector is injected.
  */
-import { DEFAULT_KEEPALIVE_S, type BrokerConnection, type ConnectOptions, type LastWill, type ReceivedPacket, type WirePacket } from '../broker/types';
+import { DEFAULT_KEEPALIVE_S, type BrokerConnection, type ConnectOptions, type LastWill, type MqttLike, type ReceivedPacket, type WirePacket } from '../broker/types';
 import { takeWire } from '../mqtt/handshake';
 import { encodeSignal, payloadBytes } from '../signalling/codec';
 import type { WireSignal } from '../signalling/types';
@@ -20,6 +20,16 @@ export const MAX_PACKETS_PER_CLIENT = 2000;
 export const PACKET_BYTES_PER_CLIENT = 4 * 1024 * 1024;
 /** Incoming PUBLISH packets waiting to be matched to their 'message' event. */
 const MAX_INBOX = 64;
+/** Signals kept while the link is down; a peer sends a few dozen per session. */
+export const MAX_OUTBOX = 256;
+
+/** A signal on its way out: kept in the outbox while the link is down. */
+interface Outgoing {
+  topic: string;
+  signal: WireSignal;
+  retain: boolean;
+  qos: 0 | 1 | 2;
+}
 
 export type MessageHandler = (topic: string, payload: Uint8Array, packet: ReceivedPacket, wire: WirePacket | undefined) => void;
 
@@ -49,6 +59,18 @@ export class MqttEndpoint {
   unplugged = false;
   /** Pulled silently: the link is cut but open, so its packets are no longer recorded. */
   private silent = false;
+  /**
+   * The lab's own outbox. mqtt.js keeps a QoS 1 PUBLISH made offline and resends it right
+   * after the next CONNACK, but that is too early: when the broker itself restarted, it lost
+   * every subscription (a kept session, clean: false, survives only on a broker that
+   * persists sessions, and mosquitto does not by default), so a signal resent before the
+   * recipient has subscribed again is acknowledged and dropped: nobody is subscribed
+   * (MQTT 3.1.1 §4.4 resends, it does not wait for subscribers). So the signal waits here
+   * until the link is back and the session has seen the recipient online (flushOutbox).
+   */
+  private outbox: Outgoing[] = [];
+  /** QoS > 0 signals written but not yet acknowledged, by MQTT packet id. */
+  private readonly unacked = new Map<number, Outgoing>();
 
   constructor(private readonly opts: EndpointOptions) {
     this.peer = opts.peer;
@@ -93,24 +115,78 @@ export class MqttEndpoint {
 
   /**
    * Publishes a signal and traces it. Null when it could not be sent (traced with why);
-   * else a promise that settles once the broker acknowledged it or it failed. Never rejects.
+   * else a promise that settles once the broker acknowledged it or it failed, or at once
+   * when the link is down and it waits in the outbox ('queued-offline'). Never rejects.
    */
   publish(topic: string, signal: WireSignal, retain: boolean, qos: 0 | 1 | 2 = 1): Promise<void> | null {
     const { peer } = this.opts;
     const client = this.conn?.client;
-    if (!client || this.unplugged) {
-      const detail = this.unplugged ? 'the plug is pulled: no broker connection' : 'not connected to the broker';
+    const full = this.outbox.length >= MAX_OUTBOX;
+    if (!client || this.unplugged || (!client.connected && full)) {
+      const detail = this.unplugged ? 'the plug is pulled: no broker connection' : client ? `the outbox is full (${MAX_OUTBOX} signals)` : 'not connected to the broker';
       this.emit({ type: 'api', peer, call: `publish ${signal.kind}`, ok: false, detail });
       return null;
     }
+    const out: Outgoing = { topic, signal, retain, qos };
+    if (!client.connected) {
+      this.keep(out, 'the link to the broker is down');
+      return Promise.resolve();
+    }
+    return this.send(client, out, false);
+  }
+
+  /**
+   * The session saw `to` online: it is subscribed again, so what waits for it (and anything
+   * addressed to nobody in particular) goes out now, in the order it was published. Does
+   * nothing while the link is still down.
+   */
+  flushOutbox(to: string): void {
+    const client = this.conn?.client;
+    if (!client?.connected || this.unplugged || this.closed || this.outbox.length === 0) return;
+    const ready = this.outbox.filter((o) => !('to' in o.signal) || o.signal.to === to);
+    this.outbox = this.outbox.filter((o) => !ready.includes(o));
+    for (const out of ready) void this.send(client, out, true);
+  }
+
+  private keep(out: Outgoing, reason: string): void {
+    const { signal } = out;
+    this.outbox.push(out);
+    const to = 'to' in signal ? { to: signal.to } : {};
+    this.emit({ type: 'queued-offline', peer: this.opts.peer, mid: signal.mid, kind: signal.kind, topic: out.topic, ...to, reason });
+  }
+
+  private send(client: MqttLike, out: Outgoing, fromOutbox: boolean): Promise<void> {
+    const { peer } = this.opts;
+    const { topic, signal, retain, qos } = out;
     const payload = encodeSignal(signal);
-    this.emit({ type: 'published', peer, mid: signal.mid, kind: signal.kind, topic, payload, bytes: payloadBytes(payload), qos, retain });
+    this.emit({ type: 'published', peer, mid: signal.mid, kind: signal.kind, topic, payload, bytes: payloadBytes(payload), qos, retain, ...(fromOutbox ? { fromOutbox } : {}) });
     return new Promise((resolve) => {
+      let settled = false;
+      let id: number | undefined;
       client.publish(topic, payload, { qos, retain }, (err) => {
+        settled = true;
+        // Taken back into the outbox when the link dropped (onLost): not a failure.
+        if (id !== undefined && !this.unacked.delete(id)) return resolve();
         if (err && !this.closed) this.emit({ type: 'api', peer, call: `publish ${signal.kind}`, ok: false, detail: err.message });
         resolve();
       });
+      // mqtt.js numbers a QoS > 0 PUBLISH synchronously (MQTT 3.1.1 §2.3.1).
+      id = qos > 0 && !settled ? client.getLastMessageId?.() : undefined;
+      if (id !== undefined) this.unacked.set(id, out);
     });
+  }
+
+  /**
+   * The link dropped: what was written without a PUBACK may or may not have reached the
+   * broker. Take it back from mqtt.js (which would resend it too early, see `outbox`) into
+   * the outbox. The recipient may then get it twice; QoS 1 is "at least once" (§4.3.2).
+   */
+  private reclaimUnacked(client: MqttLike): void {
+    for (const [id, out] of this.unacked) {
+      this.unacked.delete(id);
+      client.removeOutgoingMessage?.(id);
+      this.keep(out, 'written just before the link dropped, with no PUBACK');
+    }
   }
 
   /** Publishes text that is not a signal (a probe, a ping, a cleared status). False when not connected. */
@@ -150,6 +226,8 @@ export class MqttEndpoint {
   async close(clear: readonly string[] = []): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.outbox = [];
+    this.unacked.clear();
     const conn = this.conn;
     this.conn = null;
     if (!conn) return;
@@ -171,6 +249,7 @@ export class MqttEndpoint {
       if (lost || quiet()) return;
       lost = true;
       this.emit({ type: 'broker', peer, state: 'lost', detail: 'connection to the broker dropped' });
+      this.reclaimUnacked(client);
     };
     client.on('close', onLost);
     client.on('offline', onLost);

@@ -27,8 +27,12 @@ export function eventArbs(peer: fc.Arbitrary<string> = peerIdArb): { [K in Trace
       { requiredKeys: ['type', 'peer', 'state'] },
     ),
     published: fc.record(
-      { type: fc.constant('published' as const), peer, mid: idArb, kind: kindArb, topic: textArb(), payload: textArb(200), bytes: bytesArb, qos: qosArb, retain: fc.boolean(), packetHex: hexArb },
+      { type: fc.constant('published' as const), peer, mid: idArb, kind: kindArb, topic: textArb(), payload: textArb(200), bytes: bytesArb, qos: qosArb, retain: fc.boolean(), packetHex: hexArb, fromOutbox: fc.boolean() },
       { requiredKeys: ['type', 'peer', 'mid', 'kind', 'topic', 'payload', 'bytes', 'qos', 'retain'] },
+    ),
+    'queued-offline': fc.record(
+      { type: fc.constant('queued-offline' as const), peer, mid: idArb, kind: kindArb, topic: textArb(), to: peer, reason: textArb() },
+      { requiredKeys: ['type', 'peer', 'mid', 'kind', 'topic', 'reason'] },
     ),
     held: fc.record(
       { type: fc.constant('held' as const), qid, to: peer, from: peer, kind: kindArb, topic: textArb(), payload: textArb(200), bytes: bytesArb, qos: qosArb, retain: fc.boolean(), will: fc.boolean(), mid: idArb, packetHex: hexArb },

@@ -84,7 +84,8 @@ type FieldsOf<K extends TraceEventType> = Exclude<keyof Extract<TraceEventBody, 
 export const EVENT_SHAPES: { readonly [K in TraceEventType]: { readonly [F in FieldsOf<K>]-?: FieldSpec } } = {
   session: { session: id, root: str(1024), broker: str(2048), peers: strings(2, 32) },
   broker: { peer, state: oneOf(BROKER_STATES), detail: optional(note) },
-  published: { peer, mid: id, kind: oneOf(KINDS), topic, payload, bytes, qos, retain: bool(), packetHex },
+  published: { peer, mid: id, kind: oneOf(KINDS), topic, payload, bytes, qos, retain: bool(), packetHex, fromOutbox: optional(bool()) },
+  'queued-offline': { peer, mid: id, kind: oneOf(KINDS), topic, to: optional(peer), reason: note },
   held: {
     qid: id,
     to: peer,

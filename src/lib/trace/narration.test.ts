@@ -114,8 +114,21 @@ describe('surprises', () => {
     expect(`${found!.what} ${found!.why}`).toBe(found!.text);
   });
 
-  it('has a recorded case for every surprise', () => {
-    expect(new Set(SURPRISE_CASES.map((c) => c[0]))).toEqual(new Set(SURPRISES.map((s) => s.id)));
+  it('has a case for every surprise', () => {
+    expect(new Set([...SURPRISE_CASES.map((c) => c[0]), 'queued-offline'])).toEqual(new Set(SURPRISES.map((s) => s.id)));
+  });
+
+  it('queued-offline: the broker is away when bob answers; said once per outage', () => {
+    const lost: TraceEventBody = { type: 'broker', peer: 'bob', state: 'lost' };
+    const queued = (kind: 'answer' | 'candidate'): TraceEventBody => ({ type: 'queued-offline', peer: 'bob', mid: `m-${kind}`, kind, topic: 'lab/x/alice/signal', to: 'alice', reason: 'the link to the broker is down' });
+    const offer = [session, pc('bob'), heldBody({ qid: 'q1', kind: 'offer' }), { type: 'delivered', qid: 'q1', to: 'bob' }, lost] as const;
+    const found = narrate(traced(...offer, queued('answer'), queued('candidate')))!.surprises.filter((s) => s.id === 'queued-offline');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.what).toBe("bob's answer waits in bob's outbox: its link to the broker is down.");
+    expect(found[0]!.why).toMatch(/once bob is reconnected and has seen alice online again.*MQTT 3\.1\.1 §4\.4/);
+    // A second outage is told again.
+    const again = traced(...offer, queued('answer'), { type: 'broker', peer: 'bob', state: 'connected' }, heldBody({ qid: 'q2', kind: 'candidate' }), { type: 'delivered', qid: 'q2', to: 'bob' }, lost, queued('candidate'));
+    expect(narrate(again)!.surprises.map((s) => s.id)).toContain('queued-offline');
   });
 
   it('says none where the order is the expected one', () => {

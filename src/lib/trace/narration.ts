@@ -155,7 +155,7 @@ export const NARRATION: Readonly<Record<SignalKind, readonly NarrationRow[]>> = 
 };
 
 /** The cases where the real order of events looks wrong, and why it is right. */
-export type SurpriseId = 'ice-before-answer' | 'open-while-held' | 'open-before-connecting' | 'same-mdns-name';
+export type SurpriseId = 'ice-before-answer' | 'open-while-held' | 'open-before-connecting' | 'same-mdns-name' | 'queued-offline';
 
 export interface Surprise {
   id: SurpriseId;
@@ -204,7 +204,7 @@ function stateAt(events: readonly TraceEvent[], peer: string): PeerStates {
 }
 
 /** The event types a surprise can be about. */
-const SURPRISING_TYPES: ReadonlySet<string> = new Set(['state', 'channel', 'candidate-gathered']);
+const SURPRISING_TYPES: ReadonlySet<string> = new Set(['state', 'channel', 'candidate-gathered', 'queued-offline']);
 
 export const SURPRISES: readonly SurpriseRow[] = [
   {
@@ -251,6 +251,18 @@ export const SURPRISES: readonly SurpriseRow[] = [
       // Said once: the first time a name of one peer turns up in the other's candidates.
       if (!theirs.has(address) || [...mdnsNames(before, e.peer)].some((n) => theirs.has(n))) return null;
       return `${e.peer} shows the same .local name as ${peer}. Both run in this browser, which keeps one mDNS name per IP address and reuses it (draft-ietf-mmusic-mdns-ice-candidates §3.1.1).`;
+    },
+  },
+  {
+    id: 'queued-offline',
+    ref: 'MQTT 3.1.1 §4.4',
+    detect: ({ event: e, before }) => {
+      if (e.type !== 'queued-offline') return null;
+      // Said once per outage of that peer: at the first signal it keeps.
+      const lost = before.findLastIndex((x) => x.type === 'broker' && x.peer === e.peer && x.state === 'lost');
+      if (before.slice(lost + 1).some((x) => x.type === 'queued-offline' && x.peer === e.peer)) return null;
+      const to = e.to ?? 'the other peer';
+      return `${e.peer}'s ${e.kind} waits in ${e.peer}'s outbox: its link to the broker is down. It is sent once ${e.peer} is reconnected and has seen ${to} online again, because a broker that restarted has forgotten every subscription, and a message resent before ${to} subscribes again reaches nobody (MQTT 3.1.1 §4.4 resends, it does not wait).`;
     },
   },
 ];

@@ -207,7 +207,7 @@ describe('diagramRows', () => {
           if (k) expect(row.eventIndex).toBeGreaterThan(rows[k - 1]!.eventIndex);
           for (const lane of [row.from, row.to]) expect(['alice', 'bob', 'broker']).toContain(lane);
           const e = evs[row.eventIndex]!;
-          const expected = { published: 'sent', rejected: 'rejected', 'plug-pulled': 'note', api: 'note' }[e.type as string];
+          const expected = { published: 'sent', rejected: 'rejected', 'plug-pulled': 'note', 'queued-offline': 'note', api: 'note' }[e.type as string];
           if (e.type === 'held') expect(row.status).toBe(fate.get(e.qid) ?? 'pending');
           else expect(row.status).toBe(expected);
         });
@@ -215,7 +215,7 @@ describe('diagramRows', () => {
         const noted = (e: TraceEvent) =>
           e.type === 'api' && ((!e.ok && ['setRemoteDescription', 'createAnswer'].includes(e.call)) || e.call === 'ignoreOffer');
         const drawable = evs.filter((e) =>
-          e.type === 'published' || e.type === 'plug-pulled' || e.type === 'api'
+          e.type === 'published' || e.type === 'plug-pulled' || e.type === 'queued-offline' || e.type === 'api'
             ? PEERS.includes(e.peer) && (e.type !== 'api' || noted(e))
             : (e.type === 'held' || e.type === 'rejected') && PEERS.includes(e.to),
         );
@@ -491,5 +491,21 @@ describe('diagramRows at each detail level, over the recorded example traces', (
   it('draws a peer-to-peer row between the two peers only, and never a lane it did not declare', () => {
     const rows = diagramRows(traced({ type: 'chat', from: 'carol', to: 'bob', text: 'hi' }, { type: 'dtls', peer: 'alice', state: 'connected' }), PEERS, 'p2p');
     expect(shape(rows)).toEqual(['alice → bob: DTLS connected']);
+  });
+});
+
+describe('the outbox on the diagram', () => {
+  it('draws a signal kept while offline as a note on its sender, and its later sending as an arrow that says so', () => {
+    const published = (fromOutbox: boolean): TraceEventBody => ({ type: 'published', peer: 'bob', mid: 'b-1', kind: 'answer', topic: `${ROOT}/alice/signal`, payload: '{}', bytes: 2, qos: 1, retain: false, ...(fromOutbox ? { fromOutbox } : {}) });
+    const events = traced(
+      { type: 'queued-offline', peer: 'bob', mid: 'b-1', kind: 'answer', topic: `${ROOT}/alice/signal`, to: 'alice', reason: 'the link to the broker is down' },
+      published(true),
+      published(false),
+    );
+    expect(diagramRows(events, PEERS).map((r) => [r.from, r.to, r.status, r.label])).toEqual([
+      ['bob', 'bob', 'note', 'answer for alice queued while offline'],
+      ['bob', 'broker', 'sent', 'answer (sent from the outbox)'],
+      ['bob', 'broker', 'sent', 'answer'],
+    ]);
   });
 });

@@ -43,7 +43,14 @@ export interface MessageInfo extends WireMessage {
 export type TraceEventBody =
   | { type: 'session'; session: string; root: string; broker: string; peers: [string, string] }
   | { type: 'broker'; peer: string; state: BrokerState; detail?: string }
-  | ({ type: 'published'; peer: string } & WireMessage)
+  /** `fromOutbox`: sent from the peer's outbox, where it waited for the link ('queued-offline'). */
+  | ({ type: 'published'; peer: string; fromOutbox?: boolean } & WireMessage)
+  /**
+   * `peer` published a signal while its link to the broker was down, or wrote it just before
+   * the link dropped and got no PUBACK: it waits in the peer's outbox, and is sent again (a
+   * 'published' with `fromOutbox`) once the link is back and `to` has been seen online.
+   */
+  | { type: 'queued-offline'; peer: string; mid: string; kind: SignalKind; topic: string; to?: string; reason: string }
   | ({ type: 'held' } & MessageInfo)
   | { type: 'delivered'; qid: string; to: string }
   /** The reader took a held message out of the queue: it never reaches `to`. */

@@ -22,6 +22,10 @@ export interface Mosquitto {
   stop(): Promise<void>;
   /** Stops it and starts it again on the SAME ports (retained messages are lost: persistence is off). */
   restart(): Promise<void>;
+  /** SIGKILL, as a crash would: no goodbye to any client. Start it again with start(). */
+  kill(): Promise<void>;
+  /** Starts it again on the SAME ports after kill(); a no-op while it runs. */
+  start(): Promise<void>;
 }
 
 export interface StartMosquittoOptions {
@@ -136,6 +140,18 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
     }
   };
 
+  const killChild = async (): Promise<void> => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+    try {
+      process.kill(proc.pid, 'SIGKILL');
+    } catch {
+      return;
+    }
+    await waitForExit(proc, 3000);
+  };
+
   const stopChild = async (): Promise<void> => {
     const proc = child;
     child = undefined;
@@ -182,6 +198,11 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
       if (removed) throw new Error('restart() after stop(): start a new broker with startMosquitto() instead');
       await stopChild();
       await launch();
+    },
+    kill: killChild,
+    async start() {
+      if (removed) throw new Error('start() after stop(): start a new broker with startMosquitto() instead');
+      if (!child) await launch();
     },
   };
   return broker;
