@@ -250,7 +250,7 @@ export const SURPRISES: readonly SurpriseRow[] = [
       const theirs = mdnsNames(before, peer);
       // Said once: the first time a name of one peer turns up in the other's candidates.
       if (!theirs.has(address) || [...mdnsNames(before, e.peer)].some((n) => theirs.has(n))) return null;
-      return `${e.peer} shows the same .local name as ${peer}. Both run in this browser, which keeps one mDNS name per IP address and reuses it (draft-ietf-mmusic-mdns-ice-candidates §3.1.1).`;
+      return `${e.peer} shows the same .local name as ${peer}. An agent stores the mDNS name it made for an IP address and reuses it (draft-ietf-mmusic-mdns-ice-candidates §3.1.1, steps 2 and 5); Chromium keeps that store for the whole browser, and both peers here run in it on the same address.`;
     },
   },
   {
