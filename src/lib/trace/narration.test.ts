@@ -100,7 +100,7 @@ const SURPRISE_CASES: [id: SurpriseId, trace: string, step: number, says: RegExp
   ['open-while-held', 'trickle', 6, /^The chat channel opened while 1 of bob's candidates are still held.*peer-reflexive candidate \(RFC 8445 §7\.3\.1\.3\)/],
   ['open-while-held', 'drop-alice-hosts', 6, /still held/],
   ['open-before-connecting', 'trickle', 6, /^alice's data channel is open while its connectionState still says new\..*§6\.2\.2.*§4\.4\.1\.3/],
-  ['same-mdns-name', 'trickle', 5, /^bob shows the same \.local name as alice\. Both run in this browser.*draft-ietf-mmusic-mdns-ice-candidates §3\.1\.1/],
+  ['same-mdns-name', 'trickle', 5, /^bob shows the same \.local name as alice\. An agent stores the mDNS name.*draft-ietf-mmusic-mdns-ice-candidates §3\.1\.1.*whole browser/],
 ];
 
 describe('surprises', () => {
