@@ -52,7 +52,7 @@ test('export a stepped lobby session, replay it to the end: the same rows, clien
     narrations.push((await told.innerText()).trim());
   }
   const story = narrations.join('\n');
-  expect(story).toMatch(/from the server to p1\. The server gives p1 its id, 1/);
+  expect(story).toMatch(/server to p1: ID 1 \(mesh\)\. The server gives p1 its id, 1/);
   expect(story).toMatch(/having the higher id, makes the offer/);
   expect(story).toMatch(/sends ANSWER back through the server/);
   expect(new Set(narrations).size).toBe(narrations.length);

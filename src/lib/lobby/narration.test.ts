@@ -32,14 +32,14 @@ const CASES: [key: string, events: LobbyTraceEvent[], says: RegExp][] = [
   ['ID/host', trace([{ type: 'held', qid: 'q', peer: 'p1', text: encodeMessage(MessageType.ID, 1, 'true') }, { type: 'delivered', qid: 'q', peer: 'p1' }]), /its id, 1: .*host/],
   ['ID/member', stepTo({ text: encodeMessage(MessageType.ID, 3000, 'true') }), /its id, 3000, in a mesh lobby/],
   ['JOIN/in', stepTo({ text: encodeMessage(MessageType.JOIN, 0, 'LOBBYNAME') }), /p2 is in lobby “LOBBYNAME”/],
-  ['PEER_CONNECT/offerer', stepTo({ text: encodeMessage(MessageType.PEER_CONNECT, 1, '') }, [{ type: 'pc', peer: 'p2', remote: 1, offerer: true }]), /p1 \(1\) is in the lobby.*makes the offer/],
+  ['PEER_CONNECT/offerer', stepTo({ text: encodeMessage(MessageType.PEER_CONNECT, 1, '') }, [{ type: 'pc', peer: 'p2', remote: 1, offerer: true }]), /p1 \(id 1\) is in the lobby.*makes the offer/],
   ['PEER_CONNECT/answerer', stepTo({ text: encodeMessage(MessageType.PEER_CONNECT, 5000, '') }, [{ type: 'pc', peer: 'p2', remote: 5000, offerer: false }]), /5000 is in the lobby.*waits/],
-  ['PEER_DISCONNECT/left', stepTo({ text: encodeMessage(MessageType.PEER_DISCONNECT, 1, '') }), /p1 \(1\) has left/],
-  ['OFFER/failed', stepTo({ text: encodeMessage(MessageType.OFFER, 1, 'v=0') }, [{ type: 'api', peer: 'p2', remote: 1, call: 'setRemoteDescription', ok: false, detail: 'bad' }]), /could not take p1 \(1\)'s offer/],
+  ['PEER_DISCONNECT/left', stepTo({ text: encodeMessage(MessageType.PEER_DISCONNECT, 1, '') }), /p1 \(id 1\) has left/],
+  ['OFFER/failed', stepTo({ text: encodeMessage(MessageType.OFFER, 1, 'v=0') }, [{ type: 'api', peer: 'p2', remote: 1, call: 'setRemoteDescription', ok: false, detail: 'bad' }]), /could not take p1's offer/],
   ['OFFER/answered', stepTo({ text: encodeMessage(MessageType.OFFER, 1, 'v=0') }), /sends ANSWER back/],
-  ['ANSWER/failed', stepTo({ text: encodeMessage(MessageType.ANSWER, 1, 'v=0') }, [{ type: 'api', peer: 'p2', remote: 1, call: 'setRemoteDescription', ok: false }]), /could not take p1 \(1\)'s answer/],
+  ['ANSWER/failed', stepTo({ text: encodeMessage(MessageType.ANSWER, 1, 'v=0') }, [{ type: 'api', peer: 'p2', remote: 1, call: 'setRemoteDescription', ok: false }]), /could not take p1's answer/],
   ['ANSWER/set', stepTo({ text: encodeMessage(MessageType.ANSWER, 1, 'v=0') }), /exchange is done/],
-  ['CANDIDATE/buffered', stepTo({ text: encodeMessage(MessageType.CANDIDATE, 1, CANDIDATE) }, [{ type: 'candidate-buffered', peer: 'p2', remote: 1, candidate: 'candidate:1', reason: 'no remote description yet' }]), /keeps p1 \(1\)'s candidate/],
+  ['CANDIDATE/buffered', stepTo({ text: encodeMessage(MessageType.CANDIDATE, 1, CANDIDATE) }, [{ type: 'candidate-buffered', peer: 'p2', remote: 1, candidate: 'candidate:1', reason: 'no remote description yet' }]), /keeps p1's candidate/],
   ['CANDIDATE/added', stepTo({ text: encodeMessage(MessageType.CANDIDATE, 1, CANDIDATE) }), /addIceCandidate/],
   ['SEAL/sealed', stepTo({ text: encodeMessage(MessageType.SEAL, 0, '') }), /sealed the lobby.*10 s/],
   ['close/server', stepTo({ text: '', close: CLOSE.INVALID_DEST }), /4000 “Invalid destination”: the id names no peer/],
@@ -80,7 +80,7 @@ describe('narrateLobby over a whole mesh session (in-page server, paired fake pe
       expect(told.step).toBe(step);
       const delivered = events.filter((e) => e.type === 'delivered').at(-1)!;
       expect(told.qid).toBe(delivered.type === 'delivered' && delivered.qid);
-      expect(told.delivered).toMatch(new RegExp(`to ${delivered.type === 'delivered' && delivered.peer}$`));
+      expect(told.delivered).toMatch(new RegExp(`^server to ${delivered.type === 'delivered' && delivered.peer}: `));
       keys.add(told.key);
     }
     for (const key of ['ID/host', 'ID/member', 'JOIN/in', 'PEER_CONNECT/offerer', 'PEER_CONNECT/answerer', 'OFFER/answered', 'ANSWER/set']) expect(keys).toContain(key);

@@ -21,8 +21,10 @@ export interface LobbySituation {
   to: string;
   /** The frame's id field (0 for a close or an unreadable frame). */
   id: number;
-  /** The peer behind `id` as `to` knows it: "p2 (2)", or the bare id. */
+  /** The peer behind `id` as `to` knows it: "p2 (id 3000)", or the bare id. */
   who: string;
+  /** Its short name: "p2", or the bare id. */
+  name: string;
   data: string;
   close?: { code: number; reason: string };
   /** Events from the delivery to the end of the step (the delivery first). */
@@ -82,7 +84,7 @@ export const LOBBY_NARRATION: Readonly<Record<LobbyFrameKind, readonly LobbyNarr
       key: 'PEER_CONNECT/offerer',
       when: (s) => did(s, 'pc', (e) => e.type === 'pc' && e.offerer),
       text: (s) =>
-        `${s.to} learns that ${s.who} is in the lobby. It makes an RTCPeerConnection for it and, having the higher id, makes the offer: createOffer(), setLocalDescription(), and an OFFER to ${s.who} through the server. Next: the OFFER waits for ${s.who}.`,
+        `${s.to} learns that ${s.who} is in the lobby. It makes an RTCPeerConnection for it and, having the higher id, makes the offer: createOffer(), setLocalDescription(), and an OFFER to ${s.name} through the server. Next: the OFFER waits for ${s.name}.`,
     },
     {
       key: 'PEER_CONNECT/answerer',
@@ -95,7 +97,7 @@ export const LOBBY_NARRATION: Readonly<Record<LobbyFrameKind, readonly LobbyNarr
     {
       key: 'PEER_DISCONNECT/left',
       when: () => true,
-      text: (s) => `${s.to} learns that ${s.who} has left the lobby, and closes its connection to ${s.who}.`,
+      text: (s) => `${s.to} learns that ${s.who} has left the lobby, and closes its connection to ${s.name}.`,
     },
   ],
   OFFER: [
@@ -103,13 +105,13 @@ export const LOBBY_NARRATION: Readonly<Record<LobbyFrameKind, readonly LobbyNarr
     {
       key: 'OFFER/failed',
       when: (s) => failed(s, 'setRemoteDescription'),
-      text: (s) => `${s.to} could not take ${s.who}'s offer: setRemoteDescription(offer) failed (see the note on the diagram). No answer will come.`,
+      text: (s) => `${s.to} could not take ${s.name}'s offer: setRemoteDescription(offer) failed (see the note on the diagram). No answer will come.`,
     },
     {
       key: 'OFFER/answered',
       when: () => true,
       text: (s) =>
-        `${s.to} gets ${s.who}'s offer; the server wrote the sender's id in place of ${s.to}'s, so ${s.to} knows whom to answer. It sets the offer, creates an answer and sends ANSWER back through the server.`,
+        `${s.to} gets ${s.name}'s offer; the server wrote the sender's id in place of ${s.to}'s, so ${s.to} knows whom to answer. It sets the offer, creates an answer and sends ANSWER back through the server.`,
     },
   ],
   ANSWER: [
@@ -117,13 +119,13 @@ export const LOBBY_NARRATION: Readonly<Record<LobbyFrameKind, readonly LobbyNarr
     {
       key: 'ANSWER/failed',
       when: (s) => failed(s, 'setRemoteDescription'),
-      text: (s) => `${s.to} could not take ${s.who}'s answer: setRemoteDescription(answer) failed (see the note on the diagram).`,
+      text: (s) => `${s.to} could not take ${s.name}'s answer: setRemoteDescription(answer) failed (see the note on the diagram).`,
     },
     {
       key: 'ANSWER/set',
       when: () => true,
       text: (s) =>
-        `${s.to} sets ${s.who}'s answer: this pair's offer/answer exchange is done. The two now check candidate pairs directly, and the server sees none of it.`,
+        `${s.to} sets ${s.name}'s answer: this pair's offer/answer exchange is done. The two now check candidate pairs directly, and the server sees none of it.`,
     },
   ],
   CANDIDATE: [
@@ -131,13 +133,13 @@ export const LOBBY_NARRATION: Readonly<Record<LobbyFrameKind, readonly LobbyNarr
     {
       key: 'CANDIDATE/buffered',
       when: (s) => did(s, 'candidate-buffered'),
-      text: (s) => `${s.to} has no description from ${s.who} yet, so it keeps ${s.who}'s candidate and adds it once the description arrives.`,
+      text: (s) => `${s.to} has no description from ${s.who} yet, so it keeps ${s.name}'s candidate and adds it once the description arrives.`,
     },
     {
       key: 'CANDIDATE/added',
       when: () => true,
       text: (s) =>
-        `${s.to} adds ${s.who}'s candidate with addIceCandidate(). Godot packs it as mid, index and candidate on three lines of the data field.`,
+        `${s.to} adds ${s.name}'s candidate with addIceCandidate(). Godot packs it as mid, index and candidate on three lines of the data field.`,
     },
   ],
   SEAL: [
@@ -185,7 +187,8 @@ export function narrateLobby(events: readonly LobbyTraceEvent[]): Narration | nu
     kind,
     to: delivery.peer,
     id,
-    who: name ? `${name} (${id})` : String(id),
+    who: name ? `${name} (id ${id})` : String(id),
+    name: name ?? String(id),
     data: frame?.data ?? '',
     ...(held.close ? { close: held.close } : {}),
     after: events.slice(at),
@@ -194,7 +197,7 @@ export function narrateLobby(events: readonly LobbyTraceEvent[]): Narration | nu
   return {
     step,
     qid: delivery.qid,
-    delivered: `${heldLabel(held, ids)} from the server to ${delivery.peer}`,
+    delivered: `server to ${delivery.peer}: ${heldLabel(held, ids)}`,
     key: row.key,
     text: row.text(situation),
     surprises: [],
