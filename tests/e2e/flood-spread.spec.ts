@@ -12,38 +12,7 @@ import { test, expect } from './support/mosquitto';
 import { heldList, labOnBroker, tableRows } from './support/lab';
 import { collectErrors } from './support/errors';
 import { LIMITS } from '../../src/lib/signalling/limits';
-
-/** The page must answer within this long at every moment of a flood. */
-const PROBE_LIMIT_MS = 2000;
-
-/**
- * Times `page.evaluate(() => 1)` every 100 ms until stop(), which returns the slowest answer
- * (a probe still waiting counts for as long as it has waited, so a frozen page cannot hang us).
- */
-function probe(...pages: Page[]) {
-  let running = true;
-  let worst = 0;
-  const pendingSince = new Map<Page, number>();
-  const loops = pages.map(async (page) => {
-    while (running) {
-      const t = Date.now();
-      pendingSince.set(page, t);
-      await page.evaluate(() => 1).catch(() => undefined);
-      pendingSince.delete(page);
-      worst = Math.max(worst, Date.now() - t);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  });
-  return {
-    worst: () => Math.max(worst, ...[...pendingSince.values()].map((t) => Date.now() - t)),
-    async stop(): Promise<number> {
-      running = false;
-      const now = this.worst();
-      if (now < PROBE_LIMIT_MS) await Promise.all(loops);
-      return Math.max(now, worst);
-    },
-  };
-}
+import { PROBE_LIMIT_MS, probe } from './support/probe';
 
 /** Publishes `n` valid-looking online statuses, each from its own id on its own topic. */
 async function floodStatuses(mqttUrl: string, root: string, n: number, session: string): Promise<number> {
