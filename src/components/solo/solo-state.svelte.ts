@@ -3,7 +3,7 @@
  * exposes its trace, roster and latency runs as reactive state. No protocol logic here.
  */
 import type { SoloSession, ChatLine } from '../../lib/lab/solo-session';
-import { phaseOf, rosterOf, type SoloPhase } from '../../lib/lab/solo-view';
+import { phaseOf, rosterLeftOut, rosterOf, ROSTER_LIMIT, type SoloPhase } from '../../lib/lab/solo-view';
 import { onlinePeers } from '../../lib/signalling/presence';
 import type { PresenceEntry } from '../../lib/signalling/presence';
 import type { HeldMessage } from '../../lib/session/core';
@@ -49,6 +49,9 @@ export class SoloState extends LabTraceState<SoloSession> {
   phase = $state<SoloPhase>('idle');
   roster = $state.raw<ReadonlyMap<string, PresenceEntry>>(new Map());
   online = $state.raw<PresenceEntry[]>([]);
+  /** Peers heard of that the roster's bound left out (a flood of ids, say). */
+  leftOut = $state(0);
+  readonly rosterLimit = ROSTER_LIMIT;
   remote = $state<string | null>(null);
 
   /** Latency test. */
@@ -175,6 +178,7 @@ export class SoloState extends LabTraceState<SoloSession> {
       this.presenceSeen = presence;
       this.roster = rosterOf(this.events);
       this.online = onlinePeers(this.roster, this.self);
+      this.leftOut = rosterLeftOut(this.events, this.roster);
     }
     this.remote = s.remote;
     void import('../../lib/lab/solo-session').then(({ soloChatLog }) => {
@@ -222,6 +226,7 @@ export class SoloState extends LabTraceState<SoloSession> {
     this.remote = null;
     this.roster = new Map();
     this.online = [];
+    this.leftOut = 0;
     this.presenceSeen = 0;
     this.playing = false;
     this.announce('Left. Your status is cleared.');

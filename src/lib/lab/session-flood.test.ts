@@ -7,6 +7,7 @@ import { FakeTimers } from '../testing/fake-timers';
 import { directLab } from './fixtures';
 import { heldMessages } from '../trace/selectors';
 import { LAB_RATE_LIMIT } from '../signalling/rate-limit';
+import { LIMITS } from '../signalling/limits';
 
 const ROOT = 'webrtc-lab/flood';
 
@@ -34,7 +35,16 @@ async function started() {
   };
   await session.start();
   await settle();
-  return { session, settle, flood, advance: (ms: number) => timers.advance(ms) };
+  /** `n` messages, one on each topic `topic(i)`, `gapMs` of fake time apart, settled in batches. */
+  const spread = async (n: number, gapMs: number, topic: (i: number) => string, payload: (i: number) => string) => {
+    for (let i = 0; i < n; i++) {
+      mallory.publish(topic(i), payload(i), { qos: 0, retain: false });
+      timers.now += gapMs;
+      if (i % 100 === 99) await bus.settled();
+    }
+    await settle();
+  };
+  return { session, settle, flood, spread, advance: (ms: number) => timers.advance(ms) };
 }
 
 describe('LabSession under a flood', () => {
@@ -50,11 +60,11 @@ describe('LabSession under a flood', () => {
     expect(decoded).toBeLessThanOrEqual(burst + ratePerS);
     expect(rejected().every((e) => e.dropped === undefined)).toBe(true);
 
-    advance(LAB_RATE_LIMIT.windowMs);
+    advance(LIMITS.mqtt.windowMs);
     const summaries = rejected().filter((e) => e.dropped !== undefined);
     expect(summaries).toHaveLength(1);
     expect(summaries[0]).toMatchObject({ to: 'bob', topic: `${ROOT}/bob/signal`, dropped: 1000 - decoded });
-    expect(summaries[0]!.reason).toMatch(/^rate limit: \d+ messages on this topic dropped in 1 s \(over 10\/s, bursts of 20\)$/);
+    expect(summaries[0]!.reason).toMatch(/^rate limit: \d+ messages on this topic dropped in 1 s \(over 10\/s, bursts of 20 from one sender\)$/);
     expect(summaries[0]!.preview.length).toBeLessThanOrEqual(121);
 
     // Another topic was never limited: both statuses are held, and a chat still arrives at once.
@@ -83,5 +93,30 @@ describe('LabSession under a flood', () => {
     const before = session.trace.events.length;
     advance(5000);
     expect(session.trace.events.length).toBe(before);
+  });
+});
+
+describe('LabSession under a flood spread over thousands of topics', () => {
+  it('5,000 statuses, each from its own id on its own topic: the queue stays bounded, the drop is told once a second, and the session completes', async () => {
+    const { session, settle, spread, advance } = await started();
+    const status = (i: number) => JSON.stringify({ v: 1, kind: 'status', from: `m${i}`, session: 's1', mid: `m${i}-1`, ts: 1, status: 'online' });
+    // Both peers hear each one through <root>/+/status; once they were all held (10,000).
+    await spread(5000, 0.5, (i) => `${ROOT}/m${i}/status`, status);
+    advance(LIMITS.mqtt.windowMs);
+    const held = heldMessages(session.trace.events);
+    const strangers = held.filter((m) => !['alice', 'bob'].includes(m.from));
+    expect(strangers.length).toBeLessThanOrEqual(2 * LIMITS.mqtt.held);
+    expect(strangers.length).toBeGreaterThan(0);
+    const summaries = session.trace.events.filter((e) => e.type === 'rejected' && e.dropped !== undefined);
+    // 2.5 s of flood: a few summaries per peer, each naming the spread.
+    expect(summaries.length).toBeLessThanOrEqual(2 * 4);
+    expect(summaries.reduce((n, e) => n + (e.type === 'rejected' ? e.dropped! : 0), 0) + strangers.length).toBe(10_000);
+    expect(summaries[0]!.type === 'rejected' && summaries[0]!.reason).toMatch(/^rate limit: \d+ messages on \d+\+? topics from \d+\+? senders dropped/);
+
+    // The peers still talk: a chat from alice arrives at bob at once, flood or not.
+    session.publishChat('alice', 'still here', { qos: 1, retain: false });
+    await settle();
+    expect(heldMessages(session.trace.events).at(-1)).toMatchObject({ kind: 'chat', from: 'alice', to: 'bob' });
+    await session.close();
   });
 });

@@ -246,6 +246,11 @@ export class LabSession extends SessionCore {
     return { topic, root: this.config.root, self: to, session: this.config.session };
   }
 
+  /** Each peer expects the other: the lab started both. */
+  protected expectsSender(to: string, sender: string): boolean {
+    return sender !== to && this.config.peers.includes(sender);
+  }
+
   /** Every message from the broker lands here: validate, then hold it for Step. */
   private receive(slot: PeerSlot, topic: string, payload: Uint8Array, packet: ReceivedPacket, wire: WirePacket | undefined): void {
     if (this.closed) return;

@@ -11,6 +11,8 @@ import { directConnect, gatherNew, settler } from './fixtures';
 import { heldMessages } from '../trace/selectors';
 import { runLatencyTest } from '../latency/run';
 import { LAB_RATE_LIMIT } from '../signalling/rate-limit';
+import { LIMITS } from '../signalling/limits';
+import { rosterOf } from './solo-view';
 import { EARLY_CANDIDATE_LIMIT } from './early-candidates';
 
 const ROOT = 'webrtc-lab/solo-test';
@@ -282,7 +284,7 @@ describe('SoloSession', () => {
     await w.settle();
     const rejected = () => dog.trace.events.filter((e) => e.type === 'rejected');
     expect(rejected()).toHaveLength(LAB_RATE_LIMIT.burst);
-    w.advance(LAB_RATE_LIMIT.windowMs);
+    w.advance(LIMITS.mqtt.windowMs);
     const summaries = rejected().filter((e) => e.dropped !== undefined);
     expect(summaries).toHaveLength(1);
     expect(summaries[0]).toMatchObject({ to: 'dog111', topic: `${ROOT}/dog111/signal`, dropped: 1000 - LAB_RATE_LIMIT.burst });
@@ -333,11 +335,14 @@ describe('SoloSession', () => {
     await dog.join();
     const fox = await stranger(w, 'fox333', 'sfox');
     const total = EARLY_CANDIDATE_LIMIT.perSender + 6;
-    // Under the flood gate's rate: ten a second.
-    for (let k = 0; k < total; k += 10) {
-      for (let j = k; j < Math.min(total, k + 10); j++) fox.candidate(j);
+    // Under the flood gate's rate for a sender dog does not expect yet, each batch stepped
+    // through (early candidates wait in the peer's buffer, not the queue).
+    const perS = LIMITS.mqtt.recipient.ratePerS;
+    for (let k = 0; k < total; k += perS) {
+      for (let j = k; j < Math.min(total, k + perS); j++) fox.candidate(j);
       await w.settle();
-      w.advance(LAB_RATE_LIMIT.windowMs);
+      await w.drain(dog);
+      w.advance(LIMITS.mqtt.windowMs);
     }
     fox.offer();
     await w.settle();
@@ -376,5 +381,41 @@ describe('SoloSession', () => {
   it('refuses an invalid id before touching the broker', async () => {
     const w = world();
     await expect(w.device('no spaces').join()).rejects.toThrow(/not a valid peer id/);
+  });
+});
+
+describe('SoloSession under a flood spread over thousands of ids', () => {
+  it('5,000 statuses: the roster and queue stay bounded, the peer here before stays listed, and the two still connect', async () => {
+    const w = world();
+    const dog = w.device('dog111', undefined, true);
+    const cat = w.device('cat222', undefined, true);
+    await dog.join();
+    await cat.join();
+    await w.settle();
+    const stranger = w.bus.connect({ clientId: 'stranger' });
+    for (let i = 0; i < 5000; i++) {
+      const status = { v: 1, kind: 'status', from: `m${i}`, session: 'x1', mid: `m${i}-1`, ts: 1, status: 'online' };
+      stranger.publish(`${ROOT}/m${i}/status`, JSON.stringify(status), { qos: 0, retain: false });
+      if (i % 100 === 99) {
+        await w.bus.settled();
+        w.advance(50);
+      }
+    }
+    await w.settle();
+    w.advance(LIMITS.mqtt.windowMs);
+    for (const d of [dog, cat]) {
+      expect(d.roster.size).toBeLessThanOrEqual(LIMITS.roster);
+      // The page folds the same roster from the trace.
+      expect([...rosterOf(d.trace.events).keys()]).toEqual([...d.roster.keys()]);
+      expect(heldMessages(d.trace.events).length).toBeLessThanOrEqual(LIMITS.mqtt.held);
+      const summaries = d.trace.events.filter((e) => e.type === 'rejected' && e.dropped !== undefined);
+      expect(summaries.length).toBeGreaterThan(0);
+      expect(summaries.length).toBeLessThanOrEqual(5);
+    }
+    expect(dog.online.map((e) => e.id)).toContain('cat222');
+    expect(dog.connectTo('cat222')).toBe(true);
+    await w.drain(dog, cat);
+    expect(dog.peer?.channelOpen).toBe(true);
+    expect(cat.peer?.channelOpen).toBe(true);
   });
 });

@@ -254,6 +254,11 @@ export class SoloSession extends SessionCore {
     return { topic, root: this.root, self: this.self, session: null };
   }
 
+  /** The device expects the peer it talks to. */
+  protected expectsSender(_to: string, sender: string): boolean {
+    return sender === this.remote;
+  }
+
   private receive(topic: string, payload: Uint8Array, packet: ReceivedPacket, wire: WirePacket | undefined): void {
     if (this.closed) return;
     if (this.probe && topic === this.probe.topic) return this.probe.done();

@@ -11,7 +11,7 @@ import { FakePeerConnection } from '../testing/fake-peer-connection';
 import { exportTrace, parseTraceJson } from '../trace/export';
 import type { TraceEvent, TraceEventBody } from '../trace/types';
 import { SoloSession } from './solo-session';
-import { phaseOf, presenceUpdate, rosterOf } from './solo-view';
+import { phaseOf, presenceUpdate, rosterLeftOut, rosterOf, ROSTER_LIMIT } from './solo-view';
 
 const ROOT = 'webrtc-lab/solo-view';
 
@@ -117,5 +117,17 @@ describe('SoloSession traces its phase and roster', () => {
     expect(twin.phase).toBe('refused');
     expect(phaseOf(twin.trace.events)).toEqual({ phase: 'refused', detail: twin.error });
     expect(twin.error).toContain('already online');
+  });
+});
+
+describe('rosterLeftOut', () => {
+  it('counts the peers the bound left out, not those cleared', () => {
+    const presence = (of: string, status: 'online' | 'cleared', i: number) => ({ type: 'presence', i, at: i, peer: 'dog111', of, status, will: false, retained: false, ts: 0 }) as TraceEvent;
+    const events = [...Array.from({ length: ROSTER_LIMIT + 3 }, (_, i) => presence(`m${i}`, 'online', i)), presence('gone', 'online', 90), presence('gone', 'cleared', 91)];
+    const roster = rosterOf(events);
+    // The 3 beyond the limit and 'gone' each pushed one out; 'gone' was cleared since.
+    expect(roster.size).toBe(ROSTER_LIMIT - 1);
+    expect(rosterLeftOut(events, roster)).toBe(4);
+    expect(rosterLeftOut(events.slice(0, 5), rosterOf(events.slice(0, 5)))).toBe(0);
   });
 });

@@ -3,6 +3,7 @@
  * stopped) and who is online, folded from 'phase' and 'presence' events. The session keeps the
  * same fold for its own decisions; the page and a replay read these.
  */
+import { LIMITS } from '../signalling/limits';
 import { applyPresence, type PresenceEntry, type PresenceUpdate } from '../signalling/presence';
 import type { EventOf, TraceEvent } from '../trace/types';
 
@@ -18,6 +19,18 @@ export function rosterOf(events: readonly TraceEvent[]): Map<string, PresenceEnt
   let roster = new Map<string, PresenceEntry>();
   for (const e of events) if (e.type === 'presence') roster = applyPresence(roster, presenceUpdate(e));
   return roster;
+}
+
+/** The most peers the roster lists (../signalling/limits). */
+export const ROSTER_LIMIT = LIMITS.roster;
+
+/** How many peers heard of, and not cleared since, the roster's bound left out of `roster`. */
+export function rosterLeftOut(events: readonly TraceEvent[], roster: ReadonlyMap<string, PresenceEntry>): number {
+  const cleared = new Map<string, boolean>();
+  for (const e of events) if (e.type === 'presence') cleared.set(e.of, e.status === 'cleared');
+  let n = 0;
+  for (const [id, gone] of cleared) if (!gone && !roster.has(id)) n++;
+  return n;
 }
 
 /** The latest phase, and the reason given with it (a refusal or an error), if any. */

@@ -8,6 +8,7 @@ import { CLOSE, HOST_ID, MessageType, encodeMessage, parseServerMessage } from '
 import { LobbyServer } from './server';
 import { clientStates, heldFrames, lobbyDiagramRows, pairViews, wireIds } from './diagram-rows';
 import type { LobbySocket } from './client';
+import { LIMITS } from '../signalling/limits';
 
 const sentBy = (session: MeshSession, peer: string) =>
   session.trace.events.flatMap((e) => (e.type === 'sent' && e.peer === peer ? [e.text] : []));
@@ -388,5 +389,58 @@ describe('connect timeout', () => {
     expect(socket.closes).toBe(1);
     expect(session.trace.events.filter((e) => e.type === 'socket' && e.state === 'failed')).toHaveLength(1);
     session.close();
+  });
+});
+
+/** A lobby server of the attacker's: it answers p1's JOIN, then sends `frames` frames at once. */
+class FloodingSocket implements LobbySocket {
+  readyState = 0;
+  private listeners = new Map<string, ((event: never) => void)[]>();
+  constructor(private readonly frames: number) {
+    queueMicrotask(() => {
+      this.readyState = 1;
+      this.dispatch('open', {});
+    });
+  }
+  send(): void {
+    this.dispatch('message', { data: encodeMessage(MessageType.ID, 1, 'true') });
+    this.dispatch('message', { data: encodeMessage(MessageType.JOIN, 0, 'HOSTILE') });
+    for (let i = 0; i < this.frames; i++) this.dispatch('message', { data: encodeMessage(MessageType.CANDIDATE, 10 + i, `\n0\ncandidate:${i} 1 udp 1 192.0.2.1 ${1024 + i} typ host`) });
+    this.readyState = 3;
+    this.dispatch('close', { code: 1000, reason: 'done' });
+  }
+  close(): void {}
+  addEventListener(type: string, listener: (event: never) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  private dispatch(type: string, event: unknown): void {
+    for (const l of this.listeners.get(type) ?? []) (l as (e: unknown) => void)(event);
+  }
+}
+
+describe('MeshSession against a flooding server', () => {
+  it('20,000 frames at once: the queue stays bounded, the drop is told once, and the close still arrives', async () => {
+    const timers = new FakeTimers();
+    const session = new MeshSession({
+      transport: 'ws://hostile',
+      connect: () => new FloodingSocket(20_000),
+      createPeerConnection: () => {
+        throw new Error('no peer connection expected');
+      },
+      now: () => timers.now,
+      scheduler: timers,
+    });
+    track({ session, server: { dispose: () => undefined } as unknown as LobbyServer, timers, pcs: new Map(), sockets: [] });
+    await session.start();
+    await settle();
+    timers.advance(LIMITS.lobby.windowMs);
+    const held = heldFrames(session.trace.events);
+    expect(held.length).toBeLessThanOrEqual(LIMITS.lobby.held + 1);
+    expect(held.at(-1)?.close).toEqual({ code: 1000, reason: 'done' });
+    const summaries = session.trace.events.filter((e) => e.type === 'ignored' && e.reason.startsWith('rate limit:'));
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatchObject({ peer: 'p1' });
+    expect(summaries[0]!.type === 'ignored' && summaries[0]!.reason).toMatch(/^rate limit: \d+ frames dropped in 0\.1 s \(over 30\/s, bursts of 80 from the server\); the first: \{"type":6/);
+    expect(Number(/rate limit: (\d+)/.exec(summaries[0]!.type === 'ignored' ? summaries[0]!.reason : '')![1]) + held.length).toBe(20_003);
   });
 });

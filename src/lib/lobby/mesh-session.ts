@@ -19,6 +19,8 @@ import { MessageType, encodeMessage } from './protocol';
 import { BAD_INPUTS, type BadInputKind } from './bad-inputs';
 import type { Scheduler } from '../queue/signal-queue';
 import { QueuedSession, type QueueEvents } from '../session/queued';
+import { FloodGate } from '../signalling/flood-gate';
+import { LIMITS } from '../signalling/limits';
 import { LabPeer } from '../peer/lab-peer';
 import type { SignalFactory } from '../peer/signal-factory';
 import { MESH_PEERS, VISITOR, type LobbyTraceBody } from './trace';
@@ -98,6 +100,8 @@ export class MeshSession extends QueuedSession<HeldItem, LobbyTraceBody> {
   private joinedOthers = false;
   private sealSent = false;
   private startWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
+  /** A server may send anything, as fast as it likes: frames beyond the lobby's limits are dropped and summed. */
+  private readonly gate: FloodGate;
 
   constructor(private readonly options: MeshSessionOptions) {
     super(LOBBY_QUEUE_EVENTS, {
@@ -107,6 +111,15 @@ export class MeshSession extends QueuedSession<HeldItem, LobbyTraceBody> {
       onDeliverError: (err) => console.error('lobby queue', err),
     });
     this.trace.subscribe(() => options.onChange?.());
+    this.gate = new FloodGate(
+      {
+        now: options.now,
+        scheduler: options.scheduler,
+        report: (r) => this.emit({ type: 'ignored', peer: r.to, reason: `${r.reason}; the first: ${r.preview}` }),
+        held: (peer) => this.queue.held.reduce((n, item) => n + (item.peer === peer ? 1 : 0), 0),
+      },
+      LIMITS.lobby,
+    );
   }
 
   /** Connects p1, which creates the lobby. Resolves once p1's socket is open. */
@@ -170,6 +183,7 @@ export class MeshSession extends QueuedSession<HeldItem, LobbyTraceBody> {
   close(): void {
     if (this.closed) return;
     this.closeCore();
+    this.gate.close();
     for (const m of [...this.members.values(), ...(this.visitor ? [this.visitor] : [])]) {
       for (const link of m.links.values()) link.peer.close();
       m.socket.close(1000, 'Lab reset');
@@ -218,8 +232,10 @@ export class MeshSession extends QueuedSession<HeldItem, LobbyTraceBody> {
     return { name, socket, client, links: new Map() };
   }
 
+  /** A frame or the close from the server, held for Step. The close is never dropped: it comes once. */
   private holdFrame(socket: HeldSocket, text: string, close?: CloseFrame): void {
     if (this.closed) return;
+    if (!close && !this.gate.admit(socket.peer, 'server', '', text)) return;
     this.hold({ qid: this.nextQid(), peer: socket.peer, text, ...(close ? { close } : {}), socket });
   }
 

@@ -9,7 +9,7 @@
 import type { ReceivedPacket, WirePacket } from '../broker/types';
 import { bytesToHex } from '../bytes/hex';
 import type { Scheduler } from '../queue/signal-queue';
-import { decodeSignal, payloadBytes, previewPayload, type DecodeContext } from '../signalling/codec';
+import { claimedSender, decodeSignal, payloadBytes, previewPayload, type DecodeContext } from '../signalling/codec';
 import { FloodGate } from '../signalling/flood-gate';
 import type { WireSignal } from '../signalling/types';
 import type { Trace } from '../trace/trace';
@@ -44,18 +44,34 @@ export abstract class SessionCore extends QueuedSession<HeldMessage, TraceEventB
 
   constructor(deps: CoreDeps, trace?: Trace) {
     super(MQTT_QUEUE_EVENTS, deps, trace);
-    this.gate = new FloodGate({ now: deps.now, scheduler: deps.scheduler, report: (r) => this.emit({ type: 'rejected', ...r }) });
+    this.gate = new FloodGate({
+      now: deps.now,
+      scheduler: deps.scheduler,
+      report: (r) => this.emit({ type: 'rejected', ...r }),
+      expects: (to, sender) => this.expectsSender(to, sender),
+      held: (to, expected) => this.queue.held.reduce((n, m) => n + (m.to === to && this.expectsSender(to, m.from) === expected ? 1 : 0), 0),
+    });
+  }
+
+  /**
+   * Whether `to` expects messages from `sender` (its conversation partner): those are held to
+   * their own budget, so a flood from a thousand other ids cannot starve them. A claim only;
+   * a forger who names the partner shares the partner's budget, no more.
+   */
+  protected expectsSender(_to: string, _sender: string): boolean {
+    return false;
   }
 
   /** How a message to `to` on `topic` is decoded (its root and session); edits are checked the same way. */
   protected abstract decodeContext(to: string, topic: string): DecodeContext;
 
   /**
-   * A payload from the broker for `to`: rate-limited before it is decoded, then checked.
-   * The signal, or null when it was refused (a flood is summed, anything else traced).
+   * A payload from the broker for `to`: rate-limited before it is decoded (../signalling/
+   * flood-gate), then checked. The signal, or null when it was refused (a flood is summed,
+   * anything else traced).
    */
   protected admit(to: string, topic: string, payload: Uint8Array, ctx: DecodeContext = this.decodeContext(to, topic)): WireSignal | null {
-    if (!this.gate.admit(to, topic, payload)) return null;
+    if (!this.gate.admit(to, claimedSender(ctx.root, topic, payload), topic, payload)) return null;
     const result = decodeSignal(payload, ctx);
     if (result.ok) return result.signal;
     this.emit({ type: 'rejected', to, topic, reason: result.reason, bytes: payload.length, preview: previewPayload(payload) });

@@ -212,3 +212,21 @@ export function previewPayload(payload: Uint8Array | string, max = 120): string 
   // Reaching here means everything fitted: a cut source always has more than max characters.
   return out.join('');
 }
+
+/** How far into a payload the flood gate looks for its claimed sender. */
+const SENDER_PEEK_BYTES = 256;
+const FROM_FIELD = /"from"\s*:\s*"([A-Za-z0-9_-]{1,32})"/;
+
+/**
+ * Who a message claims to be from, read before it is decoded, for the flood gate's budget
+ * per sender: the peer a status topic names (the codec holds a status to it), else the
+ * `from` near the start of the payload (encodeSignal writes it third), else the topic
+ * itself. Only a budget key: the codec checks the real `from` later, and a sender that
+ * lies here only picks which budget it spends. Reads at most SENDER_PEEK_BYTES.
+ */
+export function claimedSender(root: string, topic: string, payload: Uint8Array): string {
+  const parsed = parseTopic(root, topic);
+  if (parsed?.kind === 'status') return parsed.peer;
+  const from = FROM_FIELD.exec(lossyUtf8.decode(payload.subarray(0, SENDER_PEEK_BYTES)))?.[1];
+  return from ?? topic;
+}

@@ -7,6 +7,8 @@
  * ids the same way). A will ("offline", reason "will") or an empty retained payload (the
  * status was cleared, MQTT 3.1.1 §3.3.1.3) takes a peer off the list.
  */
+import { LIMITS } from './limits';
+
 export interface PresenceEntry {
   id: string;
   status: 'online' | 'offline';
@@ -22,12 +24,28 @@ export type PresenceUpdate =
   | { peer: string; status: 'online' | 'offline'; will: boolean; retained: boolean; ts: number }
   | { peer: string; cleared: true };
 
-/** Entries by peer id; a new Map each time, so it can be stored in reactive state. */
-export function applyPresence(roster: ReadonlyMap<string, PresenceEntry>, update: PresenceUpdate): Map<string, PresenceEntry> {
+/**
+ * Entries by peer id, in the order they were first heard of; a new Map each time, so it can be
+ * stored in reactive state. At most `limit` entries (./limits): anyone can publish a status
+ * under a shared root, so a flood of ids must not grow the list. Beyond the limit a newcomer
+ * pushes out an offline peer, else the oldest of the later half: the peers heard of first
+ * (those here before a flood) stay listed, and newcomers still show, taking turns in the rest.
+ */
+export function applyPresence(roster: ReadonlyMap<string, PresenceEntry>, update: PresenceUpdate, limit: number = LIMITS.roster): Map<string, PresenceEntry> {
   const next = new Map(roster);
-  if ('cleared' in update) next.delete(update.peer);
-  else next.set(update.peer, { id: update.peer, status: update.status, will: update.will, retained: update.retained, ts: update.ts });
+  if ('cleared' in update) {
+    next.delete(update.peer);
+    return next;
+  }
+  if (!next.has(update.peer)) while (next.size >= Math.max(1, limit)) next.delete(pushedOut(next, limit));
+  next.set(update.peer, { id: update.peer, status: update.status, will: update.will, retained: update.retained, ts: update.ts });
   return next;
+}
+
+function pushedOut(roster: ReadonlyMap<string, PresenceEntry>, limit: number): string {
+  for (const e of roster.values()) if (e.status === 'offline') return e.id;
+  const ids = [...roster.keys()];
+  return ids[Math.floor(limit / 2)] ?? ids[0]!;
 }
 
 /** Peers online now, except `self`, sorted by id. */
