@@ -8,7 +8,7 @@ import { traceLanes } from '../../lib/trace/lanes';
 import { newestDelivered } from '../../lib/trace/messages';
 import { parseTraceFile, type ParsedTrace, type TraceKind } from '../../lib/trace/export';
 import { clampStep, lastStep, prefixAt, stepOfEvent } from '../../lib/trace/replay';
-import { diagramRows, heldMessages, channelOpen, type DiagramDetail, type DiagramRow } from '../../lib/trace/selectors';
+import { diagramRows, heldApart, heldMessages, channelOpen, type DiagramDetail, type DiagramRow } from '../../lib/trace/selectors';
 import type { TraceEvent } from '../../lib/trace/types';
 import { narrate, stepAnnouncement, type Narration } from '../../lib/trace/narration';
 import { lobbyView, type LobbyView } from '../../lib/lobby/diagram-rows';
@@ -35,6 +35,8 @@ export interface LabReplayView extends DiagramView {
   events: readonly TraceEvent[];
   visible: readonly TraceEvent[];
   held: ReturnType<typeof heldMessages>;
+  /** Held apart (foreign or suspicious) so far. */
+  apart: ReturnType<typeof heldApart>;
   channelOpen: boolean;
   /** What this step did, in words: the same sentences the live lab showed at this step. */
   narration: Narration | null;
@@ -67,6 +69,7 @@ const REPLAY_VIEWS: {
       peers,
       rows: diagramRows(visible, peers, detail),
       held: heldMessages(visible),
+      apart: heldApart(visible),
       channelOpen: channelOpen(visible),
       narration: narrate(visible),
       newestQid: newestDelivered(visible),

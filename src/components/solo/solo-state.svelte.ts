@@ -14,7 +14,7 @@ import type { BrokerConnection, ConnectOptions } from '../../lib/broker/types';
 import { BROKER_PRESETS, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } from '../../lib/lab/params';
 import { isValidPeerId, isValidRoot, mosquittoSubCommand, randomToken } from '../../lib/signalling/topics';
 import { hasTurn } from '../../lib/latency/relay-link';
-import { brokerState, diagramRows, heldMessages, peerStates, type DiagramDetail } from '../../lib/trace/selectors';
+import { brokerState, diagramRows, heldApart, heldMessages, peerStates, type DiagramDetail } from '../../lib/trace/selectors';
 import { heldCandidates } from '../../lib/lab/early-candidates';
 
 /** The broker shared by this browser's tabs (a SharedWorker), see src/lib/broker/tabs.ts. */
@@ -66,6 +66,8 @@ export class SoloState extends LabTraceState<SoloSession> {
   detail = $state<DiagramDetail>('p2p');
   rows = $derived(diagramRows(this.events, this.peers, this.detail));
   held = $derived(heldMessages(this.events));
+  /** Signals held apart as suspicious: shown, never delivered. */
+  apart = $derived(heldApart(this.events));
   delivered = $derived(this.rows.filter((r) => r.status === 'delivered').length);
   states = $derived(peerStates(this.events, this.self));
   /** What the last Step did, in words (src/lib/trace/narration.ts). */
