@@ -4,31 +4,17 @@
 // holds both apart as foreign, never steps them, and the real session still opens. The
 // two-device lab does the same with a second offer from a third publisher: suspicious.
 import mqtt from 'mqtt';
-import type { Browser, Locator, Page } from '@playwright/test';
+import type { Browser, Locator } from '@playwright/test';
 import { test, expect } from './support/mosquitto';
 import { collectErrors } from './support/errors';
 import { heldList, labOnBroker, stepUntilOpen, tableRows } from './support/lab';
+import { joinSolo } from './support/solo';
 
 /** A data-channel offer Chromium accepts: its ICE credentials and fingerprint are the forger's. */
-const FORGED_SDP = [
-  'v=0',
-  'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
-  's=-',
-  't=0 0',
-  'a=group:BUNDLE 0',
-  'a=msid-semantic: WMS',
-  'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
-  'c=IN IP4 0.0.0.0',
-  'a=ice-ufrag:evil',
-  'a=ice-pwd:evilevilevilevilevilevil',
-  'a=ice-options:trickle',
-  `a=fingerprint:sha-256 ${Array.from({ length: 32 }, () => 'AB').join(':')}`,
-  'a=setup:actpass',
-  'a=mid:0',
-  'a=sctp-port:5000',
-  'a=max-message-size:262144',
-  '',
-].join('\r\n');
+const FORGED_SDP =
+  'v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n' +
+  'c=IN IP4 0.0.0.0\r\na=ice-ufrag:evil\r\na=ice-pwd:evilevilevilevilevilevil\r\na=ice-options:trickle\r\n' +
+  `a=fingerprint:sha-256 ${Array.from({ length: 32 }, () => 'AB').join(':')}\r\na=setup:actpass\r\na=mid:0\r\na=sctp-port:5000\r\n`;
 
 /** A client of the test's own on the broker, and the session id it reads from `peer`'s retained status. */
 async function forger(mqttUrl: string, root: string, peer: string) {
@@ -96,16 +82,6 @@ test.describe('forged signals on the two-peer lab', () => {
   });
 });
 
-async function openSolo(page: Page, search: string, id: string): Promise<Locator> {
-  await page.goto(`lab/?mode=solo&${search}`);
-  const lab = page.getByRole('region', { name: 'Two-device lab' });
-  await expect(lab.getByRole('button', { name: 'Join' })).toBeEnabled({ timeout: 15_000 });
-  await lab.getByRole('textbox', { name: 'Your id' }).fill(id);
-  await lab.getByRole('button', { name: 'Join' }).click();
-  await expect(lab.getByText(`You are ${id}`)).toBeVisible();
-  return lab;
-}
-
 async function device(browser: Browser) {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -119,8 +95,8 @@ test.describe('forged signals on the two-device lab', () => {
     const search = `broker=${encodeURIComponent(mosquitto.wsUrl)}&root=${encodeURIComponent(root)}`;
     const a = await device(browser);
     const b = await device(browser);
-    const dog = await openSolo(a.page, search, 'dog111');
-    const cat = await openSolo(b.page, search, 'cat222');
+    const dog = await joinSolo(a.page, search, 'dog111');
+    const cat = await joinSolo(b.page, search, 'cat222');
     await expect(dog.getByRole('list', { name: 'Online peers' })).toContainText('cat222');
 
     // dog calls cat: the real offer waits in cat's queue.
