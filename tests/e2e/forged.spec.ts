@@ -3,11 +3,12 @@
 // and publishes an "offer from alice to bob" and a will "bob offline" with mqtt.js. The lab
 // holds both apart as foreign, never steps them, and the real session still opens. The
 // two-device lab does the same with a second offer from a third publisher: suspicious.
+import AxeBuilder from '@axe-core/playwright';
 import mqtt from 'mqtt';
 import type { Browser, Locator } from '@playwright/test';
 import { test, expect } from './support/mosquitto';
 import { collectErrors } from './support/errors';
-import { heldList, labOnBroker, stepUntilOpen, tableRows } from './support/lab';
+import { diagramTable, exportTrace, heldList, labOnBroker, stepUntilOpen, tableRows } from './support/lab';
 import { joinSolo } from './support/solo';
 
 /** A data-channel offer Chromium accepts: its ICE credentials and fingerprint are the forger's. */
@@ -78,6 +79,29 @@ test.describe('forged signals on the two-peer lab', () => {
     await expect(inspector).toContainText('held apart: never delivered');
     await expect(inspector).toContainText("this lab's alice never published it");
     await expect(inspector).toContainText('a=ice-ufrag:evil');
+
+    // The new rows, list and badge read in both themes (WCAG 2.1 AA, as tests/e2e/a11y.spec.ts).
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expect(page.locator('html')).toHaveAttribute('data-theme', scheme);
+      const { violations } = await new AxeBuilder({ page }).include('.queue').include('.inspector').include('figure.seq').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      expect(violations.map((v) => `${scheme}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    }
+
+    // The export replays it the same way: at the last step, both forgeries are held apart.
+    const file = await exportTrace(page, lab);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto('replay/');
+    const replay = page.getByRole('region', { name: 'Trace replay' });
+    await replay.getByLabel('Import trace').setInputFiles(file);
+    const slider = replay.getByRole('slider', { name: 'Step' });
+    await slider.focus();
+    await page.keyboard.press('End');
+    await expect(replay.getByText('Data channel open')).toBeVisible();
+    await expect(apartList(replay).getByRole('listitem')).toHaveCount(2);
+    await expect(diagramTable(replay).getByRole('button', { name: /^foreign: offer — .*\(held apart\)$/ })).toBeVisible();
+    await apartList(replay).getByRole('button', { name: /^foreign: will/ }).click();
+    await expect(replay.getByRole('region', { name: 'Message inspector' })).toContainText("not the will bob's client left");
     expect(errors).toEqual([]);
   });
 });
