@@ -52,6 +52,8 @@ test.describe('forged signals on the two-peer lab', () => {
     // Both reach the lab: two more rows from the broker.
     const fromBroker = async () => (await tableRows(lab)).filter((r) => r[1] === 'broker').length;
     await expect.poll(fromBroker).toBe(4);
+    // A screen reader hears it at once: no Step will ever announce it.
+    await expect(lab.getByText(/^Held apart, never delivered: foreign: will: bob offline — /)).toBeAttached();
 
     // Step to the end: the real offer and answer, and an open channel. (Before issue 14 the
     // forged offer waited first in bob's queue: bob answered it, alice's real answer failed.)
