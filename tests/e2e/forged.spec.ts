@@ -150,6 +150,9 @@ test.describe('forged signals on the two-device lab', () => {
     await expect(apart.getByRole('button', { name: /^suspicious: offer dog111 → cat222: a second offer from dog111/ })).toBeVisible();
     await expect(table.getByRole('button', { name: /^suspicious: offer — a second offer from dog111.*\(held apart\)$/ })).toBeVisible();
     await expect(cat.getByText(/1 held apart/)).toBeAttached();
+    await expect(apart.getByRole('listitem')).toHaveCount(1);
+    // Nothing genuine was held apart on either side: cat's answer and candidates matched dog's binding.
+    await expect(apartList(dog)).toHaveCount(0);
     await apart.getByRole('button', { name: /^suspicious: offer/ }).click();
     await expect(cat.getByRole('region', { name: 'Message inspector' })).toContainText('held apart: never delivered');
 
