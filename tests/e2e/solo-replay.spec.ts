@@ -4,14 +4,10 @@ import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './support/mosquitto';
 import { collectErrors } from './support/errors';
+import { joinSolo } from './support/solo';
 
 async function openSolo(page: Page, search: string, id: string): Promise<Locator> {
-  await page.goto(`lab/?mode=solo&${search}`);
-  const lab = page.getByRole('region', { name: 'Two-device lab' });
-  await expect(lab.getByRole('button', { name: 'Join' })).toBeEnabled({ timeout: 15_000 });
-  await lab.getByRole('textbox', { name: 'Your id' }).fill(id);
-  await lab.getByRole('button', { name: 'Join' }).click();
-  await expect(lab.getByText(`You are ${id}`)).toBeVisible();
+  const lab = await joinSolo(page, search, id);
   await lab.getByRole('combobox', { name: 'Pace' }).selectOption({ label: 'As fast as possible' });
   await lab.getByRole('button', { name: 'Play' }).click();
   return lab;

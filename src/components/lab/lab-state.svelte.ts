@@ -11,6 +11,7 @@ import {
   brokerState,
   channelOpen,
   describeMessage,
+  heldApart,
   heldMessages,
   peerStates,
   timeToConnected,
@@ -81,6 +82,8 @@ export class LabState extends LabTraceState<LabSession> {
   private readonly rowsOf = stableDiagramRows();
   rows = $derived(this.rowsOf(this.events, this.peers, this.detail));
   held = $derived(heldMessages(this.events));
+  /** Messages held apart as foreign: shown, never delivered. */
+  apart = $derived(heldApart(this.events));
   /** What the reader did to each queue id (fault injection), for marks and the inspector. */
   private readonly tamperingsOf = stableTamperings();
   tamperings = $derived(this.tamperingsOf(this.events));

@@ -9,6 +9,7 @@
 import type { HeldMessage } from '../../lib/session/core';
 import type { TraceEvent } from '../../lib/trace/types';
 import type { TraceFile } from '../../lib/trace/export';
+import { foreignLabel, heldApart } from '../../lib/trace/selectors';
 import { download } from '../site/download';
 
 /** What every lab state needs of its session: a trace (../../lib/trace/trace.ts) to follow. */
@@ -229,6 +230,14 @@ export abstract class LabTraceState<S extends SteppedSession> extends SessionSta
 
   /** The exported file's name, without extension. */
   protected abstract traceName(session: S): string;
+
+  /** A message held apart is said when it arrives: no Step will ever announce it. */
+  protected sync(): void {
+    const before = this.events.length;
+    super.sync();
+    const apart = this.events.length > before ? heldApart(this.events.slice(before)).at(-1) : undefined;
+    if (apart) this.announce(`Held apart, never delivered: ${foreignLabel(apart)}`);
+  }
 
   async exportTrace(): Promise<void> {
     const session = this.session;

@@ -8,7 +8,7 @@ import { traceLanes } from '../../lib/trace/lanes';
 import { newestDelivered } from '../../lib/trace/messages';
 import { parseTraceFile, type ParsedTrace, type TraceKind } from '../../lib/trace/export';
 import { clampStep, lastStep, prefixAt, stepOfEvent } from '../../lib/trace/replay';
-import { diagramRows, heldMessages, channelOpen, type DiagramDetail, type DiagramRow } from '../../lib/trace/selectors';
+import { diagramRows, heldApart, heldMessages, channelOpen, type DiagramDetail, type DiagramRow } from '../../lib/trace/selectors';
 import type { TraceEvent } from '../../lib/trace/types';
 import { narrate, stepAnnouncement, type Narration } from '../../lib/trace/narration';
 import { lobbyView, type LobbyView } from '../../lib/lobby/diagram-rows';
@@ -38,6 +38,8 @@ export interface LabReplayView extends DiagramView {
   events: readonly TraceEvent[];
   visible: readonly TraceEvent[];
   held: ReturnType<typeof heldMessages>;
+  /** Held apart (foreign or suspicious) so far. */
+  apart: ReturnType<typeof heldApart>;
   channelOpen: boolean;
   /** The broker of the recorded session (for mosquitto_pub and packet notes). */
   broker: string;
@@ -69,6 +71,7 @@ const REPLAY_VIEWS: {
       peers,
       rows: diagramRows(visible, peers, detail),
       held: heldMessages(visible),
+      apart: heldApart(visible),
       channelOpen: channelOpen(visible),
       narration: narrate(visible),
       newestQid: newestDelivered(visible),

@@ -14,7 +14,7 @@ import type { BrokerConnection, ConnectOptions } from '../../lib/broker/types';
 import { BROKER_PRESETS, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } from '../../lib/lab/params';
 import { isValidPeerId, isValidRoot, mosquittoSubCommand, randomToken } from '../../lib/signalling/topics';
 import { hasTurn } from '../../lib/latency/relay-link';
-import { brokerState, diagramRows, heldMessages, peerStates, type DiagramDetail } from '../../lib/trace/selectors';
+import { brokerState, diagramRows, heldApart, heldMessages, peerStates, type DiagramDetail } from '../../lib/trace/selectors';
 import { heldCandidates } from '../../lib/lab/early-candidates';
 import { connecting } from '../../lib/trace/clock';
 
@@ -72,6 +72,8 @@ export class SoloState extends LabTraceState<SoloSession> {
   /** ICE or DTLS at work: the diagram holds its full redraws meanwhile (SequenceDiagram `hold`). */
   holdDiagram = $derived(connecting(this.events, this.peers));
   held = $derived(heldMessages(this.events));
+  /** Signals held apart as suspicious: shown, never delivered. */
+  apart = $derived(heldApart(this.events));
   delivered = $derived(this.rows.filter((r) => r.status === 'delivered').length);
   states = $derived(peerStates(this.events, this.self));
   /** What the last Step did, in words (src/lib/trace/narration.ts). */

@@ -19,6 +19,7 @@ const LINE: Readonly<Record<string, { fill: string; head: string; suffix: string
   pending: { fill: '.', head: '>', suffix: '  [held]' },
   rejected: { fill: '-', head: 'x', suffix: '  [rejected]' },
   dropped: { fill: '-', head: 'x', suffix: '  [dropped]' },
+  foreign: { fill: '-', head: 'x', suffix: '  [held apart]' },
   p2p: { fill: '=', head: '>', suffix: '  [peer to peer]' },
 };
 

@@ -245,14 +245,14 @@ describe('toMermaid, read back by mermaid', () => {
   /** Mermaid's entity placeholders (see encodeEntities) back to characters. */
   const shown = (s: string) => s.replace(/\uFB02\u00B0\u00B0(\d+)\u00B6\u00DF/g, (_, cp: string) => String.fromCodePoint(Number(cp)));
 
-  const TYPE_OF: Record<RowStatus, number> = { sent: LINE.SOLID, delivered: LINE.SOLID, pending: LINE.DOTTED, dropped: LINE.DOTTED_CROSS, rejected: LINE.SOLID_CROSS, note: LINE.NOTE, p2p: LINE.SOLID_POINT };
+  const TYPE_OF: Record<RowStatus, number> = { sent: LINE.SOLID, delivered: LINE.SOLID, pending: LINE.DOTTED, dropped: LINE.DOTTED_CROSS, rejected: LINE.SOLID_CROSS, foreign: LINE.SOLID_CROSS, note: LINE.NOTE, p2p: LINE.SOLID_POINT };
   /** The text mermaid should show for a row: number, escaped label, status words. */
   const expectedText = (r: DiagramRow) => [`${r.n}.`, visible(escapeLabel(r.label)), STATUS_SUFFIX[r.status]].filter(Boolean).join(' ');
 
   it('reads hostile labels back as plain text, one message per row', async () => {
     const BOB = '<b>bob</b>';
     const rows = hostile.map((label, k) =>
-      row(label, { n: k + 1, status: (['sent', 'pending', 'delivered', 'dropped', 'rejected', 'note', 'p2p'] as const)[k % 7], from: k % 2 ? 'broker' : 'alice', to: k % 2 ? BOB : 'broker', over: BOB }),
+      row(label, { n: k + 1, status: (['sent', 'pending', 'delivered', 'dropped', 'rejected', 'foreign', 'note', 'p2p'] as const)[k % 8], from: k % 2 ? 'broker' : 'alice', to: k % 2 ? BOB : 'broker', over: BOB }),
     );
     const { actors, messages } = await parse(toMermaid(rows, ['alice', BOB]));
     expect([...actors.keys()]).toEqual(['P0', 'P1', 'P2']);

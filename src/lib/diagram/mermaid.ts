@@ -27,6 +27,8 @@ const ARROW: Readonly<Record<Exclude<RowStatus, 'note'>, string>> = {
   // Dotted like a held message that never arrives, and crossed out.
   dropped: '--x',
   rejected: '-x',
+  // Held apart: it reached the lab and went no further, like a rejected one.
+  foreign: '-x',
   // Peer to peer, past the broker: mermaid's open ("async") arrowhead tells it from a hop.
   p2p: '-)',
 };
@@ -37,6 +39,7 @@ const ARROW_CLASS: Readonly<Record<RowStatus, string>> = {
   delivered: 'lab-delivered',
   dropped: 'lab-dropped',
   rejected: 'lab-rejected',
+  foreign: 'lab-foreign',
   note: 'lab-note',
   p2p: 'lab-p2p',
 };
@@ -47,6 +50,7 @@ const ARROW_CLASS: Readonly<Record<RowStatus, string>> = {
  */
 export const STATUS_SUFFIX: Readonly<Partial<Record<RowStatus, string>>> = {
   dropped: '(dropped)',
+  foreign: '(held apart)',
 };
 
 /** CSS class for an arrow's status, for styling the rendered SVG. */

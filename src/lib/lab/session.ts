@@ -8,13 +8,14 @@
 import type { BrokerConnection, ConnectOptions, ReceivedPacket, WirePacket } from '../broker/types';
 import { decodeSignal, encodeSignal, type DecodeContext } from '../signalling/codec';
 import { parseTopic, randomToken, signalTopic, statusTopic, subscriptionsFor } from '../signalling/topics';
-import { SIGNAL_VERSION, type ChatSignal, type DirectedSignal, type StatusSignal } from '../signalling/types';
+import { SIGNAL_VERSION, type ChatSignal, type DirectedSignal, type StatusSignal, type WireSignal } from '../signalling/types';
 import { CandidateFilter, discardReason, signalCandidateType, type CandidateType } from './candidate-filter';
 import { Trace } from '../trace/trace';
 import { packetsOf, type TracedPacket } from '../trace/packets';
 import { LabPeer, glareRole, type GlareMode, type IceMode } from '../peer/lab-peer';
 import { SessionCore, type HeldMessage } from '../session/core';
 import { MqttEndpoint } from '../session/mqtt-endpoint';
+import { FOREIGN_REASON, PublishedLedger } from './published-ledger';
 
 export type { HeldMessage };
 
@@ -65,6 +66,8 @@ interface PeerSlot {
   echoes: Map<string, () => void>;
 }
 
+const decoder = new TextDecoder();
+
 /** Give up waiting for our own status to come back after this long (ms). */
 const ECHO_TIMEOUT_MS = 2000;
 
@@ -76,6 +79,8 @@ export class LabSession extends SessionCore {
   private readonly discards = new CandidateFilter();
   /** Topics we published retained chats on, cleared again on close. */
   private readonly retainedChats = new Set<string>();
+  /** Every message this lab published: anything else on its topics is foreign. */
+  private readonly ledger: PublishedLedger;
 
   constructor(config: LabConfig, deps: LabDeps, trace?: Trace) {
     super(deps, trace);
@@ -93,6 +98,7 @@ export class LabSession extends SessionCore {
       naivePeers: config.naivePeers ?? false,
     };
     if (config.keepaliveS !== undefined) this.config.keepaliveS = config.keepaliveS;
+    this.ledger = new PublishedLedger(this.config.peers, this.config.session);
   }
 
   get peers(): [string, string] {
@@ -153,6 +159,8 @@ export class LabSession extends SessionCore {
       glare: glareRole(this.config.glare, role),
       bufferEarlyCandidates: !this.config.naivePeers,
     });
+    const will = { topic: statusTopic(root, id), payload: encodeSignal(this.statusSignal(id, 'offline', 'will')), qos: 1 as const, retain: true };
+    this.ledger.will(id, will.topic, will.payload);
     const slot: PeerSlot = {
       id,
       peer,
@@ -161,13 +169,17 @@ export class LabSession extends SessionCore {
         peer: id,
         broker,
         clientId: `lab-${session}-${id}`,
-        will: { topic: statusTopic(root, id), payload: encodeSignal(this.statusSignal(id, 'offline', 'will')), qos: 1, retain: true },
+        will,
         ...(this.config.keepaliveS !== undefined ? { keepaliveS: this.config.keepaliveS } : {}),
         connectBroker: this.deps.connectBroker,
-        emit: (body) => this.emit(body),
+        emit: (body) => {
+          // A lost connection may fire the will (MQTT 3.1.1 §3.1.2.5): from now on it is genuine.
+          if (body.type === 'broker' && body.state === 'lost') this.ledger.dropped(id);
+          this.emit(body);
+        },
         onMessage: (topic, payload, packet, wire) => this.receive(slot, topic, payload, packet, wire),
         // The broker may have fired our will meanwhile, so say "online" again (it is retained).
-        onReconnect: () => void slot.ep.publish(statusTopic(root, id), this.statusSignal(id, 'online'), true),
+        onReconnect: () => void this.send(slot, statusTopic(root, id), this.statusSignal(id, 'online'), true),
       }),
     };
     this.slots.set(id, slot);
@@ -189,7 +201,7 @@ export class LabSession extends SessionCore {
         resolve();
       });
     });
-    await slot.ep.publish(statusTopic(this.config.root, slot.id), signal, true);
+    await this.send(slot, statusTopic(this.config.root, slot.id), signal, true);
     await echoed;
     slot.echoes.delete(signal.mid);
   }
@@ -214,7 +226,14 @@ export class LabSession extends SessionCore {
   }
 
   private publishSignal(from: string, signal: DirectedSignal): void {
-    void this.slots.get(from)?.ep.publish(signalTopic(this.config.root, signal.to), signal, false);
+    const slot = this.slots.get(from);
+    if (slot) void this.send(slot, signalTopic(this.config.root, signal.to), signal, false);
+  }
+
+  /** Every publish goes through here, so the ledger knows it before its copy can come back. */
+  private send(slot: PeerSlot, topic: string, signal: WireSignal, retain: boolean, qos?: 0 | 1 | 2): Promise<void> | null {
+    this.ledger.published(topic, encodeSignal(signal), signal, retain);
+    return slot.ep.publish(topic, signal, retain, qos);
   }
 
   /**
@@ -238,7 +257,7 @@ export class LabSession extends SessionCore {
     };
     const topic = signalTopic(this.config.root, to);
     if (opts.retain) this.retainedChats.add(topic);
-    void slot.ep.publish(topic, signal, opts.retain, opts.qos);
+    void this.send(slot, topic, signal, opts.retain, opts.qos);
     return true;
   }
 
@@ -268,6 +287,8 @@ export class LabSession extends SessionCore {
     }
     const signal = this.admit(slot.id, topic, payload);
     if (!signal) return;
+    const foreign = this.ledger.judge(topic, decoder.decode(payload), signal);
+    if (foreign) return this.holdApart(slot.id, signal, topic, payload, packet, wire, 'foreign', FOREIGN_REASON[foreign](signal));
     // The sender is subscribed again (it subscribes before it says so): what waited for it goes out.
     if (signal.kind === 'status' && signal.status === 'online') slot.ep.flushOutbox(signal.from);
     const held = this.holdSignal(slot.id, signal, topic, payload, packet, wire);
@@ -302,7 +323,11 @@ export class LabSession extends SessionCore {
 
   /** Ungraceful disconnect: the broker publishes the will (see MqttEndpoint.pullPlug). */
   pullPlug(peer: string, opts: { silent?: boolean } = {}): void {
-    this.slots.get(peer)?.ep.pullPlug(opts);
+    const slot = this.slots.get(peer);
+    if (!slot?.ep.connected || slot.ep.unplugged) return;
+    // Before the pull: the will may arrive at the other peer before pullPlug returns.
+    this.ledger.dropped(peer);
+    slot.ep.pullPlug(opts);
   }
 
   sendChat(from: string, text: string): boolean {

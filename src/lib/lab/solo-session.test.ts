@@ -378,6 +378,33 @@ describe('SoloSession', () => {
     expect(w.pcs).toHaveLength(1);
   });
 
+  it('a forged offer in the name of the caller, after its real offer, is suspicious: held apart, and the real connection opens', async () => {
+    const w = world();
+    const { dog, cat } = await w.pair();
+    expect(dog.connectTo('cat222')).toBe(true);
+    await w.settle();
+    // A third client read dog's session from its retained status and forges a second offer.
+    const evil = w.bus.connect({ clientId: 'evil' });
+    await new Promise<void>((resolve) => evil.on('connect', resolve));
+    const forged = { v: 1, kind: 'offer', from: 'dog111', to: 'cat222', session: dog.session, mid: 'dog111-x-99', ts: 1, sdp: 'v=0\r\na=ice-ufrag:evil\r\n' };
+    evil.publish(`${ROOT}/cat222/signal`, JSON.stringify(forged), { qos: 1, retain: false });
+    // And a will for dog in a session dog never announced.
+    const will = { v: 1, kind: 'status', from: 'dog111', session: 'forged', mid: 'w', ts: 1, status: 'offline', reason: 'will' };
+    evil.publish(`${ROOT}/dog111/status`, JSON.stringify(will), { qos: 1, retain: false });
+    await w.settle();
+    const apart = cat.trace.events.filter((e) => e.type === 'foreign');
+    expect(apart.map((e) => (e.type === 'foreign' ? [e.verdict, e.kind, e.from, e.reason] : []))).toEqual([
+      ['suspicious', 'offer', 'dog111', expect.stringMatching(/^a second offer from dog111: the conversation already has its offer dog111-/)],
+      ['suspicious', 'status', 'dog111', 'a will in session forged, but dog111\'s status announced session ' + dog.session],
+    ]);
+    expect(heldMessages(cat.trace.events).filter((m) => m.kind === 'offer')).toHaveLength(1);
+    // The forged will did not take dog off cat's roster.
+    expect(cat.online.map((e) => e.id)).toEqual(['dog111']);
+    await w.drain(dog, cat);
+    expect(dog.peer?.channelOpen).toBe(true);
+    expect(cat.peer?.channelOpen).toBe(true);
+  });
+
   it('refuses an invalid id before touching the broker', async () => {
     const w = world();
     await expect(w.device('no spaces').join()).rejects.toThrow(/not a valid peer id/);

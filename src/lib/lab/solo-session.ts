@@ -37,6 +37,7 @@ import { answerRelay, openRelay, relayConfig, type RelayConnection } from '../la
 import { SessionCore, type HeldMessage } from '../session/core';
 import { MqttEndpoint } from '../session/mqtt-endpoint';
 import { EarlyCandidates, isEarlyCandidate } from './early-candidates';
+import { Conversation, SUSPECT_REASON } from './conversation';
 
 
 export interface SoloConfig {
@@ -126,6 +127,10 @@ export class SoloSession extends SessionCore {
   private readonly pingListeners = new Map<string, Set<(text: string) => void>>();
   /** Candidates from a peer whose offer has not come yet. */
   private readonly early: EarlyCandidates;
+  /** What the current connection is bound to: a signal that contradicts it is held apart. */
+  private readonly conversation = new Conversation();
+  /** The session each peer announced in its latest "online" status. */
+  private readonly announced = new Map<string, string>();
 
   constructor(config: SoloConfig, deps: SoloDeps, trace?: Trace) {
     super(deps, trace);
@@ -296,6 +301,15 @@ export class SoloSession extends SessionCore {
         }
         return;
       }
+    }
+    const announced = this.announced.get(signal.from);
+    const suspect = this.conversation.judge(signal, announced);
+    if (suspect) {
+      const reason = SUSPECT_REASON[suspect]({ signal, bound: this.conversation.bound, announced });
+      return this.holdApart(this.self, signal, topic, payload, packet, wire, 'suspicious', reason);
+    }
+    if (signal.kind === 'status') {
+      if (signal.status === 'online') this.announced.set(signal.from, signal.session);
       this.updateRoster({ peer: signal.from, status: signal.status, will: signal.reason === 'will', retained: packet.retain, ts: signal.ts });
       // The sender is subscribed again (it subscribes before it says so): what waited for it goes out.
       if (signal.status === 'online') this.ep.flushOutbox(signal.from);
@@ -344,6 +358,7 @@ export class SoloSession extends SessionCore {
   connectTo(id: string): boolean {
     const entry = this.roster.get(id);
     if (this.phase !== 'joined' || this.peer || entry?.status !== 'online' || id === this.self) return false;
+    this.conversation.open(id, this.session);
     const peer = this.startPeer(id, 'offerer', this.session);
     peer.handleSignal({ v: SIGNAL_VERSION, kind: 'status', from: id, session: this.session, mid: `presence-${id}`, ts: entry.ts, status: 'online' });
     return true;
@@ -393,6 +408,7 @@ export class SoloSession extends SessionCore {
 
   /** Ends the connection with the current peer (not the broker connection). */
   hangUp(): void {
+    this.conversation.end();
     this.closeEcho();
     this.peer?.close();
     this.peer = null;

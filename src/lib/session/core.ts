@@ -13,7 +13,7 @@ import { claimedSender, decodeSignal, payloadBytes, previewPayload, type DecodeC
 import { FloodGate } from '../signalling/flood-gate';
 import type { WireSignal } from '../signalling/types';
 import type { Trace } from '../trace/trace';
-import type { MessageInfo, TraceEventBody } from '../trace/types';
+import type { MessageInfo, TraceEventBody, Verdict } from '../trace/types';
 import { QueuedSession, type QueueEvents } from './queued';
 import { checkEdit } from './tamper';
 
@@ -38,6 +38,24 @@ const MQTT_QUEUE_EVENTS: QueueEvents<HeldMessage, TraceEventBody> = {
 };
 
 const decoder = new TextDecoder();
+
+/** What the trace records of a message that arrived for `to` (everything but its queue id). */
+function messageInfo(to: string, signal: WireSignal, topic: string, payload: Uint8Array, packet: ReceivedPacket, wire: WirePacket | undefined): Omit<MessageInfo, 'qid'> {
+  const info: Omit<MessageInfo, 'qid'> = {
+    to,
+    from: signal.from,
+    kind: signal.kind,
+    topic,
+    payload: decoder.decode(payload),
+    bytes: payload.length,
+    qos: packet.qos,
+    retain: packet.retain,
+    will: signal.kind === 'status' && signal.reason === 'will',
+    mid: signal.mid,
+  };
+  if (wire) info.packetHex = bytesToHex(wire.bytes, '');
+  return info;
+}
 
 export abstract class SessionCore extends QueuedSession<HeldMessage, TraceEventBody> {
   private readonly gate: FloodGate;
@@ -80,22 +98,16 @@ export abstract class SessionCore extends QueuedSession<HeldMessage, TraceEventB
 
   /** Holds an admitted signal for Step, with the PUBLISH that carried it when the transport has bytes. */
   protected holdSignal(to: string, signal: WireSignal, topic: string, payload: Uint8Array, packet: ReceivedPacket, wire?: WirePacket): HeldMessage {
-    const held: HeldMessage = {
-      qid: this.nextQid(),
-      to,
-      from: signal.from,
-      kind: signal.kind,
-      topic,
-      payload: decoder.decode(payload),
-      bytes: payload.length,
-      qos: packet.qos,
-      retain: packet.retain,
-      will: signal.kind === 'status' && signal.reason === 'will',
-      mid: signal.mid,
-      signal,
-    };
-    if (wire) held.packetHex = bytesToHex(wire.bytes, '');
-    return this.hold(held);
+    return this.hold({ qid: this.nextQid(), ...messageInfo(to, signal, topic, payload, packet, wire), signal });
+  }
+
+  /**
+   * Holds an admitted signal apart: the lab cannot vouch for its sender (see the 'foreign'
+   * trace event). It is traced in full, so the reader can inspect it, and never queued, so
+   * no Step or Play can hand it to a peer.
+   */
+  protected holdApart(to: string, signal: WireSignal, topic: string, payload: Uint8Array, packet: ReceivedPacket, wire: WirePacket | undefined, verdict: Verdict, reason: string): void {
+    this.emit({ type: 'foreign', verdict, reason, ...messageInfo(to, signal, topic, payload, packet, wire) });
   }
 
   /**

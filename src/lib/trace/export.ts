@@ -15,7 +15,7 @@ import { jsonDepthOver } from '../signalling/json-depth';
 import { MAX_PASTE_BYTES, MAX_PASTE_REASON, MAX_PASTE_WARNINGS } from '../signalling/paste-limits';
 import type { Trace } from './trace';
 import { MAX_PACKET_HEX_BYTES } from './packets';
-import type { BrokerState, CheckStep, DtlsState, PasteStep, PeerMachine, TamperAction, TraceEvent, TraceEventBody, TraceEventType } from './types';
+import type { BrokerState, CheckStep, DtlsState, PasteStep, PeerMachine, TamperAction, TraceEvent, TraceEventBody, TraceEventType, Verdict } from './types';
 import type { LobbyTraceBody, LobbyTraceEvent, LobbyTraceType } from '../lobby/trace';
 
 export const TRACE_SCHEMA = 'webrtc-lab-trace';
@@ -66,6 +66,7 @@ const TAMPER_ACTIONS = keysOf<TamperAction>({ delay: true, duplicate: true, move
 const PASTE_STEPS = keysOf<PasteStep>({ role: true, own: true, accepted: true, refused: true, settled: true });
 const DTLS_STATES = keysOf<DtlsState>({ new: true, connecting: true, connected: true, closed: true, failed: true });
 const CHECK_STEPS = keysOf<CheckStep>({ sent: true, succeeded: true, nominated: true, failed: true });
+const VERDICTS = keysOf<Verdict>({ foreign: true, suspicious: true });
 const KINDS = keysOf<SignalKind>({ status: true, offer: true, answer: true, candidate: true, 'end-of-candidates': true, chat: true });
 
 const peer = str(32, { min: 1, pattern: /^[A-Za-z0-9_-]+$/, hint: 'a peer id' });
@@ -78,6 +79,21 @@ const note = str(4096);
 /** PUBLISH fixed header + topic + payload, two hex digits per byte. */
 const packetHex = optional(str(2 * (MAX_PAYLOAD_BYTES + 70_000), { pattern: /^[0-9a-f]*$/i, hint: 'hex' }));
 
+/** A message as it arrived for a peer: what 'held' and 'foreign' share (MessageInfo but its queue id). */
+const RECEIVED = {
+  to: peer,
+  from: peer,
+  kind: oneOf(KINDS),
+  topic,
+  payload,
+  bytes,
+  qos,
+  retain: bool(),
+  will: bool(),
+  mid: id,
+  packetHex,
+} as const;
+
 type FieldsOf<K extends TraceEventType> = Exclude<keyof Extract<TraceEventBody, { type: K }>, 'type'>;
 
 /** Per event type, every field and its type; tsc demands an entry for each field in ./types.ts. */
@@ -86,20 +102,8 @@ export const EVENT_SHAPES: { readonly [K in TraceEventType]: { readonly [F in Fi
   broker: { peer, state: oneOf(BROKER_STATES), detail: optional(note) },
   published: { peer, mid: id, kind: oneOf(KINDS), topic, payload, bytes, qos, retain: bool(), packetHex, fromOutbox: optional(bool()) },
   'queued-offline': { peer, mid: id, kind: oneOf(KINDS), topic, to: optional(peer), reason: note },
-  held: {
-    qid: id,
-    to: peer,
-    from: peer,
-    kind: oneOf(KINDS),
-    topic,
-    payload,
-    bytes,
-    qos,
-    retain: bool(),
-    will: bool(),
-    mid: id,
-    packetHex,
-  },
+  held: { qid: id, ...RECEIVED },
+  foreign: { verdict: oneOf(VERDICTS), reason: note, ...RECEIVED },
   delivered: { qid: id, to: peer },
   dropped: { qid: id, to: peer, by: oneOf(['reader']), reason: optional(note) },
   tampered: {

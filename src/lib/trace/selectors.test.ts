@@ -9,6 +9,7 @@ import {
   describeMessage,
   diagramRows,
   droppedEvent,
+  heldApart,
   heldMessages,
   messageByQid,
   peerStates,
@@ -207,7 +208,7 @@ describe('diagramRows', () => {
           if (k) expect(row.eventIndex).toBeGreaterThan(rows[k - 1]!.eventIndex);
           for (const lane of [row.from, row.to]) expect(['alice', 'bob', 'broker']).toContain(lane);
           const e = evs[row.eventIndex]!;
-          const expected = { published: 'sent', rejected: 'rejected', 'plug-pulled': 'note', 'queued-offline': 'note', api: 'note' }[e.type as string];
+          const expected = { published: 'sent', rejected: 'rejected', foreign: 'foreign', 'plug-pulled': 'note', 'queued-offline': 'note', api: 'note' }[e.type as string];
           if (e.type === 'held') expect(row.status).toBe(fate.get(e.qid) ?? 'pending');
           else expect(row.status).toBe(expected);
         });
@@ -217,7 +218,7 @@ describe('diagramRows', () => {
         const drawable = evs.filter((e) =>
           e.type === 'published' || e.type === 'plug-pulled' || e.type === 'queued-offline' || e.type === 'api'
             ? PEERS.includes(e.peer) && (e.type !== 'api' || noted(e))
-            : (e.type === 'held' || e.type === 'rejected') && PEERS.includes(e.to),
+            : (e.type === 'held' || e.type === 'rejected' || e.type === 'foreign') && PEERS.includes(e.to),
         );
         expect(rows.length).toBe(drawable.length);
       }),
@@ -507,5 +508,26 @@ describe('the outbox on the diagram', () => {
       ['bob', 'broker', 'sent', 'answer (sent from the outbox)'],
       ['bob', 'broker', 'sent', 'answer'],
     ]);
+  });
+});
+
+describe('messages held apart', () => {
+  const apart = (verdict: 'foreign' | 'suspicious', reason: string, over: Partial<MessageInfo> = {}): TraceEventBody => {
+    const { qid: _qid, ...rest } = info({ qid: 'x', kind: 'offer', from: 'alice', to: 'bob', payload: '{"kind":"offer"}', ...over });
+    return { type: 'foreign', verdict, reason, ...rest };
+  };
+
+  it('draw an arrow of their own, verdict first, and never join the queue', () => {
+    const evs = traced(held('q1'), apart('foreign', "this lab's alice never published it"), delivered('q1'), apart('suspicious', 'a second offer', { kind: 'status', payload: '{"status":"offline","reason":"will"}', will: true }));
+    const rows = diagramRows(evs, PEERS);
+    expect(rows.map((r) => [r.status, r.from, r.to, r.label])).toEqual([
+      ['delivered', 'broker', 'bob', 'offer'],
+      ['foreign', 'broker', 'bob', "foreign: offer — this lab's alice never published it"],
+      ['foreign', 'broker', 'bob', 'suspicious: will: alice offline — a second offer'],
+    ]);
+    expect(heldMessages(evs)).toEqual([]);
+    expect(heldApart(evs).map((e) => e.i)).toEqual([1, 3]);
+    // As of any step: a prefix shows only what had arrived by then.
+    expect(heldApart(evs.slice(0, 2)).map((e) => e.verdict)).toEqual(['foreign']);
   });
 });

@@ -9,7 +9,8 @@ import type { BrokerState, EventOf, MessageInfo, PeerMachine, TamperAction, Trac
 export const BROKER_LANE = 'broker';
 
 /** `p2p`: straight from one peer to the other, past the broker (ICE checks, DTLS, the data channel). */
-export type RowStatus = 'sent' | 'pending' | 'delivered' | 'dropped' | 'rejected' | 'note' | 'p2p';
+/** `foreign`: a message held apart, never delivered (a 'foreign' event, foreign or suspicious). */
+export type RowStatus = 'sent' | 'pending' | 'delivered' | 'dropped' | 'rejected' | 'foreign' | 'note' | 'p2p';
 
 /**
  * How much of the exchange the diagram shows, each level adding to the one before: the MQTT
@@ -65,9 +66,10 @@ export function marksText(row: Pick<DiagramRow, 'marks'>): string {
 
 type Published = EventOf<'published'>;
 type Held = EventOf<'held'>;
+type Foreign = EventOf<'foreign'>;
 
 /** Anything describeMessage can label. */
-export type Describable = MessageInfo | Published | Held;
+export type Describable = MessageInfo | Published | Held | Foreign;
 
 /**
  * A short label: `status: alice online`, `status: alice online (retained)`,
@@ -85,12 +87,12 @@ const labelCache = new WeakMap<Describable, string>();
 
 function describe(m: Describable): string {
   const published = 'type' in m && m.type === 'published';
-  const sender = published ? (m as Published).peer : (m as MessageInfo).from;
+  const sender = published ? (m as Published).peer : (m as Held | Foreign).from;
   const retained = m.retain ? ' (retained)' : '';
   const body = parseObject(m.payload);
   switch (m.kind) {
     case 'status': {
-      const will = (!published && (m as MessageInfo).will) || body?.reason === 'will';
+      const will = (!published && (m as Held | Foreign).will) || body?.reason === 'will';
       const status = body?.status === 'online' || body?.status === 'offline' ? ` ${body.status}` : '';
       return `${will ? 'will' : 'status'}: ${sender}${status}${retained}`;
     }
@@ -133,6 +135,16 @@ function parseObject(text: string | undefined): Record<string, unknown> | undefi
   } catch {
     return undefined;
   }
+}
+
+/** "foreign: offer — why", "suspicious: will: bob offline — why": the verdict first, as a reader scans for it. */
+export function foreignLabel(e: Foreign): string {
+  return `${e.verdict}: ${describeMessage(e)} — ${e.reason}`;
+}
+
+/** Messages held apart (never queued, never delivered), oldest first. */
+export function heldApart(events: readonly TraceEvent[]): Foreign[] {
+  return events.filter((e): e is Foreign => e.type === 'foreign');
 }
 
 /** Queue ids that have left the queue, and how: delivered, or dropped by the reader. */
@@ -311,6 +323,19 @@ const ROW_OF: {
   }),
   rejected: (e) => ({
     signalling: { eventIndex: e.i, from: BROKER_LANE, to: e.to, label: `rejected: ${e.reason}`, status: 'rejected', retained: false, will: false },
+  }),
+  foreign: (e) => ({
+    signalling: {
+      eventIndex: e.i,
+      mid: e.mid,
+      from: BROKER_LANE,
+      to: e.to,
+      label: foreignLabel(e),
+      kind: e.kind,
+      status: 'foreign',
+      retained: e.retain,
+      will: e.will,
+    },
   }),
   'plug-pulled': (e) => ({ signalling: note(e, e.peer, 'plug pulled') }),
   'queued-offline': (e) => ({ signalling: note(e, e.peer, `${e.kind}${e.to ? ` for ${e.to}` : ''} queued while offline`) }),

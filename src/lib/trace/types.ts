@@ -52,6 +52,13 @@ export type TraceEventBody =
    */
   | { type: 'queued-offline'; peer: string; mid: string; kind: SignalKind; topic: string; to?: string; reason: string }
   | ({ type: 'held' } & MessageInfo)
+  /**
+   * A well-formed signal the lab could not vouch for, held apart: never queued, never
+   * delivered, shown with why. `foreign`: a lab that started both peers knows every message
+   * it published, and this is not one of them; `suspicious`: the two-device lab cannot know
+   * the other side's messages, and this one does not match its conversation.
+   */
+  | ({ type: 'foreign'; verdict: Verdict; reason: string } & Omit<MessageInfo, 'qid'>)
   | { type: 'delivered'; qid: string; to: string }
   /** The reader took a held message out of the queue: it never reaches `to`. */
   | { type: 'dropped'; qid: string; to: string; by: 'reader'; reason?: string }
@@ -136,6 +143,9 @@ export type TraceEventBody =
       warnings?: string[];
       reason?: string;
     };
+
+/** How a lab judged a signal it holds apart (see the 'foreign' event). */
+export type Verdict = 'foreign' | 'suspicious';
 
 /** RTCDtlsTransportState (webrtc-pc §5.5). */
 export type DtlsState = 'new' | 'connecting' | 'connected' | 'closed' | 'failed';

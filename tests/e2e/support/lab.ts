@@ -16,10 +16,10 @@ export async function tableRows(lab: Locator): Promise<string[][]> {
     .evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => (td.textContent ?? '').trim())));
 }
 
-/** Deliveries so far: table rows from the broker that are no longer held (nor dropped). */
+/** Deliveries so far: table rows from the broker that are no longer held (nor dropped, nor held apart). */
 export async function deliveredRows(lab: Locator): Promise<string[][]> {
   const rows = await tableRows(lab);
-  return rows.filter((r) => r[1] === 'broker' && !/\((held|dropped)\)$/.test(r[3]!) && !r[3]!.startsWith('rejected'));
+  return rows.filter((r) => r[1] === 'broker' && !/\((held|dropped|held apart)\)$/.test(r[3]!) && !r[3]!.startsWith('rejected'));
 }
 
 /** Delivered arrows drawn in the SVG. */
