@@ -89,7 +89,9 @@ it(`a peer that stops reading is closed with ${CLOSE.SLOW_READER.code}, and the 
   expect(await slow.closed).toEqual({ code: CLOSE.SLOW_READER.code, reason: CLOSE.SLOW_READER.reason });
   const relayed = slow.got.filter((m) => m.type === 4).length;
   expect(relayed).toBeGreaterThan(0);
-  expect(relayed * OFFER_BYTES).toBeLessThan(LOBBY_LIMITS.maxBufferedBytes + 4 * 1024 * 1024);
+  // What reached it: the server's bounded buffer, plus what the kernel's socket buffers at both
+  // ends held (loopback TCP auto-tunes them to several MiB), far below the 240 MB sent.
+  expect(relayed * OFFER_BYTES).toBeLessThan(LOBBY_LIMITS.maxBufferedBytes + 16 * 1024 * 1024);
   // Bounded: the offers total 240 MB; without the bound the server grew from 60 to 424 MiB.
   // With it, about 55 MiB: the 4 MiB buffer, and the garbage of parsing 240 MB before GC.
   expect(peak - baseline).toBeLessThan(120);

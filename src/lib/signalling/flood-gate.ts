@@ -79,7 +79,7 @@ export class FloodGate {
     const expected = this.deps.expects?.(to, sender) ?? false;
     if (!this.senders.take(`${to}\n${sender}`, now)) return 'sender';
     if (!expected && !this.recipients.take(to, now)) return 'recipient';
-    if ((this.deps.held?.(to, expected) ?? 0) >= this.limits.held) return 'held';
+    if ((this.deps.held?.(to, expected) ?? 0) >= (expected ? this.limits.heldExpected : this.limits.held)) return 'held';
     return null;
   }
 
@@ -153,7 +153,7 @@ function counted(n: number, noun: string): string {
 const CAUSE_TEXT: Record<DropCause, (l: FloodLimits) => string> = {
   sender: (l) => `over ${l.sender.ratePerS}/s, bursts of ${l.sender.burst} from ${l.senderIs}`,
   recipient: (l) => `over ${l.recipient.ratePerS}/s, bursts of ${l.recipient.burst} from all others`,
-  held: (l) => `while ${l.held} were held`,
+  held: (l) => `while the queue was full (${l.held} held from strangers, ${l.heldExpected} from expected peers)`,
 };
 
 /**

@@ -31,6 +31,12 @@ export interface FloodLimits {
    * it does: Step is by hand, so a queue left alone must not grow.
    */
   held: number;
+  /**
+   * Most items held for one recipient from the senders it expects. The reader may publish
+   * hundreds of chats before stepping (the bench's 500-chat run); a forged `from` naming an
+   * expected peer gets this allowance too, at its sender rate, so it is bounded all the same.
+   */
+  heldExpected: number;
   /** How long one summary of drops covers, from its first drop (ms). */
   windowMs: number;
   /** What one item is called in a summary ("812 messages dropped"). */
@@ -47,6 +53,7 @@ export const LIMITS = {
     // the page most: these let 30 through at once, then 5 a second, and keep 50 at most.
     recipient: { ratePerS: 5, burst: 30 },
     held: 50,
+    heldExpected: 1000,
     windowMs: 1000,
     noun: 'message',
     senderIs: 'one sender',
@@ -59,6 +66,7 @@ export const LIMITS = {
     sender: { ratePerS: 30, burst: 80 },
     recipient: { ratePerS: 30, burst: 80 },
     held: 150,
+    heldExpected: 150,
     windowMs: 1000,
     noun: 'frame',
     senderIs: 'the server',
