@@ -26,8 +26,8 @@ export interface FloodGateDeps {
 
 export class FloodGate {
   private readonly limiter: RateLimiter;
-  /** The first payload dropped in each open window, by key: the summary shows it. */
-  private readonly firstDropped = new Map<string, Uint8Array>();
+  /** The preview of the first payload dropped in each open window, by key: the summary shows it (never the payload, which may be megabytes). */
+  private readonly firstDropped = new Map<string, string>();
   private closed = false;
 
   constructor(
@@ -44,7 +44,7 @@ export class FloodGate {
     const admission = this.limiter.admit(key, now, payload.length);
     if (admission.ok) return true;
     if (admission.firstOfWindow) {
-      this.firstDropped.set(key, payload);
+      this.firstDropped.set(key, previewPayload(payload));
       const due = now + this.opts.windowMs;
       const report = () => this.reportDrops(due);
       // A fake scheduler is called as a method; window.setTimeout on another object throws.
@@ -68,9 +68,9 @@ export class FloodGate {
     if (this.closed) return;
     for (const s of this.limiter.endWindows(Math.max(due, this.now()))) {
       const [to, topic] = s.key.split('\n') as [string, string];
-      const first = this.firstDropped.get(s.key) ?? new Uint8Array(0);
+      const preview = this.firstDropped.get(s.key) ?? '';
       this.firstDropped.delete(s.key);
-      this.deps.report({ to, topic, reason: dropReason(s, this.opts), bytes: s.bytes, preview: previewPayload(first), dropped: s.dropped });
+      this.deps.report({ to, topic, reason: dropReason(s, this.opts), bytes: s.bytes, preview, dropped: s.dropped });
     }
   }
 }
