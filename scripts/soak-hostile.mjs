@@ -9,7 +9,10 @@
 // the page throws.
 //
 //   npm run build && npm run soak:hostile -- [--minutes 30] [--rate 200] [--big-mb 10]
-//     [--big-every-s 10] [--topics 500] [--max-growth-mb 64] [--dist path]
+//     [--big-every-s 10] [--topics 500] [--kinds forged-status,nested,…] [--max-growth-mb 64]
+//     [--dist path]
+// --kinds picks the junk (default all: forged-status, forged-offer, bad-utf8, not-json,
+// nested, wrong-shape, controls); --big-mb 0 sends no oversized ones.
 import { resolve } from 'node:path';
 import mqtt from 'mqtt';
 import { ensureBuilt, median, serveDir, slope, startPreview } from './bench/lib.mjs';
@@ -29,6 +32,7 @@ const BIG_EVERY_S = Number(arg('big-every-s', '10'));
 /** Distinct forged peers (each its own status topic). */
 const TOPICS = Number(arg('topics', '500'));
 const MAX_GROWTH_MB = Number(arg('max-growth-mb', '64'));
+const KINDS = arg('kinds', null)?.split(',');
 const MAX_PROBE_MS = 2000;
 
 const mb = (n) => (n / 1e6).toFixed(1);
@@ -37,16 +41,16 @@ const mb = (n) => (n / 1e6).toFixed(1);
 function junkKinds(root) {
   const status = (from, k) => JSON.stringify({ v: 1, kind: 'status', from, session: `s${k}`, mid: `m${k}`, ts: Date.now(), status: 'online' });
   return {
-    'forged status': (k) => [`${root}/peer${k % TOPICS}/status`, status(`peer${k % TOPICS}`, k), k % 10 === 0],
-    'forged offer': (k) => {
+    'forged-status': (k) => [`${root}/peer${k % TOPICS}/status`, status(`peer${k % TOPICS}`, k), k % 10 === 0],
+    'forged-offer': (k) => {
       const to = k % 2 ? 'alice' : 'bob';
       const sdp = `v=0\r\no=- ${k} 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n`;
       return [`${root}/${to}/signal`, JSON.stringify({ v: 1, kind: 'offer', from: `mallory${k % 50}`, to, session: `s${k}`, mid: `m${k}`, ts: Date.now(), sdp }), false];
     },
-    'bad UTF-8': (k) => [`${root}/mallory/status`, Buffer.from([0xff, 0xfe, 0xc3, 0x28, k & 0xff]), false],
-    'not JSON': (k) => [`${root}/bob/signal`, `<img src=x onerror="window.__pwned=${k}">`, false],
+    'bad-utf8': (k) => [`${root}/mallory/status`, Buffer.from([0xff, 0xfe, 0xc3, 0x28, k & 0xff]), false],
+    'not-json': (k) => [`${root}/bob/signal`, `<img src=x onerror="window.__pwned=${k}">`, false],
     nested: (k) => [`${root}/alice/signal`, '['.repeat(2000 + (k % 100)) + ']'.repeat(2000), false],
-    'wrong shape': (k) => [`${root}/mallory${k % 7}/status`, JSON.stringify({ v: 1, kind: 'status', from: '<b>x</b>', status: 42, junk: 'x'.repeat(k % 4000) }), false],
+    'wrong-shape': (k) => [`${root}/mallory${k % 7}/status`, JSON.stringify({ v: 1, kind: 'status', from: '<b>x</b>', status: 42, junk: 'x'.repeat(k % 4000) }), false],
     controls: (k) => [`${root}/mallory/status`, `\u0000\u0007\u001b[31m\u202e\u2028 ${k}`, false],
   };
 }
@@ -95,7 +99,8 @@ async function main() {
     await sample(0);
 
     evil = await mqtt.connectAsync(mosquitto.mqttUrl, { clientId: `hostile-${Date.now()}` });
-    const kinds = Object.entries(junkKinds(root));
+    const kinds = Object.entries(junkKinds(root)).filter(([name]) => !KINDS || KINDS.includes(name));
+    if (kinds.length === 0) throw new Error(`--kinds: none of ${KINDS} is one of ${Object.keys(junkKinds(root)).join(', ')}`);
     const big = Buffer.alloc(Math.round(BIG_MB * 1e6), '{"v":1,"kind":"status","from":"x"');
     let k = 0;
     let lastBig = Date.now();
@@ -143,7 +148,7 @@ async function main() {
   const late = median(settled.slice(-3));
   const slowest = Math.max(...samples.map((s) => s.probeMs));
   console.log(
-    `\n${MINUTES} min of ${RATE} junk messages/s and ${BIG_MB} MB every ${BIG_EVERY_S} s (${sent.messages} messages, ${mb(sent.bytes)} MB). ` +
+    `\n${MINUTES} min of ${RATE} junk messages/s (${KINDS?.join(', ') ?? 'every kind'}) and ${BIG_MB} MB every ${BIG_EVERY_S} s (${sent.messages} messages, ${mb(sent.bytes)} MB). ` +
       `Heap after GC: before the flood ${mb(heaps[0])} MB, early median ${mb(early)} MB, last median ${mb(late)} MB, ` +
       `largest ${mb(Math.max(...heaps))} MB; trend over the second half ${(perMinute / 1e3).toFixed(0)} KB per minute; slowest probe ${slowest} ms.`,
   );

@@ -240,6 +240,27 @@ describe('LabSession over the real in-page aedes (MQTT only)', () => {
       for (const p of cut) expect(p.size).toBeGreaterThan(60_000);
     });
   });
+
+  it('an oversized PUBLISH keeps its header and KEEP.oversizePayloadBytes, its refusal a preview; the next message still finds its own PUBLISH', async () => {
+    await startedInPage('oversized', 30, async (lab, conns) => {
+      // Over the 64 KiB signal limit, under aedes's own packet limit here (128 KiB).
+      const junk = `{"v":1,"kind":"chat","text":"${'x'.repeat(100_000)}"}`;
+      conns.get('alice')!.client.publish(`${ROOT}/bob/signal`, junk, { qos: 1, retain: false });
+      lab.publishChat('alice', 'after the junk', { qos: 1, retain: false });
+      await until(() => heldMessages(lab.trace.events).some((m) => m.kind === 'chat'));
+      const rejected = lab.trace.events.find((e) => e.type === 'rejected' && e.to === 'bob');
+      expect(rejected).toMatchObject({ bytes: junk.length, reason: `payload is ${junk.length} bytes, over the 65536-byte limit` });
+      if (rejected?.type !== 'rejected') throw new Error('unreachable');
+      expect(rejected.preview).toHaveLength(KEEP.previewChars + 1);
+      expect(rejected.preview.endsWith('…')).toBe(true);
+      const big = lab.packetsOf('bob').find((p) => p.type === 'PUBLISH' && p.direction === 'in' && p.size > junk.length)!;
+      expect(big.truncated).toBe(true);
+      expect(big.bytes.length).toBe(big.size - junk.length + KEEP.oversizePayloadBytes);
+      // The chat's held message points at its own PUBLISH, not at the junk before it.
+      const chat = heldMessages(lab.trace.events).find((m) => m.kind === 'chat')!;
+      expect(lab.packetsOf('bob').some((p) => !p.truncated && bytesToHex(p.bytes, '') === chat.packetHex)).toBe(true);
+    });
+  });
 });
 
 /** Chats the flood gate summed instead of holding. */
