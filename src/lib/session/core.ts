@@ -15,6 +15,7 @@ import type { WireSignal } from '../signalling/types';
 import type { Trace } from '../trace/trace';
 import type { MessageInfo, TraceEventBody } from '../trace/types';
 import { QueuedSession, type QueueEvents } from './queued';
+import { RefusalLog } from './refusals';
 import { checkEdit } from './tamper';
 
 /** A message waiting in the queue for one recipient. */
@@ -41,10 +42,12 @@ const decoder = new TextDecoder();
 
 export abstract class SessionCore extends QueuedSession<HeldMessage, TraceEventBody> {
   private readonly gate: FloodGate;
+  private readonly refusals: RefusalLog;
 
   constructor(deps: CoreDeps, trace?: Trace) {
     super(MQTT_QUEUE_EVENTS, deps, trace);
-    this.gate = new FloodGate({ now: deps.now, scheduler: deps.scheduler, report: (r) => this.emit({ type: 'rejected', ...r }) });
+    this.refusals = new RefusalLog({ emit: (r) => this.emit(r), ...(deps.scheduler ? { scheduler: deps.scheduler } : {}) });
+    this.gate = new FloodGate({ now: deps.now, scheduler: deps.scheduler, report: (r) => this.refusals.record({ type: 'rejected', ...r }) });
   }
 
   /** How a message to `to` on `topic` is decoded (its root and session); edits are checked the same way. */
@@ -58,7 +61,7 @@ export abstract class SessionCore extends QueuedSession<HeldMessage, TraceEventB
     if (!this.gate.admit(to, topic, payload)) return null;
     const result = decodeSignal(payload, ctx);
     if (result.ok) return result.signal;
-    this.emit({ type: 'rejected', to, topic, reason: result.reason, bytes: payload.length, preview: previewPayload(payload) });
+    this.refusals.record({ type: 'rejected', to, topic, reason: result.reason, bytes: payload.length, preview: previewPayload(payload) });
     return null;
   }
 
@@ -106,5 +109,6 @@ export abstract class SessionCore extends QueuedSession<HeldMessage, TraceEventB
   protected closeCore(): void {
     super.closeCore();
     this.gate.close();
+    this.refusals.close();
   }
 }

@@ -34,4 +34,8 @@ export const KEEP = {
   inboxPackets: 64,
   /** Characters of a refused payload kept to show what it was (`rejected` events, flood summaries). */
   previewChars: 120,
+  /** Refusals a session traces one by one; past it they are summed (../session/refusals.ts). */
+  refusalsPerSession: 1000,
+  /** How long one summed 'rejected' event covers, per recipient, once the refusals budget is spent (ms). */
+  refusalSummaryMs: 10_000,
 } as const;
