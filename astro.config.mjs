@@ -4,6 +4,7 @@ import svelte from '@astrojs/svelte';
 import mdx from '@astrojs/mdx';
 import sdpGrammar from './src/lib/sdp/sdp.tmLanguage.json' with { type: 'json' };
 import { brokerViteConfig } from './src/lib/broker/vite-shims.mjs';
+import { cspFirstIntegration } from './scripts/csp-first.mjs';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +33,7 @@ export default defineConfig({
   // Absolute URLs (canonical links, sitemaps) when the host is known, e.g. in the Pages workflow.
   ...(process.env.SITE_URL ? { site: process.env.SITE_URL } : {}),
   trailingSlash: 'always',
-  integrations: [svelte(), mdx(), interactDirective],
+  integrations: [svelte(), mdx(), interactDirective, cspFirstIntegration],
   server: { host: '127.0.0.1' },
   markdown: {
     shikiConfig: {
@@ -48,6 +49,7 @@ export default defineConfig({
   // nothing else inline may run. connect-src: the page itself and MQTT/lobby WebSockets.
   // Inline styles stay allowed (mermaid's SVG and Svelte style: directives use them; they
   // cannot run code). README "Security" explains how a host adds the header-only directives.
+  // cspFirstIntegration moves the <meta> to the top of <head>: Astro writes it last.
   security: {
     csp: {
       directives: [

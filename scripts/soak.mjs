@@ -7,7 +7,7 @@
 //
 //   npm run build && npm run soak -- [--minutes 30] [--dist path] [--max-slope-kb 64]
 import { resolve } from 'node:path';
-import { ensureBuilt, serveDir, startPreview } from './bench/lib.mjs';
+import { ensureBuilt, serveDir, slope, startPreview } from './bench/lib.mjs';
 import { launchChromium } from './chromium.mjs';
 
 function arg(name, fallback) {
@@ -18,21 +18,6 @@ function arg(name, fallback) {
 const MINUTES = Number(arg('minutes', '30'));
 const MAX_SLOPE_KB = Number(arg('max-slope-kb', '64'));
 const MAX_GROWTH_MB = Number(arg('max-growth-mb', '20'));
-
-/** Least-squares slope of ys against 0..n-1. */
-function slope(ys) {
-  const n = ys.length;
-  if (n < 2) return 0;
-  const mx = (n - 1) / 2;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let num = 0;
-  let den = 0;
-  ys.forEach((y, x) => {
-    num += (x - mx) * (y - my);
-    den += (x - mx) ** 2;
-  });
-  return num / den;
-}
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -191,6 +191,21 @@ export function quantile(sorted, q) {
   return sorted[rank - 1];
 }
 
+/** Least-squares slope of ys against 0..n-1 (the soaks' trend per sample). */
+export function slope(ys) {
+  const n = ys.length;
+  if (n < 2) return 0;
+  const mx = (n - 1) / 2;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  ys.forEach((y, x) => {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  });
+  return num / den;
+}
+
 export function median(values) {
   const s = [...values].filter(Number.isFinite).sort((a, b) => a - b);
   if (s.length === 0) return NaN;

@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { autoplayed, exportTrace } from './support/lab';
+import { autoplayed, exportTrace, labRegion } from './support/lab';
 import { collectErrors } from './support/errors';
 
 /** How long the page takes to run a trivial script: a frozen main thread answers late. */
@@ -120,4 +120,13 @@ test('a 60 KB candidate line in an imported trace is inspected without a freeze'
   await expect(inspector).toContainText('a-a-a-a-a-a-a-a-a-a-');
   await expect(inspector).toContainText('54321 typ host');
   expect(errors).toEqual([]);
+});
+
+test('a root= with a bidi override is refused with its reason, and the lab keeps its own root', async ({ page }) => {
+  // U+202E RIGHT-TO-LEFT OVERRIDE would show `webrtc-lab/‮evil` as another root than the one published under.
+  await page.goto(`lab/?root=${encodeURIComponent('webrtc-lab/\u202eevil')}`);
+  const lab = labRegion(page);
+  const notice = lab.getByRole('status').filter({ hasText: 'Some URL parameters were ignored' });
+  await expect(notice).toContainText('root: not a valid MQTT topic root: it holds an invisible format character');
+  await expect(lab.getByRole('textbox', { name: 'Topic root' })).not.toHaveValue(/\u202e/);
 });

@@ -18,6 +18,9 @@ test('every page has a CSP: no inline script but hashed ones, connections only t
     const html = await (await request.get(route)).text();
     const meta = /<meta http-equiv="content-security-policy" content="([^"]+)"/.exec(html);
     expect(meta, `/${route} has a CSP meta`).not.toBeNull();
+    // A <meta> policy governs only what follows it (CSP 3 §3.3): it comes before any script, style or link.
+    const firstGoverned = html.search(/<(script|style|link)\b/);
+    expect(meta!.index, `/${route}: the CSP meta comes before the first script, style or link`).toBeLessThan(firstGoverned);
     const policy = policyOf(meta![1]!);
     const script = policy.get('script-src') ?? [];
     expect(script, `/${route} script-src`).not.toContain("'unsafe-inline'");

@@ -6,7 +6,7 @@ import type { LabSession } from '../../lib/lab/session';
 import { connectBroker, preloadBroker, resetInPageBroker } from '../../lib/broker/connect';
 import type { CandidateType } from '../../lib/lab/candidate-filter';
 import { BROKER_PRESETS, DIRECT, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } from '../../lib/lab/params';
-import { isValidPeerId, isValidRoot, mosquittoSubCommand, randomRoot } from '../../lib/signalling/topics';
+import { isValidPeerId, mosquittoSubCommand, rootProblem, randomRoot } from '../../lib/signalling/topics';
 import {
   brokerState,
   channelOpen,
@@ -116,7 +116,10 @@ export class LabState extends LabTraceState<LabSession> {
     if (this.offerer === this.answerer) return 'The two peers need different ids.';
     return null;
   });
-  rootError = $derived(isValidRoot(this.root) ? null : 'Topic root: no +, #, empty levels, or leading or trailing /.');
+  rootError = $derived.by(() => {
+    const problem = rootProblem(this.root);
+    return problem && `Topic root refused: ${problem}.`;
+  });
   brokerError = $derived(isBrokerUrl(this.broker) ? null : 'Broker: use in-page or a ws:// or wss:// URL.');
   configError = $derived(this.idError ?? this.rootError ?? this.brokerError);
 

@@ -12,7 +12,7 @@ import { narrate, stepAnnouncement } from '../../lib/trace/narration';
 import type { LatencyResult } from '../../lib/latency/run';
 import type { BrokerConnection, ConnectOptions } from '../../lib/broker/types';
 import { BROKER_PRESETS, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } from '../../lib/lab/params';
-import { isValidPeerId, isValidRoot, mosquittoSubCommand, randomToken } from '../../lib/signalling/topics';
+import { isValidPeerId, mosquittoSubCommand, rootProblem, randomToken } from '../../lib/signalling/topics';
 import { hasTurn } from '../../lib/latency/relay-link';
 import { brokerState, diagramRows, heldApart, heldMessages, peerStates, type DiagramDetail } from '../../lib/trace/selectors';
 import { heldCandidates } from '../../lib/lab/early-candidates';
@@ -92,7 +92,10 @@ export class SoloState extends LabTraceState<SoloSession> {
   chats = $state.raw<ChatLine[]>([]);
 
   idError = $derived(isValidPeerId(this.self) ? null : `"${this.self.slice(0, 40)}" is not a valid id: use 1–32 letters, digits, - or _.`);
-  rootError = $derived(isValidRoot(this.root) ? null : 'Topic root: no +, #, empty levels, or leading or trailing /.');
+  rootError = $derived.by(() => {
+    const problem = rootProblem(this.root);
+    return problem && `Topic root refused: ${problem}.`;
+  });
   brokerError = $derived(this.broker === TABS || (isBrokerUrl(this.broker) && this.broker !== IN_PAGE) ? null : 'Broker: choose one from the list or a ws:// or wss:// URL.');
   configError = $derived(this.idError ?? this.rootError ?? this.brokerError);
   mosquittoSub = $derived.by(() => {

@@ -5,7 +5,7 @@
  * how much the diagram shows (absent: the chapter's own choice).
  * Parsing never throws: a bad value falls back to the default and is reported.
  */
-import { isValidRoot } from '../signalling/topics';
+import { rootProblem } from '../signalling/topics';
 import type { GlareMode, IceMode } from '../peer/lab-peer';
 import { DIAGRAM_DETAILS, type DiagramDetail } from '../trace/selectors';
 
@@ -107,8 +107,9 @@ export function parseLabParams(search: URLSearchParams): LabParams {
   let root: string | null = null;
   const rootParam = search.get('root');
   if (rootParam !== null) {
-    if (isValidRoot(rootParam)) root = rootParam;
-    else errors.push('root: not a valid MQTT topic root (no +, #, empty levels or leading/trailing /)');
+    const problem = rootProblem(rootParam);
+    if (problem === null) root = rootParam;
+    else errors.push(`root: not a valid MQTT topic root: ${problem}`);
   }
   const iceParam = search.get('ice');
   const iceServers = iceParam ? parseIceServers(iceParam, errors) : [];

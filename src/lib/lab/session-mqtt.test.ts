@@ -13,8 +13,7 @@ import { qosHandshake } from '../mqtt/handshake';
 import { exportTrace, parseTraceJson } from '../trace/export';
 import { packetsOf } from '../trace/packets';
 import { bytesToHex } from '../bytes/hex';
-import { MAX_PACKETS_PER_CLIENT, PACKET_BYTES_PER_CLIENT } from '../session/mqtt-endpoint';
-import { PACKET_HEAD_BYTES } from '../trace/packets';
+import { KEEP } from '../signalling/keep-limits';
 
 const ROOT = 'webrtc-lab/mqtt-only';
 
@@ -216,29 +215,50 @@ describe('LabSession over the real in-page aedes (MQTT only)', () => {
     });
   });
 
-  it('keeps at most MAX_PACKETS_PER_CLIENT packets per client, however many cross the wire', async () => {
+  it('keeps at most KEEP.packetsPerClient packets per client, however many cross the wire', async () => {
     await startedInPage('cap', 30, async (lab) => {
-      const chats = Math.ceil(MAX_PACKETS_PER_CLIENT / 2) + 10;
+      const chats = Math.ceil(KEEP.packetsPerClient / 2) + 10;
       for (let k = 0; k < chats; k++) lab.publishChat('alice', `n${k}`, { qos: 1, retain: false });
       await until(() => heldMessages(lab.trace.events).filter((m) => m.kind === 'chat').length + countDropped(lab) >= chats, 30_000);
-      expect(lab.packetsOf('alice').length).toBe(MAX_PACKETS_PER_CLIENT);
+      expect(lab.packetsOf('alice').length).toBe(KEEP.packetsPerClient);
     });
   });
 
-  it('keeps at most PACKET_BYTES_PER_CLIENT bytes of packets per client; past it each keeps its head and its full size', async () => {
+  it('keeps at most KEEP.packetBytesPerClient bytes of packets per client; past it each keeps its head and its full size', async () => {
     await startedInPage('bytes', 30, async (lab) => {
       const big = 'x'.repeat(60_000);
-      const chats = Math.ceil(PACKET_BYTES_PER_CLIENT / big.length) + 8;
+      const chats = Math.ceil(KEEP.packetBytesPerClient / big.length) + 8;
       for (let k = 0; k < chats; k++) lab.publishChat('alice', big, { qos: 1, retain: false });
       await until(() => lab.packetsOf('alice').filter((p) => p.type === 'PUBLISH' && p.direction === 'out').length >= chats, 30_000);
       const sent = lab.packetsOf('alice');
       const kept = sent.reduce((n, p) => n + p.bytes.length, 0);
-      expect(kept).toBeLessThanOrEqual(PACKET_BYTES_PER_CLIENT + sent.length * PACKET_HEAD_BYTES);
+      expect(kept).toBeLessThanOrEqual(KEEP.packetBytesPerClient + sent.length * KEEP.packetHeadBytes);
       const cut = sent.filter((p) => p.truncated);
       expect(cut.length).toBeGreaterThan(0);
       // The one that crossed the line keeps what was left; every later one its head.
-      for (const p of cut.slice(1)) expect(p.bytes.length).toBe(PACKET_HEAD_BYTES);
+      for (const p of cut.slice(1)) expect(p.bytes.length).toBe(KEEP.packetHeadBytes);
       for (const p of cut) expect(p.size).toBeGreaterThan(60_000);
+    });
+  });
+
+  it('an oversized PUBLISH keeps its header and KEEP.oversizePayloadBytes, its refusal a preview; the next message still finds its own PUBLISH', async () => {
+    await startedInPage('oversized', 30, async (lab, conns) => {
+      // Over the 64 KiB signal limit, under aedes's own packet limit here (128 KiB).
+      const junk = `{"v":1,"kind":"chat","text":"${'x'.repeat(100_000)}"}`;
+      conns.get('alice')!.client.publish(`${ROOT}/bob/signal`, junk, { qos: 1, retain: false });
+      lab.publishChat('alice', 'after the junk', { qos: 1, retain: false });
+      await until(() => heldMessages(lab.trace.events).some((m) => m.kind === 'chat'));
+      const rejected = lab.trace.events.find((e) => e.type === 'rejected' && e.to === 'bob');
+      expect(rejected).toMatchObject({ bytes: junk.length, reason: `payload is ${junk.length} bytes, over the 65536-byte limit` });
+      if (rejected?.type !== 'rejected') throw new Error('unreachable');
+      expect(rejected.preview).toHaveLength(KEEP.previewChars + 1);
+      expect(rejected.preview.endsWith('…')).toBe(true);
+      const big = lab.packetsOf('bob').find((p) => p.type === 'PUBLISH' && p.direction === 'in' && p.size > junk.length)!;
+      expect(big.truncated).toBe(true);
+      expect(big.bytes.length).toBe(big.size - junk.length + KEEP.oversizePayloadBytes);
+      // The chat's held message points at its own PUBLISH, not at the junk before it.
+      const chat = heldMessages(lab.trace.events).find((m) => m.kind === 'chat')!;
+      expect(lab.packetsOf('bob').some((p) => !p.truncated && bytesToHex(p.bytes, '') === chat.packetHex)).toBe(true);
     });
   });
 });

@@ -8,6 +8,7 @@
  *
  * Both parsers here never throw: they return a value or a reason.
  */
+import { utf8Length } from '../signalling/topics';
 
 // #region message-types
 /** The message types, as server.js's CMD table numbers them. */
@@ -137,21 +138,6 @@ export function encodeMessage(type: number, id: number, data = ''): string {
   return JSON.stringify({ type, id, data });
 }
 
-/** UTF-8 length without allocating; lone surrogates count 3 bytes, as TextEncoder writes U+FFFD. */
-export function utf8Bytes(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
 export type ClientParse = { ok: true; message: LobbyMessage } | { ok: false; close: CloseReason };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -170,7 +156,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function parseClientMessage(frame: string | Uint8Array, maxBytes: number = LOBBY_LIMITS.maxMessageBytes): ClientParse {
   if (typeof frame !== 'string') return { ok: false, close: CLOSE.INVALID_TRANSFER_MODE };
   // UTF-8 never has fewer bytes than UTF-16 code units, so a long string fails without counting.
-  if (frame.length > maxBytes || utf8Bytes(frame) > maxBytes) return { ok: false, close: CLOSE.MESSAGE_TOO_BIG };
+  if (frame.length > maxBytes || utf8Length(frame) > maxBytes) return { ok: false, close: CLOSE.MESSAGE_TOO_BIG };
   let json: unknown;
   try {
     json = JSON.parse(frame);
@@ -195,7 +181,7 @@ export type ServerParse = { ok: true; message: LobbyMessage & { type: MessageTyp
  */
 export function parseServerMessage(frame: unknown, maxBytes: number = LOBBY_LIMITS.maxMessageBytes): ServerParse {
   if (typeof frame !== 'string') return { ok: false, reason: 'not a text frame' };
-  if (frame.length > maxBytes || utf8Bytes(frame) > maxBytes) return { ok: false, reason: `over ${maxBytes} bytes` };
+  if (frame.length > maxBytes || utf8Length(frame) > maxBytes) return { ok: false, reason: `over ${maxBytes} bytes` };
   let json: unknown;
   try {
     json = JSON.parse(frame);

@@ -27,8 +27,11 @@ export interface PublishHeader {
   payload: Uint8Array;
 }
 
-/** Reads a PUBLISH's fixed and variable header; undefined for anything else or broken bytes. */
-export function readPublish(bytes: Uint8Array): PublishHeader | undefined {
+/**
+ * Reads a PUBLISH's fixed and variable header; undefined for anything else or broken bytes.
+ * `cut`: the bytes are a packet's kept start (the packet log's), so the payload is what is there.
+ */
+export function readPublish(bytes: Uint8Array, cut = false): PublishHeader | undefined {
   if (bytes.length < 2 || bytes[0]! >> 4 !== 3) return undefined;
   const flags = bytes[0]! & 0x0f;
   const qos = (flags >> 1) & 0x03;
@@ -41,7 +44,7 @@ export function readPublish(bytes: Uint8Array): PublishHeader | undefined {
   }
   if (!len) return undefined;
   let at = 1 + len.bytes;
-  const end = at + len.value;
+  const end = cut ? Math.min(at + len.value, bytes.length) : at + len.value;
   if (end > bytes.length || at + 2 > end) return undefined;
   const topicLength = (bytes[at]! << 8) | bytes[at + 1]!;
   at += 2;
@@ -205,7 +208,7 @@ export function shortHex(bytes: Uint8Array, max = 4): string {
  */
 export function takeWire(inbox: WirePacket[], topic: string, messageId: number | undefined): WirePacket | undefined {
   const k = inbox.findIndex((w) => {
-    const h = readPublish(w.bytes);
+    const h = readPublish(w.bytes, true);
     return h?.topic === topic && (messageId === undefined || h.packetId === messageId);
   });
   return k >= 0 ? inbox.splice(k, 1)[0] : inbox.shift();

@@ -15,6 +15,7 @@ import type { WireSignal } from '../signalling/types';
 import type { Trace } from '../trace/trace';
 import type { MessageInfo, TraceEventBody, Verdict } from '../trace/types';
 import { QueuedSession, type QueueEvents } from './queued';
+import { RefusalLog } from './refusals';
 import { checkEdit } from './tamper';
 
 /** A message waiting in the queue for one recipient. */
@@ -59,13 +60,15 @@ function messageInfo(to: string, signal: WireSignal, topic: string, payload: Uin
 
 export abstract class SessionCore extends QueuedSession<HeldMessage, TraceEventBody> {
   private readonly gate: FloodGate;
+  private readonly refusals: RefusalLog;
 
   constructor(deps: CoreDeps, trace?: Trace) {
     super(MQTT_QUEUE_EVENTS, deps, trace);
+    this.refusals = new RefusalLog({ emit: (r) => this.emit(r), ...(deps.scheduler ? { scheduler: deps.scheduler } : {}) });
     this.gate = new FloodGate({
       now: deps.now,
       scheduler: deps.scheduler,
-      report: (r) => this.emit({ type: 'rejected', ...r }),
+      report: (r) => this.refusals.record({ type: 'rejected', ...r }),
       expects: (to, sender) => this.expectsSender(to, sender),
       held: (to, expected) => this.queue.held.reduce((n, m) => n + (m.to === to && this.expectsSender(to, m.from) === expected ? 1 : 0), 0),
     });
@@ -92,7 +95,7 @@ export abstract class SessionCore extends QueuedSession<HeldMessage, TraceEventB
     if (!this.gate.admit(to, claimedSender(ctx.root, topic, payload), topic, payload)) return null;
     const result = decodeSignal(payload, ctx);
     if (result.ok) return result.signal;
-    this.emit({ type: 'rejected', to, topic, reason: result.reason, bytes: payload.length, preview: previewPayload(payload) });
+    this.refusals.record({ type: 'rejected', to, topic, reason: result.reason, bytes: payload.length, preview: previewPayload(payload) });
     return null;
   }
 
@@ -134,5 +137,6 @@ export abstract class SessionCore extends QueuedSession<HeldMessage, TraceEventB
   protected closeCore(): void {
     super.closeCore();
     this.gate.close();
+    this.refusals.close();
   }
 }

@@ -8,18 +8,10 @@ import { DEFAULT_KEEPALIVE_S, type BrokerConnection, type ConnectOptions, type L
 import { takeWire } from '../mqtt/handshake';
 import { encodeSignal, payloadBytes } from '../signalling/codec';
 import type { WireSignal } from '../signalling/types';
-import { PACKET_HEAD_BYTES, packetEvent } from '../trace/packets';
+import { KEEP } from '../signalling/keep-limits';
+import { packetEvent, packetKeeps } from '../trace/packets';
 import type { TraceEventBody } from '../trace/types';
 
-/** Packets recorded per client and session; a flood beyond this is not recorded. */
-export const MAX_PACKETS_PER_CLIENT = 2000;
-/**
- * Packet bytes kept per client and session. Past it a packet keeps only its head, so a broker
- * that sends big messages cannot fill the tab's memory through the packet log.
- */
-export const PACKET_BYTES_PER_CLIENT = 4 * 1024 * 1024;
-/** Incoming PUBLISH packets waiting to be matched to their 'message' event. */
-const MAX_INBOX = 64;
 /** Signals kept while the link is down; a peer sends a few dozen per session. */
 export const MAX_OUTBOX = 256;
 
@@ -273,12 +265,16 @@ export class MqttEndpoint {
     if (this.silent || this.closed) return;
     if (packet.direction === 'out') this.lastOutAt = packet.at;
     if (packet.direction === 'in' && packet.type === 'PUBLISH') {
-      this.inbox.push(packet);
-      if (this.inbox.length > MAX_INBOX) this.inbox.shift();
+      // Matched to its 'message' by topic and packet id, and kept with a held signal, which is
+      // never over MAX_PAYLOAD_BYTES: a bigger one waits here as a copy of its kept start, so
+      // an unmatched 10 MB PUBLISH does not stay in memory until 64 more have arrived.
+      const keep = packetKeeps(packet.bytes);
+      this.inbox.push(keep < packet.bytes.length ? { ...packet, bytes: packet.bytes.slice(0, keep) } : packet);
+      if (this.inbox.length > KEEP.inboxPackets) this.inbox.shift();
     }
-    if (this.recorded >= MAX_PACKETS_PER_CLIENT) return;
+    if (this.recorded >= KEEP.packetsPerClient) return;
     this.recorded += 1;
-    const event = packetEvent(this.opts.peer, packet, Math.max(PACKET_HEAD_BYTES, PACKET_BYTES_PER_CLIENT - this.keptBytes));
+    const event = packetEvent(this.opts.peer, packet, Math.max(KEEP.packetHeadBytes, KEEP.packetBytesPerClient - this.keptBytes));
     this.keptBytes += event.hex.length / 2;
     this.emit(event);
   }

@@ -18,6 +18,7 @@ import {
 import { parseTopic, utf8Length, type ParsedTopic } from './topics';
 import { checkShape, clip, int, isRecord, nullable, num, oneOf, optional, str, type FieldSpec } from './shape';
 import { jsonDepthOver } from './json-depth';
+import { KEEP } from './keep-limits';
 
 /** An SDP is a few KB; a generous cap keeps a hostile one from reaching the parser. */
 export const MAX_SDP_CHARS = 32 * 1024;
@@ -195,7 +196,7 @@ const PREVIEW_ESCAPES: Readonly<Record<string, string>> = { '\r': '\\r', '\n': '
  * A one-line preview of any payload, for display: invalid UTF-8 shows as �, CR/LF/tab
  * as \r \n \t, other invisible characters as \u{…}; at most `max` characters plus `…`.
  */
-export function previewPayload(payload: Uint8Array | string, max = 120): string {
+export function previewPayload(payload: Uint8Array | string, max: number = KEEP.previewChars): string {
   // Decode only what can show: a code point is at most 4 bytes.
   const text =
     typeof payload === 'string'
@@ -229,4 +230,15 @@ export function claimedSender(root: string, topic: string, payload: Uint8Array):
   if (parsed?.kind === 'status') return parsed.peer;
   const from = FROM_FIELD.exec(lossyUtf8.decode(payload.subarray(0, SENDER_PEEK_BYTES)))?.[1];
   return from ?? topic;
+}
+
+/**
+ * What the lab says of a refused payload's preview: the payload itself is never kept (a
+ * hostile one may be megabytes), only the preview.
+ */
+export function previewNote(bytes: number, preview: string): string {
+  const size = `${bytes.toLocaleString('en-US')} byte${bytes === 1 ? '' : 's'}`;
+  return preview.endsWith('…') && bytes > 0
+    ? `Only this preview is kept: the first ${KEEP.previewChars} characters of ${size}.`
+    : `The whole payload, ${size}.`;
 }

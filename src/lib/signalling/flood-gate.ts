@@ -57,7 +57,8 @@ export interface DropWindow {
   topics: Set<string>;
   senders: Set<string>;
   firstTopic: string;
-  first: Uint8Array | string;
+  /** The preview of the first payload dropped: never the payload, which may be megabytes. */
+  firstPreview: string;
 }
 
 export class FloodGate {
@@ -99,7 +100,7 @@ export class FloodGate {
       w = undefined;
     }
     if (!w) {
-      w = { to, dropped: 0, bytes: 0, firstAt: now, lastAt: now, causes: { sender: 0, recipient: 0, held: 0 }, topics: new Set(), senders: new Set(), firstTopic: topic, first: payload };
+      w = { to, dropped: 0, bytes: 0, firstAt: now, lastAt: now, causes: { sender: 0, recipient: 0, held: 0 }, topics: new Set(), senders: new Set(), firstTopic: topic, firstPreview: previewPayload(payload) };
       this.windows.set(to, w);
       this.schedule(to, w);
     }
@@ -140,7 +141,7 @@ export class FloodGate {
 
   private send(w: DropWindow): void {
     if (this.closed) return;
-    this.deps.report({ to: w.to, topic: w.firstTopic, reason: floodReason(w, this.limits), bytes: w.bytes, preview: previewPayload(w.first), dropped: w.dropped });
+    this.deps.report({ to: w.to, topic: w.firstTopic, reason: floodReason(w, this.limits), bytes: w.bytes, preview: w.firstPreview, dropped: w.dropped });
   }
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   isValidPeerId,
   isValidRoot,
+  rootProblem,
   mosquittoPubCommand,
   mosquittoSubCommand,
   parseTopic,
@@ -119,10 +120,35 @@ describe('isValidRoot', () => {
     ['a\u007fb', false],
     ['$SYS/lab', false],
     ['lab\ud800', false],
+    ['lab/\u202eevil', false], // RIGHT-TO-LEFT OVERRIDE (Cf)
+    ['lab/\u200bx', false], // ZERO WIDTH SPACE (Cf)
+    ['lab/\u2066x\u2069', false], // LEFT-TO-RIGHT ISOLATE … POP (Cf)
+    ['lab/\u200fx', false], // RIGHT-TO-LEFT MARK (Cf)
+    ['lab/\u061cx', false], // ARABIC LETTER MARK (Cf)
+    ['\ufefflab', false], // BYTE ORDER MARK (Cf)
+    ['lab/\u{e0041}', false], // TAG LATIN CAPITAL LETTER A (Cf, astral)
+    ['lab/\u2028x', false], // LINE SEPARATOR (Zl)
+    ['lab/\ufffe', false], // a noncharacter (§1.5.3 says SHOULD NOT)
+    ['lab/שלום/عربي', true], // right-to-left letters are letters
+    ['lab/e\u0301', true], // a combining accent (Mn) is visible
     [7, false],
     [undefined, false],
   ])('%j → %s', (root, ok) => {
     expect(isValidRoot(root)).toBe(ok);
+  });
+
+  it.each([
+    ['', /empty/],
+    ['lab\ud800', /lone surrogate/],
+    ['a'.repeat(129), /over 128 bytes/],
+    ['a/+/b', /wildcard/],
+    ['a\u0007b', /control character/],
+    ['lab/\u202eevil', /invisible format character .*U\+202E/],
+    ['$SYS/lab', /starts with \$/],
+    ['lab//x', /empty level/],
+    [7, /not text/],
+  ])('says why %j is refused', (root, reason) => {
+    expect(rootProblem(root)).toMatch(reason);
   });
 
   it('accepts every root randomRoot makes', () => {
@@ -205,6 +231,15 @@ describe('utf8Length', () => {
   it('matches TextEncoder for any string', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (s) => {
+        expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
+      }),
+    );
+  });
+
+  it('counts a lone surrogate as the 3 bytes of U+FFFD, as TextEncoder writes it (the lobby counts frames with it)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0xd800, max: 0xdfff })), { maxLength: 40 }), (units) => {
+        const s = String.fromCharCode(...units);
         expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
       }),
     );

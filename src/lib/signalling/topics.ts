@@ -43,19 +43,34 @@ export function isValidPeerId(id: unknown): boolean {
 }
 
 /**
- * Rules for a topic root we publish under (MQTT 3.1.1 §4.7 and §1.5.3):
- * - no wildcards `+` `#` in a topic name (§4.7.1) and no NUL (§4.7.3);
- * - no leading or trailing `/` and no empty level, so `<root>/#` means what it says
- *   (`a//b` is legal MQTT, a zero-length level, and a different topic from `a/b`, §4.7.1.1);
- * - no leading `$`: such topics are the broker's and `#` does not match them (§4.7.2);
- * - no control characters or lone surrogates (§1.5.3 forbids or discourages them);
- * - at most MAX_ROOT_BYTES bytes of UTF-8.
+ * Rules for a topic root we publish under (MQTT 3.1.1 §4.7 and §1.5.3), in order, each with
+ * the reason a reader is shown. Beyond MQTT's own: no invisible format characters, since a
+ * root is shared as a link and read by people (U+202E turns `lab/evil` into what reads as
+ * `lab/live`, a zero-width space makes two roots look alike).
  */
+const ROOT_RULES: readonly { broken: (root: string) => boolean; reason: string }[] = [
+  { broken: (r) => r === '', reason: 'it is empty' },
+  { broken: (r) => !r.isWellFormed(), reason: 'it holds a lone surrogate, which is not UTF-8 (MQTT 3.1.1 §1.5.3)' },
+  { broken: (r) => utf8Length(r) > MAX_ROOT_BYTES, reason: `it is over ${MAX_ROOT_BYTES} bytes of UTF-8` },
+  { broken: (r) => /[+#]/.test(r), reason: 'it holds a wildcard, + or #, which a topic name may not (§4.7.1)' },
+  { broken: (r) => /\p{Cc}/u.test(r), reason: 'it holds a control character (§1.5.3)' },
+  {
+    broken: (r) => /[\p{Cf}\p{Zl}\p{Zp}\p{Noncharacter_Code_Point}]/u.test(r),
+    reason: 'it holds an invisible format character (a bidi control such as U+202E, a zero-width one, a line separator or a noncharacter), which would make it read as another root',
+  },
+  { broken: (r) => r.startsWith('$'), reason: 'it starts with $, which marks the broker\'s own topics (§4.7.2)' },
+  // `a//b` is legal MQTT, a zero-length level, and a different topic from `a/b` (§4.7.1.1).
+  { broken: (r) => r.split('/').includes(''), reason: 'it has an empty level: a leading, trailing or double /' },
+];
+
+/** Why `root` cannot be a topic root we publish under, or null when it can. */
+export function rootProblem(root: unknown): string | null {
+  if (typeof root !== 'string') return 'it is not text';
+  return ROOT_RULES.find((rule) => rule.broken(root))?.reason ?? null;
+}
+
 export function isValidRoot(root: unknown): boolean {
-  if (typeof root !== 'string' || root === '' || !root.isWellFormed()) return false;
-  if (utf8Length(root) > MAX_ROOT_BYTES) return false;
-  if (/[+#\p{Cc}]/u.test(root) || root.startsWith('$')) return false;
-  return root.split('/').every((level) => level !== '');
+  return rootProblem(root) === null;
 }
 
 // #region topics
@@ -169,7 +184,10 @@ function defaultFill(bytes: Uint8Array<ArrayBuffer>): Uint8Array {
   return globalThis.crypto.getRandomValues(bytes);
 }
 
-/** UTF-8 length of a well-formed string, without allocating the bytes. */
+/**
+ * UTF-8 length of a string, without allocating the bytes: the one counter of the lab (the lobby
+ * counts its frames with it too). A lone surrogate counts 3 bytes, as TextEncoder writes U+FFFD.
+ */
 export function utf8Length(text: string): number {
   let bytes = 0;
   for (const ch of text) {

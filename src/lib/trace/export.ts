@@ -13,8 +13,8 @@ import { utf8Length } from '../signalling/topics';
 import { bool, checkShape, clip, int, isRecord, list, nullable, num, object, oneOf, optional, str, strings, type FieldSpec, type Shape } from '../signalling/shape';
 import { jsonDepthOver } from '../signalling/json-depth';
 import { MAX_PASTE_BYTES, MAX_PASTE_REASON, MAX_PASTE_WARNINGS } from '../signalling/paste-limits';
+import { KEEP } from '../signalling/keep-limits';
 import type { Trace } from './trace';
-import { MAX_PACKET_HEX_BYTES } from './packets';
 import type { BrokerState, CheckStep, DtlsState, PasteStep, PeerMachine, TamperAction, TraceEvent, TraceEventBody, TraceEventType, Verdict } from './types';
 import type { LobbyTraceBody, LobbyTraceEvent, LobbyTraceType } from '../lobby/trace';
 
@@ -134,7 +134,7 @@ export const EVENT_SHAPES: { readonly [K in TraceEventType]: { readonly [F in Fi
     direction: oneOf(['out', 'in']),
     name: str(16, { min: 1, pattern: /^[A-Z]+$/, hint: 'an MQTT packet type' }),
     size: bytes,
-    hex: str(2 * MAX_PACKET_HEX_BYTES, { pattern: /^[0-9a-f]*$/i, hint: 'hex' }),
+    hex: str(2 * KEEP.packetBytes, { pattern: /^[0-9a-f]*$/i, hint: 'hex' }),
   },
   paste: {
     peer,

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import mqttPacket from 'mqtt-packet';
 import { annotatePacket, summarizePacket } from '../mqtt/annotate';
-import { MAX_PACKET_HEX_BYTES, PACKET_HEAD_BYTES, packetEvent, packetsOf, publishPacketOf, stablePacketsOf } from './packets';
+import { keptNote, packetEvent, packetKeeps, packetsOf, publishPacketOf, stablePacketsOf } from './packets';
+import { KEEP } from '../signalling/keep-limits';
+import { MAX_PAYLOAD_BYTES } from '../signalling/types';
 import { readPublish } from '../mqtt/handshake';
 import type { TraceEvent } from './types';
 
@@ -19,18 +21,46 @@ describe('packet events', () => {
   });
 
   it.each([
-    ['a budget', PACKET_HEAD_BYTES],
-    ['the per-packet cap', MAX_PACKET_HEX_BYTES + 10],
+    ['a budget', KEEP.packetHeadBytes],
+    ['the per-packet cap', KEEP.packetBytes + 10],
   ])('keep only the head past %s, and the head still reads as a PUBLISH cut short', (_what, keep) => {
-    const bytes = publish(MAX_PACKET_HEX_BYTES + 100);
+    const bytes = publish(KEEP.packetBytes + 100);
     const event = { ...packetEvent('bob', { direction: 'in', type: 'PUBLISH', bytes, at: 0 }, keep), i: 0, at: 0 } as TraceEvent;
     const [p] = packetsOf([event], 'bob');
     expect(p!.truncated).toBe(true);
     expect(p!.size).toBe(bytes.length);
-    expect(p!.bytes.length).toBe(Math.min(keep, MAX_PACKET_HEX_BYTES));
+    expect(p!.bytes.length).toBe(Math.min(keep, packetKeeps(bytes)));
     // The inspector explains what it has and says the rest is missing; it never throws.
     expect(summarizePacket(p!.bytes)).toMatch(/^PUBLISH .*incomplete/);
     expect(() => annotatePacket(p!.bytes)).not.toThrow();
+  });
+});
+
+describe('what a packet keeps', () => {
+  it.each([
+    ['a small signal', 500, 500],
+    ['the largest signal', MAX_PAYLOAD_BYTES, MAX_PAYLOAD_BYTES],
+    ['one byte over the signal limit', MAX_PAYLOAD_BYTES + 1, KEEP.oversizePayloadBytes],
+    ['10 MB of junk', 10 * 1024 * 1024, KEEP.oversizePayloadBytes],
+  ])('a PUBLISH carrying %s keeps its header and %s→%s payload bytes', (_what, payload, kept) => {
+    const bytes = publish(payload);
+    // Fixed header (its remaining length grows with the packet, §2.2.3), topic, packet id.
+    const header = bytes.length - payload;
+    const event = packetEvent('bob', { direction: 'in', type: 'PUBLISH', bytes, at: 0 });
+    expect(event.hex.length / 2).toBe(header + kept);
+    expect(event.size).toBe(bytes.length);
+    // Still names its topic and packet id, read as the start of a longer packet.
+    const p = packetsOf([{ ...event, i: 0, at: 0 } as TraceEvent], 'bob')[0]!;
+    expect(p.truncated).toBe(kept < payload);
+    expect(readPublish(p.bytes, true)).toMatchObject({ topic: 'webrtc-lab/x/bob/signal', packetId: 7 });
+    if (p.truncated) expect(keptNote(p.bytes.length, p.size)).toBe(`kept the first ${(header + kept).toLocaleString('en-US')} of ${bytes.length.toLocaleString('en-US')} bytes`);
+  });
+
+  it('keeps any packet whole up to the cap, and a packet that is no PUBLISH to the cap only', () => {
+    const connack = new Uint8Array(mqttPacket.generate({ cmd: 'connack', returnCode: 0, sessionPresent: false }));
+    expect(packetKeeps(connack)).toBe(connack.length);
+    const junk = new Uint8Array(KEEP.packetBytes * 2);
+    expect(packetKeeps(junk)).toBe(KEEP.packetBytes);
   });
 });
 
@@ -103,8 +133,8 @@ describe('publishPacketOf', () => {
   });
 
   it('a packet cut short by the byte budget has lost its payload, so nothing matches', () => {
-    const long = 'y'.repeat(PACKET_HEAD_BYTES * 2);
-    const events = trace(published('alice', long), packetEvent('alice', { direction: 'out', type: 'PUBLISH', bytes: wire(long), at: 0 }, PACKET_HEAD_BYTES));
+    const long = 'y'.repeat(KEEP.packetHeadBytes * 2);
+    const events = trace(published('alice', long), packetEvent('alice', { direction: 'out', type: 'PUBLISH', bytes: wire(long), at: 0 }, KEEP.packetHeadBytes));
     expect(publishPacketOf(events, 0)).toBeNull();
   });
 });

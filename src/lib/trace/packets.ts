@@ -6,22 +6,32 @@
 import type { WirePacket } from '../broker/types';
 import { bytesToHex, hexToBytes } from '../bytes/hex';
 import { readPublish } from '../mqtt/handshake';
+import { KEEP } from '../signalling/keep-limits';
+import { MAX_PAYLOAD_BYTES } from '../signalling/types';
 import type { EventOf, TraceEvent, TraceEventBody } from './types';
 
 /**
- * Bytes of one packet kept in the trace. A signal is at most 64 KiB (MAX_PAYLOAD_BYTES), so
- * every packet the lab accepts fits; a bigger one (refused anyway) keeps only its start.
+ * How many bytes of a packet the packet log keeps: a PUBLISH keeps its header and its payload
+ * when that could be a signal, else the payload's first KEEP.oversizePayloadBytes; any packet
+ * at most KEEP.packetBytes.
  */
-export const MAX_PACKET_HEX_BYTES = 66 * 1024;
+export function packetKeeps(bytes: Uint8Array): number {
+  const publish = readPublish(bytes);
+  const payload = publish?.payload.length ?? 0;
+  const keep = payload > MAX_PAYLOAD_BYTES ? KEEP.oversizePayloadBytes : KEEP.signalPayloadBytes;
+  return Math.min(bytes.length, bytes.length - payload + keep, KEEP.packetBytes);
+}
 
-/** What a packet keeps once its client's byte budget is spent: the fixed header and the topic, enough to name it. */
-export const PACKET_HEAD_BYTES = 256;
-
-/** The trace event for one packet as the transport reported it, keeping at most `keep` bytes of it. */
-export function packetEvent(peer: string, packet: WirePacket, keep = MAX_PACKET_HEX_BYTES): Extract<TraceEventBody, { type: 'packet' }> {
-  const limit = Math.min(keep, MAX_PACKET_HEX_BYTES);
+/** The trace event for one packet as the transport reported it, keeping at most `budget` bytes of it. */
+export function packetEvent(peer: string, packet: WirePacket, budget: number = KEEP.packetBytes): Extract<TraceEventBody, { type: 'packet' }> {
+  const limit = Math.min(budget, packetKeeps(packet.bytes));
   const kept = packet.bytes.length > limit ? packet.bytes.subarray(0, limit) : packet.bytes;
   return { type: 'packet', peer, direction: packet.direction, name: packet.type, size: packet.bytes.length, hex: bytesToHex(kept, '') };
+}
+
+/** What a packet row says of a packet the log keeps only the start of. */
+export function keptNote(kept: number, size: number): string {
+  return `kept the first ${kept.toLocaleString('en-US')} of ${size.toLocaleString('en-US')} bytes`;
 }
 
 /** A packet read back from the trace; `at` is the event's time, `truncated` when bytes were cut. */

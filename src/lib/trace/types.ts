@@ -115,7 +115,8 @@ export type TraceEventBody =
   /**
    * One MQTT control packet between `peer`'s client and the broker, as it crossed the wire
    * (or re-encoded from mqtt.js's decoded packet for a remote broker). `size` is the whole
-   * packet; `hex` holds at most its first MAX_PACKET_HEX_BYTES bytes.
+   * packet; `hex` holds its first bytes, as many as
+   * ../signalling/keep-limits.ts allows (packetKeeps in ./packets.ts).
    */
   /**
    * One-peer-per-device labs: a status `peer` learnt of `of` at once (the roster is the app's
