@@ -94,11 +94,12 @@ export class LabState extends LabTraceState<LabSession> {
   /** The same time split into the peers' own work and messages waiting for Step or Play. */
   clock = $derived(connectClock(this.events));
   /**
-   * The diagram holds its full redraws (SequenceDiagram `hold`) while ICE or DTLS is at work, and
-   * while Play runs fast (≤ 150 ms a message) until the chat channel is open: the whole exchange
-   * then takes well under two seconds, and a redraw in the middle would only make it slower.
+   * The diagram holds its full redraws (SequenceDiagram `hold`) while Play runs fast (≤ 150 ms a
+   * message) and the peers are still connecting: the whole exchange then takes well under two
+   * seconds, and a redraw in the middle would only slow it down. Stepping by hand, the reader
+   * is the wait, so every step is drawn at once.
    */
-  holdDiagram = $derived(connecting(this.events, this.peers) || (this.playing && this.playInterval <= 150 && !this.dataChannelOpen));
+  holdDiagram = $derived(this.playing && this.playInterval <= 150 && (!this.dataChannelOpen || connecting(this.events, this.peers)));
   /** What the last Step did, in words (the same at the same step of /replay/). */
   narration = $derived(narrate(this.events));
   /** The broker the running session uses (the setting may have been edited since). */

@@ -69,8 +69,8 @@ export class SoloState extends LabTraceState<SoloSession> {
   /** How much the diagram shows (the detail control); the full lab's default. */
   detail = $state<DiagramDetail>('p2p');
   rows = $derived(diagramRows(this.events, this.peers, this.detail));
-  /** ICE or DTLS at work: the diagram holds its full redraws meanwhile (SequenceDiagram `hold`). */
-  holdDiagram = $derived(connecting(this.events, this.peers));
+  /** ICE or DTLS at work while Play runs fast: the diagram holds its full redraws meanwhile (SequenceDiagram `hold`). */
+  holdDiagram = $derived(this.playing && this.playInterval <= 150 && connecting(this.events, this.peers));
   held = $derived(heldMessages(this.events));
   /** Signals held apart as suspicious: shown, never delivered. */
   apart = $derived(heldApart(this.events));
