@@ -99,6 +99,7 @@ test('the legend names every arrow style', async ({ page }) => {
     'Thick blue: the newest delivery',
     'Dotted red, ending in ×: dropped',
     'Red, ending in ×: rejected',
+    'Dashed amber, ending in ×: held apart, foreign or suspicious',
     'Thick amber: carries the selected candidate',
     'Bold underlined label: open in the inspector',
     'Box over a lane: a note',
