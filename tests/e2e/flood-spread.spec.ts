@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws';
 import { test, expect } from './support/mosquitto';
 import { heldList, labOnBroker, tableRows } from './support/lab';
 import { collectErrors } from './support/errors';
+import { joinSolo } from './support/solo';
 import { LIMITS } from '../../src/lib/signalling/limits';
 import { PROBE_LIMIT_MS, probe } from './support/probe';
 
@@ -94,17 +95,8 @@ test('/lab/?mode=solo: 1,000 statuses on 1,000 topics keep both devices answerin
   const [a, b] = [await browser.newContext(), await browser.newContext()];
   const [pageA, pageB] = [await a.newPage(), await b.newPage()];
   const errors = [...[pageA, pageB].map((p) => collectErrors(p))];
-  const labs: Locator[] = [];
-  for (const [page, id] of [[pageA, 'dog111'], [pageB, 'cat222']] as const) {
-    await page.goto(`lab/?mode=solo&${search}`);
-    const lab = page.getByRole('region', { name: 'Two-device lab' });
-    await expect(lab.getByRole('button', { name: 'Join' })).toBeEnabled({ timeout: 15_000 });
-    await lab.getByRole('textbox', { name: 'Your id' }).fill(id);
-    await lab.getByRole('button', { name: 'Join' }).click();
-    await expect(lab.getByText(`You are ${id}`)).toBeVisible();
-    labs.push(lab);
-  }
-  const [dog, cat] = labs as [Locator, Locator];
+  const dog = await joinSolo(pageA, search, 'dog111');
+  const cat = await joinSolo(pageB, search, 'cat222');
   const online = (lab: Locator) => lab.getByRole('list', { name: 'Online peers' }).getByRole('listitem');
   await expect(online(dog)).toHaveCount(1);
 
