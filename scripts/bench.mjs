@@ -81,13 +81,14 @@ const { values: opts } = parseArgs({
     dist: { type: 'string' },
     build: { type: 'boolean', default: false },
     only: { type: 'string' },
+    'lab-query': { type: 'string', default: '' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (opts.help) {
   console.log(`usage: npm run bench -- [--runs N] [--warmup N] [--steps-sessions N] [--annotate-runs N]
                          [--inspector-sessions N] [--frame-sessions N] [--signals N]
-                         [--build | --dist DIR] [--only 1,2,…,9]
+                         [--build | --dist DIR] [--only 1,2,…,9] [--lab-query Q]
   --runs N            autoplay runs per transport for measurement 4 (default 7)
   --warmup N          uncounted autoplay runs per transport before those (default 1)
   --steps-sessions N  stepped sessions for measurement 3 (default 5)
@@ -98,6 +99,8 @@ if (opts.help) {
   --signals N         chats published for measurement 9, scale (default 500)
   --build             run npm run build even if dist/ exists
   --dist DIR          measure this build (e.g. astro build --outDir DIR) instead of dist/
+  --lab-query Q       more query for /lab/ in 3, 3b/3c and 12, e.g. detail=signalling (the
+                      old builds' detail); an old build ignores what it does not know
   --only LIST         run only these measurements:
                         1 first-load JS of /signalling/   2 JS a lab loads on Start
                         3 step → paint (+3b by kind of step)   4 time to connected, four transports
@@ -118,6 +121,8 @@ const PASTE_RUNS = 10;
 const INSPECTOR_SESSIONS = Math.max(1, Number.parseInt(opts['inspector-sessions'], 10) || 5);
 const FRAME_SESSIONS = Math.max(1, Number.parseInt(opts['frame-sessions'], 10) || 3);
 const SIGNALS = Math.max(1, Number.parseInt(opts.signals, 10) || 500);
+/** Appended to /lab/?broker=in-page in the step measurements. */
+const LAB_QUERY = String(opts['lab-query'] ?? '').replace(/^[?&]+/, '');
 const ONLY = new Set((opts.only ?? '1,2,3,4,5,6,7,8,9,10,11,12').split(',').map((s) => s.trim()));
 
 const log = (...a) => console.error('bench:', ...a);
@@ -285,7 +290,7 @@ async function measureSteps(browser, base, { settleFirst = false } = {}) {
   const samples = [];
   const notes = [];
   const errors = await eachSession(browser, STEP_SESSIONS, checkInterrupted, async (page, s) => {
-    await page.goto(`${base}lab/?broker=in-page`, { waitUntil: 'load' });
+    await page.goto(`${base}lab/?broker=in-page${LAB_QUERY ? `&${LAB_QUERY}` : ''}`, { waitUntil: 'load' });
     const lab = labRegion(page);
     await lab.waitFor({ state: 'visible' });
     await lab.evaluate(
@@ -855,6 +860,7 @@ function report(machine, results) {
   }
   const out = [];
   out.push(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}; ${machine.chromium}; Node ${machine.node}; load average ${machine.load1.toFixed(2)} at start`);
+  if (LAB_QUERY) out.push(`/lab/ steps measured with ?broker=in-page&${LAB_QUERY}`);
   out.push('');
   out.push(mdTable(['Measurement', 'Result', 'Goal', ''], rows));
   if (chapter) {
@@ -967,7 +973,7 @@ async function main() {
       log('measuring Step → paint, settling the diagram before each Step…');
       results.stepsSettled = await measureSteps(browser, preview.url, { settleFirst: true });
       log(`measuring Step → frame painted, by kind of step, ${FRAME_SESSIONS} session(s)…`);
-      results.stepFrames = await measureStepFrames(browser, preview.url, { sessions: FRAME_SESSIONS, check: checkInterrupted });
+      results.stepFrames = await measureStepFrames(browser, preview.url, { sessions: FRAME_SESSIONS, check: checkInterrupted, labQuery: LAB_QUERY });
     }
     if (ONLY.has('4')) {
       log(`measuring time to connected with autoplay, ${RUNS} run(s) per transport (direct, in-page, mosquitto, TURN relay)…`);
@@ -1011,7 +1017,7 @@ async function main() {
       log('step → frame and the 500-chat run again, CPU slowed 4×…');
       results.slowCpu = {
         rate: 4,
-        stepFrames: await measureStepFrames(browser, preview.url, { sessions: FRAME_SESSIONS, check: checkInterrupted, cpu: 4 }),
+        stepFrames: await measureStepFrames(browser, preview.url, { sessions: FRAME_SESSIONS, check: checkInterrupted, cpu: 4, labQuery: LAB_QUERY }),
         scale: await measureScale(browser, preview.url, { signals: SIGNALS, check: checkInterrupted, cpu: 4 }),
       };
     }

@@ -108,13 +108,13 @@ const stats = (values) => {
   return { n: s.length, p50: quantile(s, 0.5), p95: quantile(s, 0.95), max: s.at(-1) ?? NaN };
 };
 
-export async function measureStepFrames(browser, base, { sessions = 3, check, cpu = 1 } = {}) {
+export async function measureStepFrames(browser, base, { sessions = 3, check, cpu = 1, labQuery = '' } = {}) {
   const samples = [];
   const notes = [];
   const errors = await eachSession(browser, sessions, undefined, async (page, s) => {
     try {
       if (cpu > 1) await (await page.context().newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: cpu });
-      await page.goto(`${base}lab/?broker=in-page`, { waitUntil: 'load' });
+      await page.goto(`${base}lab/?broker=in-page${labQuery ? `&${labQuery}` : ''}`, { waitUntil: 'load' });
       const lab = labRegion(page);
       await waitHydrated(lab, 'the lab island');
       await lab.getByRole('button', { name: 'Start', exact: true }).click();
