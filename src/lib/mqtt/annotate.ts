@@ -27,6 +27,7 @@ import {
   type PacketTypeInfo,
   type ProtocolLevel,
 } from './fields';
+import { count } from '../text/count';
 
 export type PartKind = 'fixed-header' | 'remaining-length' | 'variable-header' | 'payload' | 'trailing';
 
@@ -120,7 +121,7 @@ const PART_INFO: Record<PartKind, { title: string; v4: string; v5: string }> = {
 
 const hex2 = (b: number): string => `0x${b.toString(16).padStart(2, '0').toUpperCase()}`;
 const bin = (v: number, width: number): string => v.toString(2).padStart(width, '0');
-const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string): string => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf8Lenient = new TextDecoder('utf-8');
@@ -481,8 +482,8 @@ function lengthBytes(bytes: Uint8Array, ref: string): BitField[] {
     const f: BitField = {
       bits: `byte ${i + 1}`,
       name: b & 0x80 ? 'More length bytes follow (top bit 1)' : 'Last length byte (top bit 0)',
-      value: `${hex2(b)}: ${b & 0x7f} × ${mult.toLocaleString('en-US')} = ${part.toLocaleString('en-US')}`,
-      meaning: `Low 7 bits ${bin(b & 0x7f, 7)} = ${b & 0x7f}, worth ${mult.toLocaleString('en-US')} each at this position.`,
+      value: `${hex2(b)}: ${b & 0x7f} × ${count(mult)} = ${count(part)}`,
+      meaning: `Low 7 bits ${bin(b & 0x7f, 7)} = ${b & 0x7f}, worth ${count(mult)} each at this position.`,
       ref,
     };
     mult *= 128;
@@ -733,7 +734,7 @@ function connect(w: Walker): void {
 
   w.uint16('connect.keep-alive', (v) => ({
     value: v === 0 ? '0 (off)' : `${plural(v, 'second')}`,
-    ...(v > 0 ? { meaning: `${FIELDS['connect.keep-alive'].meaning} Here: a packet at least every ${v} s; the server gives up after ${(v * 1.5).toLocaleString('en-US')} s of silence.` } : {}),
+    ...(v > 0 ? { meaning: `${FIELDS['connect.keep-alive'].meaning} Here: a packet at least every ${v} s; the server gives up after ${count(v * 1.5)} s of silence.` } : {}),
   }));
   if (v5) w.properties('connect.properties');
 
@@ -1201,7 +1202,7 @@ function summarize(type: string, p: Packet | null, error: string | null, level: 
     case 'publish': {
       const size = p.payload ? (typeof p.payload === 'string' ? new TextEncoder().encode(p.payload).length : p.payload.length) : 0;
       const topic = p.topic ? v(p.topic) : '(topic alias)';
-      return `PUBLISH QoS ${p.qos}${p.dup ? ' dup' : ''}${p.retain ? ' retain' : ''} ${topic} (${size.toLocaleString('en-US')} B payload)`;
+      return `PUBLISH QoS ${p.qos}${p.dup ? ' dup' : ''}${p.retain ? ' retain' : ''} ${topic} (${count(size)} B payload)`;
     }
     case 'puback':
     case 'pubrec':
@@ -1247,7 +1248,7 @@ export function summarizePacket(bytes: Uint8Array, opts: Pick<AnnotateOptions, '
     const level: ProtocolLevel = (code === 1 ? connectLevel(bytes) : undefined) ?? opts.protocolVersion ?? 4;
     // A trace keeps only the head of a packet past its byte budget: that is the lab's cut, not a malformed packet.
     if (opts.size !== undefined && opts.size > bytes.length) {
-      return `${typeInfo(code, level).name} (${opts.size.toLocaleString('en-US')} B; the lab kept only its first ${bytes.length.toLocaleString('en-US')} B)`;
+      return `${typeInfo(code, level).name} (${count(opts.size)} B; the lab kept only its first ${count(bytes.length)} B)`;
     }
     const { packet, error } = decodePacket(bytes, level);
     return summarize(typeInfo(code, level).name, packet, error, level);

@@ -3,6 +3,7 @@
  * and a few hundred lines; 1.2 MB of pasted lines froze the page for 25 s and built 900k DOM
  * nodes. Text over either limit is refused with a reason and left in the box, never cut.
  */
+import { count } from '../text/count';
 
 /** Bytes of UTF-8, as a reader's file would count them. */
 export const MAX_EXPLAIN_BYTES = 256 * 1024;
@@ -21,7 +22,7 @@ function lineCount(text: string): number {
   return lines > 1 && (last === 10 || last === 13) ? lines - 1 : lines;
 }
 
-const fmt = (n: number) => n.toLocaleString('en');
+const fmt = count;
 
 /** Why `text` is too big to explain, or null when it fits. */
 export function explainRefusal(text: string): string | null {

@@ -7,6 +7,7 @@
  */
 import { candidateTokens, candidateTypeMeaning } from '../ice/candidate';
 import { decodePriority } from '../ice/priority';
+import { count } from '../text/count';
 
 /** One named part of a line's value. */
 export interface AnnotatedField {
@@ -658,7 +659,7 @@ const ENTRIES: readonly LineMeaning[] = [
     example: 'a=max-message-size:262144',
     ref: 'RFC 8841 §6',
     fields: byPattern(/^(\d+)$/, [['bytes', (v) => sizeText(Number(v))]]),
-    explain: (f) => `This side can receive data-channel messages up to ${Number(f.bytes).toLocaleString('en')} bytes (${sizeText(Number(f.bytes))}). The other side must not send bigger ones (RFC 8841 §6).`,
+    explain: (f) => `This side can receive data-channel messages up to ${count(Number(f.bytes))} bytes (${sizeText(Number(f.bytes))}). The other side must not send bigger ones (RFC 8841 §6).`,
   },
   {
     key: 'a=sctpmap',

@@ -7,6 +7,7 @@
 import type { MediaAttributes, SessionDescription, SharedAttributes } from 'sdp-transform';
 import { CODECS } from './lines';
 import { attr, type ParsedSdp, type SdpLine, type SectionRef } from './parse';
+import { count } from '../text/count';
 
 export type NegotiationStatus = 'ok' | 'warn' | 'error' | 'missing';
 
@@ -231,7 +232,7 @@ function sctp(offer: ParsedSdp, answer: ParsedSdp, i: number, om: Media, am: Med
   const as = size(am);
   const rejected = am?.port === 0;
   const fmt = (p?: string, s?: string) => (p || s ? `port ${p ?? NOT_FOUND}, max-message-size ${s ?? NOT_FOUND}` : NOT_FOUND);
-  const bytes = (s?: string) => (s === undefined ? '65,536 bytes (the default when absent)' : s === '0' ? 'any size (0 = no limit)' : `${Number(s).toLocaleString('en')} bytes`);
+  const bytes = (s?: string) => (s === undefined ? '65,536 bytes (the default when absent)' : s === '0' ? 'any size (0 = no limit)' : `${count(Number(s))} bytes`);
   return {
     id: `sctp-${i}`,
     topic: 'Data channel (SCTP)',

@@ -19,6 +19,7 @@ import { parseTopic, utf8Length, type ParsedTopic } from './topics';
 import { checkShape, clip, int, isRecord, nullable, num, oneOf, optional, str, type FieldSpec } from './shape';
 import { jsonDepthOver } from './json-depth';
 import { KEEP } from './keep-limits';
+import { count } from '../text/count';
 
 /** An SDP is a few KB; a generous cap keeps a hostile one from reaching the parser. */
 export const MAX_SDP_CHARS = 32 * 1024;
@@ -237,7 +238,7 @@ export function claimedSender(root: string, topic: string, payload: Uint8Array):
  * hostile one may be megabytes), only the preview.
  */
 export function previewNote(bytes: number, preview: string): string {
-  const size = `${bytes.toLocaleString('en-US')} byte${bytes === 1 ? '' : 's'}`;
+  const size = `${count(bytes)} byte${bytes === 1 ? '' : 's'}`;
   return preview.endsWith('…') && bytes > 0
     ? `Only this preview is kept: the first ${KEEP.previewChars} characters of ${size}.`
     : `The whole payload, ${size}.`;

@@ -9,6 +9,7 @@ import { readPublish } from '../mqtt/handshake';
 import { KEEP } from '../signalling/keep-limits';
 import { MAX_PAYLOAD_BYTES } from '../signalling/types';
 import type { EventOf, TraceEvent, TraceEventBody } from './types';
+import { count } from '../text/count';
 
 /**
  * How many bytes of a packet the packet log keeps: a PUBLISH keeps its header and its payload
@@ -31,7 +32,7 @@ export function packetEvent(peer: string, packet: WirePacket, budget: number = K
 
 /** What a packet row says of a packet the log keeps only the start of. */
 export function keptNote(kept: number, size: number): string {
-  return `kept the first ${kept.toLocaleString('en-US')} of ${size.toLocaleString('en-US')} bytes`;
+  return `kept the first ${count(kept)} of ${count(size)} bytes`;
 }
 
 /** A packet read back from the trace; `at` is the event's time, `truncated` when bytes were cut. */
