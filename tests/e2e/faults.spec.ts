@@ -123,6 +123,16 @@ test('Delay, Duplicate, Move up, Move down and Edit on held messages', async ({ 
   await expect.poll(async () => (await heldOrder(lab)).length).toBe(before.length);
   expect((await heldOrder(lab)).at(-1)).toMatch(/^offer/);
 
+  // Only the first held message cannot move up; after a Step, the next one is first.
+  const items = heldList(lab).locator(':scope > li');
+  const second = await items.nth(1).locator('.kind').textContent();
+  await expect(items.first().getByRole('button', { name: 'Move up', exact: true })).toBeDisabled();
+  await expect(items.nth(1).getByRole('button', { name: 'Move up', exact: true })).toBeEnabled();
+  await lab.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(items.first().locator('.kind')).toHaveText(second ?? '');
+  await expect(items.first().getByRole('button', { name: 'Move up', exact: true })).toBeDisabled();
+  await expect(items.nth(1).getByRole('button', { name: 'Move up', exact: true })).toBeEnabled();
+
   // Duplicate: a second offer right after it, marked on the diagram's table.
   await offer.getByRole('button', { name: 'Duplicate', exact: true }).click();
   await expect(offer).toHaveCount(2);
