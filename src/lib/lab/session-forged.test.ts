@@ -11,11 +11,12 @@ import { LabSession } from './session';
 import { directConnect, settler, stepToEnd } from './fixtures';
 import { heldMessages, peerStates } from '../trace/selectors';
 import type { EventOf } from '../trace/types';
+import { LIMITS } from '../signalling/limits';
 
 const ROOT = 'webrtc-lab/forged';
 
 /** A started lab (fake peers) on a private bus, and evil, a second client on it. */
-async function startedWithEvil() {
+async function startedWithEvil(now?: () => number) {
   const bus = new DirectBus();
   const fakes = fakePeerConnectionFactory();
   // The test (not the attacker) keeps each client's will, to replay one.
@@ -24,6 +25,7 @@ async function startedWithEvil() {
   const session = new LabSession(
     { broker: 'direct', root: ROOT, peers: ['alice', 'bob'] },
     {
+      ...(now ? { now } : {}),
       connectBroker: (opts) => {
         if (opts.will) wills.set(opts.clientId, opts.will);
         return connect(opts);
@@ -119,6 +121,22 @@ describe('LabSession against forged signals', () => {
       ['alice', 'carol', expect.stringMatching(/not one of this lab's two peers/)],
       ['bob', 'carol', expect.stringMatching(/not one of this lab's two peers/)],
     ]);
+    await session.close();
+  });
+  it('a steady forger fills the held-apart list to its bound, no further: the rest are counted in one summary', async () => {
+    let clock = 1_000_000;
+    const { lab, evil, session_ } = await startedWithEvil(() => clock);
+    const { session, settle } = lab;
+    const offer = (k: number) => ({ v: 1, kind: 'offer', from: `mallory${k}`, to: 'bob', session: session_, mid: `m${k}`, ts: 1, sdp: 'v=0\r\n' });
+    // Bursts the recipient budget lets through (30 at once, then 5/s), ten minutes' worth.
+    for (let burst = 0; burst < 20; burst++) {
+      for (let k = 0; k < 30; k++) evil.publish(`${ROOT}/bob/signal`, JSON.stringify(offer(burst * 30 + k)), { qos: 0, retain: false });
+      await settle();
+      clock += 30_000;
+    }
+    const apart = foreign(session.trace.events).filter((e) => e.to === 'bob');
+    expect(apart).toHaveLength(LIMITS.mqtt.held);
+    await expect.poll(() => session.trace.events.some((e) => e.type === 'rejected' && /already held apart/.test(e.reason)), { timeout: 3000 }).toBe(true);
     await session.close();
   });
 });

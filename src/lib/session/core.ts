@@ -109,7 +109,17 @@ export abstract class SessionCore extends QueuedSession<HeldMessage, TraceEventB
    * trace event). It is traced in full, so the reader can inspect it, and never queued, so
    * no Step or Play can hand it to a peer.
    */
+  /** Held apart per recipient: never stepped, so bounded like the held strangers (limits.ts `held`). */
+  private readonly apartCount = new Map<string, number>();
+
   protected holdApart(to: string, signal: WireSignal, topic: string, payload: Uint8Array, packet: ReceivedPacket, wire: WirePacket | undefined, verdict: Verdict, reason: string): void {
+    const kept = this.apartCount.get(to) ?? 0;
+    // A steady forger would otherwise grow the trace (and the heap) for as long as the page is open.
+    if (kept >= this.gate.limits.held) {
+      this.gate.refuse(to, signal.from, topic, payload, 'apart');
+      return;
+    }
+    this.apartCount.set(to, kept + 1);
     this.emit({ type: 'foreign', verdict, reason, ...messageInfo(to, signal, topic, payload, packet, wire) });
   }
 

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FakeTimers } from '../testing/fake-timers';
-import { FloodGate, floodReason, type FloodReport } from './flood-gate';
+import { FloodGate, floodReason, type DropCause, type FloodReport } from './flood-gate';
 import { LIMITS } from './limits';
 
 const L = LIMITS.mqtt;
@@ -131,11 +131,11 @@ describe('FloodGate', () => {
 });
 
 describe('floodReason', () => {
-  const w = (dropped: number, topics: string[], causes: Partial<Record<'sender' | 'recipient' | 'held', number>>, lastAt = 940) => ({
+  const w = (dropped: number, topics: string[], causes: Partial<Record<DropCause, number>>, lastAt = 940) => ({
     dropped,
     firstAt: 0,
     lastAt,
-    causes: { sender: 0, recipient: 0, held: 0, ...causes },
+    causes: { sender: 0, recipient: 0, held: 0, apart: 0, ...causes },
     topics: new Set(topics),
     senders: new Set(topics),
   });
@@ -144,6 +144,7 @@ describe('floodReason', () => {
     [w(1, ['a'], { sender: 1 }, 0), LIMITS.mqtt, 'rate limit: 1 message on this topic dropped in 0.1 s (over 10/s, bursts of 20 from one sender)'],
     [w(30, ['a', 'b'], { sender: 10, recipient: 20 }, 420), LIMITS.mqtt, 'rate limit: 30 messages on 2 topics from 2 senders dropped in 0.5 s (10 over 10/s, bursts of 20 from one sender; 20 over 5/s, bursts of 30 from all others)'],
     [w(5000, Array.from({ length: 1000 }, (_, i) => `t${i}`), { recipient: 5000 }), LIMITS.mqtt, 'rate limit: 5000 messages on 1000+ topics from 1000+ senders dropped in 1 s (over 5/s, bursts of 30 from all others)'],
+    [w(300, ['a', 'b'], { apart: 300 }), LIMITS.mqtt, 'rate limit: 300 messages on 2 topics from 2 senders dropped in 1 s (while 50 were already held apart)'],
     [w(1920, [''], { sender: 1920 }), LIMITS.lobby, 'rate limit: 1920 frames dropped in 1 s (over 30/s, bursts of 80 from the server)'],
   ])('%#', (window, limits, reason) => {
     expect(floodReason(window, limits)).toBe(reason);

@@ -27,7 +27,7 @@ export interface FloodReport {
 }
 
 /** Which budget refused a message. */
-export type DropCause = 'sender' | 'recipient' | 'held';
+export type DropCause = 'sender' | 'recipient' | 'held' | 'apart';
 
 export interface FloodGateDeps {
   now?: () => number;
@@ -89,9 +89,15 @@ export class FloodGate {
    * topics) may be decoded; if not, it is only counted.
    */
   admit(to: string, sender: string, topic: string, payload: Uint8Array | string): boolean {
-    const now = this.now();
-    const cause = this.check(to, sender, now);
+    const cause = this.check(to, sender, this.now());
     if (!cause) return true;
+    this.refuse(to, sender, topic, payload, cause);
+    return false;
+  }
+
+  /** Counts one message for `to` that is not kept, for `cause`, into the recipient's summary. */
+  refuse(to: string, sender: string, topic: string, payload: Uint8Array | string, cause: DropCause): void {
+    const now = this.now();
     const bytes = typeof payload === 'string' ? payload.length : payload.byteLength;
     let w = this.windows.get(to);
     if (w && now - w.firstAt >= this.limits.windowMs) {
@@ -100,7 +106,7 @@ export class FloodGate {
       w = undefined;
     }
     if (!w) {
-      w = { to, dropped: 0, bytes: 0, firstAt: now, lastAt: now, causes: { sender: 0, recipient: 0, held: 0 }, topics: new Set(), senders: new Set(), firstTopic: topic, firstPreview: previewPayload(payload) };
+      w = { to, dropped: 0, bytes: 0, firstAt: now, lastAt: now, causes: { sender: 0, recipient: 0, held: 0, apart: 0 }, topics: new Set(), senders: new Set(), firstTopic: topic, firstPreview: previewPayload(payload) };
       this.windows.set(to, w);
       this.schedule(to, w);
     }
@@ -110,7 +116,6 @@ export class FloodGate {
     w.causes[cause] += 1;
     if (w.topics.size < MAX_COUNTED) w.topics.add(topic);
     if (w.senders.size < MAX_COUNTED) w.senders.add(sender);
-    return false;
   }
 
   /** How many sender buckets are remembered (tests check a flood of ids leaves few). */
@@ -155,6 +160,7 @@ const CAUSE_TEXT: Record<DropCause, (l: FloodLimits) => string> = {
   sender: (l) => `over ${l.sender.ratePerS}/s, bursts of ${l.sender.burst} from ${l.senderIs}`,
   recipient: (l) => `over ${l.recipient.ratePerS}/s, bursts of ${l.recipient.burst} from all others`,
   held: (l) => `while the queue was full (${l.held} held from strangers, ${l.heldExpected} from expected peers)`,
+  apart: (l) => `while ${l.held} were already held apart`,
 };
 
 /**

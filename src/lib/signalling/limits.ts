@@ -28,7 +28,8 @@ export interface FloodLimits {
   recipient: Rate;
   /**
    * Most items held for one recipient from senders it does not expect, and again from those
-   * it does: Step is by hand, so a queue left alone must not grow.
+   * it does: Step is by hand, so a queue left alone must not grow. Also the most held apart
+   * (foreign or suspicious) for one recipient: those are never stepped at all.
    */
   held: number;
   /**
