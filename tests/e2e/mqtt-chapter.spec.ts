@@ -101,6 +101,12 @@ async function silentPlug(lab: ReturnType<typeof labRegion>): Promise<void> {
 test.describe('MQTT chapter lab', () => {
   test('in-page broker: no WebRTC, retained late joiner, QoS 2 handshake, keep-alive countdown then the will', async ({ page }) => {
     const { lab, errors } = await chapterLab(page);
+    // Without WebRTC nobody offers or answers: no roles, and the topics carry chats.
+    await expect(lab.getByRole('textbox', { name: 'First peer id' })).toHaveValue('alice');
+    await expect(lab.getByRole('textbox', { name: 'Offerer id' })).toHaveCount(0);
+    await expect(lab.getByRole('heading', { name: 'alice', exact: true })).toBeVisible();
+    await expect(lab.getByText('(offerer)')).toHaveCount(0);
+    await expect(lab.getByText(/signal \(here, the chats you publish for that peer\)/)).toBeVisible();
     await lateJoinerAndQos2(page, lab);
     await silentPlug(lab);
     expect(await pcCount(page)).toBe(0);

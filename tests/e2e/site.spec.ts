@@ -280,3 +280,19 @@ test.describe('every page', () => {
     });
   }
 });
+
+// Astro's compressHTML drops a source line break between a word and an inline tag, so
+// "such as\n<code>192.0.2.1</code>" was shown as "such as192.0.2.1".
+test('words never run into the code that follows them', async ({ page }) => {
+  await page.goto('replay/');
+  const replay = await page.locator('main').innerText();
+  expect(replay).toContain('such as 192.0.2.1');
+  expect(replay).toContain('a=ice-ufrag, a=ice-pwd');
+  expect(replay).toMatch(/a last will · A whole session/);
+  await page.goto('lab/');
+  const lab = await page.locator('main').innerText();
+  expect(lab).toContain('allows only wss://');
+  expect(lab).toContain('publishes under <root>/<peerId>/');
+  expect(lab).toContain('and policy= apply too');
+  expect(lab).toContain('a real npm run lobby-server');
+});
