@@ -296,3 +296,14 @@ test('words never run into the code that follows them', async ({ page }) => {
   expect(lab).toContain('and policy= apply too');
   expect(lab).toContain('a real npm run lobby-server');
 });
+
+test('SDP and text boxes wrap their long lines instead of cutting them', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  for (const route of ['sdp/', 'ice/', 'turn/']) {
+    await page.goto(route);
+    const boxes = page.locator('pre:is([data-language="sdp"], [data-language="text"])');
+    expect(await boxes.count(), route).toBeGreaterThan(0);
+    const cut = await boxes.evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent?.slice(0, 40)));
+    expect(cut, route).toEqual([]);
+  }
+});
