@@ -104,14 +104,15 @@ export abstract class SessionCore extends QueuedSession<HeldMessage, TraceEventB
     return this.hold({ qid: this.nextQid(), ...messageInfo(to, signal, topic, payload, packet, wire), signal });
   }
 
-  /**
-   * Holds an admitted signal apart: the lab cannot vouch for its sender (see the 'foreign'
-   * trace event). It is traced in full, so the reader can inspect it, and never queued, so
-   * no Step or Play can hand it to a peer.
-   */
   /** Held apart per recipient: never stepped, so bounded like the held strangers (limits.ts `held`). */
   private readonly apartCount = new Map<string, number>();
 
+  /**
+   * Holds an admitted signal apart: the lab cannot vouch for its sender (see the 'foreign'
+   * trace event). It is traced in full, so the reader can inspect it, and never queued, so
+   * no Step or Play can hand it to a peer. Past `held` of them for one recipient, the rest are
+   * only counted in the flood summary.
+   */
   protected holdApart(to: string, signal: WireSignal, topic: string, payload: Uint8Array, packet: ReceivedPacket, wire: WirePacket | undefined, verdict: Verdict, reason: string): void {
     const kept = this.apartCount.get(to) ?? 0;
     // A steady forger would otherwise grow the trace (and the heap) for as long as the page is open.
