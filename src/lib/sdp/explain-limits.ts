@@ -22,17 +22,15 @@ function lineCount(text: string): number {
   return lines > 1 && (last === 10 || last === 13) ? lines - 1 : lines;
 }
 
-const fmt = count;
-
 /** Why `text` is too big to explain, or null when it fits. */
 export function explainRefusal(text: string): string | null {
   const bytes = new TextEncoder().encode(text).byteLength; // ~1 ms for 1 MB
   if (bytes > MAX_EXPLAIN_BYTES) {
-    return `Too long to explain: ${fmt(bytes)} bytes, and the box explains up to ${MAX_EXPLAIN_BYTES / 1024} KB (a real SDP is 1–20 KB). Your text is still in the box.`;
+    return `Too long to explain: ${count(bytes)} bytes, and the box explains up to ${MAX_EXPLAIN_BYTES / 1024} KB (a real SDP is 1–20 KB). Your text is still in the box.`;
   }
   const lines = lineCount(text);
   if (lines > MAX_EXPLAIN_LINES) {
-    return `Too many lines to explain: ${fmt(lines)}, and the box explains up to ${fmt(MAX_EXPLAIN_LINES)} (a real SDP has a few hundred). Your text is still in the box.`;
+    return `Too many lines to explain: ${count(lines)}, and the box explains up to ${count(MAX_EXPLAIN_LINES)} (a real SDP has a few hundred). Your text is still in the box.`;
   }
   return null;
 }
