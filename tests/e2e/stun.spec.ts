@@ -61,12 +61,19 @@ test.describe('STUN chapter', () => {
     await hydrated(page, model);
     await expect(model.getByText('This is a model, not a measurement')).toBeVisible();
 
+    // Port-restricted on both sides (the start): alice's srflx is never a local side (RFC 8445
+    // §6.1.2.4); her check from the host to bob's srflx validates the pair srflx ↔ srflx.
+    const table = model.getByRole('table', { name: /^Alice's check list in the model/ });
+    await expect(table.locator('tbody tr')).toHaveCount(2);
+    const punched = table.locator('tbody tr').nth(1);
+    await expect(punched.getByRole('rowheader')).toContainText(/host\s+192\.168\.1\.20:50000\s*srflx\s+203\.0\.113\.9:45000/);
+    await expect(punched.getByRole('cell').first()).toContainText(/works.*ICE's pick.*valid pair: srflx ↔ srflx/);
+
     await model.getByLabel("Alice's NAT").selectOption('symmetric');
     await model.getByLabel("Bob's NAT").selectOption('symmetric');
-    const table = model.getByRole('table', { name: 'Candidate pairs in the model' });
     await expect(table).toContainText('Only TURN helps');
     await expect(table.getByRole('cell', { name: 'works', exact: true })).toHaveCount(0);
-    await expect(table.getByRole('cell', { name: 'fails', exact: true })).toHaveCount(4);
+    await expect(table.getByRole('cell', { name: 'fails', exact: true })).toHaveCount(2);
     await expect(model.getByRole('status')).toContainText('No connection.');
 
     // The reasons are one keyboard press away.
@@ -99,5 +106,19 @@ test.describe('STUN chapter', () => {
     await xPort.press('Enter');
     await expect(xPort).toHaveAttribute('aria-pressed', 'true');
     await expect(xPort.locator('xpath=ancestor::li[1]')).toContainText(`= ${request.from.port}`);
+
+    // The other parts are folded under their titles: the header opens by keyboard, and a
+    // click on a byte in the dump opens the part it belongs to.
+    const header = figure.locator('details', { has: page.getByRole('heading', { name: /^Header/ }) });
+    await expect(header).not.toHaveAttribute('open');
+    await expect(figure.getByRole('button', { name: /^bytes 4–7 .*Magic cookie/ })).toBeHidden();
+    await header.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    await expect(figure.getByRole('button', { name: /^bytes 4–7 .*Magic cookie/ })).toBeVisible();
+    const software = figure.locator('details', { has: page.getByRole('heading', { name: /^SOFTWARE/ }) });
+    await expect(software).not.toHaveAttribute('open');
+    const last = figure.locator('.dump .seg').last();
+    await last.click();
+    await expect(figure.locator('details').last()).toHaveAttribute('open');
   });
 });

@@ -5,11 +5,12 @@ import { runModel, type ModelInput, type ModelResult, type SideConfig } from './
 
 const side = (nat: NatKind, stun = true, turn = false): SideConfig => ({ nat, stun, turn });
 
-/** "srflx-prflx": the types of the best working pair (alice-bob), or "TURN" when only TURN would help. */
+/** "srflx-prflx": the types of the best valid pair (alice-bob), or "TURN" when only TURN would help. */
 function outcome(r: ModelResult): string {
   if (r.verdict.kind === 'turn-needed') return 'TURN';
   if (r.verdict.kind === 'none') return 'none';
-  return `${r.verdict.best!.alice.type}-${r.verdict.best!.bob.type}`;
+  const v = r.verdict.best!.valid!;
+  return `${v.alice.type}-${v.bob.type}`;
 }
 
 // Both peers have a STUN server, no TURN, different networks. One row per alice NAT, one
@@ -130,43 +131,57 @@ describe('NAT model: gathering', () => {
   });
 });
 
-describe('NAT model: pairs and reasons', () => {
-  const pair = (r: ModelResult, a: string, b: string) => r.pairs.find((p) => p.alice.type === a && p.bob.type === b && !p.discovered)!;
+describe('NAT model: the check list (RFC 8445 §6.1.2.4) and valid pairs (§7.2.5.3.2)', () => {
+  const pair = (r: ModelResult, a: string, b: string) => r.pairs.find((p) => p.alice.type === a && p.bob.type === b)!;
+  const types = (r: ModelResult) => r.pairs.map((p) => `${p.alice.type}-${p.bob.type}`);
 
-  it('lists every gathered candidate of alice with every one of bob, then the prflx pairs found during checks', () => {
-    const r = runModel({ alice: side('full-cone', true, true), bob: side('symmetric') });
-    const gathered = r.pairs.filter((p) => !p.discovered);
-    expect(gathered.map((p) => `${p.alice.type}-${p.bob.type}`)).toEqual(['host-host', 'host-srflx', 'srflx-host', 'srflx-srflx', 'relay-host', 'relay-srflx']);
-    expect(r.pairs.filter((p) => p.discovered).every((p) => p.works && (p.alice.type === 'prflx' || p.bob.type === 'prflx'))).toBe(true);
-    expect(r.pairs.filter((p) => p.discovered).length).toBeGreaterThan(0);
+  // [rule, input, alice's check list as local-remote types]
+  const LISTS: [string, ModelInput, string[]][] = [
+    ['host and srflx: the srflx is replaced by its base, the host, so only the host is a local side', { alice: side('port-restricted'), bob: side('port-restricted') }, ['host-host', 'host-srflx']],
+    ['host, srflx and relay: checks go from the host and from the relay (a relay is its own base)', { alice: side('full-cone', true, true), bob: side('full-cone') }, ['host-host', 'host-srflx', 'relay-host', 'relay-srflx']],
+    ['a remote relay is checked like any remote candidate', { alice: side('full-cone'), bob: side('full-cone', true, true) }, ['host-host', 'host-srflx', 'host-relay']],
+    ['a prflx that bob\'s checks teach alice joins her list (§7.3.1.3)', { alice: side('full-cone'), bob: side('symmetric') }, ['host-host', 'host-srflx', 'host-prflx']],
+    ['no STUN on either side: host to host only', { alice: side('port-restricted', false), bob: side('port-restricted', false) }, ['host-host']],
+  ];
+  it.each(LISTS)('%s', (_, input, want) => {
+    const r = runModel(input);
+    expect(types(r)).toEqual(want);
+    expect(r.pairs.some((p) => p.alice.type === 'srflx')).toBe(false);
+  });
+
+  it('port-restricted ↔ port-restricted: the check alice host → bob srflx succeeds by hole punching, and validates srflx ↔ srflx', () => {
+    const p = pair(runModel({ alice: side('port-restricted'), bob: side('port-restricted') }), 'host', 'srflx');
+    expect(p.works).toBe(true);
+    expect(p.valid!.alice.type).toBe('srflx');
+    expect(p.valid!.alice.address).toBe('198.51.100.7:40000');
+    expect(p.valid!.bob).toBe(p.bob);
+    expect(p.summary).toContain('Valid pair: alice srflx 198.51.100.7:40000 ↔ bob srflx 203.0.113.9:45000');
+    expect(p.reasons.join(' ')).toContain('hole punching');
+    expect(p.reasons[0]).toContain('Bob sees it come from her srflx 198.51.100.7:40000');
   });
 
   it('private host ↔ private host on different networks fails: "private address"', () => {
     const p = pair(runModel({ alice: side('full-cone'), bob: side('full-cone') }), 'host', 'host');
     expect(p.works).toBe(false);
+    expect(p.valid).toBeNull();
     expect(p.summary).toBe('Fails: private addresses on different networks.');
     expect(p.reasons.join(' ')).toContain('is a private address inside Bob\'s network');
   });
 
-  it('port-restricted ↔ port-restricted: srflx ↔ srflx works by hole punching', () => {
-    const p = pair(runModel({ alice: side('port-restricted'), bob: side('port-restricted') }), 'srflx', 'srflx');
-    expect(p.works).toBe(true);
-    expect(p.reasons.join(' ')).toContain('hole punching');
-  });
-
-  it('symmetric ↔ port-restricted: srflx ↔ srflx fails, the new port is not one bob\'s NAT has sent to', () => {
-    const p = pair(runModel({ alice: side('symmetric'), bob: side('port-restricted') }), 'srflx', 'srflx');
+  it('symmetric ↔ port-restricted: alice host → bob srflx fails, the new port is not one bob\'s NAT has sent to', () => {
+    const p = pair(runModel({ alice: side('symmetric'), bob: side('port-restricted') }), 'host', 'srflx');
     expect(p.works).toBe(false);
-    expect(p.reasons[0]).toMatch(/a new port for a new destination.*address-and-port-dependent filtering/);
+    expect(p.reasons[0]).toMatch(/leaves through Alice's NAT as 198\.51\.100\.7:4000[1-9].*address-and-port-dependent filtering/);
     expect(p.reasons[1]).toContain('Alice\'s NAT drops it');
   });
 
-  it('symmetric ↔ address-restricted: bob\'s filter checks only the IP, so alice\'s new port gets in (prflx)', () => {
+  it('symmetric ↔ address-restricted: bob\'s filter checks only the IP, so alice\'s new port gets in and is her prflx', () => {
     const r = runModel({ alice: side('symmetric'), bob: side('address-restricted') });
-    const found = r.pairs.find((p) => p.discovered && p.alice.type === 'prflx')!;
-    expect(found.works).toBe(true);
-    expect(found.reasons.join(' ')).toContain('address-dependent filtering');
-    expect(pair(r, 'srflx', 'srflx').summary).toMatch(/^Fails as this pair: Alice's check arrives from her prflx address/);
+    const p = pair(r, 'host', 'srflx');
+    expect(p.works).toBe(true);
+    expect(p.discovered).toBe(true);
+    expect(p.valid!.alice.type).toBe('prflx');
+    expect(p.reasons.join(' ')).toContain('address-dependent filtering');
   });
 
   it('a TURN permission is per IP: a relay without the other\'s public IP drops its checks', () => {
@@ -175,10 +190,10 @@ describe('NAT model: pairs and reasons', () => {
     expect(r.pairs.flatMap((p) => p.reasons).join(' ')).toContain('permissions are per IP');
   });
 
-  it('the verdict names the best working pair, preferring direct pairs to relayed ones', () => {
+  it('the verdict names the best valid pair and the base it was checked from, preferring direct pairs to relayed ones', () => {
     const r = runModel({ alice: side('full-cone', true, true), bob: side('full-cone', true, true) });
     expect(r.verdict.kind).toBe('direct');
-    expect(r.verdict.text).toContain('alice srflx 198.51.100.7:40000 ↔ bob srflx 203.0.113.9:45000');
+    expect(r.verdict.text).toContain('alice srflx 198.51.100.7:40000 ↔ bob srflx 203.0.113.9:45000, checked from her host base');
   });
 });
 
@@ -191,11 +206,19 @@ describe('NAT model: properties (fast-check)', () => {
       fc.property(arbInput, (input) => {
         const r = runModel(input);
         expect(runModel(input)).toEqual(r);
-        const direct = r.pairs.some((p) => p.works && p.alice.type !== 'relay' && p.bob.type !== 'relay');
+        const direct = r.pairs.some((p) => p.valid && p.valid.alice.type !== 'relay' && p.valid.bob.type !== 'relay');
         const any = r.pairs.some((p) => p.works);
         expect(r.verdict.kind).toBe(direct ? 'direct' : any ? 'relay' : 'turn-needed');
-        expect(r.pairs.filter((p) => !p.discovered)).toHaveLength(r.candidates.alice.length * r.candidates.bob.length);
-        for (const p of r.pairs) expect(p.reasons).toHaveLength(2);
+        // Alice's bases (host, relay) with each of bob's signalled candidates, then those learned.
+        const bases = r.candidates.alice.filter((c) => c.type === 'host' || c.type === 'relay').length;
+        expect(r.pairs.filter((p) => p.bob.type !== 'prflx')).toHaveLength(bases * r.candidates.bob.length);
+        for (const p of r.pairs) {
+          expect(p.reasons).toHaveLength(2);
+          expect(['host', 'relay']).toContain(p.alice.type);
+          expect(p.works).toBe(p.valid !== null);
+          // A valid pair's remote side is the candidate checked; its local side is where the check came from.
+          if (p.valid) expect(p.valid.bob).toBe(p.bob);
+        }
       }),
       { numRuns: 300 },
     );

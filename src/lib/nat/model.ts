@@ -11,8 +11,8 @@
  *    server accepts packets only from IPs it has a permission for (RFC 8656 §9). A check
  *    from an address the receiver does not know teaches it a peer-reflexive candidate
  *    (RFC 8445 §7.3.1.3), which it then checks too.
- * 3. The result: for each pair of candidates, whether a check between them succeeded, and
- *    why or why not, in plain words.
+ * 3. The result: alice's check list (her bases × bob's candidates, RFC 8445 §6.1.2.4), whether
+ *    each check succeeded and which valid pair it produced (§7.2.5.3.2), in plain words.
  *
  * Left out on purpose: hairpinning, mapping timeouts, UDP blocking, TCP candidates, a
  * second srflx from the TURN server. Addresses are from the documentation ranges
@@ -52,15 +52,27 @@ export interface ModelCandidate {
   how: string;
 }
 
+/**
+ * One pair of alice's check list (she is the controlling agent, whose list decides). Its local
+ * side is a base, her host or relay address, never her srflx one: a srflx candidate is
+ * replaced by its base, because checks are sent from the base (RFC 8445 §6.1.2.4).
+ */
 export interface PairResult {
+  /** Alice's base the check is sent from: host or relay. */
   alice: ModelCandidate;
+  /** Bob's candidate it is sent to: one he signalled, or one learned during the checks. */
   bob: ModelCandidate;
   works: boolean;
-  /** A peer-reflexive candidate found during the checks is part of this pair. */
+  /** A peer-reflexive candidate found during the checks is part of this pair or its valid pair. */
   discovered: boolean;
+  /**
+   * What a successful check validates (RFC 8445 §7.2.5.3.2): alice's side is the address bob
+   * saw the check come from (her srflx when it left through her NAT), bob's the address checked.
+   */
+  valid: { alice: ModelCandidate; bob: ModelCandidate } | null;
   /** "Works", "Fails" plus the main reason, one sentence. */
   summary: string;
-  /** What happens in each direction: alice's checks to bob's candidate, then bob's to alice's. */
+  /** What happens in each direction: alice's check, then bob's check towards the address she shows. */
   reasons: string[];
 }
 
@@ -70,7 +82,7 @@ export interface ModelResult {
   candidates: Record<Peer, ModelCandidate[]>;
   /** Notes on gathering, per peer, in plain words. */
   notes: Record<Peer, string[]>;
-  /** Every gathered candidate of alice with every one of bob, then pairs found during checks. */
+  /** Alice's check list: each of her bases with each of bob's candidates, then those learned in the checks. */
   pairs: PairResult[];
   verdict: { kind: VerdictKind; text: string; best: PairResult | null };
 }
@@ -249,11 +261,8 @@ function directionSentence(from: Peer, own: ModelCandidate, target: ModelCandida
     case 'asymmetric':
       return `${head} The answer comes back from another address, so the check fails (RFC 8445 §7.2.5.2.1).`;
     case 'ok': {
-      if (moved && attempt.apparent) {
-        const [a, b] = from === 'alice' ? [attempt.apparent.type, target.type] : [target.type, attempt.apparent.type];
-        return `${head} ${via}. ${Name[to]} sees ${HIS[from]} ${attempt.apparent.type} address, so this exchange counts for the pair alice ${a} ↔ bob ${b}, not this one.`;
-      }
-      return `${head} Gets in: ${g.ok ? LET_IN[g.code](to, g) : ''}. The answer comes back.`;
+      const seen = moved && attempt.apparent ? ` ${Name[to]} sees it come from ${HIS[from]} ${describe(attempt.apparent)}.` : '';
+      return `${head} ${moved ? `${via}. ` : ''}Gets in: ${g.ok ? LET_IN[g.code](to, g) : ''}.${seen} The answer comes back.`;
     }
   }
 }
@@ -354,51 +363,45 @@ function pairPriority(a: ModelCandidate, b: ModelCandidate): number {
   return 2 ** 32 * Math.min(g, d) + 2 * Math.max(g, d) + (g > d ? 1 : 0);
 }
 
-function pairs(sim: ReturnType<typeof simulate>): PairResult[] {
-  const { sides, attempts, gathered } = sim;
-  const attemptFor = (from: Peer, own: ModelCandidate, target: ModelCandidate) => attempts.get(`${from}|${own.type === 'relay' ? 'relay' : 'host'}|${target.address}`);
-  // Which (alice, bob) address pairs a successful check validated, and by whom.
-  const validated = new Map<string, { alice: ModelCandidate; bob: ModelCandidate }>();
-  for (const a of attempts.values()) {
-    if (a.outcome !== 'ok' || !a.apparent) continue;
-    const [al, bo] = a.from === 'alice' ? [a.apparent, a.target] : [a.target, a.apparent];
-    const full = (c: ModelCandidate) => sides[c.peer].candidates.find((x) => same(x.endpoint, c.endpoint)) ?? c;
-    validated.set(`${al.address}|${bo.address}`, { alice: full(al), bob: full(bo) });
-  }
+const pairName = (v: { alice: ModelCandidate; bob: ModelCandidate }) => `alice ${describe(v.alice)} ↔ bob ${describe(v.bob)}`;
 
-  const row = (al: ModelCandidate, bo: ModelCandidate, discovered: boolean): PairResult => {
-    const works = validated.has(`${al.address}|${bo.address}`);
-    const ab = attemptFor('alice', al, bo);
-    const ba = attemptFor('bob', bo, al);
-    const reasons = [directionSentence('alice', al, bo, ab), directionSentence('bob', bo, al, ba)];
-    const own = (x: Attempt) => (x.from === 'alice' ? al : bo);
-    const okHere = [ab, ba].filter((x): x is Attempt => x?.outcome === 'ok' && !!x.apparent && same(x.apparent.endpoint, own(x).endpoint));
-    const okElsewhere = [ab, ba].filter((x): x is Attempt => x?.outcome === 'ok' && !!x.apparent && !same(x.apparent.endpoint, own(x).endpoint));
-    const checks = okHere.length === 2 ? 'checks succeed both ways' : `${Name[okHere[0]?.from ?? 'alice']}'s check succeeds`;
+function pairs(sim: ReturnType<typeof simulate>): PairResult[] {
+  const { sides, attempts } = sim;
+  const alice = sides.alice;
+  const attemptFor = (from: Peer, base: Base, target: ModelCandidate) => attempts.get(`${from}|${base}|${target.address}`);
+  const baseOf = (c: ModelCandidate): Base => (c.type === 'relay' ? 'relay' : 'host');
+  // The address alice shows the world from a base: her srflx for the host when she has one.
+  const face = (base: ModelCandidate) => (base.type === 'host' ? alice.candidates.find((c) => c.type === 'srflx') : undefined) ?? base;
+  const bases = alice.candidates.filter((c) => c.type === 'host' || c.type === 'relay');
+
+  const row = (al: ModelCandidate, bo: ModelCandidate): PairResult => {
+    const ab = attemptFor('alice', baseOf(al), bo);
+    const valid = ab?.outcome === 'ok' && ab.apparent ? { alice: ab.apparent, bob: bo } : null;
+    const shown = valid?.alice ?? face(al);
+    const ba = attemptFor('bob', baseOf(bo), shown);
+    const reasons = [directionSentence('alice', al, bo, ab), directionSentence('bob', bo, shown, ba)];
+    const discovered = bo.type === 'prflx' || valid?.alice.type === 'prflx';
     let summary: string;
-    if (works) summary = discovered ? `Works, found during the checks: ${checks}.` : `Works: ${checks}.`;
-    else if (al.type === 'host' && bo.type === 'host' && !sides.alice.hostPublic && !sides.bob.hostPublic) summary = 'Fails: private addresses on different networks.';
-    else if (okElsewhere.length > 0) {
-      const x = okElsewhere[0]!;
-      summary = `Fails as this pair: ${Name[x.from]}'s check arrives from ${HIS[x.from]} ${x.apparent!.type} address, so another pair works instead.`;
-    } else summary = 'Fails: no check gets through and back.';
-    return { alice: al, bob: bo, works, discovered, summary, reasons };
+    if (valid) {
+      const same = valid.alice === al ? '' : ` Valid pair: ${pairName(valid)} (RFC 8445 §7.2.5.3.2).`;
+      summary = `${discovered ? 'Works, found during the checks' : 'Works'}: Alice's check gets through and back.${same}`;
+    } else if (al.type === 'host' && bo.type === 'host' && !alice.hostPublic && !sides.bob.hostPublic) summary = 'Fails: private addresses on different networks.';
+    else if (ab?.outcome === 'no-answer') summary = 'Fails: the check gets in, but its answer does not get back.';
+    else if (ab?.outcome === 'asymmetric') summary = 'Fails: the answer comes back from another address.';
+    else summary = 'Fails: the check does not get through.';
+    return { alice: al, bob: bo, works: valid !== null, discovered, valid, summary, reasons };
   };
 
-  const out: PairResult[] = [];
-  for (const al of gathered.alice) for (const bo of gathered.bob) out.push(row(al, bo, false));
-  for (const v of validated.values()) {
-    if (v.alice.type === 'prflx' || v.bob.type === 'prflx') out.push(row(v.alice, v.bob, true));
-  }
-  return out;
+  return bases.flatMap((al) => alice.remotes.map((bo) => row(al, bo)));
 }
 
 function verdictOf(result: PairResult[], input: ModelInput): ModelResult['verdict'] {
-  const working = result.filter((p) => p.works).sort((x, y) => pairPriority(y.alice, y.bob) - pairPriority(x.alice, x.bob));
-  const direct = working.filter((p) => p.alice.type !== 'relay' && p.bob.type !== 'relay');
-  const pairName = (p: PairResult) => `alice ${p.alice.type} ${p.alice.address} ↔ bob ${p.bob.type} ${p.bob.address}`;
-  if (direct.length > 0) return { kind: 'direct', best: direct[0]!, text: `A direct pair works, no relay needed. ICE would pick ${pairName(direct[0]!)}.` };
-  if (working.length > 0) return { kind: 'relay', best: working[0]!, text: `Only TURN helps: no direct pair works, so the data goes through the relay (${pairName(working[0]!)}).` };
+  // Nominated: the valid pair of highest priority (RFC 8445 §8.1.1), priorities of the valid pair's own candidates.
+  const working = result.filter((p) => p.valid).sort((x, y) => pairPriority(y.valid!.alice, y.valid!.bob) - pairPriority(x.valid!.alice, x.valid!.bob));
+  const direct = working.filter((p) => p.valid!.alice.type !== 'relay' && p.valid!.bob.type !== 'relay');
+  const picked = (p: PairResult) => `${pairName(p.valid!)}${p.valid!.alice === p.alice ? '' : `, checked from her ${p.alice.type} base`}`;
+  if (direct.length > 0) return { kind: 'direct', best: direct[0]!, text: `A direct pair works, no relay needed. ICE would pick ${picked(direct[0]!)}.` };
+  if (working.length > 0) return { kind: 'relay', best: working[0]!, text: `Only TURN helps: no direct pair works, so the data goes through the relay (${picked(working[0]!)}).` };
   // Nothing works: would TURN help, and on which side?
   const withTurn = (alice: boolean, bob: boolean) =>
     pairs(simulate({ ...input, alice: { ...input.alice, turn: input.alice.turn || alice }, bob: { ...input.bob, turn: input.bob.turn || bob } })).some((p) => p.works);
