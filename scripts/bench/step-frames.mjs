@@ -10,7 +10,9 @@
 // Step is pressed at the start of a frame (in requestAnimationFrame, where the browser also
 // runs input handlers before drawing), so the time is the app's own work plus the frames it
 // takes, not the wait for the next vsync. "Painted" = a task posted from the frame's rAF ran,
-// i.e. that frame's rendering (style, layout, paint) has finished. Before each Step the lab is
+// i.e. that frame's rendering (style, layout, paint) has finished. A change made during a
+// frame's rAF callbacks (the lab copies late trace events there) is painted in that frame: the
+// harness keeps a rAF loop of its own, registered before the lab's, to know when it is in one. Before each Step the lab is
 // left to settle (the diagram caught up, no DOM change for 150 ms), as a reader looks first.
 import { quantile } from './lib.mjs';
 import { dataChannelOpen, eachSession, errLine, heldItems, labRegion, settleInPage, waitFor, waitHydrated } from './page.mjs';
@@ -40,7 +42,21 @@ export function frameStep([fig, step, watchMs]) {
     requestAnimationFrame(() => {
       const t0 = performance.now();
       const r = { deliveredDom: null, deliveredPaint: null, newDom: null, newPaint: null, newRows: 0, extra: 0 };
-      let framePainted = false;
+      // True from this harness's rAF callback (it runs first: registered before the lab's) until
+      // the frame's resize observations, which come after every rAF callback and layout: a change
+      // seen meanwhile is painted in this frame. A hidden probe changes size each frame for that.
+      let inRendering = true;
+      let loop = 0;
+      const probe = document.createElement('div');
+      probe.style.cssText = 'position:fixed;top:0;left:0;height:1px;width:1px;visibility:hidden;contain:strict;pointer-events:none';
+      document.body.append(probe);
+      const ro = new ResizeObserver(() => (inRendering = false));
+      ro.observe(probe);
+      const frame = () => {
+        inRendering = true;
+        probe.style.width = probe.style.width === '1px' ? '2px' : '1px';
+        loop = requestAnimationFrame(frame);
+      };
       /** Rows delivered by this Step, by number. */
       const fresh = new Set();
       const shown = (ns) =>
@@ -51,9 +67,9 @@ export function frameStep([fig, step, watchMs]) {
           return !a || a.classList.contains('lab-delivered');
         });
       const paintFrom = (key) => {
-        // Seen before this frame's rendering: this frame shows it. Otherwise the next one.
-        if (!framePainted) return;
-        requestAnimationFrame(() => afterPaint((t) => (r[key] ??= t - t0)));
+        // Seen before or during this frame's rendering: this frame shows it. Otherwise the next one.
+        if (inRendering) afterPaint((t) => (r[key] ??= t - t0));
+        else requestAnimationFrame(() => afterPaint((t) => (r[key] ??= t - t0)));
       };
       const note = (trs) => {
         for (const tr of trs) {
@@ -87,13 +103,13 @@ export function frameStep([fig, step, watchMs]) {
       };
       const mo = new MutationObserver(check);
       mo.observe(fig, { subtree: true, childList: true, attributes: true, characterData: true });
+      probe.style.width = '2px';
       step.click();
-      afterPaint((t) => {
-        framePainted = true;
-        if (r.deliveredDom !== null) r.deliveredPaint ??= t - t0;
-        if (r.newDom !== null) r.newPaint ??= t - t0;
-      });
+      loop = requestAnimationFrame(frame);
       setTimeout(() => {
+        cancelAnimationFrame(loop);
+        ro.disconnect();
+        probe.remove();
         mo.disconnect();
         check();
         // Give a change seen at the very end its frame.
