@@ -1,6 +1,7 @@
 // A stranger's peer that trickles every candidate BEFORE its offer (werift, in Node) connects
 // to the two-device lab in Chromium over a real mosquitto: the lab holds the candidates until
-// the offer, then adds them after setRemoteDescription (RFC 8838 §18 order).
+// the offer, then adds them after setRemoteDescription (RFC 8838 §18 order). Its candidates
+// leave sdpMid out (RTCIceCandidateInit allows it), so the lab must take the index alone.
 import type { Locator } from '@playwright/test';
 import { test, expect } from './support/mosquitto';
 import { collectErrors } from './support/errors';
@@ -30,6 +31,8 @@ test('werift sends its candidates before its offer; the lab holds them and the d
     expect(kinds.slice(0, -1)).toEqual([...kinds.slice(0, -2).map(() => 'candidate'), 'end-of-candidates']);
     const early = kinds.length - 1;
     expect(early).toBeGreaterThanOrEqual(2);
+    // Its candidates name the m-section by index alone (no sdpMid), which the lab accepts.
+    for (const c of werift.sent.filter((x) => x.kind === 'candidate')) expect(JSON.parse(c.payload)).not.toHaveProperty('sdpMid');
 
     // The queue: werift's retained status, its candidates, then its offer. Step through the candidates.
     const held = heldItems(lab);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeSignal, encodeSignal, MAX_CANDIDATE_CHARS, MAX_CHAT_CHARS, MAX_SDP_CHARS, payloadBytes, previewPayload } from './codec';
 import { signalTopic, statusTopic } from './topics';
 import { MAX_PAYLOAD_BYTES, type Signal } from './types';
+import { peerIdArb, validSignal } from '../testing/signal-arbitraries';
 
 const ROOT = 'webrtc-lab/ab12cd34';
 const SESSION = 's1';
@@ -37,7 +38,9 @@ describe('decodeSignal: good payloads', () => {
     ['candidate', candidate, INBOX],
     ['candidate with ufrag', { ...candidate, usernameFragment: 'abcd' }, INBOX],
     ['candidate with null ufrag', { ...candidate, usernameFragment: null }, INBOX],
-    ['candidate with null mid/index', { ...candidate, sdpMid: null, sdpMLineIndex: null }, INBOX],
+    ['candidate with a null mid (the index names the m-section)', { ...candidate, sdpMid: null }, INBOX],
+    ['candidate with a null index (the mid names the m-section)', { ...candidate, sdpMLineIndex: null }, INBOX],
+    ['empty candidate (end of candidates) with null mid/index', { ...candidate, candidate: '', sdpMid: null, sdpMLineIndex: null }, INBOX],
     ['end-of-candidates', { ...base, kind: 'end-of-candidates', to: 'bob' }, INBOX],
     ['status online', status, ALICE_STATUS],
     ['status offline (will)', { ...status, status: 'offline', reason: 'will' }, ALICE_STATUS],
@@ -47,6 +50,11 @@ describe('decodeSignal: good payloads', () => {
   ] as const)('%s', (_name, signal, ctx) => {
     const result = decodeSignal(json(signal), ctx);
     expect(result).toEqual({ ok: true, signal });
+  });
+
+  // RTCIceCandidateInit's sdpMid and sdpMLineIndex default to null: a stranger's stack may leave one out.
+  it.each(['sdpMid', 'sdpMLineIndex'])('a candidate without %s reads it as null', (field) => {
+    expect(decodeSignal(json(without(candidate, field)), INBOX)).toEqual({ ok: true, signal: { ...candidate, [field]: null } });
   });
 
   it('accepts bytes as well as text', () => {
@@ -93,7 +101,8 @@ describe('decodeSignal: bad payloads', () => {
     ['sdp not string', json({ ...offer, sdp: 5 }), INBOX, 'offer: field "sdp" must be a string'],
     ['sdp too long', json({ ...offer, sdp: 's'.repeat(MAX_SDP_CHARS + 1) }), INBOX, /^offer: field "sdp" is 32769 chars, over the 32768-char limit$/],
     ['candidate too long', json({ ...candidate, candidate: 'c'.repeat(MAX_CANDIDATE_CHARS + 1) }), INBOX, /field "candidate" is 1025 chars/],
-    ['sdpMid missing', json(without(candidate, 'sdpMid')), INBOX, 'candidate: missing field "sdpMid"'],
+    ['neither sdpMid nor sdpMLineIndex', json({ ...candidate, sdpMid: null, sdpMLineIndex: null }), INBOX, 'candidate: needs "sdpMid" or "sdpMLineIndex" to name its m-section'],
+    ['both left out', json(without(without(candidate, 'sdpMid'), 'sdpMLineIndex')), INBOX, 'candidate: needs "sdpMid" or "sdpMLineIndex" to name its m-section'],
     ['sdpMLineIndex fraction', json({ ...candidate, sdpMLineIndex: 0.5 }), INBOX, 'candidate: field "sdpMLineIndex" must be an integer or null'],
     ['sdpMLineIndex negative', json({ ...candidate, sdpMLineIndex: -1 }), INBOX, 'candidate: field "sdpMLineIndex" must be ≥ 0'],
     ['ufrag wrong type', json({ ...candidate, usernameFragment: 1 }), INBOX, 'candidate: field "usernameFragment" must be a string or null'],
@@ -141,36 +150,7 @@ describe('decodeSignal: bad payloads', () => {
   });
 });
 
-// ---- generated valid signals ----
-
-const peerIdArb = fc.stringMatching(/^[A-Za-z0-9_-]{1,32}$/);
-const tokenArb = fc.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/);
-const text = (max: number) => fc.string({ unit: 'binary', maxLength: max }).map((s) => s.toWellFormed());
-
-/** A valid signal from `from` to `to` (status comes from `from` regardless). */
-function signalArb(from: fc.Arbitrary<string>, to: fc.Arbitrary<string>): fc.Arbitrary<Signal> {
-  const common = { v: fc.constant(1 as const), from, session: tokenArb, mid: tokenArb, ts: fc.nat() };
-  return fc.oneof(
-    fc.record(
-      { ...common, kind: fc.constant('status' as const), status: fc.constantFrom('online' as const, 'offline' as const), reason: fc.constantFrom('will' as const, 'bye' as const) },
-      { requiredKeys: ['v', 'kind', 'from', 'session', 'mid', 'ts', 'status'] },
-    ),
-    fc.record({ ...common, kind: fc.constantFrom('offer' as const, 'answer' as const), to, sdp: text(2000) }),
-    fc.record(
-      {
-        ...common,
-        kind: fc.constant('candidate' as const),
-        to,
-        candidate: text(300),
-        sdpMid: fc.option(text(32), { nil: null }),
-        sdpMLineIndex: fc.option(fc.integer({ min: 0, max: 65535 }), { nil: null }),
-        usernameFragment: fc.option(text(256), { nil: null }),
-      },
-      { requiredKeys: ['v', 'kind', 'from', 'session', 'mid', 'ts', 'to', 'candidate', 'sdpMid', 'sdpMLineIndex'] },
-    ),
-    fc.record({ ...common, kind: fc.constant('end-of-candidates' as const), to }),
-  );
-}
+// ---- generated valid signals: ../testing/signal-arbitraries.ts ----
 
 /** Where a signal must arrive to be accepted by its recipient. */
 function contextFor(s: Signal) {
@@ -179,10 +159,6 @@ function contextFor(s: Signal) {
     : { topic: statusTopic(ROOT, s.from), root: ROOT, self: 'observer', session: null };
 }
 
-const validSignal = fc
-  .tuple(peerIdArb, peerIdArb)
-  .filter(([a, b]) => a !== b)
-  .chain(([a, b]) => signalArb(fc.constant(a), fc.constant(b)));
 
 describe('decodeSignal: properties', () => {
   it('round trips every valid signal, as text and as bytes', () => {

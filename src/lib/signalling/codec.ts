@@ -16,7 +16,7 @@ import {
   type WireSignal,
 } from './types';
 import { parseTopic, utf8Length, type ParsedTopic } from './topics';
-import { checkShape, clip, int, isRecord, nullable, num, oneOf, optional, str, type FieldSpec } from './shape';
+import { checkShape, clip, int, isRecord, nullable, nullish, num, oneOf, optional, str, type FieldSpec } from './shape';
 import { jsonDepthOver } from './json-depth';
 import { KEEP } from './keep-limits';
 import { count } from '../text/count';
@@ -72,8 +72,9 @@ export const SIGNAL_SHAPES: { readonly [K in SignalKind]: { readonly [F in Field
     ...BASE,
     to: peerId,
     candidate: str(MAX_CANDIDATE_CHARS),
-    sdpMid: nullable(str(MAX_MID_CHARS)),
-    sdpMLineIndex: nullable(int(0, 65535)),
+    // RTCIceCandidateInit lets either be left out (default null); KIND_RULES wants one of them.
+    sdpMid: nullish(str(MAX_MID_CHARS)),
+    sdpMLineIndex: nullish(int(0, 65535)),
     usernameFragment: optional(nullable(str(MAX_UFRAG_CHARS))),
   },
   'end-of-candidates': { ...BASE, to: peerId },
@@ -127,6 +128,8 @@ function decode(payload: Uint8Array | string, ctx: DecodeContext): DecodeResult 
   const shaped = checkShape(json, SIGNAL_SHAPES[kind]);
   if (!shaped.ok) return fail(`${kind}: ${shaped.reason}`);
   const signal = { v: SIGNAL_VERSION, kind, ...shaped.value } as WireSignal;
+  const wrong = KIND_RULES[kind]?.(signal);
+  if (wrong) return fail(`${kind}: ${wrong}`);
 
   const topic = parseTopic(ctx.root, ctx.topic);
   if (!topic) return fail(`topic "${clip(ctx.topic, 60)}" is not <root>/<peer>/status or /signal`);
@@ -150,6 +153,12 @@ function checkHead(json: Record<string, unknown>): string | null {
   if (!KINDS.includes(kind as SignalKind)) return `unknown kind "${clip(kind, 24)}"`;
   return kind;
 }
+
+/** What a kind needs beyond its fields' types. */
+const KIND_RULES: Partial<Record<SignalKind, (s: WireSignal) => string | null>> = {
+  // addIceCandidate rejects a candidate that names no m-section with a TypeError (WebRTC 1.0 §4.4.1.6).
+  candidate: (s) => (s.kind === 'candidate' && s.candidate !== '' && s.sdpMid === null && s.sdpMLineIndex === null ? 'needs "sdpMid" or "sdpMLineIndex" to name its m-section' : null),
+};
 
 type Rule = (s: WireSignal, topic: ParsedTopic, ctx: DecodeContext) => string | null;
 

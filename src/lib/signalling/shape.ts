@@ -14,6 +14,8 @@ export interface StringSpec {
   /** Said in the reason instead of the pattern, e.g. "1–32 of A-Z a-z 0-9 _ -". */
   hint?: string;
   nullable?: boolean;
+  /** A missing field reads as null (a WebIDL dictionary member whose default is null). */
+  absentIsNull?: boolean;
   optional?: boolean;
 }
 export interface NumberSpec {
@@ -22,6 +24,7 @@ export interface NumberSpec {
   min?: number;
   max?: number;
   nullable?: boolean;
+  absentIsNull?: boolean;
   optional?: boolean;
 }
 export interface BooleanSpec {
@@ -70,6 +73,8 @@ export const list = (items: number, max: number): ListSpec => ({ t: 'list', item
 export const object = (shape: Shape): ObjectSpec => ({ t: 'object', shape });
 export const optional = <S extends FieldSpec>(spec: S): S => ({ ...spec, optional: true });
 export const nullable = <S extends StringSpec | NumberSpec>(spec: S): S => ({ ...spec, nullable: true });
+/** Null, or left out (then read as null). */
+export const nullish = <S extends StringSpec | NumberSpec>(spec: S): S => ({ ...spec, nullable: true, absentIsNull: true });
 
 /** Plain JSON object (not an array, not null). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -81,6 +86,10 @@ export function checkShape(obj: Record<string, unknown>, shape: Shape): ShapeRes
   const value: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(shape)) {
     if (!Object.hasOwn(obj, name) || obj[name] === undefined) {
+      if ('absentIsNull' in spec && spec.absentIsNull) {
+        value[name] = null;
+        continue;
+      }
       if (spec.optional) continue;
       return { ok: false, reason: `missing field "${name}"` };
     }

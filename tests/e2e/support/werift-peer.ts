@@ -66,7 +66,8 @@ export class WeriftPeer {
   /**
    * Offers `to` a connection with a data channel "chat", the wrong way round on purpose: it
    * gathers every candidate and publishes them all (and end-of-candidates) BEFORE the offer.
-   * The offer is createOffer()'s SDP, which has no candidates in it.
+   * The offer is createOffer()'s SDP, which has no candidates in it. Its candidates leave
+   * `sdpMid` out and name the m-section by `sdpMLineIndex` alone, as RTCIceCandidateInit allows.
    */
   async call(to: string): Promise<void> {
     this.remote = to;
@@ -92,7 +93,7 @@ export class WeriftPeer {
       pc.onIceCandidate.subscribe((c) => {
         if (!c) return resolve();
         const j = c.toJSON();
-        candidates.push({ candidate: j.candidate, sdpMid: j.sdpMid ?? null, sdpMLineIndex: j.sdpMLineIndex ?? null, usernameFragment: j.usernameFragment ?? null });
+        candidates.push({ candidate: j.candidate, sdpMLineIndex: j.sdpMLineIndex ?? 0, usernameFragment: j.usernameFragment ?? null });
       });
     });
     const offer = await pc.createOffer();
