@@ -20,6 +20,8 @@
 //     on Start, the whole site.
 //  8. Lighthouse performance score of every page, mobile preset (bench/lighthouse.mjs).
 //  9. Scale: a 500-chat session on /mqtt/ (bench/scale.mjs): step, diagram re-render, heap.
+// 10–12: the latency test, the throttled phone, 3b/3c and 9a with the CPU slowed (--help).
+// 13. Every chapter's height at 1280 px and 390 px (bench/heights.mjs).
 //
 // Builds dist/ if missing, serves a snapshot of it (.bench/dist) with `astro preview` on a free
 // 127.0.0.1 port, prints the machine and a markdown table, writes .bench/last.json.
@@ -59,6 +61,7 @@ import {
 import { measureStepFrames } from './bench/step-frames.mjs';
 import { CONNECT_RATIO_GOAL, measureConnect } from './bench/connect.mjs';
 import { measureWeight } from './bench/weight.mjs';
+import { measureHeights } from './bench/heights.mjs';
 import { LIGHTHOUSE_GOAL, measureLighthouse } from './bench/lighthouse.mjs';
 import { measureScale } from './bench/scale.mjs';
 import { reportMore } from './bench/report.mjs';
@@ -108,7 +111,8 @@ if (opts.help) {
                         8 Lighthouse, every page   9 scale: a 500-message session
                         10 latency test, MQTT (in-page, mosquitto) vs data channel
                         11 phone: Start → first row and → diagram, 390 px, slow 4G, CPU 4×
-                        12 3b/3c and 9a again with the CPU slowed 4× (no goal yet)`);
+                        12 3b/3c and 9a again with the CPU slowed 4× (no goal yet)
+                        13 every chapter's height at 1280 px and 390 px (folded parts closed)`);
   process.exit(0);
 }
 const RUNS = Math.max(1, Number.parseInt(opts.runs, 10) || 7);
@@ -123,7 +127,7 @@ const FRAME_SESSIONS = Math.max(1, Number.parseInt(opts['frame-sessions'], 10) |
 const SIGNALS = Math.max(1, Number.parseInt(opts.signals, 10) || 500);
 /** Appended to /lab/?broker=in-page in the step measurements. */
 const LAB_QUERY = String(opts['lab-query'] ?? '').replace(/^[?&]+/, '');
-const ONLY = new Set((opts.only ?? '1,2,3,4,5,6,7,8,9,10,11,12').split(',').map((s) => s.trim()));
+const ONLY = new Set((opts.only ?? '1,2,3,4,5,6,7,8,9,10,11,12,13').split(',').map((s) => s.trim()));
 
 const log = (...a) => console.error('bench:', ...a);
 
@@ -1012,6 +1016,10 @@ async function main() {
     if (ONLY.has('11')) {
       log('timing Start → diagram on a throttled phone (3 cold runs)…');
       results.phone = await measurePhone(browser, preview.url, { runs: 3, check: checkInterrupted });
+    }
+    if (ONLY.has('13')) {
+      log('measuring every chapter\'s height at 1280 px and 390 px…');
+      results.heights = await measureHeights(browser, preview.url);
     }
     if (ONLY.has('12')) {
       log('step → frame and the 500-chat run again, CPU slowed 4×…');

@@ -1,10 +1,11 @@
-// Markdown for measurements 3b, 4, 7–12 (bench.mjs reports 1–3, 5 and 6).
+// Markdown for measurements 3b, 4, 7–13 (bench.mjs reports 1–3, 5 and 6).
 import { kb, mdTable, ms } from './lib.mjs';
 import { CONNECT_RATIO_GOAL } from './connect.mjs';
 import { FIRST_LOAD_JS_GOAL } from './weight.mjs';
 import { LIGHTHOUSE_GOAL } from './lighthouse.mjs';
 import { SCALE_GOALS } from './scale.mjs';
 import { PHONE_CPU_SLOWDOWN, PHONE_GOALS, PHONE_NETWORK } from './phone.mjs';
+import { HEIGHT_GOALS } from './heights.mjs';
 
 const pf = (ok) => (ok ? 'PASS' : 'FAIL');
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -20,7 +21,7 @@ function latencyTable(rows) {
 }
 
 export function reportMore(results) {
-  const { stepFrames: sf, connect: c, weight: w, lighthouse: lh, scale: sc, latency, phone, slowCpu } = results;
+  const { stepFrames: sf, connect: c, weight: w, lighthouse: lh, scale: sc, latency, phone, slowCpu, heights } = results;
   const rows = [];
   const out = [];
   const notes = [];
@@ -109,6 +110,15 @@ export function reportMore(results) {
     if (f) rows.push([`12. CPU ${rate}× slower: 3b step adds no message / 3c adds one`, `${tail(f.noNewMessage)} / ${tail(f.newMessage)}`, '—', '—']);
     if (s) rows.push([`12. CPU ${rate}× slower: 9a ${s.signals} chats, Step → frame`, s.error ? `error: ${s.error}` : tail(s.step), '—', '—']);
     notes.push(...(f?.notes ?? []).map((n) => `cpu ${rate}×: ${n}`), ...(s?.notes ?? []).map((n) => `cpu ${rate}×: ${n}`));
+  }
+  if (heights) {
+    const px = (n) => `${Number.isFinite(n) ? n.toLocaleString('en-US') : '?'} px`;
+    const tallest = (k) => Math.max(...heights.rows.map((r) => r[k].article));
+    const phoneGoal = HEIGHT_GOALS.desktopPx * HEIGHT_GOALS.phoneFactor;
+    rows.push(['13. Chapter text height (article; folded parts closed, labs idle), tallest', `**${px(tallest('desktop'))}** at 1280 px, **${px(tallest('phone'))}** at 390 px`, `≤ ${px(HEIGHT_GOALS.desktopPx)} / ≤ ${px(phoneGoal)}`, pf(heights.pass)]);
+    out.push('', 'Chapter heights (the article element; whole page in brackets):', '');
+    out.push(mdTable(['Chapter', '1280 px', '390 px', '390 / 1280'], heights.rows.map((r) => [`/${r.path}`, `${px(r.desktop.article)} (${px(r.desktop.page)})`, `${px(r.phone.article)} (${px(r.phone.page)})${r.phone.sideways ? ', scrolls sideways' : ''}`, `${r.ratio.toFixed(2)}×`])));
+    notes.push(...heights.rows.flatMap((r) => [...r.desktop.errors, ...r.phone.errors].map((e) => `console (/${r.path}): ${e}`)));
   }
   const text = [...(rows.length ? [mdTable(['Measurement', 'Result', 'Goal', ''], rows)] : []), ...out];
   if (latency?.length) text.push('', latencyTable(latency));

@@ -1,7 +1,8 @@
 // Code samples in the chapters come from the lab's own source (SourceCode.astro). Each sample
 // on the page must equal what its region in the source file says now, and its caption must
 // name the file and lines; so a sample that drifted from the code (a stale build, a changed
-// extraction) fails here, and a renamed region already fails the build.
+// extraction) fails here, and a renamed region already fails the build. Samples are folded
+// under "How the lab does it", closed until the reader opens one.
 import { readFileSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
 import { extractRegion, lineRangeLabel } from '../../src/lib/docs/extract-region';
@@ -24,6 +25,23 @@ const SAMPLES: Record<string, string[]> = {
 for (const [route, expected] of Object.entries(SAMPLES)) {
   test(`/${route}: code samples match the source they name`, async ({ page }) => {
     await page.goto(route);
+    const folds = page.locator('details', { has: page.locator('figure.source-code') });
+    const count = await folds.count();
+    expect(count).toBeGreaterThan(0);
+    // Closed by default: the chapter reads on without the code.
+    for (let i = 0; i < count; i++) {
+      await expect(folds.nth(i)).not.toHaveAttribute('open');
+      await expect(folds.nth(i).locator('pre.astro-code')).toBeHidden();
+    }
+    // Each opens from the keyboard, by its plain name.
+    const summaries = page.getByText('How the lab does it', { exact: false });
+    await expect(summaries).toHaveCount(count);
+    for (let i = 0; i < count; i++) {
+      await summaries.nth(i).focus();
+      await page.keyboard.press('Enter');
+      await expect(folds.nth(i)).toHaveAttribute('open');
+      await expect(folds.nth(i).locator('pre.astro-code')).toBeVisible();
+    }
     const figures = page.locator('figure.source-code');
     const shown = await figures.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-file')}#${e.getAttribute('data-region')}`));
     expect(shown).toEqual(expect.arrayContaining(expected));
@@ -45,6 +63,7 @@ for (const [route, expected] of Object.entries(SAMPLES)) {
 test('a sample follows the theme toggle', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto('ice/');
+  await page.getByText('How the lab does it').first().click();
   const keyword = page.locator('figure.source-code pre span', { hasText: /^export$/ }).first();
   const light = await keyword.evaluate((e) => getComputedStyle(e).color);
   await page.getByRole('button', { name: /^Theme:/ }).click();
