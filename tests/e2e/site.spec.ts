@@ -99,6 +99,11 @@ test.describe('navigation', () => {
     test(`/${c.path}: every table of contents link reaches its heading`, async ({ page }) => {
       await page.goto(c.path);
       const toc = page.getByRole('navigation', { name: 'On this page' });
+      // Folded at first, so the chapter starts at once; it opens from the keyboard.
+      await expect(toc.locator('details')).not.toHaveAttribute('open');
+      await toc.locator('summary').focus();
+      await page.keyboard.press('Enter');
+      await expect(toc.locator('details')).toHaveAttribute('open');
       const links = toc.getByRole('link');
       const n = await links.count();
       expect(n, 'a chapter with sections has a table of contents').toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-// Code samples in the chapters come from the lab's own source (SourceCode.astro). Each sample
+// Folded parts of the chapters. Code samples come from the lab's own source (SourceCode.astro). Each sample
 // on the page must equal what its region in the source file says now, and its caption must
 // name the file and lines; so a sample that drifted from the code (a stale build, a changed
 // extraction) fails here, and a renamed region already fails the build. Samples are folded
@@ -70,3 +70,32 @@ test('a sample follows the theme toggle', async ({ page }) => {
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   expect(await keyword.evaluate((e) => getComputedStyle(e).color)).not.toBe(light);
 });
+
+/** Chapters with parts a first reading can skip (Deeper.astro), and one phrase from inside each. */
+const DEEPER: Record<string, string> = {
+  'mqtt/': 'allow_anonymous true',
+  'signalling/': 'RFC 8827 §7',
+  'sdp/': 'useinbandfec=1',
+  'ice/': 'tlsVersion',
+};
+
+for (const [route, inside] of Object.entries(DEEPER)) {
+  test(`/${route}: "Deeper" parts are folded, say what they hold, and open from the keyboard`, async ({ page }) => {
+    await page.goto(route);
+    const folds = page.locator('details.deeper');
+    const n = await folds.count();
+    expect(n).toBeGreaterThan(0);
+    for (let i = 0; i < n; i++) {
+      await expect(folds.nth(i)).not.toHaveAttribute('open');
+      // The fold names its content: "Deeper" and a title of a few words.
+      await expect(folds.nth(i).locator('summary')).toHaveText(/^Deeper\s+\S+(\s+\S+){2,}/);
+    }
+    const text = page.getByText(inside).first();
+    await expect(text).toBeHidden();
+    const fold = folds.filter({ has: page.getByText(inside) }).first();
+    await fold.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    await expect(fold).toHaveAttribute('open');
+    await expect(text).toBeVisible();
+  });
+}
