@@ -1,0 +1,169 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import fixtures from '../../../tests/fixtures/godot/wire.json';
+import { DIALECTS, dialectById, type DialectMessage } from './registry';
+import { latencyProbe, MAX_PROBE_BYTES } from './godot-demo';
+
+interface Case {
+  id: string;
+  source: string;
+  from: string;
+  topic: string;
+  payload: string;
+  qos: 0;
+  retain: boolean;
+  readOnly?: boolean;
+  message: DialectMessage;
+}
+const SETS = fixtures as unknown as Record<string, { root: string; cases: Case[] }>;
+/** The recipient of a case: its `to`, or for a status anyone (a watcher reads it too). */
+const recipient = (c: Case) => ('to' in c.message ? c.message.to : null);
+
+describe.each(Object.keys(SETS))('dialect %s over its app\'s own messages (tests/fixtures/godot)', (id) => {
+  const dialect = dialectById(id)!;
+  const { root, cases } = SETS[id]!;
+
+  it('is registered', () => {
+    expect(dialect).toBeDefined();
+    expect(DIALECTS[id]).toBe(dialect);
+  });
+
+  it.each(cases.map((c) => [c.id, c] as const))('reads %s', (_, c) => {
+    const r = dialect.read(root, recipient(c), c.topic, c.payload);
+    expect(r).toMatchObject({ ok: true, message: c.message });
+    if (r.ok) expect(r.reading.length).toBeGreaterThan(10);
+    // A watcher (no self) reads it the same.
+    expect(dialect.read(root, null, c.topic, c.payload)).toMatchObject({ ok: true, message: c.message });
+  });
+
+  it.each(cases.filter((c) => !c.readOnly).map((c) => [c.id, c] as const))('writes %s byte for byte as the app does', (_, c) => {
+    expect(dialect.write(root, c.from, c.message)).toEqual({ topic: c.topic, payload: c.payload, qos: c.qos, retain: c.retain });
+  });
+
+  it('announces itself with an online status and a last will, retained, as the app does', () => {
+    const self = cases.find((c) => c.message.kind === 'status' && !c.readOnly)!.from;
+    const { online, will } = dialect.presence(root, self);
+    expect([online.retain, will.retain, online.qos, will.qos]).toEqual([true, true, 0, 0]);
+    expect(dialect.read(root, null, online.topic, online.payload)).toMatchObject({ ok: true, message: { kind: 'status', from: self, status: 'online' } });
+    expect(dialect.read(root, null, will.topic, will.payload)).toMatchObject({ ok: true, message: { kind: 'status', from: self, status: 'offline', will: true } });
+    // Subscribed to its own inbox and to everyone's status.
+    const topics = Object.keys(dialect.subscriptions(root, self));
+    expect(topics).toContain(`${root}/+/status`);
+    for (const c of cases.filter((x) => recipient(x) === self)) expect(topics.some((t) => matches(t, c.topic))).toBe(true);
+  });
+});
+
+/** MQTT topic filter matching (3.1.1 §4.7): + is one level, # the rest. */
+function matches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+describe('what each dialect refuses, with a reason', () => {
+  const demo = dialectById('godot-demo')!;
+  const wb = dialectById('godot-workbench')!;
+  it.each([
+    ['demo: a status that is neither connected nor stopped', demo, 'crumble77', 'dog111', 'crumble77/cat222/status', 'online', /neither "connected" nor "stopped"/],
+    ['demo: an offer that is not SDP', demo, 'crumble77', 'cat222', 'crumble77/cat222/offer', '{"sdp":"v=0"}', /starts with "v=0"/],
+    ['demo: an ice that is an object', demo, 'crumble77', 'cat222', 'crumble77/cat222/ice', '{"candidate":"c"}', /\[mid, index, sdp\]/],
+    ['demo: an ice with a null mid (Control.gd:221 joins it as text)', demo, 'crumble77', 'cat222', 'crumble77/cat222/ice', '[null,0,"candidate:1"]', /mid is not text/],
+    ['demo: a fractional index', demo, 'crumble77', 'cat222', 'crumble77/cat222/ice', '["0",0.5,"candidate:1"]', /whole number/],
+    ['demo: deep JSON', demo, 'crumble77', 'cat222', 'crumble77/cat222/ice', '[[[[[["x"]]]]]]', /nested/],
+    ['demo: an echo that is not *<length>', demo, 'crumble77', 'cat222', 'crumble77/cat222/chat', '*ten', /not "\*<length>"/],
+    ['demo: a probe over 100 KB', demo, 'crumble77', 'cat222', 'crumble77/cat222/chat', latencyProbe(MAX_PROBE_BYTES + 1), /over the demo's 102400/],
+    ['demo: another peer\'s inbox', demo, 'crumble77', 'cat222', 'crumble77/dog111/offer', 'v=0\r\n', /not cat222's/],
+    ['demo: a topic the demo does not have', demo, 'crumble77', 'cat222', 'crumble77/cat222/signal', 'x', /not one of the demo's topics/],
+    ['demo: four levels', demo, 'crumble77', 'cat222', 'crumble77/x/cat222/offer', 'v=0', /is not <root>\/<id>/],
+    ['workbench: an unknown subject', wb, 'cabbage', 'x2', 'cabbage/x1/packet/x2', '{"subject":"hello"}', /unknown subject "hello"/],
+    ['workbench: an offer without data', wb, 'cabbage', 'x2', 'cabbage/x1/packet/x2', '{"subject":"offer"}', /SDP is not text/],
+    ['workbench: a candidate without sdp_name', wb, 'cabbage', 'x2', 'cabbage/x1/packet/x2', '{"index_name":0,"mid_name":"0","subject":"ice_candidate"}', /candidate line is not text/],
+    ['workbench: a packet for someone else', wb, 'cabbage', 'x2', 'cabbage/x1/packet/x3', '{"subject":"request_offer"}', /addressed to x3, not x2/],
+    ['workbench: a status that is not JSON', wb, 'cabbage', 'x2', 'cabbage/x1/status', 'online', /not JSON/],
+    ['workbench: a status without a subject', wb, 'cabbage', 'x2', 'cabbage/x1/status', '{"playername":"Bob"}', /"subject"/],
+    ['workbench: a packet topic without a recipient', wb, 'cabbage', 'x2', 'cabbage/x1/packet', '{"subject":"request_offer"}', /is not <room>/],
+  ] as const)('%s', (_, dialect, root, self, topic, payload, reason) => {
+    const r = dialect.read(root, self, topic, payload);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.reason).toMatch(reason);
+      expect(r.reason.length).toBeLessThan(200);
+    }
+  });
+
+  it('refuses what the app could not read back', () => {
+    const cand = { kind: 'candidate', from: null, to: 'cat222', candidate: 'candidate:1', sdpMid: null, sdpMLineIndex: 0 } as const;
+    expect(demo.write('crumble77', 'dog111', cand)).toEqual({ refused: expect.stringContaining('mid') });
+    expect(wb.write('cabbage', 'x2', { ...cand, to: 'x3' })).toEqual({ refused: expect.stringContaining('mid') });
+    expect(demo.write('crumble77', 'dog111', { kind: 'chat', from: null, to: 'cat222', text: '$5' })).toEqual({ refused: expect.stringContaining('latency') });
+    expect(wb.write('cabbage', 'x2', { kind: 'latency-probe', from: null, to: 'x3', bytes: 1024 })).toEqual({ refused: expect.stringContaining('no latency test') });
+    expect(demo.write('crumble77', 'dog111', { kind: 'handshake', from: 'dog111', to: 'cat222', subject: 'request_offer' })).toEqual({ refused: expect.stringContaining('no handshake') });
+  });
+
+  it('says which roots and ids each dialect can use', () => {
+    expect(demo.rootProblem('crumble77')).toBeNull();
+    expect(demo.rootProblem('webrtc-lab/k3v9')).toMatch(/no \//);
+    expect(demo.rootProblem('a+b')).toMatch(/wildcard/);
+    expect(wb.rootProblem('rooms/cabbage')).toBeNull();
+    expect(wb.idProblem('x12345678')).toBeNull();
+    for (const bad of ['chrome1', 'x1', 'x0', 'x2147483642', 'x012', 'y123']) expect(wb.idProblem(bad), bad).toMatch(/int\("x123"\)/);
+    expect(demo.idProblem('dog111')).toBeNull();
+    expect(demo.idProblem('dog/111')).not.toBeNull();
+  });
+});
+
+describe('the Godot 3 demo\'s latency test (Control.gd:39-50, :112-119, :184-187, :236-240)', () => {
+  const demo = dialectById('godot-demo')!;
+  it.each([1024, 10_240, 102_400])('a %i-byte probe is "$" and letters, read back as a probe whose echo is "*<length>"', (bytes) => {
+    const w = demo.write('crumble77', 'dog111', { kind: 'latency-probe', from: null, to: 'cat222', bytes });
+    expect('payload' in w && w.payload).toMatch(new RegExp(`^\\$[a-z]{${bytes - 1}}$`));
+    if (!('payload' in w)) return;
+    expect(demo.read('crumble77', 'cat222', w.topic, w.payload)).toMatchObject({ ok: true, message: { kind: 'latency-probe', bytes } });
+    expect(demo.write('crumble77', 'cat222', { kind: 'latency-echo', from: null, to: 'dog111', bytes })).toMatchObject({ topic: 'crumble77/dog111/chat', payload: `*${bytes}` });
+  });
+});
+
+describe('write then read gives the message back (fast-check)', () => {
+  const id = fc.stringMatching(/^[A-Za-z0-9_-]{1,32}$/);
+  const wbId = fc.integer({ min: 2, max: 2147483641 }).map((n) => `x${n}`);
+  // Within the lab's limits, counted as the codec counts them (UTF-16 units).
+  const text = (max: number) => fc.string({ minLength: 1, maxLength: max, unit: 'grapheme' }).filter((t) => t.length <= max);
+  const sdp = text(2000).map((s) => `v=0\r\n${s}`);
+  const message = (self: fc.Arbitrary<string>, to: fc.Arbitrary<string>, demo: boolean) =>
+    fc.oneof(
+      fc.record({ kind: fc.constantFrom('offer' as const, 'answer' as const), to, sdp }),
+      fc.record({ kind: fc.constant('candidate' as const), to, candidate: text(300), sdpMid: text(32), sdpMLineIndex: fc.integer({ min: 0, max: 65535 }) }),
+      fc.record({ kind: fc.constant('chat' as const), to, text: demo ? text(500).filter((t) => !/^[$*]/.test(t)) : text(500) }),
+    );
+
+  for (const [name, root, ids, demo] of [
+    ['godot-demo', 'crumble77', id, true],
+    ['godot-workbench', 'rooms/cabbage', wbId, false],
+  ] as const) {
+    it(`${name}: offers, answers, candidates and chat, for any ids and text`, () => {
+      const dialect = dialectById(name)!;
+      fc.assert(
+        fc.property(
+          fc.tuple(ids, ids).filter(([a, b]) => a !== b),
+          ([self, to]) => {
+            fc.assert(
+              fc.property(message(fc.constant(self), fc.constant(to), demo), (m) => {
+                const w = dialect.write(root, self, { ...m, from: self } as DialectMessage);
+                expect('topic' in w).toBe(true);
+                if (!('topic' in w)) return;
+                const r = dialect.read(root, to, w.topic, w.payload);
+                expect(r).toMatchObject({ ok: true, message: { ...m, from: demo ? null : self } });
+              }),
+              { numRuns: 20 },
+            );
+          },
+        ),
+        { numRuns: 20 },
+      );
+    });
+  }
+});

@@ -1,0 +1,127 @@
+/**
+ * The Godot 3 demo's dialect (goatchurchprime/godot_webrtc_mqtt, Control.gd): every peer has
+ * topics <root>/<id>/<leaf>, and a message goes to the RECIPIENT's leaf, so the wire never
+ * says who sent it. Everything is QoS 0.
+ *
+ *   status  "connected", retained; the last will is "stopped", retained (Control.gd:143, :168)
+ *   offer   raw SDP text (Control.gd:196-201)        answer  the same
+ *   ice     JSON [mid, index, sdp] (Control.gd:206)  chat    plain text (Control.gd:90-93)
+ *   chat starting with "$": a latency probe, answered "*<its length>" (Control.gd:236-240)
+ *
+ * The demo splits topics on "/" and wants three levels (Control.gd:210-212): its root is one
+ * level. Fixtures and sources: tests/fixtures/godot/README.md.
+ */
+import type { Dialect, DialectMessage, ReadResult, WireMessage } from './types';
+import { LIMITS, candidateProblem, writeProblem, clip, isValidPeerId, levelsUnder, parseJson, refuse, sdpProblem } from './common';
+import { rootProblem as labRootProblem } from '../signalling/topics';
+
+const LEAVES = ['status', 'offer', 'answer', 'ice', 'chat'] as const;
+type Leaf = (typeof LEAVES)[number];
+
+const ONLINE = 'connected';
+const WILL = 'stopped';
+/** The demo's own probes are 1 KB, 10 KB and 100 KB (Control.gd:39-50). */
+export const MAX_PROBE_BYTES = 102_400;
+const FILL = 'abcdefghijklmnopqrstuvwxyz';
+
+const wire = (topic: string, payload: string, retain = false): WireMessage => ({ topic, payload, qos: 0, retain });
+
+/** A probe of `bytes` bytes: "$" then letters a–z, as the demo's test buffers are. */
+export function latencyProbe(bytes: number): string {
+  return `$${FILL.repeat(Math.ceil(bytes / FILL.length)).slice(0, Math.max(0, bytes - 1))}`;
+}
+
+/** How each leaf's payload reads; `to` is the topic's peer, the recipient. */
+const READERS: Readonly<Record<Exclude<Leaf, 'status'>, (to: string, payload: string) => ReadResult>> = {
+  offer: (to, payload) => description('offer', to, payload),
+  answer: (to, payload) => description('answer', to, payload),
+  ice: (to, payload) => {
+    const json = parseJson(payload);
+    if (!json.ok) return refuse(`ice: ${json.reason}`);
+    const v = json.value;
+    if (!Array.isArray(v) || v.length !== 3) return refuse('ice: not the array [mid, index, sdp]');
+    const [mid, index, line] = v as unknown[];
+    const problem = candidateProblem(mid, index, line);
+    if (problem) return refuse(`ice: ${problem}`);
+    return {
+      ok: true,
+      message: { kind: 'candidate', from: null, to, candidate: line as string, sdpMid: mid as string, sdpMLineIndex: index as number },
+      reading: 'The array [mid, index, sdp] read as sdpMid, sdpMLineIndex and candidate.',
+    };
+  },
+  chat: (to, payload) => {
+    if (payload.startsWith('$')) {
+      if (payload.length > MAX_PROBE_BYTES) return refuse(`chat: a latency probe of ${payload.length} bytes, over the demo's ${MAX_PROBE_BYTES}`);
+      return { ok: true, message: { kind: 'latency-probe', from: null, to, bytes: payload.length }, reading: `Starts with "$": the demo's latency probe, ${payload.length} bytes. Its answer is "*${payload.length}".` };
+    }
+    if (payload.startsWith('*')) {
+      const m = /^\*(\d{1,7})$/.exec(payload);
+      if (!m) return refuse(`chat: starts with "*" but is not "*<length>": "${clip(payload, 20)}"`);
+      return { ok: true, message: { kind: 'latency-echo', from: null, to, bytes: Number(m[1]) }, reading: `"*${m[1]}": the answer to a ${m[1]}-byte latency probe.` };
+    }
+    if (payload.length > LIMITS.chat) return refuse(`chat: ${payload.length} chars, over the ${LIMITS.chat}-char limit`);
+    if (payload.length === 0) return refuse('chat: empty');
+    return { ok: true, message: { kind: 'chat', from: null, to, text: payload }, reading: 'Plain text on the chat topic.' };
+  },
+};
+
+function description(kind: 'offer' | 'answer', to: string, payload: string): ReadResult {
+  const problem = sdpProblem(payload);
+  if (problem) return refuse(`${kind}: ${problem}`);
+  return { ok: true, message: { kind, from: null, to, sdp: payload }, reading: `Raw SDP text on ${to}'s ${kind} topic: the ${kind} for ${to}, from the one peer it talks to.` };
+}
+
+/** The message for `self` or, when `self` is null (a watcher), for anyone. */
+function read(root: string, self: string | null, topic: string, payload: string): ReadResult {
+  const levels = levelsUnder(root, topic);
+  if (!levels || levels.length !== 2) return refuse(`topic "${clip(topic, 60)}" is not <root>/<id>/<${LEAVES.join('|')}>`);
+  const [peer, leaf] = levels as [string, string];
+  if (!isValidPeerId(peer)) return refuse(`"${clip(peer, 40)}" is not a peer id`);
+  if (!(LEAVES as readonly string[]).includes(leaf)) return refuse(`"${clip(leaf, 20)}" is not one of the demo's topics (${LEAVES.join(', ')})`);
+  if (leaf === 'status') {
+    if (payload === '') return { ok: true, message: { kind: 'cleared', from: peer }, reading: 'An empty retained payload: the status is cleared.' };
+    if (payload === ONLINE) return { ok: true, message: { kind: 'status', from: peer, status: 'online', will: false, detail: ONLINE }, reading: `"${ONLINE}": ${peer} is online.` };
+    if (payload === WILL) return { ok: true, message: { kind: 'status', from: peer, status: 'offline', will: true, detail: WILL }, reading: `"${WILL}": ${peer}'s last will, published by the broker when it dropped.` };
+    return refuse(`status "${clip(payload, 20)}" is neither "${ONLINE}" nor "${WILL}"`);
+  }
+  if (self !== null && peer !== self) return refuse(`on ${peer}'s ${leaf} topic, not ${self}'s`);
+  return READERS[leaf as Exclude<Leaf, 'status'>](peer, payload);
+}
+
+function write(root: string, self: string, m: DialectMessage): WireMessage | { refused: string } {
+  const problem = writeProblem(m);
+  if (problem) return { refused: problem };
+  switch (m.kind) {
+    case 'status':
+      return wire(`${root}/${self}/status`, m.status === 'online' ? ONLINE : WILL, true);
+    case 'cleared':
+      return wire(`${root}/${self}/status`, '', true);
+    case 'offer':
+    case 'answer':
+      return wire(`${root}/${m.to}/${m.kind}`, m.sdp);
+    case 'candidate':
+      // Control.gd:221 joins mid and sdp into a string: a null mid would break the demo.
+      if (m.sdpMid === null || m.sdpMLineIndex === null) return { refused: 'the demo needs both a mid and an m-line index' };
+      return wire(`${root}/${m.to}/ice`, JSON.stringify([m.sdpMid, m.sdpMLineIndex, m.candidate]));
+    case 'chat':
+      if (/^[$*]/.test(m.text)) return { refused: 'the demo reads a chat that starts with $ or * as its latency test' };
+      return wire(`${root}/${m.to}/chat`, m.text);
+    case 'latency-probe':
+      return wire(`${root}/${m.to}/chat`, latencyProbe(m.bytes));
+    case 'latency-echo':
+      return wire(`${root}/${m.to}/chat`, `*${m.bytes}`);
+    case 'handshake':
+      return { refused: 'the demo has no handshake: whoever presses "WebRTC connect" offers' };
+  }
+}
+
+export const godotDemo: Dialect = {
+  id: 'godot-demo',
+  label: 'Godot 3 demo (godot_webrtc_mqtt)',
+  rootProblem: (root) => labRootProblem(root) ?? (root.includes('/') ? 'the Godot 3 demo wants <root>/<id>/<topic>, three levels, so its root has no /' : null),
+  idProblem: (id) => (isValidPeerId(id) ? null : 'use 1–32 of A-Z a-z 0-9 _ - (the demo offers dog111 and cat222)'),
+  subscriptions: (root, self) => Object.fromEntries([...LEAVES.map((l) => `${root}/${self}/${l}`), `${root}/+/status`].map((t) => [t, { qos: 0 as const }])),
+  presence: (root, self) => ({ online: wire(`${root}/${self}/status`, ONLINE, true), will: wire(`${root}/${self}/status`, WILL, true) }),
+  write,
+  read,
+};

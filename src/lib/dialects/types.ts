@@ -1,0 +1,52 @@
+/**
+ * A signalling dialect: how one app family puts WebRTC signalling on MQTT topics and payloads.
+ * The lab's own format is ../signalling (JSON signals on <root>/<peer>/status|signal); the
+ * Godot dialects are ./godot-demo.ts and ./godot-workbench.ts. A dialect only translates:
+ * what the lab does with a message (hold, step, apply) is the session's.
+ */
+
+/** One message as a dialect puts it on the wire. */
+export interface WireMessage {
+  topic: string;
+  payload: string;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+}
+
+/**
+ * What a dialect message means to the lab. `from` is null when the wire does not say who
+ * sent it (the Godot 3 demo's topics name only the recipient): the session decides then.
+ */
+export type DialectMessage =
+  | { kind: 'status'; from: string; status: 'online' | 'offline'; will: boolean; detail: string }
+  /** An empty retained payload on a status topic: that status is gone (MQTT 3.1.1 §3.3.1.3). */
+  | { kind: 'cleared'; from: string }
+  | { kind: 'offer' | 'answer'; from: string | null; to: string; sdp: string }
+  | { kind: 'candidate'; from: string | null; to: string; candidate: string; sdpMid: string | null; sdpMLineIndex: number | null }
+  | { kind: 'chat'; from: string | null; to: string; text: string }
+  /** The Godot demo's latency test: a probe of `bytes` bytes, and its echo naming that length. */
+  | { kind: 'latency-probe'; from: string | null; to: string; bytes: number }
+  | { kind: 'latency-echo'; from: string | null; to: string; bytes: number }
+  /** The workbench's handshake before an offer (request_connection, connection_accepted, request_offer). */
+  | { kind: 'handshake'; from: string; to: string; subject: string };
+
+/** What reading one message gave: the message and how the lab read it, or why not. */
+export type ReadResult = { ok: true; message: DialectMessage; reading: string } | { ok: false; reason: string };
+
+export interface Dialect {
+  readonly id: string;
+  /** For the setting, e.g. "Godot 3 demo (godot_webrtc_mqtt)". */
+  readonly label: string;
+  /** Why this root cannot be used with this dialect, or null. */
+  rootProblem(root: string): string | null;
+  /** Why this peer id cannot be used with this dialect, or null. */
+  idProblem(id: string): string | null;
+  /** Topics a peer `self` subscribes to (QoS as the app does). */
+  subscriptions(root: string, self: string): Record<string, { qos: 0 | 1 | 2 }>;
+  /** The status that says `self` is here, and the last will that says it is gone. */
+  presence(root: string, self: string): { online: WireMessage; will: WireMessage };
+  /** A message on the wire, or the reason this dialect cannot say it. */
+  write(root: string, self: string, message: DialectMessage): WireMessage | { refused: string };
+  /** One received message for `self`, or for anyone when `self` is null (watching); never throws. */
+  read(root: string, self: string | null, topic: string, payload: string): ReadResult;
+}
