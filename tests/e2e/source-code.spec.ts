@@ -77,6 +77,7 @@ const DEEPER: Record<string, string> = {
   'signalling/': 'RFC 8827 §7',
   'sdp/': 'useinbandfec=1',
   'ice/': 'tlsVersion',
+  'turn/': 'so only these flags apply',
 };
 
 for (const [route, inside] of Object.entries(DEEPER)) {
