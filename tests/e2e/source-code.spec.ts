@@ -77,6 +77,7 @@ const DEEPER: Record<string, string> = {
   'signalling/': 'RFC 8827 §7',
   'sdp/': 'useinbandfec=1',
   'ice/': 'tlsVersion',
+  'stun/': 'a fake remote peer whose only candidate',
   'turn/': 'so only these flags apply',
 };
 
@@ -89,12 +90,12 @@ for (const [route, inside] of Object.entries(DEEPER)) {
     for (let i = 0; i < n; i++) {
       await expect(folds.nth(i)).not.toHaveAttribute('open');
       // The fold names its content: "Deeper" and a title of a few words.
-      await expect(folds.nth(i).locator('summary')).toHaveText(/^Deeper\s+\S+(\s+\S+){2,}/);
+      await expect(folds.nth(i).locator(':scope > summary')).toHaveText(/^Deeper\s+\S+(\s+\S+){2,}/);
     }
     const text = page.getByText(inside).first();
     await expect(text).toBeHidden();
     const fold = folds.filter({ has: page.getByText(inside) }).first();
-    await fold.locator('summary').focus();
+    await fold.locator(':scope > summary').focus();
     await page.keyboard.press('Enter');
     await expect(fold).toHaveAttribute('open');
     await expect(text).toBeVisible();
