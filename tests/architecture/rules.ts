@@ -91,7 +91,7 @@ export const FRONT_DOORS: Readonly<Record<string, readonly string[]>> = {
   mqtt: ['annotate', 'fields', 'handshake', 'inspect', 'keepalive'],
   bytes: ['hex'],
   text: ['count'],
-  nat: ['kinds', 'model'],
+  nat: ['cases', 'kinds', 'model'],
   peer: ['lab-peer'],
   sdp: ['annotate', 'explain-limits', 'highlight', 'negotiation', 'parse'],
   session: ['core', 'tamper'],

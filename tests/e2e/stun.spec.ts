@@ -92,6 +92,32 @@ test.describe('STUN chapter', () => {
     await expect(table.locator('tbody tr', { hasText: "ICE's pick" })).toContainText('relay');
   });
 
+  test('NAT model: "Which case are you in?" sets both NATs and says what wins', async ({ page }) => {
+    await page.goto('stun/');
+    const model = page.getByRole('region', { name: 'NAT model' });
+    await hydrated(page, model);
+    const cases = model.getByLabel('Which case are you in?');
+    const status = model.getByRole('status');
+
+    await cases.selectOption({ label: 'Both on the same LAN' });
+    await expect(model.getByLabel('Alice and Bob share a local network (one LAN or one VPN)')).toBeChecked();
+    await expect(status).toContainText('Direct.');
+    await expect(status).toContainText(/alice host 192\.168\.1\.20:50000 ↔ bob host 192\.168\.1\.31:60000/);
+    await expect(model.getByText('host ↔ host: the private addresses reach each other')).toBeVisible();
+
+    await cases.selectOption({ label: 'Both behind symmetric NAT or carrier-grade NAT' });
+    await expect(model.getByLabel("Alice's NAT")).toHaveValue('symmetric');
+    await expect(model.getByLabel("Bob's NAT")).toHaveValue('symmetric');
+    await expect(status).toContainText('No connection.');
+    await expect(model.getByText(/^A TURN server for at least one peer/)).toBeVisible();
+
+    // Setting a NAT by hand leaves the case: its words go.
+    await model.getByLabel("Bob's NAT").selectOption('full-cone');
+    await expect(cases).toHaveValue('');
+    await expect(model.getByText(/^A TURN server for at least one peer/)).toHaveCount(0);
+    await expect(status).toContainText('Direct.');
+  });
+
   test('the captured Binding response: XOR-MAPPED-ADDRESS decodes to the request\'s source, FINGERPRINT matches', async ({ page }) => {
     const fixture = JSON.parse(readFileSync(new URL('../fixtures/stun/coturn.json', import.meta.url), 'utf8')) as {
       messages: { id: string; from: { address: string; port: number } }[];
