@@ -12,8 +12,8 @@ async function expectNoAxeViolations(page: Page): Promise<void> {
   expect(results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))).toEqual([]);
 }
 
-async function openPasteLab(page: Page): Promise<Locator> {
-  await page.goto('lab/?mode=paste');
+async function openPasteLab(page: Page, route = 'lab/?mode=paste'): Promise<Locator> {
+  await page.goto(route);
   const lab = page.getByRole('region', { name: 'Copy-and-paste lab' });
   await expect(lab.getByRole('button', { name: 'Create an offer' })).toBeVisible({ timeout: 15_000 });
   return lab;
@@ -130,4 +130,33 @@ test('a paste session exports its trace, with its steps, and the replay opens it
   await expect(replay.getByRole('region', { name: 'Peer alice' })).toContainText('have-local-offer');
   await expect(replay.getByRole('alert')).toHaveCount(0);
   expect(errors).toEqual([]);
+});
+
+test('the signalling chapter\'s experiment 8: two tabs of /signalling/ connect with no server, one message each way', async ({ context }) => {
+  const [pageA, pageB] = [await context.newPage(), await context.newPage()];
+  const errors = [pageA, pageB].map(collectErrors);
+  const open = async (page: Page) => {
+    await page.goto('signalling/');
+    // It loads when scrolled to, under its experiment's heading.
+    await page.getByRole('heading', { name: '8. Two tabs, no server at all' }).scrollIntoViewIfNeeded();
+    const lab = page.getByRole('region', { name: 'Copy-and-paste lab' });
+    await expect(lab.getByRole('button', { name: 'Create an offer' })).toBeVisible({ timeout: 15_000 });
+    return lab;
+  };
+  const [a, b] = [await open(pageA), await open(pageB)];
+  await a.getByRole('button', { name: 'Create an offer' }).click();
+  const offer = await ownText(a, 'Your offer');
+  // The experiment's answer: every candidate rides inside the one offer.
+  expect(JSON.parse(offer).sdp).toMatch(/a=candidate:/);
+  await b.getByRole('button', { name: 'I have an offer to paste' }).click();
+  await b.getByRole('textbox', { name: 'Paste the offer' }).fill(offer);
+  await b.getByRole('button', { name: 'Use this offer' }).click();
+  const answer = await ownText(b, 'Your answer');
+  expect(JSON.parse(answer).sdp).toMatch(/a=candidate:/);
+  await a.getByRole('textbox', { name: 'Paste the answer' }).fill(answer);
+  await a.getByRole('button', { name: 'Use this answer' }).click();
+  for (const lab of [a, b]) await expect(lab.getByText('Data channel open', { exact: true })).toBeVisible({ timeout: 30_000 });
+  // The chapter's own lab is untouched beside it.
+  await expect(pageA.getByRole('region', { name: 'Signalling lab' }).getByRole('button', { name: 'Start', exact: true })).toBeVisible();
+  expect(errors.flat()).toEqual([]);
 });
