@@ -6,12 +6,15 @@ import { MAX_CANDIDATE_CHARS, MAX_CHAT_CHARS, MAX_MID_CHARS, MAX_SDP_CHARS, MAX_
 import { jsonDepthOver } from '../signalling/json-depth';
 import { clip } from '../signalling/shape';
 import { isValidPeerId } from '../signalling/topics';
-import type { DialectMessage, ReadResult } from './types';
+import type { DialectMessage, ReadResult, WireMessage } from './types';
 
 export { clip, isValidPeerId };
 export const LIMITS = { sdp: MAX_SDP_CHARS, candidate: MAX_CANDIDATE_CHARS, mid: MAX_MID_CHARS, chat: MAX_CHAT_CHARS } as const;
 
 export const refuse = (reason: string): ReadResult => ({ ok: false, reason });
+
+/** A message as both Godot apps publish everything: QoS 0. */
+export const qos0 = (topic: string, payload: string, retain = false): WireMessage => ({ topic, payload, qos: 0, retain });
 
 /** An SDP must start with its version line (RFC 8866 §5.1) and keep the lab's size limit. */
 export function sdpProblem(sdp: unknown): string | null {
@@ -57,7 +60,9 @@ export function levelsUnder(root: string, topic: string): string[] | null {
 /** What a reader would refuse in a message the lab is about to write, or null. */
 export function writeProblem(m: DialectMessage): string | null {
   if (m.kind === 'offer' || m.kind === 'answer') return sdpProblem(m.sdp);
-  if (m.kind === 'candidate') return m.sdpMid === null || m.sdpMLineIndex === null ? null : candidateProblem(m.sdpMid, m.sdpMLineIndex, m.candidate);
+  // Both Godot apps pass mid and index to add_ice_candidate as they are (Control.gd:221 even
+  // joins them as text): a candidate must carry both.
+  if (m.kind === 'candidate') return m.sdpMid === null || m.sdpMLineIndex === null ? 'the Godot apps need both a mid and an m-line index' : candidateProblem(m.sdpMid, m.sdpMLineIndex, m.candidate);
   if (m.kind === 'chat' && (m.text.length === 0 || m.text.length > LIMITS.chat)) return `a chat of ${m.text.length} chars, not 1–${LIMITS.chat}`;
   return null;
 }

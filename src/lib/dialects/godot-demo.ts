@@ -12,7 +12,7 @@
  * level. Fixtures and sources: tests/fixtures/godot/README.md.
  */
 import type { Dialect, DialectMessage, ReadResult, WireMessage } from './types';
-import { LIMITS, candidateProblem, writeProblem, clip, isValidPeerId, levelsUnder, parseJson, refuse, sdpProblem } from './common';
+import { LIMITS, candidateProblem, qos0, writeProblem, clip, isValidPeerId, levelsUnder, parseJson, refuse, sdpProblem } from './common';
 import { rootProblem as labRootProblem } from '../signalling/topics';
 
 const LEAVES = ['status', 'offer', 'answer', 'ice', 'chat'] as const;
@@ -24,7 +24,6 @@ const WILL = 'stopped';
 export const MAX_PROBE_BYTES = 102_400;
 const FILL = 'abcdefghijklmnopqrstuvwxyz';
 
-const wire = (topic: string, payload: string, retain = false): WireMessage => ({ topic, payload, qos: 0, retain });
 
 /** A probe of `bytes` bytes: "$" then letters a–z, as the demo's test buffers are. */
 export function latencyProbe(bytes: number): string {
@@ -93,23 +92,21 @@ function write(root: string, self: string, m: DialectMessage): WireMessage | { r
   if (problem) return { refused: problem };
   switch (m.kind) {
     case 'status':
-      return wire(`${root}/${self}/status`, m.status === 'online' ? ONLINE : WILL, true);
+      return qos0(`${root}/${self}/status`, m.status === 'online' ? ONLINE : WILL, true);
     case 'cleared':
-      return wire(`${root}/${self}/status`, '', true);
+      return qos0(`${root}/${self}/status`, '', true);
     case 'offer':
     case 'answer':
-      return wire(`${root}/${m.to}/${m.kind}`, m.sdp);
+      return qos0(`${root}/${m.to}/${m.kind}`, m.sdp);
     case 'candidate':
-      // Control.gd:221 joins mid and sdp into a string: a null mid would break the demo.
-      if (m.sdpMid === null || m.sdpMLineIndex === null) return { refused: 'the demo needs both a mid and an m-line index' };
-      return wire(`${root}/${m.to}/ice`, JSON.stringify([m.sdpMid, m.sdpMLineIndex, m.candidate]));
+      return qos0(`${root}/${m.to}/ice`, JSON.stringify([m.sdpMid, m.sdpMLineIndex, m.candidate]));
     case 'chat':
       if (/^[$*]/.test(m.text)) return { refused: 'the demo reads a chat that starts with $ or * as its latency test' };
-      return wire(`${root}/${m.to}/chat`, m.text);
+      return qos0(`${root}/${m.to}/chat`, m.text);
     case 'latency-probe':
-      return wire(`${root}/${m.to}/chat`, latencyProbe(m.bytes));
+      return qos0(`${root}/${m.to}/chat`, latencyProbe(m.bytes));
     case 'latency-echo':
-      return wire(`${root}/${m.to}/chat`, `*${m.bytes}`);
+      return qos0(`${root}/${m.to}/chat`, `*${m.bytes}`);
     case 'handshake':
       return { refused: 'the demo has no handshake: whoever presses "WebRTC connect" offers' };
   }
@@ -121,7 +118,7 @@ export const godotDemo: Dialect = {
   rootProblem: (root) => labRootProblem(root) ?? (root.includes('/') ? 'the Godot 3 demo wants <root>/<id>/<topic>, three levels, so its root has no /' : null),
   idProblem: (id) => (isValidPeerId(id) ? null : 'use 1–32 of A-Z a-z 0-9 _ - (the demo offers dog111 and cat222)'),
   subscriptions: (root, self) => Object.fromEntries([...LEAVES.map((l) => `${root}/${self}/${l}`), `${root}/+/status`].map((t) => [t, { qos: 0 as const }])),
-  presence: (root, self) => ({ online: wire(`${root}/${self}/status`, ONLINE, true), will: wire(`${root}/${self}/status`, WILL, true) }),
+  presence: (root, self) => ({ online: qos0(`${root}/${self}/status`, ONLINE, true), will: qos0(`${root}/${self}/status`, WILL, true) }),
   write,
   read,
 };

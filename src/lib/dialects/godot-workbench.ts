@@ -14,7 +14,7 @@
  * and the server itself is 1. Fixtures and sources: tests/fixtures/godot/README.md.
  */
 import type { Dialect, DialectMessage, ReadResult, WireMessage } from './types';
-import { LIMITS, candidateProblem, writeProblem, clip, isValidPeerId, levelsUnder, parseJson, refuse, sdpProblem, sortedJson } from './common';
+import { LIMITS, candidateProblem, qos0, writeProblem, clip, isValidPeerId, levelsUnder, parseJson, refuse, sdpProblem, sortedJson } from './common';
 import { isRecord } from '../signalling/shape';
 import { rootProblem } from '../signalling/topics';
 
@@ -31,7 +31,6 @@ const WILL_PAYLOAD = sortedJson({ subject: 'closed', comment: 'by_will' });
 /** "x" and 2–2147483641 (MQTTsignalling.gd:187-191). */
 const ID = /^x([1-9]\d{0,9})$/;
 
-const wire = (topic: string, payload: string, retain = false): WireMessage => ({ topic, payload, qos: 0, retain });
 
 function readStatus(from: string, payload: string): ReadResult {
   if (payload === '') return { ok: true, message: { kind: 'cleared', from }, reading: 'An empty retained payload: another peer cleared this closed status.' };
@@ -81,13 +80,13 @@ function read(room: string, self: string | null, topic: string, payload: string)
   const levels = levelsUnder(room, topic);
   const shape = `<room>/<id>/status, <room>/<from>/packet/<to> or <room>/<from>/message/<to>`;
   if (!levels) return refuse(`topic "${clip(topic, 60)}" is not under the room`);
-  // The room may hold "/": the workbench reads topics from their end (MQTTsignalling.gd:258-290).
-  const tail = levels.slice(-3);
-  const statusTopic = levels.length >= 2 && levels.at(-1) === 'status';
-  const [from, what, to] = statusTopic ? [levels.at(-2)!, 'status', ''] : (tail as [string, string, string]);
-  if (!statusTopic && (levels.length !== 3 || (what !== 'packet' && what !== 'message'))) return refuse(`topic "${clip(topic, 60)}" is not ${shape}`);
+  // The room may hold "/" (the workbench reads topics from their end, MQTTsignalling.gd:258-290);
+  // below it: <from>/status, or <from>/packet|message/<to>.
+  const [from = '', what = '', to = ''] = levels;
+  const status = levels.length === 2 && what === 'status';
+  if (!status && !(levels.length === 3 && (what === 'packet' || what === 'message'))) return refuse(`topic "${clip(topic, 60)}" is not ${shape}`);
   if (!isValidPeerId(from)) return refuse(`"${clip(from, 40)}" is not a peer id`);
-  if (statusTopic) return levels.length === 2 ? readStatus(from, payload) : refuse(`topic "${clip(topic, 60)}" is not ${shape}`);
+  if (status) return readStatus(from, payload);
   if (!isValidPeerId(to)) return refuse(`"${clip(to, 40)}" is not a peer id`);
   if (self !== null && to !== self) return refuse(`addressed to ${to}, not ${self}`);
   if (what === 'message') {
@@ -98,26 +97,26 @@ function read(room: string, self: string | null, topic: string, payload: string)
 }
 
 function write(room: string, self: string, m: DialectMessage): WireMessage | { refused: string } {
-  const packet = (to: string, body: Record<string, string | number>) => wire(`${room}/${self}/packet/${to}`, sortedJson(body));
+  const packet = (to: string, body: Record<string, string | number>) => qos0(`${room}/${self}/packet/${to}`, sortedJson(body));
   const problem = writeProblem(m);
   if (problem) return { refused: problem };
   switch (m.kind) {
     case 'status': {
       const subject = m.status === 'offline' ? 'closed' : m.detail in STATUS && m.detail !== 'closed' ? m.detail : 'unconnected';
-      return wire(`${room}/${self}/status`, sortedJson({ subject, playername: self }), true);
+      return qos0(`${room}/${self}/status`, sortedJson({ subject, playername: self }), true);
     }
     case 'cleared':
-      return wire(`${room}/${m.from}/status`, '', true);
+      return qos0(`${room}/${m.from}/status`, '', true);
     case 'offer':
     case 'answer':
       return packet(m.to, { subject: m.kind, data: m.sdp });
     case 'candidate':
-      if (m.sdpMid === null || m.sdpMLineIndex === null) return { refused: 'the workbench needs both a mid and an m-line index' };
-      return packet(m.to, { subject: 'ice_candidate', mid_name: m.sdpMid, index_name: m.sdpMLineIndex, sdp_name: m.candidate });
+      // writeProblem refused a null mid or index above.
+      return packet(m.to, { subject: 'ice_candidate', mid_name: m.sdpMid!, index_name: m.sdpMLineIndex!, sdp_name: m.candidate });
     case 'handshake':
       return packet(m.to, { subject: m.subject });
     case 'chat':
-      return wire(`${room}/${self}/message/${m.to}`, m.text);
+      return qos0(`${room}/${self}/message/${m.to}`, m.text);
     case 'latency-probe':
     case 'latency-echo':
       return { refused: 'the workbench has no latency test over MQTT' };
@@ -138,8 +137,8 @@ export const godotWorkbench: Dialect = {
     [`${room}/+/message/${self}`]: { qos: 0 },
   }),
   presence: (room, self) => ({
-    online: wire(`${room}/${self}/status`, sortedJson({ subject: 'unconnected', playername: self }), true),
-    will: wire(`${room}/${self}/status`, WILL_PAYLOAD, true),
+    online: qos0(`${room}/${self}/status`, sortedJson({ subject: 'unconnected', playername: self }), true),
+    will: qos0(`${room}/${self}/status`, WILL_PAYLOAD, true),
   }),
   write,
   read,
