@@ -5,7 +5,7 @@
 import { MAX_CANDIDATE_CHARS, MAX_CHAT_CHARS, MAX_MID_CHARS, MAX_SDP_CHARS, MAX_JSON_DEPTH } from '../signalling/codec';
 import { jsonDepthOver } from '../signalling/json-depth';
 import { clip } from '../signalling/shape';
-import { isValidPeerId } from '../signalling/topics';
+import { isValidPeerId, utf8Length } from '../signalling/topics';
 import type { DialectMessage, ReadResult, WireMessage } from './types';
 
 export { clip, isValidPeerId };
@@ -15,6 +15,17 @@ export const refuse = (reason: string): ReadResult => ({ ok: false, reason });
 
 /** A message as both Godot apps publish everything: QoS 0. */
 export const qos0 = (topic: string, payload: string, retain = false): WireMessage => ({ topic, payload, qos: 0, retain });
+
+/**
+ * Why a payload is too big to read at all, or null: checked before any parsing, as the lab's
+ * codec does, so a huge payload costs no JSON.parse. `whose` names the limit ("the demo's").
+ */
+export function sizeProblem(payload: string, maxBytes: number, whose: string): string | null {
+  // A UTF-16 unit is at least one byte of UTF-8: a string longer than the limit is over it uncounted.
+  if (payload.length > maxBytes) return `payload of ${payload.length} characters, over ${whose} ${maxBytes}-byte limit`;
+  const bytes = utf8Length(payload);
+  return bytes > maxBytes ? `payload of ${bytes} bytes, over ${whose} ${maxBytes}-byte limit` : null;
+}
 
 /** An SDP must start with its version line (RFC 8866 §5.1) and keep the lab's size limit. */
 export function sdpProblem(sdp: unknown): string | null {

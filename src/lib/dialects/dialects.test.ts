@@ -95,6 +95,24 @@ describe('what each dialect refuses, with a reason', () => {
     }
   });
 
+  // Big payloads are refused before any parsing, whatever the topic: no JSON.parse of 20 MB.
+  it.each([
+    ['demo', 'crumble77', 'cat222', 'crumble77/cat222/ice', 102_400],
+    ['demo', 'crumble77', 'cat222', 'crumble77/cat222/offer', 102_400],
+    ['workbench', 'cabbage', 'x2', 'cabbage/x1/packet/x2', 65_536],
+    ['workbench', 'cabbage', 'x2', 'cabbage/x1/status', 65_536],
+  ] as const)('%s: a 20 MB payload on %s… is refused for its size (limit %s bytes)', (which, root, self, topic, limit) => {
+    const dialect = which === 'demo' ? demo : wb;
+    expect(dialect.maxPayloadBytes).toBe(limit);
+    for (const payload of [`["0",0,"${'x'.repeat(20e6)}"]`, `{"subject":"offer","data":"v=0${'x'.repeat(20e6)}"}`]) {
+      const r = dialect.read(root, self, topic, payload);
+      expect(r).toEqual({ ok: false, reason: expect.stringMatching(new RegExp(`^payload of \\d+ characters, over the (demo|lab)'s ${limit}-byte limit$`)) });
+    }
+    // Just over in bytes but not in characters: counted as UTF-8.
+    const multi = 'é'.repeat(limit / 2 + 1);
+    expect(dialect.read(root, self, topic, multi)).toEqual({ ok: false, reason: `payload of ${limit + 2} bytes, over the ${which === 'demo' ? "demo's" : "lab's"} ${limit}-byte limit` });
+  });
+
   it('refuses what the app could not read back', () => {
     const cand = { kind: 'candidate', from: null, to: 'cat222', candidate: 'candidate:1', sdpMid: null, sdpMLineIndex: 0 } as const;
     expect(demo.write('crumble77', 'dog111', cand)).toEqual({ refused: expect.stringContaining('mid') });

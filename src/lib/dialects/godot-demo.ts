@@ -12,7 +12,7 @@
  * level. Fixtures and sources: tests/fixtures/godot/README.md.
  */
 import type { Dialect, DialectMessage, ReadResult, WireMessage } from './types';
-import { LIMITS, candidateProblem, qos0, writeProblem, clip, isValidPeerId, levelsUnder, parseJson, refuse, sdpProblem } from './common';
+import { LIMITS, candidateProblem, qos0, sizeProblem, writeProblem, clip, isValidPeerId, levelsUnder, parseJson, refuse, sdpProblem } from './common';
 import { rootProblem as labRootProblem } from '../signalling/topics';
 
 const LEAVES = ['status', 'offer', 'answer', 'ice', 'chat'] as const;
@@ -20,7 +20,7 @@ type Leaf = (typeof LEAVES)[number];
 
 const ONLINE = 'connected';
 const WILL = 'stopped';
-/** The demo's own probes are 1 KB, 10 KB and 100 KB (Control.gd:39-50). */
+/** The demo's own probes are 1 KB, 10 KB and 100 KB (Control.gd:39-50): its largest payload. */
 export const MAX_PROBE_BYTES = 102_400;
 const FILL = 'abcdefghijklmnopqrstuvwxyz';
 
@@ -50,7 +50,6 @@ const READERS: Readonly<Record<Exclude<Leaf, 'status'>, (to: string, payload: st
   },
   chat: (to, payload) => {
     if (payload.startsWith('$')) {
-      if (payload.length > MAX_PROBE_BYTES) return refuse(`chat: a latency probe of ${payload.length} bytes, over the demo's ${MAX_PROBE_BYTES}`);
       return { ok: true, message: { kind: 'latency-probe', from: null, to, bytes: payload.length }, reading: `Starts with "$": the demo's latency probe, ${payload.length} bytes. Its answer is "*${payload.length}".` };
     }
     if (payload.startsWith('*')) {
@@ -72,6 +71,8 @@ function description(kind: 'offer' | 'answer', to: string, payload: string): Rea
 
 /** The message for `self` or, when `self` is null (a watcher), for anyone. */
 function read(root: string, self: string | null, topic: string, payload: string): ReadResult {
+  const size = sizeProblem(payload, MAX_PROBE_BYTES, "the demo's");
+  if (size) return refuse(size);
   const levels = levelsUnder(root, topic);
   if (!levels || levels.length !== 2) return refuse(`topic "${clip(topic, 60)}" is not <root>/<id>/<${LEAVES.join('|')}>`);
   const [peer, leaf] = levels as [string, string];
@@ -115,6 +116,7 @@ function write(root: string, self: string, m: DialectMessage): WireMessage | { r
 export const godotDemo: Dialect = {
   id: 'godot-demo',
   label: 'Godot 3 demo (godot_webrtc_mqtt)',
+  maxPayloadBytes: MAX_PROBE_BYTES,
   rootProblem: (root) => labRootProblem(root) ?? (root.includes('/') ? 'the Godot 3 demo wants <root>/<id>/<topic>, three levels, so its root has no /' : null),
   idProblem: (id) => (isValidPeerId(id) ? null : 'use 1–32 of A-Z a-z 0-9 _ - (the demo offers dog111 and cat222)'),
   subscriptions: (root, self) => Object.fromEntries([...LEAVES.map((l) => `${root}/${self}/${l}`), `${root}/+/status`].map((t) => [t, { qos: 0 as const }])),

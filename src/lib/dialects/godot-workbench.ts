@@ -14,9 +14,10 @@
  * and the server itself is 1. Fixtures and sources: tests/fixtures/godot/README.md.
  */
 import type { Dialect, DialectMessage, ReadResult, WireMessage } from './types';
-import { LIMITS, candidateProblem, qos0, writeProblem, clip, isValidPeerId, levelsUnder, parseJson, refuse, sdpProblem, sortedJson } from './common';
+import { LIMITS, candidateProblem, qos0, sizeProblem, writeProblem, clip, isValidPeerId, levelsUnder, parseJson, refuse, sdpProblem, sortedJson } from './common';
 import { isRecord } from '../signalling/shape';
 import { rootProblem } from '../signalling/topics';
+import { MAX_PAYLOAD_BYTES } from '../signalling/types';
 
 /** Status subjects the workbench publishes (MQTTsignalling.gd:178, :299, :384, :207), and what each says. */
 const STATUS: Readonly<Record<string, string>> = {
@@ -77,6 +78,8 @@ function readPacket(from: string, to: string, payload: string): ReadResult {
 }
 
 function read(room: string, self: string | null, topic: string, payload: string): ReadResult {
+  const size = sizeProblem(payload, MAX_PAYLOAD_BYTES, "the lab's");
+  if (size) return refuse(size);
   const levels = levelsUnder(room, topic);
   const shape = `<room>/<id>/status, <room>/<from>/packet/<to> or <room>/<from>/message/<to>`;
   if (!levels) return refuse(`topic "${clip(topic, 60)}" is not under the room`);
@@ -126,6 +129,7 @@ function write(room: string, self: string, m: DialectMessage): WireMessage | { r
 export const godotWorkbench: Dialect = {
   id: 'godot-workbench',
   label: 'Godot 4 networking workbench',
+  maxPayloadBytes: MAX_PAYLOAD_BYTES,
   rootProblem,
   idProblem: (id) => {
     const m = ID.exec(id);

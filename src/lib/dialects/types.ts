@@ -37,6 +37,8 @@ export interface Dialect {
   readonly id: string;
   /** For the setting, e.g. "Godot 3 demo (godot_webrtc_mqtt)". */
   readonly label: string;
+  /** Largest payload `read` parses; a larger one is refused before any parsing. */
+  readonly maxPayloadBytes: number;
   /** Why this root cannot be used with this dialect, or null. */
   rootProblem(root: string): string | null;
   /** Why this peer id cannot be used with this dialect, or null. */
