@@ -23,16 +23,13 @@ async function heightOf(browser, base, path, viewport) {
     });
     await page.waitForLoadState('networkidle');
     await page.waitForTimeout(500);
-    return await page.evaluate(() => {
-      const article = document.querySelector('main article');
-      return {
-        article: Math.round(article?.getBoundingClientRect().height ?? NaN),
-        page: document.documentElement.scrollHeight,
-        openDetails: document.querySelectorAll('main article details[open]').length,
-        sideways: document.documentElement.scrollWidth > innerWidth,
-        errors: [],
-      };
-    }).then((r) => ({ ...r, errors }));
+    const measured = await page.evaluate(() => ({
+      article: Math.round(document.querySelector('main article')?.getBoundingClientRect().height ?? NaN),
+      page: document.documentElement.scrollHeight,
+      openDetails: document.querySelectorAll('main article details[open]').length,
+      sideways: document.documentElement.scrollWidth > innerWidth,
+    }));
+    return { ...measured, errors };
   } catch (err) {
     return { article: NaN, page: NaN, openDetails: 0, sideways: false, errors: [...errors, errLine(err)] };
   } finally {

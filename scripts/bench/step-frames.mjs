@@ -12,8 +12,9 @@
 // takes, not the wait for the next vsync. "Painted" = a task posted from the frame's rAF ran,
 // i.e. that frame's rendering (style, layout, paint) has finished. A change made during a
 // frame's rAF callbacks (the lab copies late trace events there) is painted in that frame: the
-// harness keeps a rAF loop of its own, registered before the lab's, to know when it is in one. Before each Step the lab is
-// left to settle (the diagram caught up, no DOM change for 150 ms), as a reader looks first.
+// harness keeps a rAF loop of its own, registered before the lab's, to know when it is in one.
+// Before each Step the lab is left to settle (the diagram caught up, no DOM change for
+// 150 ms), as a reader looks first.
 import { quantile } from './lib.mjs';
 import { dataChannelOpen, eachSession, errLine, heldItems, labRegion, settleInPage, waitFor, waitHydrated } from './page.mjs';
 
