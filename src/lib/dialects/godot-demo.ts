@@ -12,6 +12,7 @@
  * level. Fixtures and sources: tests/fixtures/godot/README.md.
  */
 import type { Dialect, DialectMessage, ReadResult, WireMessage } from './types';
+import type { EchoFormat } from '../latency/echo';
 import { LIMITS, candidateProblem, qos0, sizeProblem, writeProblem, clip, isValidPeerId, levelsUnder, parseJson, refuse, sdpProblem } from './common';
 import { rootProblem as labRootProblem } from '../signalling/topics';
 
@@ -29,6 +30,25 @@ const FILL = 'abcdefghijklmnopqrstuvwxyz';
 export function latencyProbe(bytes: number): string {
   return `$${FILL.repeat(Math.ceil(bytes / FILL.length)).slice(0, Math.max(0, bytes - 1))}`;
 }
+
+/**
+ * The demo's latency test as an EchoFormat: a probe is "$" and letters, its answer "*" and
+ * the probe's whole length (Control.gd:184-187, :236-240). The answer names no probe, so its
+ * length is the id: one probe of a size at a time, as the demo has one timer.
+ */
+export const DOLLAR_PROBES: EchoFormat = {
+  probe: (_seq, size) => {
+    const bytes = Math.min(Math.max(2, Math.round(size)), MAX_PROBE_BYTES);
+    return { text: latencyProbe(bytes), id: bytes };
+  },
+  read(text) {
+    if (text.length > MAX_PROBE_BYTES) return null;
+    if (text.startsWith('$')) return { t: 'ping', id: text.length };
+    const m = /^\*(\d{1,7})$/.exec(text);
+    return m ? { t: 'pong', id: Number(m[1]) } : null;
+  },
+  answer: (probe) => `*${probe.length}`,
+};
 
 /** How each leaf's payload reads; `to` is the topic's peer, the recipient. */
 const READERS: Readonly<Record<Exclude<Leaf, 'status'>, (to: string, payload: string) => ReadResult>> = {
@@ -49,14 +69,12 @@ const READERS: Readonly<Record<Exclude<Leaf, 'status'>, (to: string, payload: st
     };
   },
   chat: (to, payload) => {
-    if (payload.startsWith('$')) {
-      return { ok: true, message: { kind: 'latency-probe', from: null, to, bytes: payload.length }, reading: `Starts with "$": the demo's latency probe, ${payload.length} bytes. Its answer is "*${payload.length}".` };
+    const probe = DOLLAR_PROBES.read(payload);
+    if (probe?.t === 'ping') {
+      return { ok: true, message: { kind: 'latency-probe', from: null, to, bytes: probe.id }, reading: `Starts with "$": the demo's latency probe, ${probe.id} bytes. Its answer is "*${probe.id}".` };
     }
-    if (payload.startsWith('*')) {
-      const m = /^\*(\d{1,7})$/.exec(payload);
-      if (!m) return refuse(`chat: starts with "*" but is not "*<length>": "${clip(payload, 20)}"`);
-      return { ok: true, message: { kind: 'latency-echo', from: null, to, bytes: Number(m[1]) }, reading: `"*${m[1]}": the answer to a ${m[1]}-byte latency probe.` };
-    }
+    if (probe) return { ok: true, message: { kind: 'latency-echo', from: null, to, bytes: probe.id }, reading: `"*${probe.id}": the answer to a ${probe.id}-byte latency probe.` };
+    if (payload.startsWith('*')) return refuse(`chat: starts with "*" but is not "*<length>": "${clip(payload, 20)}"`);
     if (payload.length > LIMITS.chat) return refuse(`chat: ${payload.length} chars, over the ${LIMITS.chat}-char limit`);
     if (payload.length === 0) return refuse('chat: empty');
     return { ok: true, message: { kind: 'chat', from: null, to, text: payload }, reading: 'Plain text on the chat topic.' };
@@ -116,7 +134,12 @@ function write(root: string, self: string, m: DialectMessage): WireMessage | { r
 export const godotDemo: Dialect = {
   id: 'godot-demo',
   label: 'Godot 3 demo (godot_webrtc_mqtt)',
+  defaultRoot: 'crumble77',
   maxPayloadBytes: MAX_PROBE_BYTES,
+  // Control.gd:66: create_data_channel("chat", {"id": 1, "negotiated": true}); put_packet() sends binary.
+  channels: [{ label: 'chat', init: { negotiated: true, id: 1 } }],
+  binary: true,
+  latency: DOLLAR_PROBES,
   rootProblem: (root) => labRootProblem(root) ?? (root.includes('/') ? 'the Godot 3 demo wants <root>/<id>/<topic>, three levels, so its root has no /' : null),
   idProblem: (id) => (isValidPeerId(id) ? null : 'use 1–32 of A-Z a-z 0-9 _ - (the demo offers dog111 and cat222)'),
   subscriptions: (root, self) => Object.fromEntries([...LEAVES.map((l) => `${root}/${self}/${l}`), `${root}/+/status`].map((t) => [t, { qos: 0 as const }])),

@@ -129,7 +129,16 @@ function write(room: string, self: string, m: DialectMessage): WireMessage | { r
 export const godotWorkbench: Dialect = {
   id: 'godot-workbench',
   label: 'Godot 4 networking workbench',
+  defaultRoot: 'cabbage',
   maxPayloadBytes: MAX_PAYLOAD_BYTES,
+  // WebRTCMultiplayerPeer.add_peer() (webrtc_multiplayer_peer.cpp): three negotiated channels,
+  // reliable, ordered with a 1 ms lifetime, and unordered with a 1 ms lifetime.
+  channels: [
+    { label: 'reliable', init: { negotiated: true, id: 1, ordered: true } },
+    { label: 'ordered', init: { negotiated: true, id: 2, ordered: true, maxPacketLifeTime: 1 } },
+    { label: 'unreliable', init: { negotiated: true, id: 3, ordered: false, maxPacketLifeTime: 1 } },
+  ],
+  binary: true,
   rootProblem,
   idProblem: (id) => {
     const m = ID.exec(id);

@@ -5,6 +5,8 @@
  * what the lab does with a message (hold, step, apply) is the session's.
  */
 
+import type { EchoFormat } from '../latency/echo';
+
 /** One message as a dialect puts it on the wire. */
 export interface WireMessage {
   topic: string;
@@ -33,12 +35,26 @@ export type DialectMessage =
 /** What reading one message gave: the message and how the lab read it, or why not. */
 export type ReadResult = { ok: true; message: DialectMessage; reading: string } | { ok: false; reason: string };
 
+/** A data channel both ends create themselves (negotiated, so no DCEP announces it: RFC 8832 §6.1). */
+export interface DialectChannel {
+  label: string;
+  init: RTCDataChannelInit & { negotiated: true; id: number };
+}
+
 export interface Dialect {
   readonly id: string;
   /** For the setting, e.g. "Godot 3 demo (godot_webrtc_mqtt)". */
   readonly label: string;
+  /** The app's own default root (room), e.g. the demo's "crumble77". */
+  readonly defaultRoot: string;
   /** Largest payload `read` parses; a larger one is refused before any parsing. */
   readonly maxPayloadBytes: number;
+  /** The app's data channels; the first carries chat. */
+  readonly channels: readonly DialectChannel[];
+  /** The app sends its channel messages as binary (UTF-8 bytes), not as text. */
+  readonly binary: boolean;
+  /** The app's own latency test over its chat topic and channel, if it has one. */
+  readonly latency?: EchoFormat;
   /** Why this root cannot be used with this dialect, or null. */
   rootProblem(root: string): string | null;
   /** Why this peer id cannot be used with this dialect, or null. */

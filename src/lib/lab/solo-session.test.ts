@@ -14,11 +14,15 @@ import { LAB_RATE_LIMIT } from '../signalling/rate-limit';
 import { LIMITS } from '../signalling/limits';
 import { rosterOf } from './solo-view';
 import { EARLY_CANDIDATE_LIMIT } from './early-candidates';
+import type { Dialect } from '../dialects/types';
+import type { TraceEvent } from '../trace/types';
+import { godotDemo, latencyProbe } from '../dialects/godot-demo';
 
 const ROOT = 'webrtc-lab/solo-test';
 
-function world() {
+function world(dialect?: Dialect) {
   const bus = new DirectBus();
+  const root = dialect?.defaultRoot ?? ROOT;
   const connect = directConnect(bus);
   const pcs: FakePeerConnection[] = [];
   const createPeerConnection = (config: RTCConfiguration) => {
@@ -33,7 +37,7 @@ function world() {
   timers.now = 1_000_000;
   const device = (self: string, rtcConfig?: RTCConfiguration, fakeTime = false) =>
     new SoloSession(
-      { broker: 'direct', root: ROOT, self, ...(rtcConfig ? { rtcConfig } : {}) },
+      { broker: 'direct', root, self, ...(rtcConfig ? { rtcConfig } : {}), ...(dialect ? { dialect } : {}) },
       { connectBroker: connect, createPeerConnection, ...(fakeTime ? { now: () => timers.now, scheduler: timers } : {}) },
     );
   const settle = settler(bus, 6);
@@ -57,7 +61,7 @@ function world() {
     await settle();
     return { dog, cat };
   };
-  return { bus, device, pair, settle, drain, pcs, advance: (ms: number) => timers.advance(ms) };
+  return { bus, root, device, pair, settle, drain, pcs, advance: (ms: number) => timers.advance(ms) };
 }
 
 /**
@@ -444,5 +448,162 @@ describe('SoloSession under a flood spread over thousands of ids', () => {
     await w.drain(dog, cat);
     expect(dog.peer?.channelOpen).toBe(true);
     expect(cat.peer?.channelOpen).toBe(true);
+  });
+});
+
+/** Everything a raw subscriber to the root sees: what `mosquitto_sub -v -t '<root>/#'` prints. */
+async function tap(w: ReturnType<typeof world>) {
+  const client = w.bus.connect({ clientId: 'tap' });
+  await new Promise<void>((resolve) => client.on('connect', resolve));
+  const seen: { topic: string; payload: string; qos: number; retain: boolean }[] = [];
+  client.on('message', (topic, payload, packet) => seen.push({ topic, payload: new TextDecoder().decode(payload), qos: packet.qos, retain: packet.retain }));
+  await new Promise<void>((resolve) => client.subscribe({ [`${R}/#`]: { qos: 2 } }, () => resolve()));
+  return { client, seen, on: (topic: string) => seen.filter((m) => m.topic === topic) };
+}
+
+const R = godotDemo.defaultRoot;
+
+describe('SoloSession in the Godot 3 demo\'s dialect (godot_webrtc_mqtt, Control.gd)', () => {
+  it('two lab peers speak the demo\'s wire: topics, raw SDP, [mid, index, sdp], binary chat on negotiated channel 1', async () => {
+    const w = world(godotDemo);
+    const wire = await tap(w);
+    const { dog, cat } = await w.pair();
+    // Presence: "connected", retained, QoS 0, on each peer's own status topic (Control.gd:168).
+    expect(wire.on(`${R}/dog111/status`).map((m) => [m.payload, m.qos, m.retain])).toContainEqual(['connected', 0, false]);
+    expect(new TextDecoder().decode(w.bus.retained.get(`${R}/dog111/status`)!.payload)).toBe('connected');
+    expect(dog.online.map((e) => e.id)).toEqual(['cat222']);
+
+    expect(dog.connectTo('cat222')).toBe(true);
+    await w.drain(dog, cat);
+    // The offer is raw SDP on the recipient's offer topic; the answer on the offerer's answer topic.
+    const [offer] = wire.on(`${R}/cat222/offer`);
+    expect(offer?.payload.startsWith('v=0')).toBe(true);
+    expect(offer?.qos).toBe(0);
+    expect(wire.on(`${R}/dog111/answer`)[0]?.payload.startsWith('v=0')).toBe(true);
+    const ice = wire.on(`${R}/cat222/ice`).map((m) => JSON.parse(m.payload) as unknown[]);
+    expect(ice.length).toBeGreaterThan(0);
+    for (const c of ice) expect([typeof c[0], typeof c[1], String(c[2]).startsWith('candidate:')]).toEqual(['string', 'number', true]);
+    // Nothing in the lab's own format crossed the wire.
+    expect(wire.seen.filter((m) => m.topic.endsWith('/signal') || m.payload.includes('"v":1'))).toEqual([]);
+
+    // The trace keeps the lab's reading as the payload and the original beside it.
+    const held = cat.trace.events.find((e) => e.type === 'held' && e.kind === 'offer') as Extract<TraceEvent, { type: 'held' }>;
+    expect(JSON.parse(held.payload)).toMatchObject({ kind: 'offer', from: 'dog111', to: 'cat222' });
+    expect(held.wire).toMatchObject({ dialect: 'godot-demo', payload: offer?.payload });
+    expect(held.wire?.reading).toContain('does not name its sender');
+    expect(held.bytes).toBe(new TextEncoder().encode(offer!.payload).length);
+
+    // The chat channel is the demo's: negotiated, id 1, "chat", and its messages are binary.
+    expect(dog.peer?.channelOpen).toBe(true);
+    const dogChannel = w.pcs[0]!.channels.find((c) => c.label === 'chat')!;
+    expect([dogChannel.negotiated, dogChannel.id]).toEqual([true, 1]);
+    expect(w.pcs[0]!.channels.map((c) => c.label)).toEqual(['chat']);
+    expect(cat.sendChat('dog111', 'meow over the channel')).toBe('data channel');
+    await w.settle();
+    expect(dogChannel.receivedBinary).toBe(1);
+    expect(soloChatLog(dog.trace.events, 'dog111').at(-1)).toMatchObject({ from: 'cat222', text: 'meow over the channel', path: 'data channel' });
+
+    // Latency, the demo's way: "$…" answered "*<length>", over the chat topic and the channel.
+    const results = await runLatencyTest(dog.latencyPaths(), { sizes: [1024, 10240], rounds: 2 });
+    expect(results.map((r) => [r.path, r.size, r.samples.length, r.errors])).toEqual([
+      ['MQTT', 1024, 2, []],
+      ['MQTT', 10240, 2, []],
+      ['Data channel', 1024, 2, []],
+      ['Data channel', 10240, 2, []],
+    ]);
+    expect(wire.on(`${R}/cat222/chat`).some((m) => m.payload === latencyProbe(1024))).toBe(true);
+    expect(wire.on(`${R}/dog111/chat`).map((m) => m.payload)).toContain('*1024');
+    // Probes are not chat, and never wait in a queue.
+    expect(soloChatLog(cat.trace.events, 'cat222').filter((l) => l.text.startsWith('$') || l.text.startsWith('*'))).toEqual([]);
+    expect(cat.queue.size + dog.queue.size).toBe(0);
+
+    // The will is the demo's "stopped": dog sees cat go offline.
+    cat.pullPlug();
+    await w.settle();
+    expect(new TextDecoder().decode(w.bus.retained.get(`${R}/cat222/status`)!.payload)).toBe('stopped');
+    expect(dog.roster.get('cat222')).toMatchObject({ status: 'offline', will: true });
+  });
+
+  it('answers a Godot peer that offers: raw SDP in, raw SDP out, and chat over MQTT as plain text', async () => {
+    const w = world(godotDemo);
+    const wire = await tap(w);
+    const dog = w.device('dog111');
+    await dog.join();
+    // The Godot side, as Control.gd does it, with a fake peer connection that has the demo's channel.
+    const godot = w.bus.connect({ clientId: '1619555451', will: { topic: `${R}/cat222/status`, payload: 'stopped', qos: 0, retain: true } });
+    await new Promise<void>((resolve) => godot.on('connect', resolve));
+    const inbox: Record<string, string[]> = {};
+    godot.on('message', (topic, payload) => (inbox[topic.split('/').at(-1)!] ??= []).push(new TextDecoder().decode(payload)));
+    await new Promise<void>((resolve) => godot.subscribe({ [`${R}/cat222/+`]: { qos: 0 } }, () => resolve()));
+    godot.publish(`${R}/cat222/status`, 'connected', { qos: 0, retain: true });
+    await w.settle();
+    await w.drain(dog);
+    expect(dog.online.map((e) => e.id)).toEqual(['cat222']);
+
+    const pc = new FakePeerConnection({});
+    w.pcs.push(pc);
+    const channel = pc.createDataChannel('chat', { id: 1, negotiated: true });
+    // Control.gd:203-206: each candidate as [mid, index, sdp] on the other's ice topic.
+    pc.addEventListener('icecandidate', (ev) => {
+      const c = (ev as RTCPeerConnectionIceEvent).candidate;
+      if (c) godot.publish(`${R}/dog111/ice`, JSON.stringify([c.sdpMid, c.sdpMLineIndex, c.candidate]), { qos: 0, retain: false });
+    });
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    godot.publish(`${R}/dog111/offer`, offer.sdp!, { qos: 0, retain: false });
+    godot.publish(`${R}/dog111/chat`, 'message #2 from cat222', { qos: 0, retain: false });
+    await w.settle();
+    await w.drain(dog);
+    expect(dog.remote).toBe('cat222');
+    const answer = inbox.answer?.[0];
+    expect(answer?.startsWith('v=0')).toBe(true);
+    // Paired with dog's connection when that was made (world's createPeerConnection).
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer! });
+    await w.drain(dog);
+    for (const ice of inbox.ice ?? []) {
+      const [sdpMid, sdpMLineIndex, candidate] = JSON.parse(ice) as [string, number, string];
+      await pc.addIceCandidate({ sdpMid, sdpMLineIndex, candidate });
+    }
+    await w.drain(dog);
+    await w.settle();
+    expect(channel.readyState).toBe('open');
+    expect(soloChatLog(dog.trace.events, 'dog111').map((l) => [l.from, l.text, l.path])).toEqual([['cat222', 'message #2 from cat222', 'MQTT']]);
+    expect(dog.sendChat('cat222', 'woof')).toBe('data channel');
+    await w.settle();
+    expect(channel.received).toEqual(['woof']);
+    expect(channel.receivedBinary).toBe(1);
+    // A "$" probe on the channel gets the demo's answer, as Control.gd:184-185 gives it.
+    channel.send(new TextEncoder().encode(latencyProbe(1024)));
+    await w.settle();
+    expect(channel.received.at(-1)).toBe('*1024');
+    // And on the MQTT chat topic, Control.gd:236-238.
+    godot.publish(`${R}/dog111/chat`, latencyProbe(10240), { qos: 0, retain: false });
+    await w.settle();
+    expect(inbox.chat).toContain('*10240');
+    expect(wire.seen.length).toBeGreaterThan(0);
+
+    // Killed: the broker publishes its will "stopped", and dog shows it offline.
+    godot.end(true);
+    await w.settle();
+    expect(dog.roster.get('cat222')).toMatchObject({ status: 'offline', will: true });
+  });
+
+  it('refuses a signal whose sender it cannot tell, a root with a "/", and an over-long payload, with the reason', async () => {
+    const w = world(godotDemo);
+    const dog = w.device('dog111');
+    await dog.join();
+    const raw = w.bus.connect({ clientId: 'raw' });
+    await new Promise<void>((resolve) => raw.on('connect', resolve));
+    for (const id of ['cat222', 'fox333']) raw.publish(`${R}/${id}/status`, 'connected', { qos: 0, retain: true });
+    raw.publish(`${R}/dog111/offer`, 'v=0\r\n', { qos: 0, retain: false });
+    raw.publish(`${R}/dog111/chat`, 'x'.repeat(200_000), { qos: 0, retain: false });
+    await w.settle();
+    const reasons = dog.trace.events.flatMap((e) => (e.type === 'rejected' ? [e.reason] : []));
+    expect(reasons.some((r) => r.includes('2 peers are online'))).toBe(true);
+    expect(reasons.some((r) => r.includes('over the 102400-byte limit'))).toBe(true);
+    expect(heldMessages(dog.trace.events).filter((m) => m.kind !== 'status')).toEqual([]);
+
+    const nested = new SoloSession({ broker: 'direct', root: 'a/b', self: 'dog111', dialect: godotDemo }, { connectBroker: directConnect(w.bus), createPeerConnection: () => new FakePeerConnection({}) as unknown as RTCPeerConnection });
+    await expect(nested.join()).rejects.toThrow(/no \//);
   });
 });

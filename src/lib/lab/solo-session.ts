@@ -29,7 +29,7 @@ import { presenceUpdate, type SoloPhase } from './solo-view';
 export type { SoloPhase };
 import type { Scheduler } from '../queue/signal-queue';
 import { Trace } from '../trace/trace';
-import type { TraceEvent } from '../trace/types';
+import type { DialectWire, TraceEvent } from '../trace/types';
 import { LabPeer } from '../peer/lab-peer';
 import { EchoEndpoint, type TextChannel } from '../latency/echo';
 import type { LatencyPath } from '../latency/run';
@@ -38,6 +38,8 @@ import { SessionCore, type HeldMessage } from '../session/core';
 import { MqttEndpoint } from '../session/mqtt-endpoint';
 import { EarlyCandidates, isEarlyCandidate } from './early-candidates';
 import { Conversation, SUSPECT_REASON } from './conversation';
+import type { Dialect, DialectChannel } from '../dialects/types';
+import { DialectLink } from '../dialects/link';
 
 
 export interface SoloConfig {
@@ -51,6 +53,8 @@ export interface SoloConfig {
   session?: string;
   /** Give up waiting for the probe echo after this long (ms), and trust what arrived. */
   probeTimeoutMs?: number;
+  /** Speak another app's format (../dialects), e.g. the Godot 3 demo's; default the lab's own. */
+  dialect?: Dialect;
 }
 
 export interface SoloDeps {
@@ -73,23 +77,29 @@ export interface ChatLine {
 }
 
 const PROBE_TIMEOUT_MS = 2000;
+const decoder = new TextDecoder();
 
-/** An RTCDataChannel as a TextChannel (text messages only). */
-export function channelText(ch: RTCDataChannel): TextChannel {
+const utf8 = new TextEncoder();
+
+/**
+ * An RTCDataChannel as a TextChannel. `binary`: the other app sends and expects UTF-8 bytes
+ * (Godot's put_packet(), WRITE_MODE_BINARY), not text messages (RFC 8831 §6.6, PPIDs).
+ */
+export function channelText(ch: RTCDataChannel, binary = false): TextChannel {
+  if (binary) ch.binaryType = 'arraybuffer';
   return {
-    send: (text) => ch.send(text),
+    send: (text) => (binary ? ch.send(utf8.encode(text)) : ch.send(text)),
     onMessage: (fn) => {
       const on = (ev: Event) => {
         const data = (ev as MessageEvent).data as unknown;
         if (typeof data === 'string') fn(data);
+        else if (binary && data instanceof ArrayBuffer) fn(decoder.decode(data));
       };
       ch.addEventListener('message', on);
       return () => ch.removeEventListener('message', on);
     },
   };
 }
-
-const decoder = new TextDecoder();
 
 /** `<root>/<to>/ping/<from>`: round-trip messages from `from` to `to`, outside the signal queue. */
 export function pingTopic(root: string, to: string, from: string): string {
@@ -121,6 +131,8 @@ export class SoloSession extends SessionCore {
   private relay: { link: Promise<RelayConnection> | null; echoes: EchoEndpoint[]; stop: () => void } | null = null;
 
   private readonly ep: MqttEndpoint;
+  /** Set when this peer speaks another app's format: it reads and writes every signal. */
+  readonly link: DialectLink | null;
   private mid = 0;
   private readonly ownMids = new Set<string>();
   private probe: { topic: string; done: () => void } | null = null;
@@ -141,17 +153,20 @@ export class SoloSession extends SessionCore {
     this.session = config.session ?? randomToken(6);
     this.rtcConfig = config.rtcConfig ?? { iceServers: [] };
     this.probeTimeoutMs = config.probeTimeoutMs ?? PROBE_TIMEOUT_MS;
+    this.link = config.dialect ? new DialectLink(config.dialect, this.root, this.self, this.session) : null;
     this.ep = new MqttEndpoint({
       peer: this.self,
       broker: this.broker,
       clientId: `solo-${this.session}-${this.self}`,
-      will: { topic: statusTopic(this.root, this.self), payload: encodeSignal(this.status('offline', 'will')), qos: 1, retain: true },
+      will: config.dialect
+        ? config.dialect.presence(this.root, this.self).will
+        : { topic: statusTopic(this.root, this.self), payload: encodeSignal(this.status('offline', 'will')), qos: 1, retain: true },
       connectBroker: deps.connectBroker,
       emit: (body) => this.emit(body),
       onMessage: (topic, payload, packet, wire) => this.receive(topic, payload, packet, wire),
       // The broker may have published our will meanwhile: say we are back (retained).
       onReconnect: () => {
-        if (this.phase === 'joined') this.publish(statusTopic(this.root, this.self), this.status('online'), true);
+        if (this.phase === 'joined') this.publish(this.status('online'));
       },
     });
     this.early = new EarlyCandidates(this.self, (body) => this.emit(body));
@@ -164,6 +179,9 @@ export class SoloSession extends SessionCore {
   async join(): Promise<void> {
     if (this.phase !== 'idle') throw new Error(`cannot join: ${this.phase}`);
     if (!isValidPeerId(this.self)) throw new Error(`"${this.self.slice(0, 40)}" is not a valid peer id: use 1–32 letters, digits, - or _`);
+    const dialect = this.link?.dialect;
+    const refused = dialect && (dialect.idProblem(this.self) ?? dialect.rootProblem(this.root));
+    if (dialect && refused) throw new Error(`${dialect.label}: ${refused}`);
     this.emit({ type: 'session', session: this.session, root: this.root, broker: this.broker, peers: [this.self, this.self] });
     this.setPhase('joining');
     try {
@@ -186,7 +204,7 @@ export class SoloSession extends SessionCore {
       };
     });
     try {
-      await this.subscribeTopics({ [`${this.root}/+/status`]: { qos: 1 }, [probeTopic]: { qos: 1 } });
+      await this.subscribeTopics({ [this.link?.statusFilter ?? `${this.root}/+/status`]: { qos: this.link ? 0 : 1 }, [probeTopic]: { qos: 1 } });
     } catch (err) {
       return this.fail(`subscribe failed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -206,12 +224,11 @@ export class SoloSession extends SessionCore {
 
     // 4. Inbox first, then announce: others may offer as soon as they see us.
     try {
-      await this.subscribeTopics({ [signalTopic(this.root, this.self)]: { qos: 1 }, [pingTopic(this.root, this.self, '+')]: { qos: 1 } });
+      await this.subscribeTopics(this.link?.inbox() ?? { [signalTopic(this.root, this.self)]: { qos: 1 }, [pingTopic(this.root, this.self, '+')]: { qos: 1 } });
     } catch (err) {
       return this.fail(`subscribe failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const online = this.status('online');
-    this.publish(statusTopic(this.root, this.self), online, true);
+    this.publish(this.status('online'));
     this.setPhase('joined');
   }
 
@@ -250,8 +267,21 @@ export class SoloSession extends SessionCore {
     return mid;
   }
 
-  private publish(topic: string, signal: WireSignal, retain: boolean): boolean {
-    return this.ep.publish(topic, signal, retain) !== null;
+  /** A signal on its topic: a status retained on ours, anything else to its recipient's inbox. */
+  private publish(signal: WireSignal): boolean {
+    const link = this.link;
+    if (!link) {
+      const topic = signal.kind === 'status' ? statusTopic(this.root, this.self) : signalTopic(this.root, signal.to);
+      return this.ep.publish(topic, signal, signal.kind === 'status') !== null;
+    }
+    const out = link.write(signal);
+    if ('refused' in out) {
+      // The Godot apps have no end-of-candidates: not sending it is the dialect, not a failure.
+      this.emit({ type: 'api', peer: this.self, call: `publish ${signal.kind}`, ok: signal.kind === 'end-of-candidates', detail: `not sent in ${link.dialect.label}: ${out.refused}` });
+      return false;
+    }
+    const { message, wire } = out;
+    return this.ep.publish(message.topic, signal, message.retain, message.qos, wire) !== null;
   }
 
   protected decodeContext(_to: string, topic: string): DecodeContext {
@@ -274,17 +304,15 @@ export class SoloSession extends SessionCore {
       for (const fn of this.pingListeners.get(from) ?? []) fn(text);
       return;
     }
-    const parsed = parseTopic(this.root, topic);
-    if (parsed?.kind === 'status') {
+    const read = this.link ? this.readDialect(topic, payload) : this.readLab(topic, payload);
+    if (!read) return;
+    if ('cleared' in read) {
       // An empty retained payload clears a status (MQTT 3.1.1 §3.3.1.3): the peer left gracefully.
-      if (payload.length === 0) {
-        if (parsed.peer !== this.self) this.updateRoster({ peer: parsed.peer, cleared: true });
-        this.early.forget(parsed.peer, `${parsed.peer} left`);
-        return;
-      }
+      if (read.cleared !== this.self) this.updateRoster({ peer: read.cleared, cleared: true });
+      this.early.forget(read.cleared, `${read.cleared} left`);
+      return;
     }
-    const signal = this.admit(this.self, topic, payload);
-    if (!signal) return;
+    const { signal, dialect } = read;
     if (signal.kind === 'status') {
       // Our own status coming back is no news.
       if (this.ownMids.has(signal.mid)) return;
@@ -297,7 +325,7 @@ export class SoloSession extends SessionCore {
           this.updateRoster({ peer: signal.from, status: signal.status, will: signal.reason === 'will', retained: packet.retain, ts: signal.ts });
         } else if (signal.status === 'offline') {
           this.emit({ type: 'api', peer: this.self, call: 'republish status', ok: true, detail: 'another client with this id went offline; we are still online' });
-          this.publish(statusTopic(this.root, this.self), this.status('online'), true);
+          this.publish(this.status('online'));
         }
         return;
       }
@@ -306,7 +334,7 @@ export class SoloSession extends SessionCore {
     const suspect = this.conversation.judge(signal, announced);
     if (suspect) {
       const reason = SUSPECT_REASON[suspect]({ signal, bound: this.conversation.bound, announced });
-      return this.holdApart(this.self, signal, topic, payload, packet, wire, 'suspicious', reason);
+      return this.holdApart(this.self, signal, topic, payload, packet, wire, 'suspicious', reason, dialect);
     }
     if (signal.kind === 'status') {
       if (signal.status === 'online') this.announced.set(signal.from, signal.session);
@@ -314,7 +342,40 @@ export class SoloSession extends SessionCore {
       // The sender is subscribed again (it subscribes before it says so): what waited for it goes out.
       if (signal.status === 'online') this.ep.flushOutbox(signal.from);
     }
-    this.holdSignal(this.self, signal, topic, payload, packet, wire);
+    this.holdSignal(this.self, signal, topic, payload, packet, wire, dialect);
+  }
+
+  /** A message in the lab's own format: a cleared status, an admitted signal, or null (refused and traced). */
+  private readLab(topic: string, payload: Uint8Array): { cleared: string } | { signal: WireSignal; dialect?: undefined } | null {
+    const parsed = parseTopic(this.root, topic);
+    if (parsed?.kind === 'status' && payload.length === 0) return { cleared: parsed.peer };
+    const signal = this.admit(this.self, topic, payload);
+    return signal && { signal };
+  }
+
+  /**
+   * A message in the dialect: through the flood gate, then read by the link. A latency probe
+   * or its answer goes straight to the latency test, outside the queue (as pings do above).
+   */
+  private readDialect(topic: string, payload: Uint8Array): { cleared: string } | { signal: WireSignal; dialect: DialectWire } | null {
+    const link = this.link!;
+    if (!this.passesGate(this.self, this.root, topic, payload)) return null;
+    // Refused before it is even decoded: a huge payload costs nothing (the dialect says so too).
+    if (payload.length > link.dialect.maxPayloadBytes) {
+      this.refuse(this.self, topic, payload, `payload of ${payload.length} bytes, over the ${link.dialect.maxPayloadBytes}-byte limit of ${link.dialect.label}`);
+      return null;
+    }
+    const r = link.read(topic, decoder.decode(payload), { remote: this.remote, online: this.online.map((p) => p.id) });
+    if (!r.ok) {
+      this.refuse(this.self, topic, payload, r.reason);
+      return null;
+    }
+    if (r.what === 'cleared') return { cleared: r.from };
+    if (r.what === 'latency') {
+      for (const fn of this.pingListeners.get(r.from) ?? []) fn(r.text);
+      return null;
+    }
+    return { signal: r.signal, dialect: r.wire };
   }
 
   private updateRoster(update: PresenceUpdate): void {
@@ -374,12 +435,21 @@ export class SoloSession extends SessionCore {
       rtcConfig: this.rtcConfig,
       createPeerConnection: (config) => this.createPeerConnection(config),
       emit: (body) => this.emit(body),
-      send: (signal) => this.publish(signalTopic(this.root, signal.to), signal, false),
+      send: (signal) => this.publish(signal),
       now: this.deps.now,
       traceReceivedChat: true,
+      ...this.dialectChannel(),
     });
     this.peer = peer;
     peer.start();
+    const dialect = this.link?.dialect;
+    if (dialect) {
+      // The app's own latency test, on its chat topic and its chat channel.
+      const format = dialect.latency;
+      const dc = peer.dataChannel;
+      this.echo = format ? { mqtt: new EchoEndpoint(this.mqttChannel(remote), { format }), dc: dc ? new EchoEndpoint(channelText(dc, dialect.binary), { format }) : null } : null;
+      return peer;
+    }
     const ch = this.latencyChannel;
     this.echo = { mqtt: new EchoEndpoint(this.mqttChannel(remote)), dc: ch ? new EchoEndpoint(channelText(ch)) : null };
     if (ch) {
@@ -393,15 +463,32 @@ export class SoloSession extends SessionCore {
     return peer;
   }
 
-  /** The RTCPeerConnection, plus a negotiated "latency" channel made before LabPeer's chat channel. */
+  /** LabPeer's chat channel in the dialect: the app's first channel, which both ends create. */
+  private dialectChannel(): { channel?: DialectChannel; binaryChat?: boolean; notChat?: (text: string) => boolean } {
+    const dialect = this.link?.dialect;
+    if (!dialect) return {};
+    const format = dialect.latency;
+    return { channel: dialect.channels[0], binaryChat: dialect.binary, ...(format ? { notChat: (text: string) => format.read(text) !== null } : {}) };
+  }
+
+  /**
+   * The RTCPeerConnection, plus the channels made before LabPeer's chat channel: in the lab's
+   * format a negotiated "latency" channel; in a dialect the app's other channels, as its peer
+   * makes them (a Godot peer counts as connected only when all of them are open).
+   */
   private createPeerConnection(config: RTCConfiguration): RTCPeerConnection {
     const pc = this.deps.createPeerConnection(config);
     this.pc = pc;
-    try {
-      this.latencyChannel = pc.createDataChannel(LATENCY_CHANNEL.label, { negotiated: true, id: LATENCY_CHANNEL.id });
-      this.emit({ type: 'api', peer: this.self, call: 'createDataChannel', ok: true, detail: `${LATENCY_CHANNEL.label} (negotiated, id ${LATENCY_CHANNEL.id}; latency pings only)` });
-    } catch (err) {
-      this.emit({ type: 'api', peer: this.self, call: 'createDataChannel', ok: false, detail: err instanceof Error ? err.message : String(err) });
+    const extra = this.link ? this.link.dialect.channels.slice(1) : [{ label: LATENCY_CHANNEL.label, init: { negotiated: true as const, id: LATENCY_CHANNEL.id }, why: 'latency pings only' }];
+    for (const spec of extra) {
+      try {
+        const ch = pc.createDataChannel(spec.label, spec.init);
+        if (!this.link) this.latencyChannel = ch;
+        const why = 'why' in spec ? `; ${spec.why}` : '';
+        this.emit({ type: 'api', peer: this.self, call: 'createDataChannel', ok: true, detail: `${spec.label} (negotiated, id ${spec.init.id}${why})` });
+      } catch (err) {
+        this.emit({ type: 'api', peer: this.self, call: 'createDataChannel', ok: false, detail: err instanceof Error ? err.message : String(err) });
+      }
     }
     return pc;
   }
@@ -425,14 +512,20 @@ export class SoloSession extends SessionCore {
     if (this.peer && this.remote === to && this.peer.channelOpen) return this.peer.sendChat(text) ? 'data channel' : null;
     if (this.phase !== 'joined' || !isValidPeerId(to) || to === this.self) return null;
     const signal: ChatSignal = { v: SIGNAL_VERSION, kind: 'chat', from: this.self, to, session: this.session, mid: this.nextMid(), ts: Date.now(), text };
-    return this.publish(signalTopic(this.root, to), signal, false) ? 'MQTT' : null;
+    return this.publish(signal) ? 'MQTT' : null;
   }
 
-  /** A text channel to `to` over MQTT topics, for the latency test (not through the queue). */
+  /**
+   * A text channel to `to` over MQTT topics, for the latency test (not through the queue): the
+   * lab's ping topics, or in a dialect the app's own latency messages (the demo's chat topic).
+   */
   mqttChannel(to: string): TextChannel {
+    const link = this.link;
     return {
       send: (text) => {
-        if (!this.ep.publishRaw(pingTopic(this.root, to, this.self), text)) throw new Error('not connected to the broker');
+        const m = link ? link.latencyMessage(to, text) : { topic: pingTopic(this.root, to, this.self), payload: text, retain: false, qos: 1 as const };
+        if (!m) throw new Error(`${link?.dialect.label ?? 'this format'} has no latency test over MQTT`);
+        if (!this.ep.publishRaw(m.topic, m.payload, m.retain, m.qos)) throw new Error('not connected to the broker');
       },
       onMessage: (fn) => {
         const set = this.pingListeners.get(to) ?? new Set();

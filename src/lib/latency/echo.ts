@@ -1,11 +1,12 @@
 /**
  * Round trips over any text channel (an MQTT topic pair, an RTCDataChannel): one side sends
- * a ping of N bytes, the other sends the same bytes back as a pong, and the sender times it.
- * Both directions carry N bytes, so a round trip of a 100 KB message moves 200 KB.
+ * a ping of N bytes, the other answers, and the sender times it. The lab's pong is the same
+ * bytes back, so a round trip of a 100 KB ping moves 200 KB; the Godot demo answers "*<N>".
  *
- * Wire format: `{"t":"ping","id":7,"pad":"…"}` → `{"t":"pong","id":7,"pad":"…"}`; `pad` fills
- * the message to the requested size. Unknown or malformed messages are ignored (the channel
- * may be shared with other traffic, and the other side is untrusted).
+ * The lab's wire format (JSON_PINGS): `{"t":"ping","id":7,"pad":"…"}` → `{"t":"pong","id":7,"pad":"…"}`;
+ * `pad` fills the message to the requested size. An app's own convention is an EchoFormat.
+ * Unknown or malformed messages are ignored (the channel may be shared with other traffic,
+ * and the other side is untrusted).
  */
 export interface TextChannel {
   send(text: string): void;
@@ -13,7 +14,21 @@ export interface TextChannel {
   onMessage(listener: (text: string) => void): () => void;
 }
 
+/**
+ * How probes and answers look on one channel: the lab's JSON pings (below), or an app's own
+ * convention, e.g. the Godot demo's "$…" answered "*<length>" (../dialects/godot-demo.ts).
+ */
+export interface EchoFormat {
+  /** A probe of `size` bytes, and the id its answer will carry; `seq` counts from 1. */
+  probe(seq: number, size: number): { text: string; id: number };
+  /** A probe or an answer, with its id; null for anything else (ignored). */
+  read(text: string): { t: 'ping' | 'pong'; id: number } | null;
+  /** The answer to a probe `read` took as a ping. */
+  answer(probe: string): string;
+}
+
 export interface EchoOptions {
+  format?: EchoFormat;
   now?: () => number;
   /** Give up on one round trip after this long (ms). */
   timeoutMs?: number;
@@ -31,14 +46,17 @@ export function pingMessage(id: number, size: number): string {
   return `{"t":"ping","id":${id},"pad":"${'x'.repeat(pad)}"}`;
 }
 
-type Parsed = { t: 'ping' | 'pong'; id: number };
-
-function parse(text: string): Parsed | null {
-  if (typeof text !== 'string' || text.length > MAX_PING_BYTES + 64) return null;
-  // Only the head is needed; the pad can be large.
-  const m = /^\{"t":"(ping|pong)","id":(\d{1,9}),"pad":"x*"\}$/.exec(text);
-  return m ? { t: m[1] as 'ping' | 'pong', id: Number(m[2]) } : null;
-}
+/** The lab's own pings: JSON, the pong the same bytes with "pong" for "ping". */
+export const JSON_PINGS: EchoFormat = {
+  probe: (seq, size) => ({ text: pingMessage(seq, size), id: seq }),
+  read(text) {
+    if (typeof text !== 'string' || text.length > MAX_PING_BYTES + 64) return null;
+    // Only the head is needed; the pad can be large.
+    const m = /^\{"t":"(ping|pong)","id":(\d{1,9}),"pad":"x*"\}$/.exec(text);
+    return m ? { t: m[1] as 'ping' | 'pong', id: Number(m[2]) } : null;
+  },
+  answer: (ping) => `{"t":"pong"${ping.slice('{"t":"ping"'.length)}`,
+};
 
 export class EchoEndpoint {
   private readonly pending = new Map<number, { start: number; resolve: (ms: number) => void; reject: (e: Error) => void; timer: unknown }>();
@@ -46,12 +64,14 @@ export class EchoEndpoint {
   private readonly unsubscribe: () => void;
   private readonly now: () => number;
   private readonly timeoutMs: number;
+  private readonly format: EchoFormat;
   private readonly scheduler: NonNullable<EchoOptions['scheduler']>;
 
   constructor(
     private readonly channel: TextChannel,
     opts: EchoOptions = {},
   ) {
+    this.format = opts.format ?? JSON_PINGS;
     this.now = opts.now ?? (() => performance.now());
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.scheduler = opts.scheduler ?? {
@@ -63,15 +83,16 @@ export class EchoEndpoint {
 
   /** Resolves with the round-trip time in ms; rejects on timeout or close. */
   roundTrip(size: number): Promise<number> {
-    const id = this.nextId++;
+    const { text, id } = this.format.probe(this.nextId++, size);
     return new Promise((resolve, reject) => {
+      if (this.pending.has(id)) return reject(new Error(`a probe with id ${id} is already waiting for its answer`));
       const timer = this.scheduler.setTimeout(() => {
         this.pending.delete(id);
         reject(new Error(`no echo within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
       this.pending.set(id, { start: this.now(), resolve, reject, timer });
       try {
-        this.channel.send(pingMessage(id, size));
+        this.channel.send(text);
       } catch (err) {
         this.scheduler.clearTimeout(timer);
         this.pending.delete(id);
@@ -90,11 +111,10 @@ export class EchoEndpoint {
   }
 
   private receive(text: string): void {
-    const msg = parse(text);
+    const msg = this.format.read(text);
     if (!msg) return;
     if (msg.t === 'ping') {
-      // Echo the same bytes back, marked as a pong.
-      this.channel.send(`{"t":"pong"${text.slice('{"t":"ping"'.length)}`);
+      this.channel.send(this.format.answer(text));
       return;
     }
     const p = this.pending.get(msg.id);

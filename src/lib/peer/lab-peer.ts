@@ -82,6 +82,10 @@ export function glareRole(mode: GlareMode, role: 'offerer' | 'answerer'): GlareR
  */
 const NEGOTIATED_CHANNEL: RTCDataChannelInit = { negotiated: true, id: 0 };
 
+const utf8 = new TextEncoder();
+/** A binary chat message is read as UTF-8; a bad byte becomes U+FFFD rather than an exception. */
+const lossyUtf8 = new TextDecoder();
+
 /** A data channel as createDataChannel() takes it. */
 export interface ChannelSpec {
   label: string;
@@ -133,6 +137,10 @@ export interface LabPeerOptions {
    * mesh, webrtc_multiplayer_peer). Default: the chat channel as described at ownChannel().
    */
   channel?: ChannelSpec & { init: RTCDataChannelInit & { negotiated: true; id: number } };
+  /** The other app sends and expects chat as UTF-8 bytes (Godot's put_packet()), not text. */
+  binaryChat?: boolean;
+  /** Messages on the chat channel that are the app's own business (a latency probe), not chat. */
+  notChat?: (text: string) => boolean;
 }
 
 export interface PeerStates {
@@ -240,6 +248,11 @@ export class LabPeer {
       session: opts.session,
       ...(opts.now ? { now: opts.now } : {}),
     });
+  }
+
+  /** The chat channel, once created or announced (for an app's own messages on it). */
+  get dataChannel(): RTCDataChannel | null {
+    return this.channel;
   }
 
   get channelOpen(): boolean {
@@ -351,7 +364,8 @@ export class LabPeer {
       return false;
     }
     try {
-      ch.send(text);
+      if (this.opts.binaryChat) ch.send(utf8.encode(text));
+      else ch.send(text);
     } catch (err) {
       this.api('send', false, errorText(err));
       return false;
@@ -632,12 +646,15 @@ export class LabPeer {
       const err = (ev as RTCErrorEvent).error;
       this.api('RTCDataChannel.onerror', false, err ? errorText(err) : 'error');
     });
+    if (this.opts.binaryChat) ch.binaryType = 'arraybuffer';
     on('message', (ev) => {
-      const data = (ev as MessageEvent).data as unknown;
+      const raw = (ev as MessageEvent).data as unknown;
+      const data = this.opts.binaryChat && raw instanceof ArrayBuffer ? lossyUtf8.decode(raw) : raw;
       if (typeof data !== 'string') {
         this.api('onmessage', false, 'binary message ignored: chat is text only');
         return;
       }
+      if (this.opts.notChat?.(data)) return;
       if (this.opts.traceReceivedChat) {
         this.opts.emit({ type: 'chat', from: this.remoteId, to: this.id, text: data });
       }

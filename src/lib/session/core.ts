@@ -9,11 +9,11 @@
 import type { ReceivedPacket, WirePacket } from '../broker/types';
 import { bytesToHex } from '../bytes/hex';
 import type { Scheduler } from '../queue/signal-queue';
-import { claimedSender, decodeSignal, payloadBytes, previewPayload, type DecodeContext } from '../signalling/codec';
+import { claimedSender, decodeSignal, encodeSignal, payloadBytes, previewPayload, type DecodeContext } from '../signalling/codec';
 import { FloodGate } from '../signalling/flood-gate';
 import type { WireSignal } from '../signalling/types';
 import type { Trace } from '../trace/trace';
-import type { MessageInfo, TraceEventBody, Verdict } from '../trace/types';
+import type { DialectWire, MessageInfo, TraceEventBody, Verdict } from '../trace/types';
 import { QueuedSession, type QueueEvents } from './queued';
 import { RefusalLog } from './refusals';
 import { checkEdit } from './tamper';
@@ -40,14 +40,17 @@ const MQTT_QUEUE_EVENTS: QueueEvents<HeldMessage, TraceEventBody> = {
 
 const decoder = new TextDecoder();
 
-/** What the trace records of a message that arrived for `to` (everything but its queue id). */
-function messageInfo(to: string, signal: WireSignal, topic: string, payload: Uint8Array, packet: ReceivedPacket, wire: WirePacket | undefined): Omit<MessageInfo, 'qid'> {
+/**
+ * What the trace records of a message that arrived for `to` (everything but its queue id).
+ * `dialect`: it came in another app's format; the trace keeps the lab's reading as `payload`.
+ */
+function messageInfo(to: string, signal: WireSignal, topic: string, payload: Uint8Array, packet: ReceivedPacket, wire: WirePacket | undefined, dialect?: DialectWire): Omit<MessageInfo, 'qid'> {
   const info: Omit<MessageInfo, 'qid'> = {
     to,
     from: signal.from,
     kind: signal.kind,
     topic,
-    payload: decoder.decode(payload),
+    payload: dialect ? encodeSignal(signal) : decoder.decode(payload),
     bytes: payload.length,
     qos: packet.qos,
     retain: packet.retain,
@@ -55,6 +58,7 @@ function messageInfo(to: string, signal: WireSignal, topic: string, payload: Uin
     mid: signal.mid,
   };
   if (wire) info.packetHex = bytesToHex(wire.bytes, '');
+  if (dialect) info.wire = dialect;
   return info;
 }
 
@@ -92,16 +96,26 @@ export abstract class SessionCore extends QueuedSession<HeldMessage, TraceEventB
    * anything else traced).
    */
   protected admit(to: string, topic: string, payload: Uint8Array, ctx: DecodeContext = this.decodeContext(to, topic)): WireSignal | null {
-    if (!this.gate.admit(to, claimedSender(ctx.root, topic, payload), topic, payload)) return null;
+    if (!this.passesGate(to, ctx.root, topic, payload)) return null;
     const result = decodeSignal(payload, ctx);
     if (result.ok) return result.signal;
-    this.refusals.record({ type: 'rejected', to, topic, reason: result.reason, bytes: payload.length, preview: previewPayload(payload) });
+    this.refuse(to, topic, payload, result.reason);
     return null;
   }
 
+  /** The flood gate alone, for a payload another decoder reads (a dialect's, ../dialects). */
+  protected passesGate(to: string, root: string, topic: string, payload: Uint8Array): boolean {
+    return this.gate.admit(to, claimedSender(root, topic, payload), topic, payload);
+  }
+
+  /** Traces a refused payload with why (a flood of refusals is summed). */
+  protected refuse(to: string, topic: string, payload: Uint8Array, reason: string): void {
+    this.refusals.record({ type: 'rejected', to, topic, reason, bytes: payload.length, preview: previewPayload(payload) });
+  }
+
   /** Holds an admitted signal for Step, with the PUBLISH that carried it when the transport has bytes. */
-  protected holdSignal(to: string, signal: WireSignal, topic: string, payload: Uint8Array, packet: ReceivedPacket, wire?: WirePacket): HeldMessage {
-    return this.hold({ qid: this.nextQid(), ...messageInfo(to, signal, topic, payload, packet, wire), signal });
+  protected holdSignal(to: string, signal: WireSignal, topic: string, payload: Uint8Array, packet: ReceivedPacket, wire?: WirePacket, dialect?: DialectWire): HeldMessage {
+    return this.hold({ qid: this.nextQid(), ...messageInfo(to, signal, topic, payload, packet, wire, dialect), signal });
   }
 
   /** Held apart per recipient: never stepped, so bounded like the held strangers (limits.ts `held`). */
@@ -113,7 +127,7 @@ export abstract class SessionCore extends QueuedSession<HeldMessage, TraceEventB
    * no Step or Play can hand it to a peer. Past `held` of them for one recipient, the rest are
    * only counted in the flood summary.
    */
-  protected holdApart(to: string, signal: WireSignal, topic: string, payload: Uint8Array, packet: ReceivedPacket, wire: WirePacket | undefined, verdict: Verdict, reason: string): void {
+  protected holdApart(to: string, signal: WireSignal, topic: string, payload: Uint8Array, packet: ReceivedPacket, wire: WirePacket | undefined, verdict: Verdict, reason: string, dialect?: DialectWire): void {
     const kept = this.apartCount.get(to) ?? 0;
     // A steady forger would otherwise grow the trace (and the heap) for as long as the page is open.
     if (kept >= this.gate.limits.held) {
@@ -121,7 +135,7 @@ export abstract class SessionCore extends QueuedSession<HeldMessage, TraceEventB
       return;
     }
     this.apartCount.set(to, kept + 1);
-    this.emit({ type: 'foreign', verdict, reason, ...messageInfo(to, signal, topic, payload, packet, wire) });
+    this.emit({ type: 'foreign', verdict, reason, ...messageInfo(to, signal, topic, payload, packet, wire, dialect) });
   }
 
   /**

@@ -10,7 +10,7 @@ import { encodeSignal, payloadBytes } from '../signalling/codec';
 import type { WireSignal } from '../signalling/types';
 import { KEEP } from '../signalling/keep-limits';
 import { packetEvent, packetKeeps } from '../trace/packets';
-import type { TraceEventBody } from '../trace/types';
+import type { DialectWire, TraceEventBody } from '../trace/types';
 
 /** Signals kept while the link is down; a peer sends a few dozen per session. */
 export const MAX_OUTBOX = 256;
@@ -21,6 +21,8 @@ interface Outgoing {
   signal: WireSignal;
   retain: boolean;
   qos: 0 | 1 | 2;
+  /** The signal in another app's dialect (../dialects): what goes on the wire instead of its lab JSON. */
+  wire?: DialectWire;
 }
 
 export type MessageHandler = (topic: string, payload: Uint8Array, packet: ReceivedPacket, wire: WirePacket | undefined) => void;
@@ -110,7 +112,7 @@ export class MqttEndpoint {
    * else a promise that settles once the broker acknowledged it or it failed, or at once
    * when the link is down and it waits in the outbox ('queued-offline'). Never rejects.
    */
-  publish(topic: string, signal: WireSignal, retain: boolean, qos: 0 | 1 | 2 = 1): Promise<void> | null {
+  publish(topic: string, signal: WireSignal, retain: boolean, qos: 0 | 1 | 2 = 1, wire?: DialectWire): Promise<void> | null {
     const { peer } = this.opts;
     const client = this.conn?.client;
     const full = this.outbox.length >= MAX_OUTBOX;
@@ -119,7 +121,7 @@ export class MqttEndpoint {
       this.emit({ type: 'api', peer, call: `publish ${signal.kind}`, ok: false, detail });
       return null;
     }
-    const out: Outgoing = { topic, signal, retain, qos };
+    const out: Outgoing = { topic, signal, retain, qos, ...(wire ? { wire } : {}) };
     if (!client.connected) {
       this.keep(out, 'the link to the broker is down');
       return Promise.resolve();
@@ -149,13 +151,14 @@ export class MqttEndpoint {
 
   private send(client: MqttLike, out: Outgoing, fromOutbox: boolean): Promise<void> {
     const { peer } = this.opts;
-    const { topic, signal, retain, qos } = out;
+    const { topic, signal, retain, qos, wire } = out;
     const payload = encodeSignal(signal);
-    this.emit({ type: 'published', peer, mid: signal.mid, kind: signal.kind, topic, payload, bytes: payloadBytes(payload), qos, retain, ...(fromOutbox ? { fromOutbox } : {}) });
+    const sent = wire?.payload ?? payload;
+    this.emit({ type: 'published', peer, mid: signal.mid, kind: signal.kind, topic, payload, bytes: payloadBytes(sent), qos, retain, ...(wire ? { wire } : {}), ...(fromOutbox ? { fromOutbox } : {}) });
     return new Promise((resolve) => {
       let settled = false;
       let id: number | undefined;
-      client.publish(topic, payload, { qos, retain }, (err) => {
+      client.publish(topic, sent, { qos, retain }, (err) => {
         settled = true;
         // Taken back into the outbox when the link dropped (onLost): not a failure.
         if (id !== undefined && !this.unacked.delete(id)) return resolve();
@@ -182,10 +185,10 @@ export class MqttEndpoint {
   }
 
   /** Publishes text that is not a signal (a probe, a ping, a cleared status). False when not connected. */
-  publishRaw(topic: string, text: string, retain = false): boolean {
+  publishRaw(topic: string, text: string, retain = false, qos: 0 | 1 | 2 = 1): boolean {
     const client = this.conn?.client;
     if (!client || this.unplugged) return false;
-    client.publish(topic, text, { qos: 1, retain });
+    client.publish(topic, text, { qos, retain });
     return true;
   }
 

@@ -90,6 +90,8 @@ export class FakeIceCandidate {
   }
 }
 
+const textOf = (buffer: ArrayBuffer) => new TextDecoder().decode(buffer);
+
 export class FakeDataChannel extends EventTarget {
   readonly label: string;
   readonly ordered = true;
@@ -98,10 +100,12 @@ export class FakeDataChannel extends EventTarget {
   readonly id: number | null;
   binaryType: BinaryType = 'arraybuffer';
   readyState: RTCDataChannelState = 'connecting';
-  /** Every string this end sent, in order. */
+  /** Every message this end sent, in order: a binary one as its UTF-8 text. */
   readonly sent: string[] = [];
-  /** Every message this end received, in order. */
+  /** Every message this end received, in order (binary ones as UTF-8 text). */
   readonly received: string[] = [];
+  /** How many of the received messages were binary (PPID binary, RFC 8831 §8). */
+  receivedBinary = 0;
   /** The other end, once the pair is connected. */
   remote: FakeDataChannel | null = null;
   onopen: ((ev: Event) => void) | null = null;
@@ -115,17 +119,19 @@ export class FakeDataChannel extends EventTarget {
     this.id = init.id ?? null;
   }
 
-  send(data: string): void {
+  send(data: string | ArrayBuffer | ArrayBufferView): void {
     if (this.readyState !== 'open') {
       throw new DOMException(
         "Failed to execute 'send' on 'RTCDataChannel': RTCDataChannel.readyState is not 'open'",
         'InvalidStateError',
       );
     }
-    this.sent.push(data);
+    // A binary message is copied, as the wire would: the sender may reuse its buffer.
+    const message = typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice().buffer : data.slice(0);
+    this.sent.push(typeof message === 'string' ? message : textOf(message));
     const remote = this.remote;
     // Delivery is asynchronous, as over a real SCTP association.
-    if (remote) queueMicrotask(() => remote.deliver(data));
+    if (remote) queueMicrotask(() => remote.deliver(message as string | ArrayBuffer));
   }
 
   close(): void {
@@ -152,9 +158,10 @@ export class FakeDataChannel extends EventTarget {
     if (!silent) fire(this, new Event('close'));
   }
 
-  private deliver(data: string): void {
+  private deliver(data: string | ArrayBuffer): void {
     if (this.readyState !== 'open') return;
-    this.received.push(data);
+    this.received.push(typeof data === 'string' ? data : textOf(data));
+    if (typeof data !== 'string') this.receivedBinary += 1;
     fire(this, new MessageEvent('message', { data }));
   }
 }

@@ -78,6 +78,8 @@ const qos = oneOf([0, 1, 2]);
 const note = str(4096);
 /** PUBLISH fixed header + topic + payload, two hex digits per byte. */
 const packetHex = optional(str(2 * (MAX_PAYLOAD_BYTES + 70_000), { pattern: /^[0-9a-f]*$/i, hint: 'hex' }));
+/** The original of a message in another app's dialect (../dialects): never longer than the lab's own limit. */
+const wire = optional(object({ dialect: str(32, { min: 1, pattern: /^[a-z0-9-]+$/, hint: 'a dialect id' }), payload, reading: note }));
 
 /** A message as it arrived for a peer: what 'held' and 'foreign' share (MessageInfo but its queue id). */
 const RECEIVED = {
@@ -92,6 +94,7 @@ const RECEIVED = {
   will: bool(),
   mid: id,
   packetHex,
+  wire,
 } as const;
 
 type FieldsOf<K extends TraceEventType> = Exclude<keyof Extract<TraceEventBody, { type: K }>, 'type'>;
@@ -100,7 +103,7 @@ type FieldsOf<K extends TraceEventType> = Exclude<keyof Extract<TraceEventBody, 
 export const EVENT_SHAPES: { readonly [K in TraceEventType]: { readonly [F in FieldsOf<K>]-?: FieldSpec } } = {
   session: { session: id, root: str(1024), broker: str(2048), peers: strings(2, 32) },
   broker: { peer, state: oneOf(BROKER_STATES), detail: optional(note) },
-  published: { peer, mid: id, kind: oneOf(KINDS), topic, payload, bytes, qos, retain: bool(), packetHex, fromOutbox: optional(bool()) },
+  published: { peer, mid: id, kind: oneOf(KINDS), topic, payload, bytes, qos, retain: bool(), packetHex, wire, fromOutbox: optional(bool()) },
   'queued-offline': { peer, mid: id, kind: oneOf(KINDS), topic, to: optional(peer), reason: note },
   held: { qid: id, ...RECEIVED },
   foreign: { verdict: oneOf(VERDICTS), reason: note, ...RECEIVED },

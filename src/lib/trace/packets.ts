@@ -123,11 +123,13 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export function publishPacketOf(events: readonly TraceEvent[], index: number): TracedPacket | null {
   const published = events[index];
   if (published?.type !== 'published') return null;
-  const { peer, topic, payload } = published;
+  const { peer, topic } = published;
+  // In another app's dialect, the wire carried the original, not the lab's reading of it.
+  const payload = published.wire?.payload ?? published.payload;
   let earlier = 0;
   for (let k = 0; k < index; k++) {
     const e = events[k]!;
-    if (e.type === 'published' && e.peer === peer && e.topic === topic && e.payload === payload) earlier++;
+    if (e.type === 'published' && e.peer === peer && e.topic === topic && (e.wire?.payload ?? e.payload) === payload) earlier++;
   }
   const want = utf8.encode(payload);
   // From the start: an earlier publish of the same text may still be written after this event.

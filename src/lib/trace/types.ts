@@ -12,12 +12,25 @@ export type TamperAction = 'delay' | 'duplicate' | 'move' | 'edit';
 
 export type BrokerState = 'connecting' | 'connected' | 'lost' | 'reconnecting' | 'error' | 'closed';
 
+/** A message in another app's format (../dialects) as it crossed the wire, and the lab's reading of it in words. */
+export interface DialectWire {
+  /** The dialect's id, e.g. "godot-demo". */
+  dialect: string;
+  payload: string;
+  reading: string;
+}
+
 /** A signalling message as it crossed the broker: what 'published' and 'held' both record. */
 export interface WireMessage {
   kind: SignalKind;
   topic: string;
-  /** Raw payload text, exactly as sent or received. */
+  /**
+   * The payload text exactly as sent or received, in the lab's own format; when it crossed the
+   * wire in another app's dialect, the lab's reading of it, and `wire` holds the original.
+   */
   payload: string;
+  /** Set when the message crossed the wire in another dialect (../dialects): the original, and how the lab read it. */
+  wire?: DialectWire;
   bytes: number;
   qos: 0 | 1 | 2;
   /** MQTT retain flag; on delivery it marks a stored message replayed to a new subscriber (MQTT 3.1.1 §3.3.1.3). */
