@@ -69,7 +69,7 @@ export const AREA_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   diagram: ['trace'],
   peer: ['ice', 'signalling', 'trace'],
   session: ['broker', 'bytes', 'mqtt', 'queue', 'signalling', 'trace'],
-  lab: ['broker', 'ice', 'latency', 'peer', 'queue', 'session', 'signalling', 'trace'],
+  lab: ['broker', 'dialects', 'ice', 'latency', 'peer', 'queue', 'session', 'signalling', 'trace'],
   lobby: ['peer', 'queue', 'sdp', 'session', 'signalling', 'trace'],
   'copy-paste': ['ice', 'peer', 'sdp', 'session', 'signalling', 'trace'],
 };

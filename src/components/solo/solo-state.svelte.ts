@@ -17,6 +17,7 @@ import { hasTurn } from '../../lib/latency/relay-link';
 import { brokerState, diagramRows, heldApart, heldMessages, peerStates, type DiagramDetail } from '../../lib/trace/selectors';
 import { heldCandidates } from '../../lib/lab/early-candidates';
 import { connecting } from '../../lib/trace/clock';
+import { dialectById, FORMAT_CHOICES, LAB_FORMAT } from '../../lib/dialects/registry';
 
 /** The broker shared by this browser's tabs (a SharedWorker), see src/lib/broker/tabs.ts. */
 export const TABS = 'tabs';
@@ -35,12 +36,17 @@ export function randomPeerId(): string {
   return `${animal}${randomToken(3, '0123456789')}`;
 }
 
+/** A format's own default root: the app's for a dialect, else the lab's. */
+const defaultRootOf = (id: string) => dialectById(id)?.defaultRoot ?? DEFAULT_ROOT;
+
 /** Play's paces in the two-device lab: all but Slow. */
 export const SOLO_PACES = PACES.filter((p) => p.ms <= 600);
 
 export class SoloState extends LabTraceState<SoloSession> {
   broker = $state(TABS);
   root = $state(DEFAULT_ROOT);
+  /** The wire format: the lab's own ("lab") or an app's dialect (src/lib/dialects). */
+  dialect = $state<string>(LAB_FORMAT.id);
   self = $state(randomPeerId());
   iceServers = $state.raw<RTCIceServer[]>([]);
   policy = $state<RTCIceTransportPolicy>('all');
@@ -97,7 +103,17 @@ export class SoloState extends LabTraceState<SoloSession> {
     return problem && `Topic root refused: ${problem}.`;
   });
   brokerError = $derived(this.broker === TABS || (isBrokerUrl(this.broker) && this.broker !== IN_PAGE) ? null : 'Broker: choose one from the list or a ws:// or wss:// URL.');
-  configError = $derived(this.idError ?? this.rootError ?? this.brokerError);
+  /** What the chosen dialect cannot use: its own rules for ids and roots. */
+  dialectError = $derived.by(() => {
+    const d = dialectById(this.dialect);
+    const problem = d && (d.idProblem(this.self) ?? d.rootProblem(this.root));
+    return problem ? `${d.label}: ${problem}.` : null;
+  });
+  configError = $derived(this.idError ?? this.rootError ?? this.brokerError ?? this.dialectError);
+  /** Whose latency test runs: the lab's pings, the app's own ("$" probes), or none (the workbench has none). */
+  latencyKind = $derived(this.dialect === LAB_FORMAT.id ? 'lab' : dialectById(this.dialect)?.latency ? 'app' : 'none');
+  /** The chosen format's topics, for the reader. */
+  format = $derived(FORMAT_CHOICES.find((f) => f.id === this.dialect) ?? LAB_FORMAT);
   mosquittoSub = $derived.by(() => {
     const tcp = this.broker === TABS ? null : tcpEndpointFor(this.broker);
     return tcp ? mosquittoSubCommand(this.root, tcp.host, tcp.port) : null;
@@ -119,6 +135,11 @@ export class SoloState extends LabTraceState<SoloSession> {
     this.root = params.root ?? DEFAULT_ROOT;
     this.iceServers = params.iceServers;
     this.policy = params.policy;
+    const dialect = s.get('dialect');
+    if (dialect !== null) {
+      if (FORMAT_CHOICES.some((f) => f.id === dialect)) this.chooseDialect(dialect);
+      else errors.push(`dialect: expected ${FORMAT_CHOICES.map((f) => f.id).join(', ')}`);
+    }
     const id = s.get('id');
     if (id !== null) {
       if (isValidPeerId(id)) this.self = id;
@@ -126,6 +147,18 @@ export class SoloState extends LabTraceState<SoloSession> {
     }
     this.paramErrors = [...errors, ...params.errors];
     this.autoplay = params.autoplay;
+  }
+
+  /**
+   * Picks the wire format. A root the reader left at the old format's default becomes the
+   * new one's (the demo's "crumble77"), and an id the dialect cannot use gets one it can.
+   */
+  chooseDialect(id: string): void {
+    const untouched = this.root === defaultRootOf(this.dialect);
+    this.dialect = id;
+    if (untouched) this.root = defaultRootOf(id);
+    const d = dialectById(id);
+    if (d?.idProblem(this.self)) this.self = d.randomId();
   }
 
   get joined(): boolean {
@@ -141,6 +174,7 @@ export class SoloState extends LabTraceState<SoloSession> {
     url.searchParams.set('mode', 'solo');
     url.searchParams.set('broker', this.broker);
     url.searchParams.set('root', this.root);
+    if (this.dialect !== LAB_FORMAT.id) url.searchParams.set('dialect', this.dialect);
     return url.toString();
   }
 
@@ -150,8 +184,9 @@ export class SoloState extends LabTraceState<SoloSession> {
     this.results = [];
     const { SoloSession } = await import('../../lib/lab/solo-session');
     const broker = this.broker;
+    const dialect = dialectById(this.dialect);
     const session = new SoloSession(
-      { broker, root: this.root, self: this.self, rtcConfig: { iceServers: this.iceServers, iceTransportPolicy: this.policy } },
+      { broker, root: this.root, self: this.self, rtcConfig: { iceServers: this.iceServers, iceTransportPolicy: this.policy }, ...(dialect ? { dialect } : {}) },
       { connectBroker: (opts) => connectFor(broker, opts), createPeerConnection: (config) => new RTCPeerConnection(config) },
     );
     this.attach(session);

@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import fixtures from '../../../tests/fixtures/godot/wire.json';
 import { DIALECTS, dialectById, type DialectMessage } from './registry';
-import { latencyProbe, MAX_PROBE_BYTES } from './godot-demo';
+import { DOLLAR_PROBES, latencyProbe, MAX_PROBE_BYTES } from './godot-demo';
+import { DialectLink } from './link';
+import { encodeSignal, decodeSignal } from '../signalling/codec';
+import type { WireSignal } from '../signalling/types';
 
 interface Case {
   id: string;
@@ -151,7 +154,7 @@ describe('write then read gives the message back (fast-check)', () => {
   // Within the lab's limits, counted as the codec counts them (UTF-16 units).
   const text = (max: number) => fc.string({ minLength: 1, maxLength: max, unit: 'grapheme' }).filter((t) => t.length <= max);
   const sdp = text(2000).map((s) => `v=0\r\n${s}`);
-  const message = (self: fc.Arbitrary<string>, to: fc.Arbitrary<string>, demo: boolean) =>
+  const message = (to: fc.Arbitrary<string>, demo: boolean) =>
     fc.oneof(
       fc.record({ kind: fc.constantFrom('offer' as const, 'answer' as const), to, sdp }),
       fc.record({ kind: fc.constant('candidate' as const), to, candidate: text(300), sdpMid: text(32), sdpMLineIndex: fc.integer({ min: 0, max: 65535 }) }),
@@ -169,7 +172,7 @@ describe('write then read gives the message back (fast-check)', () => {
           fc.tuple(ids, ids).filter(([a, b]) => a !== b),
           ([self, to]) => {
             fc.assert(
-              fc.property(message(fc.constant(self), fc.constant(to), demo), (m) => {
+              fc.property(message(fc.constant(to), demo), (m) => {
                 const w = dialect.write(root, self, { ...m, from: self } as DialectMessage);
                 expect('topic' in w).toBe(true);
                 if (!('topic' in w)) return;
@@ -184,4 +187,68 @@ describe('write then read gives the message back (fast-check)', () => {
       );
     });
   }
+});
+
+describe("the demo's latency test as an EchoFormat (Control.gd:184-187, :236-240)", () => {
+  it.each([1024, 10240, 102400])('a %i-byte probe is "$" and letters, answered "*<its length>", which names it', (size) => {
+    const { text, id } = DOLLAR_PROBES.probe(1, size);
+    expect(text).toMatch(/^\$[a-z]+$/);
+    expect([text.length, id]).toEqual([size, size]);
+    expect(DOLLAR_PROBES.read(text)).toEqual({ t: 'ping', id: size });
+    const answer = DOLLAR_PROBES.answer(text);
+    expect(answer).toBe(`*${size}`);
+    expect(DOLLAR_PROBES.read(answer)).toEqual({ t: 'pong', id: size });
+  });
+
+  it('refuses a probe over the demo\'s largest, and reads nothing else as a probe', () => {
+    expect(() => DOLLAR_PROBES.probe(1, MAX_PROBE_BYTES + 1)).toThrow(/2–102400 bytes/);
+    for (const text of ['hello', '*12x', '*', `$${'a'.repeat(MAX_PROBE_BYTES)}`]) expect(DOLLAR_PROBES.read(text)).toBeNull();
+  });
+});
+
+describe('DialectLink: a dialect as lab signals, for one peer', () => {
+  const link = (self: string) => new DialectLink(dialectById('godot-demo')!, 'crumble77', self, 'sess1', () => 42);
+  const sdp = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
+
+  it('reads a message whose topic names only its recipient as from the one peer it talks to, and says so', () => {
+    const r = link('dog111').read('crumble77/dog111/offer', sdp, { remote: null, online: ['cat222'] });
+    expect(r).toMatchObject({ ok: true, what: 'signal', signal: { v: 1, kind: 'offer', from: 'cat222', to: 'dog111', session: 'sess1', sdp, ts: 42 }, wire: { dialect: 'godot-demo', payload: sdp } });
+    if (r.ok && r.what === 'signal') {
+      expect(r.wire.reading).toContain('the lab takes it to be from cat222');
+      // The lab's reading is a signal its own codec accepts.
+      expect(decodeSignal(new TextEncoder().encode(encodeSignal(r.signal)), { topic: 'crumble77/dog111/signal', root: 'crumble77', self: 'dog111', session: null })).toMatchObject({ ok: true });
+    }
+    // The peer it is connected to wins over who is online.
+    expect(link('dog111').read('crumble77/dog111/offer', sdp, { remote: 'fox333', online: ['cat222', 'fox333'] })).toMatchObject({ ok: true, signal: { from: 'fox333' } });
+  });
+
+  it('refuses what it cannot attribute, and tells a probe from a signal', () => {
+    expect(link('dog111').read('crumble77/dog111/offer', sdp, { remote: null, online: [] })).toMatchObject({ ok: false, reason: expect.stringContaining('no other peer is online') });
+    expect(link('dog111').read('crumble77/dog111/offer', sdp, { remote: null, online: ['a', 'b', 'c', 'd'] })).toMatchObject({ ok: false, reason: expect.stringContaining('4 peers are online (a, b, c, …)') });
+    expect(link('dog111').read('crumble77/dog111/chat', '*1024', { remote: 'cat222', online: [] })).toEqual({ ok: true, what: 'latency', from: 'cat222', text: '*1024' });
+    expect(link('dog111').read('crumble77/cat222/status', '', { remote: null, online: [] })).toEqual({ ok: true, what: 'cleared', from: 'cat222' });
+  });
+
+  it('writes every lab signal a peer sends as the app would, and reads it back the same (round trip)', () => {
+    const base = { v: 1, from: 'dog111', session: 'sess1', mid: 'm1', ts: 1 } as const;
+    const signals: WireSignal[] = [
+      { ...base, kind: 'status', status: 'online' },
+      { ...base, kind: 'offer', to: 'cat222', sdp },
+      { ...base, kind: 'answer', to: 'cat222', sdp },
+      { ...base, kind: 'candidate', to: 'cat222', candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 },
+      { ...base, kind: 'chat', to: 'cat222', text: 'woof' },
+    ];
+    for (const signal of signals) {
+      const out = link('dog111').write(signal);
+      if (!('message' in out)) throw new Error(out.refused);
+      const back = link('cat222').read(out.message.topic, out.message.payload, { remote: 'dog111', online: ['dog111'] });
+      const { mid: _m, ts: _t, ...rest } = signal;
+      expect(back).toMatchObject({ ok: true, what: 'signal', signal: signal.kind === 'status' ? { kind: 'status', from: 'dog111', status: 'online' } : rest });
+      expect(out.wire.reading.length).toBeGreaterThan(10);
+    }
+    expect(link('dog111').write({ ...base, kind: 'end-of-candidates', to: 'cat222' })).toMatchObject({ refused: expect.stringContaining('no end-of-candidates') });
+    expect(link('dog111').latencyMessage('cat222', latencyProbe(1024))).toEqual({ topic: 'crumble77/cat222/chat', payload: latencyProbe(1024), qos: 0, retain: false });
+    expect(link('dog111').latencyMessage('cat222', '*1024')).toEqual({ topic: 'crumble77/cat222/chat', payload: '*1024', qos: 0, retain: false });
+    expect(link('dog111').latencyMessage('cat222', 'hello')).toBeNull();
+  });
 });

@@ -38,8 +38,8 @@ export function latencyProbe(bytes: number): string {
  */
 export const DOLLAR_PROBES: EchoFormat = {
   probe: (_seq, size) => {
-    const bytes = Math.min(Math.max(2, Math.round(size)), MAX_PROBE_BYTES);
-    return { text: latencyProbe(bytes), id: bytes };
+    if (!Number.isInteger(size) || size < 2 || size > MAX_PROBE_BYTES) throw new RangeError(`the demo's probes are 2–${MAX_PROBE_BYTES} bytes (its largest test is 100 KB)`);
+    return { text: latencyProbe(size), id: size };
   },
   read(text) {
     if (text.length > MAX_PROBE_BYTES) return null;
@@ -140,7 +140,15 @@ export const godotDemo: Dialect = {
   channels: [{ label: 'chat', init: { negotiated: true, id: 1 } }],
   binary: true,
   latency: DOLLAR_PROBES,
+  scheme: [
+    { topic: '<root>/<id>/status', carries: '"connected", retained; the last will "stopped", retained' },
+    { topic: '<root>/<to>/offer, /answer', carries: 'the SDP as raw text; the topic names only the recipient' },
+    { topic: '<root>/<to>/ice', carries: 'a candidate as the JSON array [mid, index, sdp]' },
+    { topic: '<root>/<to>/chat', carries: 'plain text; "$…" is a latency probe, answered "*<its length>"' },
+  ],
   rootProblem: (root) => labRootProblem(root) ?? (root.includes('/') ? 'the Godot 3 demo wants <root>/<id>/<topic>, three levels, so its root has no /' : null),
+  // The demo's two ids (Control.tscn:115-117); the lab's own page picks other animals.
+  randomId: () => (Math.random() < 0.5 ? 'dog111' : 'cat222'),
   idProblem: (id) => (isValidPeerId(id) ? null : 'use 1–32 of A-Z a-z 0-9 _ - (the demo offers dog111 and cat222)'),
   subscriptions: (root, self) => Object.fromEntries([...LEAVES.map((l) => `${root}/${self}/${l}`), `${root}/+/status`].map((t) => [t, { qos: 0 as const }])),
   presence: (root, self) => ({ online: qos0(`${root}/${self}/status`, ONLINE, true), will: qos0(`${root}/${self}/status`, WILL, true) }),

@@ -139,7 +139,14 @@ export const godotWorkbench: Dialect = {
     { label: 'unreliable', init: { negotiated: true, id: 3, ordered: false, maxPacketLifeTime: 1 } },
   ],
   binary: true,
+  scheme: [
+    { topic: '<root>/<id>/status', carries: 'JSON {"subject": "unconnected" | "serveropen" | "connectto" | "closed", "playername": …}, retained' },
+    { topic: '<root>/<from>/packet/<to>', carries: 'JSON by "subject": the handshake, "offer" / "answer" with "data", "ice_candidate"' },
+    { topic: '<root>/<from>/message/<to>', carries: 'raw text' },
+  ],
   rootProblem,
+  // MQTTsignalling.gd:191: "x%d" % (2 + (randi() % 0x7ffffff8)).
+  randomId: () => `x${2 + Math.floor(Math.random() * 0x7ffffff8)}`,
   idProblem: (id) => {
     const m = ID.exec(id);
     return m && Number(m[1]) >= 2 && Number(m[1]) <= 2147483641 ? null : 'the workbench makes a number of an id (int("x123") is 123; the server is 1): use x and 2–2147483641, e.g. x12345678';

@@ -35,6 +35,12 @@ export type DialectMessage =
 /** What reading one message gave: the message and how the lab read it, or why not. */
 export type ReadResult = { ok: true; message: DialectMessage; reading: string } | { ok: false; reason: string };
 
+/** One topic of a dialect's scheme, with <root>, <id>, <from>, <to> as placeholders. */
+export interface TopicUse {
+  topic: string;
+  carries: string;
+}
+
 /** A data channel both ends create themselves (negotiated, so no DCEP announces it: RFC 8832 §6.1). */
 export interface DialectChannel {
   label: string;
@@ -55,8 +61,12 @@ export interface Dialect {
   readonly binary: boolean;
   /** The app's own latency test over its chat topic and channel, if it has one. */
   readonly latency?: EchoFormat;
+  /** The topics a peer uses, for the reader: `<root>/<id>/status` and what each carries. */
+  readonly scheme: readonly TopicUse[];
   /** Why this root cannot be used with this dialect, or null. */
   rootProblem(root: string): string | null;
+  /** A fresh id as the app makes one (the demo's picks, the workbench's "x" and a number). */
+  randomId(): string;
   /** Why this peer id cannot be used with this dialect, or null. */
   idProblem(id: string): string | null;
   /** Topics a peer `self` subscribes to (QoS as the app does). */

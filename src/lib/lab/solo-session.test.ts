@@ -524,6 +524,19 @@ describe('SoloSession in the Godot 3 demo\'s dialect (godot_webrtc_mqtt, Control
     expect(dog.roster.get('cat222')).toMatchObject({ status: 'offline', will: true });
   });
 
+  it('a held message in the dialect is edited as its lab reading, checked by the lab\'s codec', async () => {
+    const w = world(godotDemo);
+    const { dog, cat } = await w.pair();
+    await w.drain(dog, cat);
+    dog.sendChat('cat222', 'woof');
+    await w.settle();
+    const held = cat.queue.held.find((m) => m.kind === 'chat')!;
+    expect(held.wire?.payload).toBe('woof');
+    const edited = cat.edit(held.qid, held.payload.replace('woof', 'meow'));
+    expect(edited).toMatchObject({ ok: true, message: { signal: { text: 'meow' } } });
+    expect(cat.edit(held.qid, '{"v":1}')).toMatchObject({ ok: false });
+  });
+
   it('answers a Godot peer that offers: raw SDP in, raw SDP out, and chat over MQTT as plain text', async () => {
     const w = world(godotDemo);
     const wire = await tap(w);

@@ -285,8 +285,10 @@ export class SoloSession extends SessionCore {
   }
 
   protected decodeContext(_to: string, topic: string): DecodeContext {
+    // In a dialect, an edit is made to the lab's reading, as if it had come on our signal topic.
+    const labTopic = this.link && parseTopic(this.root, topic)?.kind !== 'status' ? signalTopic(this.root, this.self) : topic;
     // No session is pinned: each conversation names its own, and LabPeer checks it.
-    return { topic, root: this.root, self: this.self, session: null };
+    return { topic: labTopic, root: this.root, self: this.self, session: null };
   }
 
   /** The device expects the peer it talks to. */

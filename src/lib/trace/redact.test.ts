@@ -105,6 +105,21 @@ describe('redactTrace', () => {
     expect(parsed.ok).toBe(true);
   });
 
+  it('redacts a message in another dialect: its original and reading too, and counts the original\'s bytes', () => {
+    const original = JSON.stringify(['0', 0, candidate]);
+    const godotTopic = 'crumble77/dog111/ice';
+    const held = traceOf([
+      { type: 'held', qid: 'q1', to: 'dog111', from: 'cat222', kind: 'candidate', topic: godotTopic, payload: candPayload, bytes: original.length, qos: 0, retain: false, will: false, mid: 'g1', packetHex: publishHex(godotTopic, original), wire: { dialect: 'godot-demo', payload: original, reading: `from ${candidate}` } },
+    ]);
+    const { events: out } = redactTrace(held, ALL);
+    const e = out[0] as Extract<(typeof out)[number], { type: 'held' }>;
+    expect(JSON.stringify(e)).not.toContain('192.168.99.58');
+    expect(e.wire?.payload).toMatch(/^\["0",0,"candidate:0 1 UDP 2122187007 192\.0\.2\.\d+ 45274 typ host"\]$/);
+    expect(e.bytes).toBe(Buffer.byteLength(e.wire!.payload));
+    expect(String(Buffer.from(e.packetHex!, 'hex'))).toContain(e.wire!.payload);
+    expect(parseTraceJson(exportTrace(out)).ok).toBe(true);
+  });
+
   it('with nothing selected, changes nothing', () => {
     expect(redactTrace(events, { ips: false, iceCredentials: false }).events).toEqual(events);
   });

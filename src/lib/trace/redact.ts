@@ -122,6 +122,8 @@ class Redactor {
   value(v: unknown): unknown {
     if (typeof v === 'string') return this.text(v);
     if (Array.isArray(v)) return v.map((x) => this.value(x));
+    // A message's original in another app's dialect (DialectWire): its payload and reading too.
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.value(x)]));
     return v;
   }
 
@@ -131,7 +133,10 @@ class Redactor {
       if (key === 'type' || key === 'packetHex') continue;
       out[key] = this.value(v);
     }
-    if ('payload' in e && typeof e.payload === 'string' && out.payload !== e.payload && 'bytes' in e) {
+    // `bytes` counts what crossed the wire: the dialect's original when there is one.
+    const wire = 'wire' in e && e.wire ? (out.wire as { payload: string }).payload : null;
+    if (wire !== null && wire !== ('wire' in e ? e.wire?.payload : undefined)) out.bytes = utf8Length(wire);
+    else if (wire === null && 'payload' in e && typeof e.payload === 'string' && out.payload !== e.payload && 'bytes' in e) {
       out.bytes = utf8Length(out.payload as string);
     }
     if ('packetHex' in e && typeof e.packetHex === 'string') {

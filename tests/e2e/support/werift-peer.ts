@@ -9,6 +9,18 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { RTCPeerConnection, type RTCDataChannel } from 'werift';
 
+/** A werift connection that gathers one host candidate, on 127.0.0.1, bound there, and no other. */
+export function loopbackPeerConnection(): RTCPeerConnection {
+  return new RTCPeerConnection({
+    iceServers: [],
+    iceUseIpv4: false,
+    iceUseIpv6: false,
+    iceUseTcp: false,
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+  });
+}
+
 export interface WeriftPeerOptions {
   mqttUrl: string;
   root: string;
@@ -71,15 +83,7 @@ export class WeriftPeer {
    */
   async call(to: string): Promise<void> {
     this.remote = to;
-    const pc = new RTCPeerConnection({
-      iceServers: [],
-      // Host candidates from additional addresses only: 127.0.0.1, bound there.
-      iceUseIpv4: false,
-      iceUseIpv6: false,
-      iceUseTcp: false,
-      iceAdditionalHostAddresses: ['127.0.0.1'],
-      iceInterfaceAddresses: { udp4: '127.0.0.1' },
-    });
+    const pc = loopbackPeerConnection();
     this.pc = pc;
     pc.connectionStateChange.subscribe((s) => this.note(`connection ${s}`));
     const channel = pc.createDataChannel('chat');
