@@ -139,6 +139,7 @@ export const godotDemo: Dialect = {
   // Control.gd:66: create_data_channel("chat", {"id": 1, "negotiated": true}); put_packet() sends binary.
   channels: [{ label: 'chat', init: { negotiated: true, id: 1 } }],
   binary: true,
+  channelChat: true,
   latency: DOLLAR_PROBES,
   scheme: [
     { topic: '<root>/<id>/status', carries: '"connected", retained; the last will "stopped", retained' },

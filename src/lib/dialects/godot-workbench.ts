@@ -43,10 +43,11 @@ function readStatus(from: string, payload: string): ReadResult {
   if (!about) return refuse(`status: unknown subject "${clip(v.subject, 24)}"`);
   const will = v.subject === 'closed' && v.comment === 'by_will';
   const name = typeof v.playername === 'string' ? ` (${clip(v.playername, 32)})` : '';
-  const server = v.subject === 'connectto' && typeof v.selectedserver === 'string' ? ` ${clip(v.selectedserver, 32)}` : '';
+  const selected = v.subject === 'connectto' && typeof v.selectedserver === 'string' && isValidPeerId(v.selectedserver) ? v.selectedserver : null;
+  const server = selected ? ` ${selected}` : '';
   return {
     ok: true,
-    message: { kind: 'status', from, status: v.subject === 'closed' ? 'offline' : 'online', will, detail: v.subject },
+    message: { kind: 'status', from, status: v.subject === 'closed' ? 'offline' : 'online', will, detail: v.subject, ...(selected ? { server: selected } : {}) },
     reading: will ? `"closed", "by_will": ${from}'s last will, published by the broker.` : `"${v.subject}": ${from}${name} is ${about}${server}.`,
   };
 }
@@ -106,7 +107,9 @@ function write(room: string, self: string, m: DialectMessage): WireMessage | { r
   switch (m.kind) {
     case 'status': {
       const subject = m.status === 'offline' ? 'closed' : m.detail in STATUS && m.detail !== 'closed' ? m.detail : 'unconnected';
-      return qos0(`${room}/${self}/status`, sortedJson({ subject, playername: self }), true);
+      // A server says how many it serves (always 0 in the workbench, :299); a client names its server (:384).
+      const extra: Record<string, string | number> = subject === 'serveropen' ? { nconnections: 0 } : subject === 'connectto' && m.server ? { selectedserver: m.server } : {};
+      return qos0(`${room}/${self}/status`, sortedJson({ subject, playername: self, ...extra }), true);
     }
     case 'cleared':
       return qos0(`${room}/${m.from}/status`, '', true);
@@ -139,6 +142,20 @@ export const godotWorkbench: Dialect = {
     { label: 'unreliable', init: { negotiated: true, id: 3, ordered: false, maxPacketLifeTime: 1 } },
   ],
   binary: true,
+  // The channels carry Godot's SceneMultiplayer packets, not text: chat goes over <from>/message/<to>.
+  channelChat: false,
+  handshake: {
+    serverStatus: 'serveropen',
+    opening: 'request_connection',
+    on: {
+      // The server accepts and says again that it is open (:333-336).
+      request_connection: { reply: 'connection_accepted', status: 'serveropen' },
+      // The client says whose it is, then asks for the offer (:381-385, :418).
+      connection_accepted: { reply: 'request_offer', status: 'connectto' },
+      // The server makes the connection and offers (:338-348).
+      request_offer: { offer: true },
+    },
+  },
   scheme: [
     { topic: '<root>/<id>/status', carries: 'JSON {"subject": "unconnected" | "serveropen" | "connectto" | "closed", "playername": …}, retained' },
     { topic: '<root>/<from>/packet/<to>', carries: 'JSON by "subject": the handshake, "offer" / "answer" with "data", "ice_candidate"' },

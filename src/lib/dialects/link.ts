@@ -14,7 +14,8 @@ import type { Dialect, DialectMessage, WireMessage } from './types';
 
 /** What one received message is to the session. */
 export type LinkRead =
-  | { ok: true; what: 'signal'; signal: WireSignal; wire: DialectWire }
+  /** `status`: for a status, the app's own word for it and the server a client names. */
+  | { ok: true; what: 'signal'; signal: WireSignal; wire: DialectWire; status?: { detail: string; server?: string } }
   | { ok: true; what: 'cleared'; from: string }
   /** A latency probe or answer on the app's chat topic: handled at once, never queued. */
   | { ok: true; what: 'latency'; from: string; text: string }
@@ -65,13 +66,19 @@ export class DialectLink {
     const signal = this.signal({ ...m, from });
     if ('refused' in signal) return { ok: false, reason: signal.refused };
     const reading = m.from === null ? `${r.reading} The topic does not name its sender: the lab takes it to be from ${from}, the one peer it talks to.` : r.reading;
-    return { ok: true, what: 'signal', signal, wire: { dialect: this.dialect.id, payload, reading } };
+    const wire = { dialect: this.dialect.id, payload, reading };
+    if (m.kind === 'status') return { ok: true, what: 'signal', signal, wire, status: { detail: m.detail, ...(m.server ? { server: m.server } : {}) } };
+    return { ok: true, what: 'signal', signal, wire };
   }
 
-  /** A lab signal from this peer on the dialect's wire, with how the lab reads it back. */
-  write(signal: WireSignal): { message: WireMessage; wire: DialectWire } | { refused: string } {
-    const m = dialectMessage(signal);
-    if ('refused' in m) return m;
+  /**
+   * A lab signal from this peer on the dialect's wire, with how the lab reads it back. A
+   * status may say more in the app's own words (`status`: "serveropen", a client's server).
+   */
+  write(signal: WireSignal, status?: { detail: string; server?: string }): { message: WireMessage; wire: DialectWire } | { refused: string } {
+    const read = dialectMessage(signal);
+    if ('refused' in read) return read;
+    const m = read.kind === 'status' && status ? { ...read, ...status } : read;
     const message = this.dialect.write(this.root, this.self, m);
     if ('refused' in message) return message;
     const back = this.dialect.read(this.root, null, message.topic, message.payload);
@@ -102,7 +109,7 @@ export class DialectLink {
       case 'chat':
         return { ...base, kind: 'chat', to: m.to, text: m.text };
       case 'handshake':
-        return { refused: `"${m.subject}": the workbench's handshake is read, but the lab does not answer it yet` };
+        return { ...base, kind: 'handshake', to: m.to, subject: m.subject };
     }
   }
 }
@@ -131,6 +138,8 @@ function dialectMessage(signal: WireSignal): DialectMessage | { refused: string 
       return { kind: 'candidate', from: signal.from, to: signal.to, candidate: signal.candidate, sdpMid: signal.sdpMid, sdpMLineIndex: signal.sdpMLineIndex };
     case 'chat':
       return { kind: 'chat', from: signal.from, to: signal.to, text: signal.text };
+    case 'handshake':
+      return { kind: 'handshake', from: signal.from, to: signal.to, subject: signal.subject };
     case 'end-of-candidates':
       return { refused: 'this dialect has no end-of-candidates message: the app just stops sending candidates' };
   }

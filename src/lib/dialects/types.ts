@@ -20,7 +20,8 @@ export interface WireMessage {
  * sent it (the Godot 3 demo's topics name only the recipient): the session decides then.
  */
 export type DialectMessage =
-  | { kind: 'status'; from: string; status: 'online' | 'offline'; will: boolean; detail: string }
+  /** `detail`: the app's own word for it ("serveropen"); `server`: the server a client joined ("connectto"). */
+  | { kind: 'status'; from: string; status: 'online' | 'offline'; will: boolean; detail: string; server?: string }
   /** An empty retained payload on a status topic: that status is gone (MQTT 3.1.1 §3.3.1.3). */
   | { kind: 'cleared'; from: string }
   | { kind: 'offer' | 'answer'; from: string | null; to: string; sdp: string }
@@ -47,6 +48,17 @@ export interface DialectChannel {
   init: RTCDataChannelInit & { negotiated: true; id: number };
 }
 
+/**
+ * The steps an app takes before anyone offers (the workbench's, MQTTsignalling.gd:254-418): a
+ * server announces itself with `serverStatus`; a client opens with `opening`; each subject
+ * received is answered as `on` says (a reply, a status, or the server's offer).
+ */
+export interface Handshake {
+  serverStatus: string;
+  opening: string;
+  on: Readonly<Record<string, { reply?: string; status?: string; offer?: true }>>;
+}
+
 export interface Dialect {
   readonly id: string;
   /** For the setting, e.g. "Godot 3 demo (godot_webrtc_mqtt)". */
@@ -59,6 +71,10 @@ export interface Dialect {
   readonly channels: readonly DialectChannel[];
   /** The app sends its channel messages as binary (UTF-8 bytes), not as text. */
   readonly binary: boolean;
+  /** The app reads chat on its first channel; if not, chat always goes over MQTT. */
+  readonly channelChat: boolean;
+  /** Set when the app takes steps before anyone offers; without it, whoever connects offers. */
+  readonly handshake?: Handshake;
   /** The app's own latency test over its chat topic and channel, if it has one. */
   readonly latency?: EchoFormat;
   /** The topics a peer uses, for the reader: `<root>/<id>/status` and what each carries. */

@@ -300,7 +300,8 @@ export class LabSession extends SessionCore {
   protected deliver(message: HeldMessage): void {
     const signal = message.signal;
     // A chat is for the app, not for the RTCPeerConnection: its delivery is the whole story.
-    if (signal.kind === 'chat') return;
+    // Both peers here speak the lab's own format, which has no handshake.
+    if (signal.kind === 'chat' || signal.kind === 'handshake') return;
     const peer = this.slots.get(message.to)?.peer;
     if (peer) {
       peer.handleSignal(signal);

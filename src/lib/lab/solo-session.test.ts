@@ -17,6 +17,7 @@ import { EARLY_CANDIDATE_LIMIT } from './early-candidates';
 import type { Dialect } from '../dialects/types';
 import type { TraceEvent } from '../trace/types';
 import { godotDemo, latencyProbe } from '../dialects/godot-demo';
+import { godotWorkbench } from '../dialects/godot-workbench';
 
 const ROOT = 'webrtc-lab/solo-test';
 
@@ -457,7 +458,7 @@ async function tap(w: ReturnType<typeof world>) {
   await new Promise<void>((resolve) => client.on('connect', resolve));
   const seen: { topic: string; payload: string; qos: number; retain: boolean }[] = [];
   client.on('message', (topic, payload, packet) => seen.push({ topic, payload: new TextDecoder().decode(payload), qos: packet.qos, retain: packet.retain }));
-  await new Promise<void>((resolve) => client.subscribe({ [`${R}/#`]: { qos: 2 } }, () => resolve()));
+  await new Promise<void>((resolve) => client.subscribe({ [`${w.root}/#`]: { qos: 2 } }, () => resolve()));
   return { client, seen, on: (topic: string) => seen.filter((m) => m.topic === topic) };
 }
 
@@ -618,5 +619,72 @@ describe('SoloSession in the Godot 3 demo\'s dialect (godot_webrtc_mqtt, Control
 
     const nested = new SoloSession({ broker: 'direct', root: 'a/b', self: 'dog111', dialect: godotDemo }, { connectBroker: directConnect(w.bus), createPeerConnection: () => new FakePeerConnection({}) as unknown as RTCPeerConnection });
     await expect(nested.join()).rejects.toThrow(/no \//);
+  });
+});
+
+describe('SoloSession in the Godot 4 workbench\'s dialect (MQTTsignalling.gd)', () => {
+  const W = godotWorkbench.defaultRoot;
+
+  it('the first peer in the room serves; another asks it to connect, and the server offers: the whole handshake on the wire', async () => {
+    const w = world(godotWorkbench);
+    const wire = await tap(w);
+    const server = w.device('x12345678');
+    await server.join();
+    const client = w.device('x87654321');
+    await client.join();
+    await w.settle();
+    // Nobody served when it came, so the first peer opened a server (:239-243, :299).
+    expect(JSON.parse(new TextDecoder().decode(w.bus.retained.get(`${W}/x12345678/status`)!.payload))).toEqual({ nconnections: 0, playername: 'x12345678', subject: 'serveropen' });
+    await w.drain(client);
+    expect(client.roster.get('x12345678')).toMatchObject({ status: 'online', detail: 'serveropen' });
+
+    expect(client.connectTo('x12345678')).toBe(true);
+    await w.drain(server, client);
+    // Each step went out as the workbench writes it, sorted keys, on <room>/<from>/packet/<to>.
+    const packets = wire.seen.filter((m) => m.topic.includes('/packet/')).map((m) => [m.topic.split('/')[1], (JSON.parse(m.payload) as { subject: string }).subject]);
+    expect(packets.slice(0, 4)).toEqual([
+      ['x87654321', 'request_connection'],
+      ['x12345678', 'connection_accepted'],
+      ['x87654321', 'request_offer'],
+      ['x12345678', 'offer'],
+    ]);
+    expect(packets.some(([from, subject]) => from === 'x87654321' && subject === 'answer')).toBe(true);
+    expect(packets.some(([, subject]) => subject === 'ice_candidate')).toBe(true);
+    expect(wire.on(`${W}/x87654321/status`).map((m) => m.payload)).toContain('{"playername":"x87654321","selectedserver":"x12345678","subject":"connectto"}');
+    // The handshake waited in the queue and was stepped like any signal.
+    expect(client.trace.events.filter((e) => e.type === 'held' && e.kind === 'handshake').map((e) => (e as { payload: string }).payload)).toHaveLength(1);
+
+    // WebRTCMultiplayerPeer's three negotiated channels, on both sides, all open.
+    expect(server.peer?.channelOpen).toBe(true);
+    expect(client.peer?.channelOpen).toBe(true);
+    for (const pc of w.pcs) expect(pc.channels.map((c) => [c.label, c.id, c.negotiated, c.readyState])).toEqual([
+      ['ordered', 2, true, 'open'],
+      ['unreliable', 3, true, 'open'],
+      ['reliable', 1, true, 'open'],
+    ]);
+    // Its channels carry Godot's own packets, so chat stays on <room>/<from>/message/<to>.
+    expect(client.sendChat('x12345678', 'hello server')).toBe('MQTT');
+    await w.settle();
+    expect(wire.on(`${W}/x87654321/message/x12345678`).map((m) => m.payload)).toEqual(['hello server']);
+    expect(client.latencyPaths()).toEqual([]);
+  });
+
+  it('ignores a handshake step from a second client while it talks to the first', async () => {
+    const w = world(godotWorkbench);
+    const server = w.device('x100');
+    await server.join();
+    const a = w.device('x200');
+    const b = w.device('x300');
+    await a.join();
+    await b.join();
+    await w.settle();
+    await w.drain(a, b);
+    expect(a.connectTo('x100')).toBe(true);
+    expect(b.connectTo('x100')).toBe(true);
+    await w.drain(server, a, b);
+    expect(server.remote).toBe('x200');
+    expect(a.peer?.channelOpen).toBe(true);
+    expect(b.peer).toBeNull();
+    expect(server.trace.events.some((e) => e.type === 'foreign' || (e.type === 'api' && e.call === 'handshake' && !e.ok))).toBe(true);
   });
 });

@@ -22,7 +22,7 @@
 import type { BrokerConnection, ConnectOptions, ReceivedPacket, WirePacket } from '../broker/types';
 import { encodeSignal, type DecodeContext } from '../signalling/codec';
 import { isValidPeerId, parseTopic, randomToken, signalTopic, statusTopic } from '../signalling/topics';
-import { SIGNAL_VERSION, type ChatSignal, type StatusSignal, type WireSignal } from '../signalling/types';
+import { SIGNAL_VERSION, type ChatSignal, type HandshakeSignal, type StatusSignal, type WireSignal } from '../signalling/types';
 import { applyPresence, idTaken, onlinePeers, type PresenceEntry, type PresenceUpdate } from '../signalling/presence';
 import { presenceUpdate, type SoloPhase } from './solo-view';
 
@@ -143,6 +143,11 @@ export class SoloSession extends SessionCore {
   private readonly conversation = new Conversation();
   /** The session each peer announced in its latest "online" status. */
   private readonly announced = new Map<string, string>();
+  /**
+   * In a dialect with a handshake (the workbench), what this peer's status says in the app's
+   * words: "serveropen" once it takes connections, "connectto" and its server as a client.
+   */
+  private ownStatus: { detail: string; server?: string } | undefined;
 
   constructor(config: SoloConfig, deps: SoloDeps, trace?: Trace) {
     super(deps, trace);
@@ -166,7 +171,7 @@ export class SoloSession extends SessionCore {
       onMessage: (topic, payload, packet, wire) => this.receive(topic, payload, packet, wire),
       // The broker may have published our will meanwhile: say we are back (retained).
       onReconnect: () => {
-        if (this.phase === 'joined') this.publish(this.status('online'));
+        if (this.phase === 'joined') this.publish(this.status('online'), this.ownStatus);
       },
     });
     this.early = new EarlyCandidates(this.self, (body) => this.emit(body));
@@ -230,6 +235,7 @@ export class SoloSession extends SessionCore {
     }
     this.publish(this.status('online'));
     this.setPhase('joined');
+    this.openServerIfNone();
   }
 
   private subscribeTopics(topics: Record<string, { qos: 0 | 1 | 2 }>): Promise<void> {
@@ -268,13 +274,13 @@ export class SoloSession extends SessionCore {
   }
 
   /** A signal on its topic: a status retained on ours, anything else to its recipient's inbox. */
-  private publish(signal: WireSignal): boolean {
+  private publish(signal: WireSignal, status?: { detail: string; server?: string }): boolean {
     const link = this.link;
     if (!link) {
       const topic = signal.kind === 'status' ? statusTopic(this.root, this.self) : signalTopic(this.root, signal.to);
       return this.ep.publish(topic, signal, signal.kind === 'status') !== null;
     }
-    const out = link.write(signal);
+    const out = link.write(signal, status);
     if ('refused' in out) {
       // The Godot apps have no end-of-candidates: not sending it is the dialect, not a failure.
       this.emit({ type: 'api', peer: this.self, call: `publish ${signal.kind}`, ok: signal.kind === 'end-of-candidates', detail: `not sent in ${link.dialect.label}: ${out.refused}` });
@@ -314,7 +320,7 @@ export class SoloSession extends SessionCore {
       this.early.forget(read.cleared, `${read.cleared} left`);
       return;
     }
-    const { signal, dialect } = read;
+    const { signal, dialect, status } = read;
     if (signal.kind === 'status') {
       // Our own status coming back is no news.
       if (this.ownMids.has(signal.mid)) return;
@@ -327,7 +333,7 @@ export class SoloSession extends SessionCore {
           this.updateRoster({ peer: signal.from, status: signal.status, will: signal.reason === 'will', retained: packet.retain, ts: signal.ts });
         } else if (signal.status === 'offline') {
           this.emit({ type: 'api', peer: this.self, call: 'republish status', ok: true, detail: 'another client with this id went offline; we are still online' });
-          this.publish(this.status('online'));
+          this.publish(this.status('online'), this.ownStatus);
         }
         return;
       }
@@ -340,7 +346,7 @@ export class SoloSession extends SessionCore {
     }
     if (signal.kind === 'status') {
       if (signal.status === 'online') this.announced.set(signal.from, signal.session);
-      this.updateRoster({ peer: signal.from, status: signal.status, will: signal.reason === 'will', retained: packet.retain, ts: signal.ts });
+      this.updateRoster({ peer: signal.from, status: signal.status, will: signal.reason === 'will', retained: packet.retain, ts: signal.ts, ...(status?.detail ? { detail: status.detail } : {}) });
       // The sender is subscribed again (it subscribes before it says so): what waited for it goes out.
       if (signal.status === 'online') this.ep.flushOutbox(signal.from);
     }
@@ -348,7 +354,7 @@ export class SoloSession extends SessionCore {
   }
 
   /** A message in the lab's own format: a cleared status, an admitted signal, or null (refused and traced). */
-  private readLab(topic: string, payload: Uint8Array): { cleared: string } | { signal: WireSignal; dialect?: undefined } | null {
+  private readLab(topic: string, payload: Uint8Array): { cleared: string } | { signal: WireSignal; dialect?: undefined; status?: undefined } | null {
     const parsed = parseTopic(this.root, topic);
     if (parsed?.kind === 'status' && payload.length === 0) return { cleared: parsed.peer };
     const signal = this.admit(this.self, topic, payload);
@@ -359,7 +365,7 @@ export class SoloSession extends SessionCore {
    * A message in the dialect: through the flood gate, then read by the link. A latency probe
    * or its answer goes straight to the latency test, outside the queue (as pings do above).
    */
-  private readDialect(topic: string, payload: Uint8Array): { cleared: string } | { signal: WireSignal; dialect: DialectWire } | null {
+  private readDialect(topic: string, payload: Uint8Array): { cleared: string } | { signal: WireSignal; dialect: DialectWire; status?: { detail: string } } | null {
     const link = this.link!;
     if (!this.passesGate(this.self, this.root, topic, payload)) return null;
     // Refused before it is even decoded: a huge payload costs nothing (the dialect says so too).
@@ -377,14 +383,14 @@ export class SoloSession extends SessionCore {
       for (const fn of this.pingListeners.get(r.from) ?? []) fn(r.text);
       return null;
     }
-    return { signal: r.signal, dialect: r.wire };
+    return { signal: r.signal, dialect: r.wire, ...(r.status ? { status: r.status } : {}) };
   }
 
   private updateRoster(update: PresenceUpdate): void {
     const body =
       'cleared' in update
         ? ({ type: 'presence', peer: this.self, of: update.peer, status: 'cleared', will: false, retained: false, ts: 0 } as const)
-        : ({ type: 'presence', peer: this.self, of: update.peer, status: update.status, will: update.will, retained: update.retained, ts: update.ts } as const);
+        : ({ type: 'presence', peer: this.self, of: update.peer, status: update.status, will: update.will, retained: update.retained, ts: update.ts, ...(update.detail ? { detail: update.detail } : {}) } as const);
     this.emit(body);
     this.roster = applyPresence(this.roster, presenceUpdate(body));
   }
@@ -392,6 +398,7 @@ export class SoloSession extends SessionCore {
   protected deliver(message: HeldMessage): void {
     const signal = message.signal;
     if (signal.kind === 'chat') return;
+    if (signal.kind === 'handshake') return this.handshakeStep(signal);
     if (signal.kind === 'status') {
       if (signal.status === 'offline') this.early.forget(signal.from, `${signal.from} went offline`);
       if (this.peer && signal.from === this.remote) this.peer.handleSignal(signal);
@@ -421,6 +428,14 @@ export class SoloSession extends SessionCore {
   connectTo(id: string): boolean {
     const entry = this.roster.get(id);
     if (this.phase !== 'joined' || this.peer || entry?.status !== 'online' || id === this.self) return false;
+    const handshake = this.link?.dialect.handshake;
+    if (handshake) {
+      // The app's server offers, once asked: we open the handshake as its client.
+      // The conversation binds to the server's offer when it comes (Conversation.judge).
+      if (this.remote !== null) return false;
+      this.remote = id;
+      return this.sendHandshake(id, handshake.opening);
+    }
     this.conversation.open(id, this.session);
     const peer = this.startPeer(id, 'offerer', this.session);
     peer.handleSignal({ v: SIGNAL_VERSION, kind: 'status', from: id, session: this.session, mid: `presence-${id}`, ts: entry.ts, status: 'online' });
@@ -474,6 +489,47 @@ export class SoloSession extends SessionCore {
   }
 
   /**
+   * In a dialect with a handshake: take connections (the app's server) when nobody in the room
+   * does yet, as the workbench's "As necessary" does (MQTTsignalling.gd:239-243).
+   */
+  private openServerIfNone(): void {
+    const handshake = this.link?.dialect.handshake;
+    if (!handshake || this.phase !== 'joined') return;
+    const served = [...this.roster.values()].some((e) => e.id !== this.self && e.status === 'online' && e.detail === handshake.serverStatus);
+    if (served) return;
+    this.ownStatus = { detail: handshake.serverStatus };
+    this.publish(this.status('online'), this.ownStatus);
+  }
+
+  /** A handshake step delivered: answer it as the app's table says (Handshake.on). */
+  private handshakeStep(signal: HandshakeSignal): void {
+    const handshake = this.link?.dialect.handshake;
+    const step = handshake?.on[signal.subject];
+    const busy = this.remote !== null && this.remote !== signal.from;
+    if (!handshake || !step || busy) {
+      const why = step ? `already talking to ${this.remote}` : 'not a step this app takes';
+      this.emit({ type: 'api', peer: this.self, call: 'handshake', ok: false, detail: `ignored "${signal.subject}" from ${signal.from}: ${why}` });
+      return;
+    }
+    this.remote = signal.from;
+    if (step.status) {
+      this.ownStatus = step.status === handshake.serverStatus ? { detail: step.status } : { detail: step.status, server: signal.from };
+      this.publish(this.status('online'), this.ownStatus);
+    }
+    if (step.reply) this.sendHandshake(signal.from, step.reply);
+    if (step.offer && !this.peer) {
+      // The server offers, as connectTo does in the lab's own format.
+      this.conversation.open(signal.from, this.session);
+      const peer = this.startPeer(signal.from, 'offerer', this.session);
+      peer.handleSignal({ v: SIGNAL_VERSION, kind: 'status', from: signal.from, session: this.session, mid: `presence-${signal.from}`, ts: Date.now(), status: 'online' });
+    }
+  }
+
+  private sendHandshake(to: string, subject: string): boolean {
+    return this.publish({ v: SIGNAL_VERSION, kind: 'handshake', from: this.self, to, session: this.session, mid: this.nextMid(), ts: Date.now(), subject });
+  }
+
+  /**
    * The RTCPeerConnection, plus the channels made before LabPeer's chat channel: in the lab's
    * format a negotiated "latency" channel; in a dialect the app's other channels, as its peer
    * makes them (a Godot peer counts as connected only when all of them are open).
@@ -511,7 +567,8 @@ export class SoloSession extends SessionCore {
    * waits in the other side's queue like any signal). Returns the path, or null if neither works.
    */
   sendChat(to: string, text: string): ChatLine['path'] | null {
-    if (this.peer && this.remote === to && this.peer.channelOpen) return this.peer.sendChat(text) ? 'data channel' : null;
+    const overChannel = this.link?.dialect.channelChat ?? true;
+    if (overChannel && this.peer && this.remote === to && this.peer.channelOpen) return this.peer.sendChat(text) ? 'data channel' : null;
     if (this.phase !== 'joined' || !isValidPeerId(to) || to === this.self) return null;
     const signal: ChatSignal = { v: SIGNAL_VERSION, kind: 'chat', from: this.self, to, session: this.session, mid: this.nextMid(), ts: Date.now(), text };
     return this.publish(signal) ? 'MQTT' : null;

@@ -11,7 +11,7 @@ export type SoloPhase = 'idle' | EventOf<'phase'>['phase'];
 
 /** A presence event as the roster's update. */
 export function presenceUpdate(e: EventOf<'presence'> | Omit<EventOf<'presence'>, 'i' | 'at'>): PresenceUpdate {
-  return e.status === 'cleared' ? { peer: e.of, cleared: true } : { peer: e.of, status: e.status, will: e.will, retained: e.retained, ts: e.ts };
+  return e.status === 'cleared' ? { peer: e.of, cleared: true } : { peer: e.of, status: e.status, will: e.will, retained: e.retained, ts: e.ts, ...(e.detail ? { detail: e.detail } : {}) };
 }
 
 /** Everyone this device has heard of, by id, as of the end of `events`. */

@@ -79,6 +79,7 @@ export const SIGNAL_SHAPES: { readonly [K in SignalKind]: { readonly [F in Field
   },
   'end-of-candidates': { ...BASE, to: peerId },
   chat: { ...BASE, to: peerId, text: str(MAX_CHAT_CHARS, { min: 1 }) },
+  handshake: { ...BASE, to: peerId, subject: str(32, { min: 1, pattern: /^[a-z_]+$/, hint: 'a word such as request_offer' }) },
 };
 
 const KINDS = Object.keys(SIGNAL_SHAPES) as SignalKind[];

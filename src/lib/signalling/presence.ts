@@ -18,10 +18,12 @@ export interface PresenceEntry {
   retained: boolean;
   /** Sender's clock (informational). */
   ts: number;
+  /** In another app's dialect, its own word for the status, e.g. the workbench's "serveropen". */
+  detail?: string;
 }
 
 export type PresenceUpdate =
-  | { peer: string; status: 'online' | 'offline'; will: boolean; retained: boolean; ts: number }
+  | { peer: string; status: 'online' | 'offline'; will: boolean; retained: boolean; ts: number; detail?: string }
   | { peer: string; cleared: true };
 
 /**
@@ -38,7 +40,7 @@ export function applyPresence(roster: ReadonlyMap<string, PresenceEntry>, update
     return next;
   }
   if (!next.has(update.peer)) while (next.size >= Math.max(1, limit)) next.delete(pushedOut(next, limit));
-  next.set(update.peer, { id: update.peer, status: update.status, will: update.will, retained: update.retained, ts: update.ts });
+  next.set(update.peer, { id: update.peer, status: update.status, will: update.will, retained: update.retained, ts: update.ts, ...(update.detail ? { detail: update.detail } : {}) });
   return next;
 }
 

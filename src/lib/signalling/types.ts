@@ -9,7 +9,7 @@ export const SIGNAL_VERSION = 1;
 /** Largest payload a peer will even try to parse (bytes, UTF-8). SDP is a few KB. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 
-export type SignalKind = 'status' | 'offer' | 'answer' | 'candidate' | 'end-of-candidates' | 'chat';
+export type SignalKind = 'status' | 'offer' | 'answer' | 'candidate' | 'end-of-candidates' | 'chat' | 'handshake';
 
 export type PeerStatus = 'online' | 'offline';
 
@@ -70,11 +70,23 @@ export interface ChatSignal extends SignalBase {
   text: string;
 }
 
+/**
+ * A step another app takes before its offer, as the lab reads it (../dialects): the Godot 4
+ * workbench's "request_connection", "connection_accepted" and "request_offer". The lab's own
+ * peers never send one: in its format the offerer simply offers.
+ */
+export interface HandshakeSignal extends SignalBase {
+  kind: 'handshake';
+  to: string;
+  /** The app's own name for the step. */
+  subject: string;
+}
+
 /** The signals an RTCPeerConnection's signalling handles (LabPeer). */
 export type Signal = StatusSignal | OfferSignal | AnswerSignal | CandidateSignal | EndOfCandidatesSignal;
 export type DirectedSignal = Exclude<Signal, StatusSignal>;
 /** Everything that may travel on a lab topic: the peer's signals plus app-level chat. */
-export type WireSignal = Signal | ChatSignal;
+export type WireSignal = Signal | ChatSignal | HandshakeSignal;
 
 /** What `decodeSignal` returns: never throws. */
 export type DecodeResult =

@@ -67,7 +67,7 @@ const PASTE_STEPS = keysOf<PasteStep>({ role: true, own: true, accepted: true, r
 const DTLS_STATES = keysOf<DtlsState>({ new: true, connecting: true, connected: true, closed: true, failed: true });
 const CHECK_STEPS = keysOf<CheckStep>({ sent: true, succeeded: true, nominated: true, failed: true });
 const VERDICTS = keysOf<Verdict>({ foreign: true, suspicious: true });
-const KINDS = keysOf<SignalKind>({ status: true, offer: true, answer: true, candidate: true, 'end-of-candidates': true, chat: true });
+const KINDS = keysOf<SignalKind>({ status: true, offer: true, answer: true, candidate: true, 'end-of-candidates': true, chat: true, handshake: true });
 
 const peer = str(32, { min: 1, pattern: /^[A-Za-z0-9_-]+$/, hint: 'a peer id' });
 const id = str(64, { min: 1 });
@@ -130,7 +130,7 @@ export const EVENT_SHAPES: { readonly [K in TraceEventType]: { readonly [F in Fi
   chat: { from: peer, to: peer, text: str(MAX_PAYLOAD_BYTES) },
   dtls: { peer, state: oneOf(DTLS_STATES) },
   'ice-check': { peer, pair: str(256, { min: 1 }), step: oneOf(CHECK_STEPS), local: str(64), remote: str(64) },
-  presence: { peer, of: peer, status: oneOf(['online', 'offline', 'cleared']), will: bool(), retained: bool(), ts: num({ min: 0 }) },
+  presence: { peer, of: peer, status: oneOf(['online', 'offline', 'cleared']), will: bool(), retained: bool(), ts: num({ min: 0 }), detail: optional(str(32)) },
   phase: { peer, phase: oneOf(['joining', 'joined', 'refused', 'error', 'left']), detail: optional(note) },
   packet: {
     peer,

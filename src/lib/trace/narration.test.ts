@@ -52,6 +52,11 @@ const BUILT_ROWS: [key: string, events: TraceEvent[], says: RegExp][] = [
     /^alice was not waiting for an answer \(signalingState stable\)/,
   ],
   [
+    'handshake/any',
+    traced(session, heldBody({ qid: 'q1', from: 'bob', to: 'alice', kind: 'handshake', payload: '{"kind":"handshake","subject":"request_offer"}' }), { type: 'delivered', qid: 'q1', to: 'alice' }),
+    /^alice gets "request_offer" from bob: a step the app takes before anyone offers/,
+  ],
+  [
     'candidate/too-early',
     traced(session, pc('bob'), heldBody({ qid: 'q1', kind: 'candidate' }), { type: 'delivered', qid: 'q1', to: 'bob' }, { type: 'api', peer: 'bob', call: 'addIceCandidate', ok: false, detail: 'no remote description' }),
     /^bob has no remote description yet and does not buffer, so addIceCandidate\(\) fails/,

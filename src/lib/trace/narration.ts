@@ -145,6 +145,13 @@ export const NARRATION: Readonly<Record<SignalKind, readonly NarrationRow[]>> = 
       text: (s) => `${s.from} has gathered all its candidates. ${s.to} tells its ICE agent that no more will come, so a pair that fails can now fail for good.`,
     },
   ],
+  handshake: [
+    {
+      key: 'handshake/any',
+      when: () => true,
+      text: (s) => `${s.to} gets "${s.label.replace(/^handshake: /, '')}" from ${s.from}: a step the app takes before anyone offers (the Godot workbench's server offers only once a client asks for it).`,
+    },
+  ],
   chat: [
     {
       key: 'chat/any',

@@ -101,6 +101,8 @@ function describe(m: Describable): string {
     case 'chat': {
       return `chat: ${typeof body?.text === 'string' ? clipText(body.text) : ''}${retained}`;
     }
+    case 'handshake':
+      return `handshake: ${typeof body?.subject === 'string' ? clipText(body.subject) : ''}`;
     default:
       return m.kind;
   }

@@ -135,7 +135,8 @@ export type TraceEventBody =
    * One-peer-per-device labs: a status `peer` learnt of `of` at once (the roster is the app's
    * lobby; the signal itself still waits in the queue). 'cleared': an empty retained status.
    */
-  | { type: 'presence'; peer: string; of: string; status: 'online' | 'offline' | 'cleared'; will: boolean; retained: boolean; ts: number }
+  /** `detail`: in another app's dialect, its own word for the status ("serveropen"). */
+  | { type: 'presence'; peer: string; of: string; status: 'online' | 'offline' | 'cleared'; will: boolean; retained: boolean; ts: number; detail?: string }
   /** Where a one-peer-per-device lab is in joining; `detail` says why it was refused or failed. */
   | { type: 'phase'; peer: string; phase: 'joining' | 'joined' | 'refused' | 'error' | 'left'; detail?: string }
   | { type: 'packet'; peer: string; direction: 'out' | 'in'; name: string; size: number; hex: string }
