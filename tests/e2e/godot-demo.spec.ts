@@ -17,7 +17,7 @@ test('the lab calls a Godot demo peer: its channel opens, chat and the $/* laten
     // The settings (folded once joined) name the format and its topics.
     await lab.getByText('Settings: broker, topic root and wire format').click();
     await expect(lab.getByRole('combobox', { name: 'Wire format' })).toHaveValue('godot-demo');
-    await expect(lab.getByRole('table', { name: 'Topics in this format' })).toContainText(`${root}/<to>/ice`);
+    await expect(lab.getByRole('list', { name: 'Topics in this format' })).toContainText(`${root}/<to>/ice`);
     await expect(lab.getByRole('list', { name: 'Online peers' })).toContainText('cat222');
     await godot.until(() => godot.status === 'connected', 'dog111 connected');
 
@@ -117,7 +117,7 @@ test('the wire format setting: each app\'s default root and id, its topics, and 
   const lab = page.getByRole('region', { name: 'Two-device lab' });
   const format = lab.getByRole('combobox', { name: 'Wire format' });
   const root = lab.getByRole('textbox', { name: 'Topic root' });
-  const topics = lab.getByRole('table', { name: 'Topics in this format' });
+  const topics = lab.getByRole('list', { name: 'Topics in this format' });
   await expect(format).toHaveValue('lab');
   await expect(topics).toContainText('webrtc-lab/solo/<to>/signal');
 
