@@ -85,7 +85,7 @@ export const FRONT_DOORS: Readonly<Record<string, readonly string[]>> = {
   dialects: ['registry'],
   docs: ['source-sample'],
   ice: ['address', 'candidate', 'candidate-error', 'candidates-table', 'diagnose', 'media-permission', 'priority', 'stats', 'stats-poller'],
-  lab: ['candidate-filter', 'early-candidates', 'params', 'scenarios', 'session', 'solo-session', 'solo-view'],
+  lab: ['candidate-filter', 'early-candidates', 'params', 'scenarios', 'session', 'solo-session', 'solo-view', 'watch-session'],
   latency: ['chart', 'relay-link', 'run', 'size'],
   lobby: ['bad-inputs', 'client', 'diagram-rows', 'explain', 'mesh-session', 'narration', 'params', 'server', 'trace', 'transport'],
   mqtt: ['annotate', 'fields', 'handshake', 'inspect', 'keepalive'],

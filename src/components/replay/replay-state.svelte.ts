@@ -4,7 +4,7 @@
  * live lab of that kind draws with (src/lib/trace for the MQTT labs, src/lib/lobby for the
  * lobby lab), picked by the trace's kind from REPLAY_VIEWS.
  */
-import { traceLanes } from '../../lib/trace/lanes';
+import { traceLanes, watchedLanes } from '../../lib/trace/lanes';
 import { newestDelivered } from '../../lib/trace/messages';
 import { parseTraceFile, type ParsedTrace, type TraceKind } from '../../lib/trace/export';
 import { clampStep, lastStep, prefixAt, stepOfEvent } from '../../lib/trace/replay';
@@ -63,13 +63,16 @@ const REPLAY_VIEWS: {
   lab: (events, step, detail) => {
     const visible = prefixAt(events, step);
     const peers = traceLanes(events);
+    // A watch trace draws every peer it saw (../../lib/trace/lanes.ts watchedLanes).
+    const lanes = watchedLanes(events) ?? undefined;
     const session = events.find((e) => e.type === 'session');
     return {
       kind: 'lab',
       events,
       visible,
       peers,
-      rows: diagramRows(visible, peers, detail),
+      ...(lanes ? { lanes } : {}),
+      rows: diagramRows(visible, peers, detail, lanes),
       held: heldMessages(visible),
       apart: heldApart(visible),
       channelOpen: channelOpen(visible),

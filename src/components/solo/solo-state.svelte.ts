@@ -10,17 +10,16 @@ import type { HeldMessage } from '../../lib/session/core';
 import { LabTraceState, PACES } from '../lab/session-state.svelte';
 import { narrate, stepAnnouncement } from '../../lib/trace/narration';
 import type { LatencyResult } from '../../lib/latency/run';
-import type { BrokerConnection, ConnectOptions } from '../../lib/broker/types';
-import { BROKER_PRESETS, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpointFor } from '../../lib/lab/params';
+import { BROKER_PRESETS, IN_PAGE, isBrokerUrl, tcpEndpointFor } from '../../lib/lab/params';
 import { isValidPeerId, mosquittoSubCommand, rootProblem, randomToken } from '../../lib/signalling/topics';
 import { hasTurn } from '../../lib/latency/relay-link';
 import { brokerState, diagramRows, heldApart, heldMessages, peerStates, type DiagramDetail } from '../../lib/trace/selectors';
 import { heldCandidates } from '../../lib/lab/early-candidates';
 import { connecting } from '../../lib/trace/clock';
 import { dialectById, FORMAT_CHOICES, LAB_FORMAT } from '../../lib/dialects/registry';
+import { connectFor, separatePageParams, TABS } from './connect-for';
 
-/** The broker shared by this browser's tabs (a SharedWorker), see src/lib/broker/tabs.ts. */
-export const TABS = 'tabs';
+export { TABS };
 export const DEFAULT_ROOT = 'webrtc-lab/solo';
 
 export const SOLO_BROKERS: readonly { url: string; label: string }[] = [
@@ -125,13 +124,9 @@ export class SoloState extends LabTraceState<SoloSession> {
     super();
     this.pace = 150;
     const s = new URLSearchParams(search ?? '');
-    const brokerParam = s.get('broker');
-    const errors: string[] = [];
-    if (brokerParam === TABS || brokerParam === IN_PAGE) s.delete('broker');
-    if (brokerParam === IN_PAGE) errors.push("broker: the in-page broker lives inside one tab, so this mode uses this browser's tabs instead");
-    const params = parseLabParams(s);
+    const { params, broker, errors } = separatePageParams(s);
     this.detail = params.detail ?? this.detail;
-    this.broker = brokerParam === null || brokerParam === TABS || brokerParam === IN_PAGE || params.broker === IN_PAGE ? TABS : params.broker;
+    this.broker = broker;
     this.root = params.root ?? DEFAULT_ROOT;
     this.iceServers = params.iceServers;
     this.policy = params.policy;
@@ -304,29 +299,4 @@ export class SoloState extends LabTraceState<SoloSession> {
     this.cancelRun = true;
   }
 
-}
-
-let tabsWorker: { port: MessagePort } | undefined;
-
-/** The broker connection: the tabs hub in a SharedWorker, or connectBroker for real brokers. */
-async function connectFor(broker: string, opts: ConnectOptions): Promise<BrokerConnection> {
-  if (broker !== TABS) {
-    const { connectBroker } = await import('../../lib/broker/connect');
-    return connectBroker(opts);
-  }
-  if (typeof SharedWorker === 'undefined') throw new Error("this browser has no SharedWorker, so its tabs cannot share a broker; choose a real broker in Settings");
-  const [{ connectTabs }, { default: TabsWorker }] = await Promise.all([
-    import('../../lib/broker/tabs'),
-    import('../../lib/broker/tabs-worker?sharedworker'),
-  ]);
-  tabsWorker ??= new TabsWorker();
-  const locks = typeof navigator !== 'undefined' && navigator.locks ? navigator.locks : undefined;
-  return connectTabs(
-    { clientId: opts.clientId, will: opts.will },
-    {
-      port: tabsWorker.port,
-      ...(locks ? { locks } : {}),
-      onPageHide: (fn) => addEventListener('pagehide', fn, { once: true }),
-    },
-  );
 }

@@ -52,8 +52,9 @@ export function openClient(opts: ConnectOptions, setup: ClientSetup): Promise<Mq
     keepalive: opts.keepaliveS ?? KEEPALIVE_S,
     reconnectPeriod: setup.reconnectPeriod,
     connectTimeout: timeoutMs,
-    // Every client carries a will, so pulling the plug always tells the other peer (§3.1.2.5).
-    will: { topic: opts.will.topic, payload: opts.will.payload, qos: opts.will.qos, retain: opts.will.retain },
+    // Every peer's client carries a will, so pulling the plug always tells the other peer
+    // (§3.1.2.5); a watcher speaks for no peer and has none.
+    ...(opts.will ? { will: { topic: opts.will.topic, payload: opts.will.payload, qos: opts.will.qos, retain: opts.will.retain } } : {}),
     // Off: mqtt-packet would otherwise build 65,536 two-byte Buffers on its first write
     // (~10 ms and a GC on this machine), for a few dozen packet ids. Also turns it off for
     // aedes, which shares the module.

@@ -175,7 +175,7 @@ export interface TabsDeps {
 }
 
 /** Connects to the tabs hub; resolves once connected. */
-export async function connectTabs(opts: { clientId: string; will: LastWill }, deps: TabsDeps): Promise<BrokerConnection> {
+export async function connectTabs(opts: { clientId: string; will?: LastWill | undefined }, deps: TabsDeps): Promise<BrokerConnection> {
   const client = new TabsClient(deps.port);
   let release: (() => void) | undefined;
   let lock: string | undefined;

@@ -55,7 +55,8 @@ export interface ConnectOptions {
   /** 'in-page' (aedes in this page), 'direct' (no broker, in-memory bus), or a ws:// / wss:// URL. */
   broker: string;
   clientId: string;
-  will: LastWill;
+  /** Absent for a client that speaks for no peer (the watch mode). */
+  will?: LastWill;
   /** Give up on the first connect after this long (ms). */
   connectTimeoutMs?: number;
   /** Keep-alive in seconds, sent in CONNECT (§3.1.2.10); the transport's default when omitted. */

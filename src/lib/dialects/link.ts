@@ -33,7 +33,8 @@ export class DialectLink {
   constructor(
     readonly dialect: Dialect,
     readonly root: string,
-    readonly self: string,
+    /** The peer this side is; null for a page that only watches (it reads everyone's messages). */
+    readonly self: string | null,
     /** This peer's session token: every signal read through the link belongs to it. */
     readonly session: string,
     private readonly now: () => number = Date.now,
@@ -46,6 +47,7 @@ export class DialectLink {
 
   /** The rest of the dialect's subscriptions: this peer's inbox. */
   inbox(): Record<string, { qos: 0 | 1 | 2 }> {
+    if (this.self === null) return {};
     const all = { ...this.dialect.subscriptions(this.root, this.self) };
     delete all[this.statusFilter];
     return all;
@@ -58,7 +60,8 @@ export class DialectLink {
     if (m.kind === 'cleared') return { ok: true, what: 'cleared', from: m.from };
     let from = m.from;
     if (from === null) {
-      const sender = senderOf(partners);
+      // A message to a peer is not from that peer.
+      const sender = senderOf({ remote: partners.remote, online: partners.online.filter((id) => !('to' in m) || id !== m.to) });
       if ('reason' in sender) return { ok: false, reason: sender.reason };
       from = sender.id;
     }
@@ -79,7 +82,7 @@ export class DialectLink {
     const read = dialectMessage(signal);
     if ('refused' in read) return read;
     const m = read.kind === 'status' && status ? { ...read, ...status } : read;
-    const message = this.dialect.write(this.root, this.self, m);
+    const message = this.dialect.write(this.root, signal.from, m);
     if ('refused' in message) return message;
     const back = this.dialect.read(this.root, null, message.topic, message.payload);
     return { message, wire: { dialect: this.dialect.id, payload: message.payload, reading: back.ok ? back.reading : back.reason } };
@@ -88,6 +91,7 @@ export class DialectLink {
   /** A latency probe or answer to `to` on the app's chat topic, or null when the dialect has none. */
   latencyMessage(to: string, text: string): WireMessage | null {
     const format = this.dialect.latency;
+    if (this.self === null) return null;
     const probe = format?.read(text);
     if (!probe) return null;
     const m: DialectMessage = probe.t === 'ping' ? { kind: 'latency-probe', from: this.self, to, bytes: probe.id } : { kind: 'latency-echo', from: this.self, to, bytes: probe.id };

@@ -5,8 +5,11 @@
  */
 import { DirectBus } from '../broker/direct-bus';
 import type { BrokerConnection, ConnectOptions } from '../broker/types';
-import { fakePeerConnectionFactory, type FakePeerConnection, type GatherOptions } from '../testing/fake-peer-connection';
+import { fakePeerConnectionFactory, FakePeerConnection, pairFakes, type GatherOptions } from '../testing/fake-peer-connection';
+import { FakeTimers } from '../testing/fake-timers';
+import type { Dialect } from '../dialects/types';
 import { LabSession, type LabConfig, type LabDeps } from './session';
+import { SoloSession } from './solo-session';
 
 /** A `connectBroker` onto `bus`: like connectBroker's 'direct' broker, but on a bus of the test's own. */
 export function directConnect(bus: DirectBus): (opts: ConnectOptions) => Promise<BrokerConnection> {
@@ -72,4 +75,51 @@ export async function stepToEnd(lab: DirectLab, maxSteps: number, candidates?: r
     gatherNew(fakes.instances, candidates);
     await settle();
   }
+}
+
+/**
+ * SoloSession devices on one private bus, each with a fake RTCPeerConnection that pairs with
+ * the next one made (1st with 2nd, 3rd with 4th …), and a fake clock for the rate limit. A
+ * device speaks `dialect` unless given its own.
+ */
+export function soloWorld(opts: { root: string; dialect?: Dialect }) {
+  const { root, dialect } = opts;
+  const bus = new DirectBus();
+  const connect = directConnect(bus);
+  const pcs: FakePeerConnection[] = [];
+  const createPeerConnection = (config: RTCConfiguration) => {
+    const pc = new FakePeerConnection(config);
+    pcs.push(pc);
+    if (pcs.length % 2 === 0) pairFakes(pcs.at(-2)!, pcs.at(-1)!, { autoConnect: true });
+    return pc as unknown as RTCPeerConnection;
+  };
+  const timers = new FakeTimers();
+  timers.now = 1_000_000;
+  const device = (self: string, rtcConfig?: RTCConfiguration, fakeTime = false, own: Dialect | undefined = dialect) =>
+    new SoloSession(
+      { broker: 'direct', root, self, ...(rtcConfig ? { rtcConfig } : {}), ...(own ? { dialect: own } : {}) },
+      { connectBroker: connect, createPeerConnection, ...(fakeTime ? { now: () => timers.now, scheduler: timers } : {}) },
+    );
+  const settle = settler(bus, 6);
+  /** Delivers everything held on every device, letting the fakes gather, until quiet. */
+  const drain = async (...devices: SoloSession[]) => {
+    for (let round = 0; round < 40; round++) {
+      let stepped = false;
+      for (const d of devices) while (d.step()) stepped = true;
+      await settle();
+      gatherNew(pcs);
+      await settle();
+      if (!stepped && devices.every((d) => d.queue.size === 0)) return;
+    }
+  };
+  /** dog111 and cat222 (with these RTC configurations), made in that order, both joined. */
+  const pair = async (dogRtc?: RTCConfiguration, catRtc?: RTCConfiguration) => {
+    const dog = device('dog111', dogRtc);
+    const cat = device('cat222', catRtc);
+    await dog.join();
+    await cat.join();
+    await settle();
+    return { dog, cat };
+  };
+  return { bus, root, connect, device, pair, settle, drain, pcs, advance: (ms: number) => timers.advance(ms) };
 }

@@ -4,10 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SoloSession, soloChatLog, pingTopic } from './solo-session';
-import { DirectBus } from '../broker/direct-bus';
-import { FakePeerConnection, pairFakes } from '../testing/fake-peer-connection';
-import { FakeTimers } from '../testing/fake-timers';
-import { directConnect, gatherNew, settler } from './fixtures';
+import { FakePeerConnection } from '../testing/fake-peer-connection';
+import { directConnect, soloWorld } from './fixtures';
 import { heldMessages } from '../trace/selectors';
 import { runLatencyTest } from '../latency/run';
 import { LAB_RATE_LIMIT } from '../signalling/rate-limit';
@@ -21,49 +19,8 @@ import { godotWorkbench } from '../dialects/godot-workbench';
 
 const ROOT = 'webrtc-lab/solo-test';
 
-function world(dialect?: Dialect) {
-  const bus = new DirectBus();
-  const root = dialect?.defaultRoot ?? ROOT;
-  const connect = directConnect(bus);
-  const pcs: FakePeerConnection[] = [];
-  const createPeerConnection = (config: RTCConfiguration) => {
-    const pc = new FakePeerConnection(config);
-    pcs.push(pc);
-    // Connections pair up in the order they are made: 1st with 2nd (chat), 3rd with 4th (relay).
-    if (pcs.length % 2 === 0) pairFakes(pcs.at(-2)!, pcs.at(-1)!, { autoConnect: true });
-    return pc as unknown as RTCPeerConnection;
-  };
-  // A fake clock and timers, for the rate limit's windows.
-  const timers = new FakeTimers();
-  timers.now = 1_000_000;
-  const device = (self: string, rtcConfig?: RTCConfiguration, fakeTime = false) =>
-    new SoloSession(
-      { broker: 'direct', root, self, ...(rtcConfig ? { rtcConfig } : {}), ...(dialect ? { dialect } : {}) },
-      { connectBroker: connect, createPeerConnection, ...(fakeTime ? { now: () => timers.now, scheduler: timers } : {}) },
-    );
-  const settle = settler(bus, 6);
-  /** Delivers everything held on every device, letting the fakes gather, until quiet. */
-  const drain = async (...devices: SoloSession[]) => {
-    for (let round = 0; round < 40; round++) {
-      let stepped = false;
-      for (const d of devices) while (d.step()) stepped = true;
-      await settle();
-      gatherNew(pcs);
-      await settle();
-      if (!stepped && devices.every((d) => d.queue.size === 0)) return;
-    }
-  };
-  /** dog111 and cat222 (with these RTC configurations), made in that order, both joined. */
-  const pair = async (dogRtc?: RTCConfiguration, catRtc?: RTCConfiguration) => {
-    const dog = device('dog111', dogRtc);
-    const cat = device('cat222', catRtc);
-    await dog.join();
-    await cat.join();
-    await settle();
-    return { dog, cat };
-  };
-  return { bus, root, device, pair, settle, drain, pcs, advance: (ms: number) => timers.advance(ms) };
-}
+/** The two-device lab's devices on one bus (./fixtures.ts soloWorld), under this file's root unless a dialect brings its own. */
+const world = (dialect?: Dialect) => soloWorld({ root: dialect?.defaultRoot ?? ROOT, ...(dialect ? { dialect } : {}) });
 
 /**
  * A peer that is not a SoloSession (werift, say) on the bus: it publishes straight to dog111's

@@ -32,7 +32,8 @@ export interface EndpointOptions {
   peer: string;
   broker: string;
   clientId: string;
-  will: LastWill;
+  /** Absent for a client that speaks for no peer (the watch mode): it publishes nothing. */
+  will?: LastWill;
   keepaliveS?: number;
   connectBroker: (opts: ConnectOptions) => Promise<BrokerConnection>;
   emit: (body: TraceEventBody) => void;

@@ -101,7 +101,7 @@ type FieldsOf<K extends TraceEventType> = Exclude<keyof Extract<TraceEventBody, 
 
 /** Per event type, every field and its type; tsc demands an entry for each field in ./types.ts. */
 export const EVENT_SHAPES: { readonly [K in TraceEventType]: { readonly [F in FieldsOf<K>]-?: FieldSpec } } = {
-  session: { session: id, root: str(1024), broker: str(2048), peers: strings(2, 32) },
+  session: { session: id, root: str(1024), broker: str(2048), peers: strings(2, 32), watch: optional(bool()) },
   broker: { peer, state: oneOf(BROKER_STATES), detail: optional(note) },
   published: { peer, mid: id, kind: oneOf(KINDS), topic, payload, bytes, qos, retain: bool(), packetHex, wire, fromOutbox: optional(bool()) },
   'queued-offline': { peer, mid: id, kind: oneOf(KINDS), topic, to: optional(peer), reason: note },

@@ -5,6 +5,28 @@
  * or candidate from, else the first one it heard from at all.
  */
 import type { TraceEvent } from './types';
+import { BROKER_LANE } from './selectors';
+
+/** The watch mode's own lane (../lab/watch-session.ts): where what it cannot read is drawn. */
+export const WATCHER = 'watcher';
+
+/**
+ * A watch trace's lanes, or null for any other trace: every peer in the order it was first
+ * seen, the broker after the first, and the watcher's own lane last once it refused something.
+ */
+export function watchedLanes(events: readonly TraceEvent[]): string[] | null {
+  const session = events.find((e) => e.type === 'session');
+  if (session?.type !== 'session' || !session.watch) return null;
+  const peers = new Set<string>();
+  let refused = false;
+  for (const e of events) {
+    if (e.type === 'published') peers.add(e.peer);
+    else if (e.type === 'held') peers.add(e.from).add(e.to);
+    else if (e.type === 'rejected') refused = true;
+  }
+  const [first, ...rest] = [...peers];
+  return [...(first ? [first] : []), BROKER_LANE, ...rest, ...(refused ? [WATCHER] : [])];
+}
 
 /** Lanes of a trace with no session event. */
 export const DEFAULT_LANES: readonly [string, string] = ['alice', 'bob'];

@@ -381,12 +381,13 @@ function atDetail(rows: RowsByLevel, detail: DiagramDetail): RowDraft | undefine
 /**
  * One row per arrow or note, in trace order, at the chosen detail (default: signalling only).
  * Rows that involve a lane other than the two peers and the broker (a stranger publishing
- * under our root) are left out: the diagram declares only those three lanes.
+ * under our root) are left out: the diagram declares only those three lanes. `drawn` names
+ * other lanes instead (a watch trace's, lanes.ts watchedLanes).
  */
-export function diagramRows(events: readonly TraceEvent[], peers: readonly [string, string], detail: DiagramDetail = 'signalling'): DiagramRow[] {
+export function diagramRows(events: readonly TraceEvent[], peers: readonly [string, string], detail: DiagramDetail = 'signalling', drawn?: readonly string[]): DiagramRow[] {
   const ctx: RowContext = { fates: queueFates(events), peers, seenMachines: new Set() };
   const tampered = tamperings(events);
-  const lanes = new Set<string>([...peers, BROKER_LANE]);
+  const lanes = new Set<string>(drawn ?? [...peers, BROKER_LANE]);
   const rows: DiagramRow[] = [];
   for (const e of events) {
     const make = ROW_OF[e.type] as ((e: TraceEvent, ctx: RowContext) => RowsByLevel | null) | undefined;

@@ -54,7 +54,8 @@ export interface MessageInfo extends WireMessage {
 }
 
 export type TraceEventBody =
-  | { type: 'session'; session: string; root: string; broker: string; peers: [string, string] }
+  /** `watch`: the page joined no conversation and watched the root (../lab/watch-session.ts). */
+  | { type: 'session'; session: string; root: string; broker: string; peers: [string, string]; watch?: boolean }
   | { type: 'broker'; peer: string; state: BrokerState; detail?: string }
   /** `fromOutbox`: sent from the peer's outbox, where it waited for the link ('queued-offline'). */
   | ({ type: 'published'; peer: string; fromOutbox?: boolean } & WireMessage)

@@ -40,6 +40,11 @@ export class GodotDemoPeer {
   private readonly pc: RTCPeerConnection;
   readonly channel: RTCDataChannel;
   private t0 = 0;
+  /**
+   * Candidates werift finds while setLocalDescription() runs wait for the description: the
+   * demo publishes it from _session_description_created, and its candidates come in later frames.
+   */
+  private pending: string[] | null = [];
 
   private constructor(
     private readonly client: MqttClient,
@@ -54,7 +59,9 @@ export class GodotDemoPeer {
     this.pc.onIceCandidate.subscribe((c) => {
       if (!c) return;
       const j = c.toJSON();
-      this.publishToOther('ice', JSON.stringify([j.sdpMid ?? '0', j.sdpMLineIndex ?? 0, j.candidate]));
+      const ice = JSON.stringify([j.sdpMid ?? '0', j.sdpMLineIndex ?? 0, j.candidate]);
+      if (this.pending) this.pending.push(ice);
+      else this.publishToOther('ice', ice);
     });
   }
 
@@ -91,7 +98,7 @@ export class GodotDemoPeer {
   async webrtcConnect(): Promise<void> {
     const offer = await this.pc.createOffer();
     await this.pc.setLocalDescription(offer);
-    this.publishToOther('offer', offer.sdp);
+    this.described('offer', offer.sdp);
   }
 
   /** MQTT chat (Control.gd:88-93). */
@@ -139,6 +146,13 @@ export class GodotDemoPeer {
     if (this.client.connected) await this.client.endAsync(true).catch(() => undefined);
   }
 
+  /** The description goes out, then the candidates found meanwhile. */
+  private described(leaf: 'offer' | 'answer', sdp: string): void {
+    this.publishToOther(leaf, sdp);
+    for (const ice of this.pending ?? []) this.publishToOther('ice', ice);
+    this.pending = null;
+  }
+
   private publishToOther(leaf: (typeof LEAVES)[number], payload: string): void {
     this.sent.push({ leaf, payload });
     // newmqtt.gd:333: every publish is QoS 0.
@@ -162,7 +176,7 @@ export class GodotDemoPeer {
       await this.pc.setRemoteDescription({ type: 'offer', sdp: msg });
       const answer = await this.pc.createAnswer();
       await this.pc.setLocalDescription(answer);
-      this.publishToOther('answer', answer.sdp);
+      this.described('answer', answer.sdp);
     } else if (leaf === 'answer') {
       await this.pc.setRemoteDescription({ type: 'answer', sdp: msg });
     } else if (leaf === 'ice') {

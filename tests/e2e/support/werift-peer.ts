@@ -31,7 +31,8 @@ type Json = Record<string, unknown>;
 
 export class WeriftPeer {
   readonly id: string;
-  readonly session = `werift-${Math.random().toString(36).slice(2, 10)}`;
+  /** Our session; an answerer takes the offer's (the lab's format, docs/wire-format.md). */
+  session = `werift-${Math.random().toString(36).slice(2, 10)}`;
   /** What happened, in order, for a failing test's message. */
   readonly log: string[] = [];
   /** Text messages received on the chat channel. */
@@ -45,6 +46,8 @@ export class WeriftPeer {
   private channel: RTCDataChannel | null = null;
   private remote: string | null = null;
   private mid = 0;
+  /** Candidates that came before the offer they belong to, when we answer (RFC 8838 §18). */
+  private early: Json[] = [];
 
   private constructor(client: MqttClient, opts: WeriftPeerOptions) {
     this.client = client;
@@ -157,13 +160,23 @@ export class WeriftPeer {
       else this.online.delete(status[1]!);
       return;
     }
+    // Nobody to talk to yet: an offer makes us its answerer.
+    if (this.remote === null && msg.kind === 'offer' && typeof msg.from === 'string' && typeof msg.session === 'string') {
+      this.remote = msg.from;
+      this.session = msg.session;
+    }
+    if (this.remote === null && msg.kind === 'candidate') return void this.early.push(msg);
     if (msg.from !== this.remote || msg.session !== this.session) return this.note(`ignored ${String(msg.kind)} from ${String(msg.from)}`);
     void this.onSignal(msg).catch((err: unknown) => this.note(`${String(msg.kind)} failed: ${String(err)}`));
   }
 
   private async onSignal(msg: Json): Promise<void> {
+    if (msg.kind === 'offer' && !this.pc) return this.answer(String(msg.sdp));
     const pc = this.pc;
-    if (!pc) return;
+    if (!pc) {
+      if (msg.kind === 'candidate') this.early.push(msg);
+      return;
+    }
     this.note(`got ${String(msg.kind)}`);
     if (msg.kind === 'answer') {
       await pc.setRemoteDescription({ type: 'answer', sdp: String(msg.sdp) });
@@ -174,6 +187,40 @@ export class WeriftPeer {
       if (!address.startsWith('127.')) return this.note(`not added (not loopback): ${line}`);
       await pc.addIceCandidate({ candidate: line, sdpMid: msg.sdpMid as string, sdpMLineIndex: msg.sdpMLineIndex as number });
     }
+  }
+
+  /** We answer an offer: the channel arrives by DCEP; candidates trickle after the answer. */
+  private async answer(sdp: string): Promise<void> {
+    this.note('got offer');
+    const pc = loopbackPeerConnection();
+    this.pc = pc;
+    pc.connectionStateChange.subscribe((s) => this.note(`connection ${s}`));
+    pc.onDataChannel.subscribe((channel) => {
+      this.channel = channel;
+      channel.stateChanged.subscribe((s) => this.note(`channel ${s}`));
+      channel.onMessage.subscribe((data) => {
+        if (typeof data === 'string') this.received.push(data);
+      });
+      if (channel.readyState === 'open') this.note('channel open');
+    });
+    const pending: Json[] = [];
+    let described = false;
+    pc.onIceCandidate.subscribe((c) => {
+      if (!c) return;
+      const j = c.toJSON();
+      const body = { candidate: j.candidate, sdpMid: j.sdpMid ?? '0', sdpMLineIndex: j.sdpMLineIndex ?? 0 };
+      if (described) void this.signal('candidate', body);
+      else pending.push(body);
+    });
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    await this.signal('answer', { sdp: answer.sdp });
+    described = true;
+    for (const body of pending) await this.signal('candidate', body);
+    const early = this.early;
+    this.early = [];
+    for (const msg of early) await this.onSignal(msg);
   }
 
   private note(line: string): void {
