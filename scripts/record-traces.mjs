@@ -38,9 +38,10 @@ async function untilOpen(page) {
 }
 
 /**
- * One scenario per example in src/lib/trace/examples.ts (same ids). `coturn` is a coturn on
- * 127.0.0.1 for the STUN and TURN examples.
- * @type {Record<string, (page: import('@playwright/test').Page, coturn: any) => Promise<void>>}
+ * One scenario per example in src/lib/trace/examples.ts (same ids). `env` holds a coturn on
+ * 127.0.0.1 for the STUN and TURN examples, and what the Godot example needs: a mosquitto
+ * started for it and the tests' Node peer of the Godot 3 demo.
+ * @type {Record<string, (page: import('@playwright/test').Page, env: any) => Promise<void>>}
  */
 const SCENARIOS = {
   async trickle(page) {
@@ -87,15 +88,44 @@ const SCENARIOS = {
     await lab.getByRole('button', { name: 'Play' }).click();
     await untilOpen(page);
   },
-  async srflx(page, coturn) {
+  async srflx(page, { coturn }) {
     const ice = encodeURIComponent(JSON.stringify([{ urls: coturn.stunUrl }]));
     await openLab(page, `stun/?autoplay=1&ice=${ice}&${ROOT_PARAM}`);
     await untilOpen(page);
   },
-  async relay(page, coturn) {
+  async relay(page, { coturn }) {
     const ice = encodeURIComponent(JSON.stringify([{ urls: coturn.turnUrl, username: coturn.user, credential: coturn.password }]));
     await openLab(page, `turn/?autoplay=1&policy=relay&ice=${ice}&${ROOT_PARAM}`);
     await untilOpen(page);
+  },
+  // The watch mode over a real mosquitto: a peer of the Godot 3 demo (Node, werift) and the
+  // two-device lab in the demo's dialect, in another page, connect; this page draws both.
+  async 'godot-demo'(page, { lib }) {
+    const mosquitto = await lib.startMosquitto();
+    const root = 'crumble77';
+    const broker = encodeURIComponent(mosquitto.wsUrl);
+    /** @type {any} */
+    let godot = null;
+    try {
+      await page.goto(`lab/?mode=watch&broker=${broker}&root=${root}`);
+      const watch = page.getByRole('region', { name: 'Watch a root' });
+      await watch.getByRole('button', { name: 'Start watching' }).click();
+      await watch.getByRole('status').filter({ hasText: 'Watching' }).waitFor({ timeout: 15_000 });
+      godot = await lib.GodotDemoPeer.join({ mqttUrl: mosquitto.mqttUrl, root, id: 'cat222', other: 'dog111' });
+      const browser = await page.context().newPage();
+      await browser.goto(`lab/?mode=solo&broker=${broker}&root=${root}&dialect=godot-demo&id=dog111&autoplay=1`);
+      const lab = browser.getByRole('region', { name: 'Two-device lab' });
+      await lab.getByRole('button', { name: 'Join' }).click();
+      await lab.getByRole('button', { name: 'Connect to cat222' }).click();
+      await lab.getByText('Data channel open').waitFor({ timeout: 30_000 });
+      await godot.channelOpen();
+      godot.chatOverMqtt('message #2 from cat222');
+      await watch.getByRole('table').getByText(/^chat: /).first().waitFor({ timeout: 10_000 });
+      await browser.close();
+    } finally {
+      await godot?.close();
+      await mosquitto.stop();
+    }
   },
 };
 
@@ -107,6 +137,8 @@ function loadLib() {
       "export { redactTrace } from './src/lib/trace/redact.ts';",
       "export { exportTrace, parseTraceJson } from './src/lib/trace/export.ts';",
       "export { startCoturn } from './tests/e2e/support/coturn.ts';",
+      "export { startMosquitto } from './tests/e2e/support/mosquitto.ts';",
+      "export { GodotDemoPeer } from './tests/e2e/support/godot-demo-peer.ts';",
     ].join('\n'),
   );
 }
@@ -128,7 +160,7 @@ async function main() {
       const context = await browser.newContext({ baseURL: preview.url, acceptDownloads: true });
       const page = await context.newPage();
       page.on('pageerror', (err) => console.error(`[${id}] page error: ${err.message}`));
-      await SCENARIOS[id](page, coturn);
+      await SCENARIOS[id](page, { coturn, lib });
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export trace' }).first().click()]);
       const text = await readFile(await download.path(), 'utf8');
       const parsed = lib.parseTraceJson(text);

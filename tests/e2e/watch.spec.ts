@@ -85,3 +85,20 @@ test('watches two lab peers and two Godot demo peers on one root: every offer, a
     await Promise.all([a.close(), b.close(), dog.close(), cat.close()]);
   }
 });
+
+test('the signalling chapter replays a recorded watch: the Godot peer and the browser peer on their own lanes, the demo\'s messages as sent', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('signalling/');
+  await page.getByText('Recorded session: A Godot 3 demo peer and a browser peer', { exact: false }).click();
+  const replay = page.getByRole('region', { name: /^Recorded session: A Godot 3 demo peer/ });
+  const slider = replay.getByRole('slider', { name: 'Step' });
+  await slider.focus();
+  await page.keyboard.press('End');
+  await expect(replay.getByRole('list', { name: 'Lanes' }).getByRole('listitem')).toHaveText(['cat222', 'broker', 'dog111']);
+  const rows = await tableRows(replay);
+  expect(rows.filter(([from, to]) => from === 'broker' && to === 'cat222').map(([, , m]) => m!.split(' ')[0])[0]).toBe('offer');
+  await replay.getByRole('button', { name: /^offer/ }).first().click();
+  await expect(replay.getByRole('heading', { name: 'On the wire (godot-demo)' })).toBeVisible();
+  await expect(replay.getByRole('link', { name: 'Open this in the live lab' })).toHaveAttribute('href', /lab\/\?mode=watch&root=crumble77$/);
+  expect(errors).toEqual([]);
+});

@@ -84,7 +84,7 @@ const READERS: Readonly<Record<Exclude<Leaf, 'status'>, (to: string, payload: st
 function description(kind: 'offer' | 'answer', to: string, payload: string): ReadResult {
   const problem = sdpProblem(payload);
   if (problem) return refuse(`${kind}: ${problem}`);
-  return { ok: true, message: { kind, from: null, to, sdp: payload }, reading: `Raw SDP text on ${to}'s ${kind} topic: the ${kind} for ${to}, from the one peer it talks to.` };
+  return { ok: true, message: { kind, from: null, to, sdp: payload }, reading: `Raw SDP text on ${to}'s ${kind} topic: the ${kind} for ${to}.` };
 }
 
 /** The message for `self` or, when `self` is null (a watcher), for anyone. */

@@ -68,7 +68,8 @@ export class DialectLink {
     if (m.kind === 'latency-probe' || m.kind === 'latency-echo') return { ok: true, what: 'latency', from, text: payload };
     const signal = this.signal({ ...m, from });
     if ('refused' in signal) return { ok: false, reason: signal.refused };
-    const reading = m.from === null ? `${r.reading} The topic does not name its sender: the lab takes it to be from ${from}, the one peer it talks to.` : r.reading;
+    const whose = partners.remote !== null ? 'the one peer it talks to' : this.self === null ? 'the only other peer online in this format' : 'the only other peer online';
+    const reading = m.from === null ? `${r.reading} The topic does not name its sender: the lab takes it to be from ${from}, ${whose}.` : r.reading;
     const wire = { dialect: this.dialect.id, payload, reading };
     if (m.kind === 'status') return { ok: true, what: 'signal', signal, wire, status: { detail: m.detail, ...(m.server ? { server: m.server } : {}) } };
     return { ok: true, what: 'signal', signal, wire };

@@ -21,6 +21,7 @@ export const EXAMPLE_TRACES: readonly ExampleTrace[] = [
   { id: 'drop-alice-hosts', title: "Alice's host candidates dropped: a peer-reflexive pair", chapter: 'ice', lab: 'ice/' },
   { id: 'srflx', title: 'A STUN server: server-reflexive candidates', chapter: 'stun', lab: 'stun/' },
   { id: 'relay', title: 'policy=relay through a TURN server', chapter: 'turn', lab: 'turn/?policy=relay' },
+  { id: 'godot-demo', title: 'A Godot 3 demo peer and a browser peer, watched on one root', chapter: 'signalling', lab: 'lab/?mode=watch&root=crumble77' },
 ];
 
 /** The examples a chapter shows, in list order. */
