@@ -61,6 +61,8 @@ test('watches two lab peers and two Godot demo peers on one root: every offer, a
     // Each sender's own arrows to the broker come first.
     expect(kinds('dog111', 'broker')[0]).toBe('status');
 
+    // The narration says what the newest message is for, and claims nothing about the peers' states.
+    await expect(lab.getByRole('group', { name: 'What just happened' })).toContainText('This page only watches: it sees the messages, not what the peers do with them.');
     // The inspector shows a demo message as it crossed the wire, and whose the lab takes it to be.
     await lab.getByRole('button', { name: /^offer/ }).last().click();
     const inspector = lab.getByRole('region', { name: /^Message inspector/ });

@@ -8,6 +8,7 @@ import { mosquittoSubCommand, rootProblem } from '../../lib/signalling/topics';
 import { diagramRows } from '../../lib/trace/selectors';
 import { watchedLanes, WATCHER } from '../../lib/trace/lanes';
 import { newestDelivered } from '../../lib/trace/messages';
+import { narrate } from '../../lib/trace/narration';
 import type { HeldMessage } from '../../lib/session/core';
 import { LabTraceState } from '../lab/session-state.svelte';
 import { connectFor, separatePageParams, TABS } from '../solo/connect-for';
@@ -21,6 +22,8 @@ export class WatchState extends LabTraceState<WatchSession> {
   lanes = $derived(watchedLanes(this.events) ?? []);
   rows = $derived(diagramRows(this.events, [WATCHER, WATCHER], 'signalling', this.lanes));
   newestQid = $derived(newestDelivered(this.events));
+  /** What the newest message is for (src/lib/trace/narration.ts, its watched rows). */
+  narration = $derived(narrate(this.events));
   /** What was seen so far, for the status line. */
   counts = $derived.by(() => {
     let messages = 0;

@@ -5,6 +5,7 @@ import { heldBody, traced } from './fixtures';
 import { NARRATION, SURPRISES, narrate, stepAnnouncement, type SurpriseId } from './narration';
 import { lastStep, prefixAt } from './replay';
 import type { TraceEvent, TraceEventBody } from './types';
+import type { SignalKind } from '../signalling/types';
 
 /** A recorded trace (tests/fixtures/traces/: pinned, so re-recording the site's examples does not move the steps). */
 function recorded(id: string): TraceEvent[] {
@@ -34,8 +35,21 @@ const RECORDED_ROWS: [key: string, trace: string, step: number, says: RegExp][] 
 const session: TraceEventBody = { type: 'session', session: 's', root: 'r', broker: 'in-page', peers: ['alice', 'bob'] };
 const pc = (peer: string): TraceEventBody => ({ type: 'api', peer, call: 'RTCPeerConnection', ok: true });
 
-/** Rows no recorded session reaches (a failure, a naive peer): the events the lab would record. */
+/** A watch (lab/watch-session.ts): one message of `kind` seen going from bob to alice, no peer state at all. */
+const watching: TraceEventBody = { type: 'session', session: 'w', root: 'r', broker: 'ws://x', peers: ['watcher', 'watcher'], watch: true };
+const watched = (kind: SignalKind, payload = '{}') =>
+  traced(watching, heldBody({ qid: 'q1', from: 'bob', to: 'alice', kind, payload }), { type: 'delivered', qid: 'q1', to: 'alice' });
+const SEES_ONLY = /This page only watches: it sees the messages, not what the peers do with them\.$/;
+
+/** Rows no recorded session reaches (a failure, a naive peer, a watch): the events the lab would record. */
 const BUILT_ROWS: [key: string, events: TraceEvent[], says: RegExp][] = [
+  // A watch claims nothing about a peer's state: it says what the message is for.
+  ['status/watched', watched('status', '{"status":"offline"}'), /^alice learns that bob is offline\. This page only watches/],
+  ['offer/watched', watched('offer'), /^alice gets bob's offer, to set as its remote description and answer\./],
+  ['answer/watched', watched('answer'), /^alice gets bob's answer: once it is set/],
+  ['candidate/watched', watched('candidate', '{"candidate":"candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host"}'), /^alice gets one of bob's candidates \(candidate host udp\)/],
+  ['end-of-candidates/watched', watched('end-of-candidates'), /^bob says it has no more candidates for alice\./],
+  ['chat/watched', watched('chat', '{"text":"hi"}'), /^alice gets a chat message through the broker\./],
   [
     'status/offline',
     traced(session, pc('alice'), pc('bob'), heldBody({ qid: 'q1', from: 'bob', to: 'alice', payload: '{"status":"offline"}' }), { type: 'delivered', qid: 'q1', to: 'alice' }),
@@ -69,6 +83,10 @@ describe('the narration table', () => {
     expect(n.key).toBe(key);
     expect(n.step).toBe(step);
     expect(n.text).toMatch(says);
+  });
+
+  it('a watched step always ends by saying the page only watches', () => {
+    for (const [key, events] of BUILT_ROWS.filter(([k]) => k.endsWith('/watched'))) expect(narrate(events)!.text, key).toMatch(SEES_ONLY);
   });
 
   it.each(BUILT_ROWS)('%s', (key, events, says) => {

@@ -33,6 +33,8 @@ export interface Situation {
   offline: boolean;
   /** Events from the delivery to the end of the step (the delivery first). */
   after: readonly TraceEvent[];
+  /** A watch trace (../lab/watch-session.ts): the messages are seen, the peers' states are not. */
+  watched: boolean;
 }
 
 export interface NarrationRow {
@@ -52,6 +54,11 @@ const buffered = (s: Situation) => s.after.some((e) => e.type === 'candidate-buf
  */
 export const NARRATION: Readonly<Record<SignalKind, readonly NarrationRow[]>> = {
   status: [
+    {
+      key: 'status/watched',
+      when: (s) => s.watched,
+      text: (s) => `${s.to} learns that ${s.from} is ${s.offline ? 'offline' : 'online'}. This page only watches: it sees the messages, not what the peers do with them.`,
+    },
     {
       key: 'status/will',
       when: (s) => s.will,
@@ -83,6 +90,11 @@ export const NARRATION: Readonly<Record<SignalKind, readonly NarrationRow[]>> = 
   ],
   offer: [
     {
+      key: 'offer/watched',
+      when: (s) => s.watched,
+      text: (s) => `${s.to} gets ${s.from}'s offer, to set as its remote description and answer. This page only watches: it sees the messages, not what the peers do with them.`,
+    },
+    {
       key: 'offer/failed',
       when: (s) => failed(s, 'setRemoteDescription'),
       text: (s) => `${s.to} could not take the offer: setRemoteDescription(offer) failed (see the note on the diagram). No answer will come.`,
@@ -102,6 +114,11 @@ export const NARRATION: Readonly<Record<SignalKind, readonly NarrationRow[]>> = 
   ],
   answer: [
     {
+      key: 'answer/watched',
+      when: (s) => s.watched,
+      text: (s) => `${s.to} gets ${s.from}'s answer: once it is set, each side has both descriptions and the ICE checks can begin. This page only watches: it sees the messages, not what the peers do with them.`,
+    },
+    {
       key: 'answer/unexpected',
       when: (s) => s.before.signaling !== 'have-local-offer' || failed(s, 'setRemoteDescription'),
       text: (s) =>
@@ -115,6 +132,11 @@ export const NARRATION: Readonly<Record<SignalKind, readonly NarrationRow[]>> = 
     },
   ],
   candidate: [
+    {
+      key: 'candidate/watched',
+      when: (s) => s.watched,
+      text: (s) => `${s.to} gets one of ${s.from}'s candidates (${s.label}), to add with addIceCandidate() and pair with its own. This page only watches: it sees the messages, not what the peers do with them.`,
+    },
     {
       key: 'candidate/buffered',
       when: (s) => !s.hasRemote && (buffered(s) || !failed(s, 'addIceCandidate')),
@@ -140,6 +162,11 @@ export const NARRATION: Readonly<Record<SignalKind, readonly NarrationRow[]>> = 
   ],
   'end-of-candidates': [
     {
+      key: 'end-of-candidates/watched',
+      when: (s) => s.watched,
+      text: (s) => `${s.from} says it has no more candidates for ${s.to}. This page only watches: it sees the messages, not what the peers do with them.`,
+    },
+    {
       key: 'end-of-candidates/any',
       when: () => true,
       text: (s) => `${s.from} has gathered all its candidates. ${s.to} tells its ICE agent that no more will come, so a pair that fails can now fail for good.`,
@@ -153,6 +180,11 @@ export const NARRATION: Readonly<Record<SignalKind, readonly NarrationRow[]>> = 
     },
   ],
   chat: [
+    {
+      key: 'chat/watched',
+      when: (s) => s.watched,
+      text: (s) => `${s.to} gets a chat message through the broker. This page only watches: it sees the messages, not what the peers do with them.`,
+    },
     {
       key: 'chat/any',
       when: () => true,
@@ -340,6 +372,7 @@ export function narrate(events: readonly TraceEvent[]): Narration | null {
     webrtc: events.some((e) => e.type === 'api' && e.call === 'RTCPeerConnection'),
     ...statusFields(held),
     after: events.slice(at),
+    watched: events.some((e) => e.type === 'session' && e.watch === true),
   };
   const row = NARRATION[held.kind].find((r) => r.when(situation))!;
   return {
