@@ -14,6 +14,7 @@ import { collectErrors } from './support/errors';
 import { joinSolo } from './support/solo';
 import { LIMITS } from '../../src/lib/signalling/limits';
 import { PROBE_LIMIT_MS, probe } from './support/probe';
+import { WeriftPeer } from './support/werift-peer';
 
 /** Publishes `n` valid-looking online statuses, each from its own id on its own topic. */
 async function floodStatuses(mqttUrl: string, root: string, n: number, session: string): Promise<number> {
@@ -125,6 +126,43 @@ test('/lab/?mode=solo: 1,000 statuses on 1,000 topics keep both devices answerin
   expect(errors.flat()).toEqual([]);
   await a.close();
   await b.close();
+});
+
+test('/lab/?mode=watch: 5,000 statuses on 5,000 topics keep the watching page answering and its drawing bounded, and a real session is still drawn', async ({ page, mosquitto }) => {
+  test.setTimeout(90_000);
+  const errors = collectErrors(page);
+  const root = `webrtc-lab/spread-watch-${Date.now().toString(36)}`;
+  await page.goto(`lab/?mode=watch&broker=${encodeURIComponent(mosquitto.wsUrl)}&root=${encodeURIComponent(root)}`);
+  const lab = page.getByRole('region', { name: 'Watch a root' });
+  await lab.getByRole('button', { name: 'Start watching' }).click();
+  await expect(lab.getByRole('status').filter({ hasText: 'Watching' })).toBeVisible({ timeout: 15_000 });
+
+  const p = probe(page);
+  const floodMs = await floodStatuses(mosquitto.mqttUrl, root, 5000, 'x1');
+  await settle(page);
+  const worst = await p.stop();
+  const rows = (await tableRows(lab)).length;
+  console.log(`watch 5000: published in ${floodMs} ms, slowest probe ${worst} ms, ${rows} rows`);
+  expect(worst, 'the page answered a probe within 2 s all along').toBeLessThan(PROBE_LIMIT_MS);
+  // The watcher is one recipient: strangers share its budget (limits.ts), so the flood draws a
+  // few dozen arrows and is summed, not 5,000.
+  expect(rows, 'the drawing stays bounded').toBeLessThan(200);
+  await expect(lab.getByText(/rate limit: \d+ messages/).first()).toBeVisible();
+
+  // Once the burst budget has refilled, a real session between two peers is drawn in full.
+  await page.waitForTimeout(6000);
+  const a = await WeriftPeer.join({ mqttUrl: mosquitto.mqttUrl, root, id: 'weriftA' });
+  const b = await WeriftPeer.join({ mqttUrl: mosquitto.mqttUrl, root, id: 'weriftB' });
+  try {
+    await a.waitOnline('weriftB');
+    await a.call('weriftB');
+    await a.channelOpen();
+    await expect.poll(async () => (await tableRows(lab)).filter((r) => r[1] === 'broker' && r[2] === 'weriftA' && r[3]!.startsWith('answer')).length, { timeout: 15_000 }).toBe(1);
+    await expect.poll(async () => (await tableRows(lab)).filter((r) => r[1] === 'broker' && r[2] === 'weriftB' && r[3]!.startsWith('offer')).length).toBe(1);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+  expect(errors).toEqual([]);
 });
 
 test('/lobby/: a hostile lobby server sending 2,000 frames keeps the page answering, the queue bounded, and says so', async ({ page }) => {
