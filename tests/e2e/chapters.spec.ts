@@ -156,3 +156,20 @@ test.describe('with coturn on 127.0.0.1', () => {
     await expect(selected).toContainText(String(2n ** 32n * 50339839n + 2n * 50339839n));
   });
 });
+
+test('each experiment is folded under its question, and a link to it opens it', async ({ page }) => {
+  await page.goto('ice/');
+  const question = page.getByRole('heading', { name: '5. Which pair gets selected, and why?' });
+  await expect(question).toBeVisible();
+  const answer = page.getByText('Show me').nth(4);
+  await expect(answer).toBeHidden();
+  await question.click();
+  await expect(answer).toBeVisible();
+  // The signalling chapter links to the SDP chapter's experiment 4: the page opens there, unfolded.
+  await page.goto('signalling/');
+  await page.locator('summary', { hasText: 'Who sent this?' }).click();
+  await page.getByRole('link', { name: /the SDP chapter.s experiment 4/ }).click();
+  await expect(page).toHaveURL(/sdp\/#4-change-one-digit-of-the-fingerprint$/);
+  await expect(page.getByRole('heading', { name: '4. Change one digit of the fingerprint' })).toBeInViewport();
+  await expect(page.getByText('Show me').last()).toBeVisible();
+});

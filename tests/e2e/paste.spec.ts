@@ -137,8 +137,8 @@ test('the signalling chapter\'s experiment 8: two tabs of /signalling/ connect w
   const errors = [pageA, pageB].map(collectErrors);
   const open = async (page: Page) => {
     await page.goto('signalling/');
-    // It loads when scrolled to, under its experiment's heading.
-    await page.getByRole('heading', { name: '8. Two tabs, no server at all' }).scrollIntoViewIfNeeded();
+    // It loads when its experiment is opened (each experiment is folded under its question).
+    await page.getByRole('heading', { name: '8. Two tabs, no server at all' }).click();
     const lab = page.getByRole('region', { name: 'Copy-and-paste lab' });
     await expect(lab.getByRole('button', { name: 'Create an offer' })).toBeVisible({ timeout: 15_000 });
     return lab;

@@ -76,6 +76,8 @@ test('the chapter renders its new sections, and the lab offers both settings', a
   ]) {
     await expect(page.getByRole('heading', { name, exact: true })).toBeVisible();
   }
+  // Each experiment is folded under its question: open the fourth to reach its links.
+  await page.getByRole('heading', { name: '4. Trickle or vanilla: which connects sooner here, and by how much?' }).click();
   await expect(page.getByRole('link', { name: 'vanilla ICE', exact: true })).toHaveAttribute('href', /signalling\/\?ice-mode=vanilla&autoplay=1$/);
   const lab = await openChapter(page);
   await openSettings(lab);
