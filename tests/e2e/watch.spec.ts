@@ -3,17 +3,12 @@
 // Godot 3 demo's (./support/godot-demo-peer.ts). It draws their offers, answers and
 // candidates in order, on a lane per peer, and shows what it cannot read with the reason.
 import AxeBuilder from '@axe-core/playwright';
-import type { Locator } from '@playwright/test';
 import { connectAsync } from 'mqtt';
 import { test, expect } from './support/mosquitto';
 import { collectErrors } from './support/errors';
+import { tableRows } from './support/lab';
 import { WeriftPeer } from './support/werift-peer';
 import { GodotDemoPeer } from './support/godot-demo-peer';
-
-/** The diagram's table: [from, to, message] per row. */
-async function tableRows(lab: Locator): Promise<string[][]> {
-  return lab.getByRole('figure', { name: 'Sequence diagram' }).locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => (td.textContent ?? '').trim())));
-}
 
 test('watches two lab peers and two Godot demo peers on one root: every offer, answer and candidate, in order, on a lane per peer', async ({ page, mosquitto }) => {
   test.setTimeout(120_000);
@@ -42,9 +37,9 @@ test('watches two lab peers and two Godot demo peers on one root: every offer, a
     await expect(lanes).toHaveText(['weriftA', 'broker', 'weriftB', 'dog111', 'cat222'], { timeout: 20_000 });
 
     // Each message twice, as MQTT carries it: sender → broker, broker → recipient.
-    await expect.poll(async () => (await tableRows(lab)).filter(([, , m]) => m?.startsWith('answer')).length, { timeout: 20_000 }).toBe(4);
+    await expect.poll(async () => (await tableRows(lab)).filter(([, , , m]) => m?.startsWith('answer')).length, { timeout: 20_000 }).toBe(4);
     const rows = await tableRows(lab);
-    const kinds = (from: string, to: string) => rows.filter(([f, t]) => f === from && t === to).map(([, , m]) => m!.split(':')[0]!.split(' ')[0]);
+    const kinds = (from: string, to: string) => rows.filter(([, f, t]) => f === from && t === to).map(([, , , m]) => m!.split(':')[0]!.split(' ')[0]);
     // weriftA trickles every candidate before its offer (ice before the offer is legal, RFC 8838 §18).
     const toB = kinds('broker', 'weriftB');
     expect(toB.at(-1)).toBe('offer');
@@ -98,7 +93,7 @@ test('the signalling chapter replays a recorded watch: the Godot peer and the br
   await page.keyboard.press('End');
   await expect(replay.getByRole('list', { name: 'Lanes' }).getByRole('listitem')).toHaveText(['cat222', 'broker', 'dog111']);
   const rows = await tableRows(replay);
-  expect(rows.filter(([from, to]) => from === 'broker' && to === 'cat222').map(([, , m]) => m!.split(' ')[0])[0]).toBe('offer');
+  expect(rows.filter(([, from, to]) => from === 'broker' && to === 'cat222').map(([, , , m]) => m!.split(' ')[0])[0]).toBe('offer');
   await replay.getByRole('button', { name: /^offer/ }).first().click();
   await expect(replay.getByRole('heading', { name: 'On the wire (godot-demo)' })).toBeVisible();
   await expect(replay.getByRole('link', { name: 'Open this in the live lab' })).toHaveAttribute('href', /lab\/\?mode=watch&root=crumble77$/);

@@ -9,12 +9,11 @@ import { LIMITS } from '../signalling/limits';
 import { parseTopic } from '../signalling/topics';
 import type { WireSignal } from '../signalling/types';
 import type { DialectWire } from '../trace/types';
-import { clip } from './common';
+import { clip, levelsUnder } from './common';
 import { DialectLink } from './link';
-import { DIALECTS } from './registry';
+import { DIALECTS, LAB_FORMAT } from './registry';
 
-/** The lab's own format, by its id in the format choices (registry LAB_FORMAT). */
-export const LAB_FORMAT_ID = 'lab';
+const LAB_FORMAT_ID = LAB_FORMAT.id;
 
 export type AnyRead =
   /** `to`: the recipient, or null for a status (it is for everyone). */
@@ -40,7 +39,7 @@ export class AnyFormat {
   }
 
   read(topic: string, payload: Uint8Array): AnyRead {
-    const levels = topic.startsWith(`${this.root}/`) ? topic.slice(this.root.length + 1).split('/') : [];
+    const levels = levelsUnder(this.root, topic) ?? [];
     // The lab's own traffic besides signals: pings (<to>/ping/<from>) and join probes (<id>/probe/<token>).
     if (levels.length === 3 && (levels[1] === 'ping' || levels[1] === 'probe')) return { ok: true, what: 'other', format: LAB_FORMAT_ID };
     const reasons: string[] = [];

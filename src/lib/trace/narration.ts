@@ -321,8 +321,13 @@ export interface Narration {
 }
 
 /** The two peers of the session, when the trace names two different ones. */
+/** The trace's session event (its first, in a live trace): found without a scan of the rest. */
+function sessionOf(events: readonly TraceEvent[]): EventOf<'session'> | undefined {
+  return events.find((e): e is EventOf<'session'> => e.type === 'session');
+}
+
 function sessionPeers(events: readonly TraceEvent[]): readonly string[] {
-  const session = events.find((e): e is EventOf<'session'> => e.type === 'session');
+  const session = sessionOf(events);
   return session && session.peers[0] !== session.peers[1] ? session.peers : [];
 }
 
@@ -372,7 +377,7 @@ export function narrate(events: readonly TraceEvent[]): Narration | null {
     webrtc: events.some((e) => e.type === 'api' && e.call === 'RTCPeerConnection'),
     ...statusFields(held),
     after: events.slice(at),
-    watched: events.some((e) => e.type === 'session' && e.watch === true),
+    watched: sessionOf(events)?.watch === true,
   };
   const row = NARRATION[held.kind].find((r) => r.when(situation))!;
   return {
