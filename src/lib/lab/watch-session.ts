@@ -11,12 +11,11 @@
  * own lane. The flood gate and its limits are the MQTT labs' own (SessionCore).
  */
 import type { BrokerConnection, ConnectOptions, ReceivedPacket, WirePacket } from '../broker/types';
-import { encodeSignal } from '../signalling/codec';
 import { randomToken } from '../signalling/topics';
 import type { Scheduler } from '../queue/signal-queue';
 import type { Trace } from '../trace/trace';
 import { WATCHER } from '../trace/lanes';
-import { SessionCore, type HeldMessage } from '../session/core';
+import { SessionCore, receivedFields, type HeldMessage } from '../session/core';
 import type { DecodeContext } from '../signalling/codec';
 import { MqttEndpoint } from '../session/mqtt-endpoint';
 import { AnyFormat } from '../dialects/any-format';
@@ -31,8 +30,6 @@ export interface WatchDeps {
   now?: () => number;
   scheduler?: Scheduler;
 }
-
-const decoder = new TextDecoder();
 
 export class WatchSession extends SessionCore {
   readonly root: string;
@@ -98,19 +95,7 @@ export class WatchSession extends SessionCore {
       return;
     }
     const { signal } = r;
-    const text = r.wire ? encodeSignal(signal) : decoder.decode(payload);
-    this.emit({
-      type: 'published',
-      peer: signal.from,
-      mid: signal.mid,
-      kind: signal.kind,
-      topic,
-      payload: text,
-      bytes: payload.length,
-      qos: packet.qos,
-      retain: packet.retain,
-      ...(r.wire ? { wire: r.wire } : {}),
-    });
+    this.emit({ type: 'published', peer: signal.from, mid: signal.mid, ...receivedFields(signal, topic, payload, packet, r.wire), ...(r.wire ? { wire: r.wire } : {}) });
     if (signal.kind === 'status') return;
     this.holdSignal(signal.to, signal, topic, payload, packet, wire, r.wire);
     this.step();

@@ -40,6 +40,18 @@ const MQTT_QUEUE_EVENTS: QueueEvents<HeldMessage, TraceEventBody> = {
 
 const decoder = new TextDecoder();
 
+/** What the trace records of any message a subscriber received; `dialect` as in messageInfo. */
+export function receivedFields(signal: WireSignal, topic: string, payload: Uint8Array, packet: ReceivedPacket, dialect?: DialectWire) {
+  return {
+    kind: signal.kind,
+    topic,
+    payload: dialect ? encodeSignal(signal) : decoder.decode(payload),
+    bytes: payload.length,
+    qos: packet.qos,
+    retain: packet.retain,
+  };
+}
+
 /**
  * What the trace records of a message that arrived for `to` (everything but its queue id).
  * `dialect`: it came in another app's format; the trace keeps the lab's reading as `payload`.
@@ -48,12 +60,7 @@ function messageInfo(to: string, signal: WireSignal, topic: string, payload: Uin
   const info: Omit<MessageInfo, 'qid'> = {
     to,
     from: signal.from,
-    kind: signal.kind,
-    topic,
-    payload: dialect ? encodeSignal(signal) : decoder.decode(payload),
-    bytes: payload.length,
-    qos: packet.qos,
-    retain: packet.retain,
+    ...receivedFields(signal, topic, payload, packet, dialect),
     will: signal.kind === 'status' && signal.reason === 'will',
     mid: signal.mid,
   };
