@@ -79,6 +79,7 @@ const DEEPER: Record<string, string> = {
   'ice/': 'tlsVersion',
   'stun/': 'a fake remote peer whose only candidate',
   'turn/': 'so only these flags apply',
+  'direct-path/': 'so it is never mistaken for',
 };
 
 for (const [route, inside] of Object.entries(DEEPER)) {

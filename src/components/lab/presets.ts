@@ -4,7 +4,7 @@
  */
 import type { DiagramDetail } from '../../lib/trace/selectors';
 
-export type Preset = 'full' | 'mqtt' | 'signalling' | 'sdp' | 'ice' | 'stun' | 'turn';
+export type Preset = 'full' | 'mqtt' | 'signalling' | 'sdp' | 'ice' | 'stun' | 'turn' | 'direct';
 
 export interface PresetPanels {
   settings: boolean;
@@ -23,12 +23,15 @@ export const PRESET_PANELS: Readonly<Record<Preset, PresetPanels>> = {
   ice: { settings: false, ice: true, packets: false, timelines: true, discard: true },
   stun: { settings: true, ice: true, packets: false, timelines: false, discard: false },
   turn: { settings: true, ice: true, packets: false, timelines: false, discard: false },
+  // The direct path chapter reads the diagram's peer-to-peer rows and the answer's SDP.
+  direct: { settings: false, ice: false, packets: false, timelines: false, discard: false },
 };
 
 /**
  * How much the diagram shows at first, per chapter: the MQTT chapter is about the broker's
  * hops; the signalling and SDP chapters about the calls each message causes; ICE, STUN, TURN
- * and the full lab about the path the peers find between them.
+ * and the full lab about the path the peers find between them; the direct path chapter about
+ * what runs on it once found.
  */
 export const PRESET_DETAIL: Readonly<Record<Preset, DiagramDetail>> = {
   full: 'p2p',
@@ -40,6 +43,7 @@ export const PRESET_DETAIL: Readonly<Record<Preset, DiagramDetail>> = {
   ice: 'p2p',
   stun: 'p2p',
   turn: 'p2p',
+  direct: 'p2p',
 };
 
 /** The detail a chapter (by its slug) starts its diagram at; the full lab's for any other page. */

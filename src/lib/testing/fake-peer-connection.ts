@@ -18,6 +18,13 @@
  *   lines in a remote description count as remote candidates (vanilla ICE). Rolling back a
  *   local offer resets iceGatheringState to 'new', as Chromium 156 does.
  * - Negotiated data channels ({negotiated: true, id}) pair up by id and fire no 'datachannel'.
+ *   Other channels get their id when the connection is up, by DTLS role as Chromium 156 does
+ *   (the answerer, `a=setup:active`, is the client and takes even ids; RFC 8832 §6), and the
+ *   far end learns the creator's options, as DCEP carries them. A channel created once
+ *   connected opens at once. Chromium's refusals: both maxRetransmits and maxPacketLifeTime
+ *   (TypeError), an id above 65534 (TypeError), a negotiated id in use (OperationError).
+ * - getStats() reports the 'transport' (dtlsRole, dtlsState, the certificate ids) and both
+ *   'certificate's once connected, with the fingerprints the descriptions carry.
  *
  * Things a browser does by itself are triggered by the test: `gather()`,
  * `completeGathering()`, `setIceConnectionState()`, `setConnectionState()`,
@@ -94,10 +101,13 @@ const textOf = (buffer: ArrayBuffer) => new TextDecoder().decode(buffer);
 
 export class FakeDataChannel extends EventTarget {
   readonly label: string;
-  readonly ordered = true;
-  readonly protocol = '';
+  readonly ordered: boolean;
+  readonly maxRetransmits: number | null;
+  readonly maxPacketLifeTime: number | null;
+  readonly protocol: string;
   readonly negotiated: boolean;
-  readonly id: number | null;
+  /** Set by the connection once SCTP is up, unless negotiated. */
+  id: number | null;
   binaryType: BinaryType = 'arraybuffer';
   readyState: RTCDataChannelState = 'connecting';
   /** Every message this end sent, in order: a binary one as its UTF-8 text. */
@@ -116,7 +126,16 @@ export class FakeDataChannel extends EventTarget {
     super();
     this.label = label;
     this.negotiated = init.negotiated ?? false;
-    this.id = init.id ?? null;
+    this.id = this.negotiated ? (init.id ?? null) : null;
+    this.ordered = init.ordered ?? true;
+    this.maxRetransmits = init.maxRetransmits ?? null;
+    this.maxPacketLifeTime = init.maxPacketLifeTime ?? null;
+    this.protocol = init.protocol ?? '';
+  }
+
+  /** The options the far end learns from DCEP's DATA_CHANNEL_OPEN (RFC 8832 §5.1). */
+  get init(): RTCDataChannelInit {
+    return { ordered: this.ordered, maxRetransmits: this.maxRetransmits ?? undefined, maxPacketLifeTime: this.maxPacketLifeTime ?? undefined, protocol: this.protocol };
   }
 
   send(data: string | ArrayBuffer | ArrayBufferView): void {
@@ -200,7 +219,8 @@ export class FakePeerConnection extends EventTarget {
   private sdpVersion = 1;
   private readonly ufrag = randomChars(4);
   private readonly pwd = randomChars(24);
-  private readonly fingerprint = fakeFingerprint();
+  /** @internal */
+  readonly fingerprint = fakeFingerprint();
   private lastCreated: { offer?: string; answer?: string } = {};
   private closed = false;
   private candidateCount = 0;
@@ -226,8 +246,20 @@ export class FakePeerConnection extends EventTarget {
     if (init.negotiated && init.id == null) {
       throw new TypeError("Failed to execute 'createDataChannel' on 'RTCPeerConnection': RTCDataChannel ID is required when negotiated is true");
     }
+    if (init.maxRetransmits != null && init.maxPacketLifeTime != null) {
+      throw new TypeError(PREFIX('createDataChannel') + 'RTCDataChannel cannot have both max retransmits and max lifetime');
+    }
+    if (init.negotiated && init.id! > 65534) throw new TypeError(PREFIX('createDataChannel') + 'RTCDataChannel cannot have id > 65534');
+    if (init.negotiated && this.channels.some((c) => c.id === init.id && c.readyState !== 'closed')) {
+      throw domError('OperationError', 'createDataChannel', 'RTCDataChannel creation failed');
+    }
     const ch = new FakeDataChannel(label, init);
     this.channels.push(ch);
+    // Once SCTP is up, a new channel opens at once (asynchronously, as in a browser).
+    if (this.connectionState === 'connected' && this.peer) {
+      const peer = this.peer;
+      queueMicrotask(() => openChannels(this, peer));
+    }
     // webrtc-pc: the first data channel makes negotiation needed (fired as a task).
     if (this.channels.length === 1 && !this.negotiationNeededQueued) {
       this.negotiationNeededQueued = true;
@@ -437,6 +469,29 @@ export class FakePeerConnection extends EventTarget {
     fire(this, new Event('connectionstatechange'));
   }
 
+  /** 'client' for the side whose description said a=setup:active (RFC 8842 §5.2), once connected. */
+  get dtlsRole(): 'client' | 'server' | 'unknown' {
+    if (this.connectionState !== 'connected') return 'unknown';
+    return /^a=setup:active/m.test(this.localDescription?.sdp ?? '') ? 'client' : 'server';
+  }
+
+  /** transport and certificate stats, shaped like Chromium 156's. */
+  async getStats(): Promise<Map<string, Record<string, unknown>>> {
+    await Promise.resolve();
+    const report = new Map<string, Record<string, unknown>>();
+    const up = this.connectionState === 'connected' && this.peer;
+    const certs = up ? [this.fingerprint, this.peer!.fingerprint] : [];
+    for (const fp of certs) report.set(`CF${fp}`, { id: `CF${fp}`, type: 'certificate', fingerprint: fp, fingerprintAlgorithm: 'sha-256' });
+    report.set('T01', {
+      id: 'T01',
+      type: 'transport',
+      dtlsRole: this.dtlsRole,
+      dtlsState: up ? 'connected' : 'new',
+      ...(up ? { tlsVersion: 'FEFC', localCertificateId: `CF${certs[0]}`, remoteCertificateId: `CF${certs[1]}` } : {}),
+    });
+    return report;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }
@@ -543,6 +598,16 @@ function connectFakes(a: FakePeerConnection, b: FakePeerConnection): boolean {
   }
   for (const pc of [a, b]) pc.setIceConnectionState('connected');
   for (const pc of [a, b]) pc.setConnectionState('connected');
+  openChannels(a, b);
+  return true;
+}
+
+/**
+ * Opens the channels of two connected fakes that are not open yet: negotiated ends meet by
+ * id; the others get their id by the creator's DTLS role and are announced to the other side.
+ */
+function openChannels(a: FakePeerConnection, b: FakePeerConnection): void {
+  if (a.isClosed || b.isClosed) return;
   // Negotiated channels: each side made its own end; they meet by id (webrtc-pc createDataChannel()).
   for (const ch of a.channels.filter((c) => c.negotiated && c.remote === null && c.readyState === 'connecting')) {
     const far = b.channels.find((c) => c.negotiated && c.id === ch.id && c.remote === null && c.readyState === 'connecting');
@@ -555,7 +620,13 @@ function connectFakes(a: FakePeerConnection, b: FakePeerConnection): boolean {
   for (const [owner, other] of [[a, b], [b, a]] as const) {
     // Channels created on `owner` that the other side has not been told about yet.
     for (const ch of owner.channels.filter((c) => !c.negotiated && c.remote === null && c.readyState === 'connecting')) {
-      const far = new FakeDataChannel(ch.label);
+      // The DTLS client takes even ids, the server odd ones (RFC 8832 §6), the lowest free.
+      const used = new Set([...owner.channels, ...other.channels].map((c) => c.id));
+      let id = owner.dtlsRole === 'client' ? 0 : 1;
+      while (used.has(id)) id += 2;
+      ch.id = id;
+      const far = new FakeDataChannel(ch.label, ch.init);
+      far.id = id;
       ch.remote = far;
       far.remote = ch;
       other.channels.push(far);
@@ -566,7 +637,6 @@ function connectFakes(a: FakePeerConnection, b: FakePeerConnection): boolean {
       if (far.readyState === 'open') fire(far, new Event('open'));
     }
   }
-  return true;
 }
 
 export interface FakePair {
