@@ -101,11 +101,11 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 const BROKER_PATHS: readonly { test: (broker: string) => boolean; path: BrokerPath }[] = [
   {
     test: (b) => b === 'in-page',
-    path: { kind: 'in-page', real: false, label: 'the in-page broker', says: 'MQTT goes through the in-page broker: aedes, running in this page. No socket and no network: each message is handed from object to object in memory.' },
+    path: { kind: 'in-page', real: false, label: 'the in-page broker', says: 'MQTT goes through the in-page broker: aedes, a real MQTT broker, running in this page. Its packets are encoded and parsed, then handed on through memory: no socket, no network.' },
   },
   {
     test: (b) => b === 'tabs',
-    path: { kind: 'tabs', real: false, label: "this browser's tabs hub", says: "MQTT goes through this browser's tabs hub: a SharedWorker in this browser. No socket and no network: each message is posted from the page to the worker and back." },
+    path: { kind: 'tabs', real: false, label: "this browser's tabs hub", says: "MQTT goes through this browser's tabs hub: a SharedWorker in this browser. Each message is posted from the page to the worker and back: no socket, no network." },
   },
   {
     test: (b) => hostOf(b) !== null && LOOPBACK.has(hostOf(b)!),
