@@ -67,8 +67,8 @@ for (const route of PAGES) {
   }
 }
 
-/** Every page with a lab: the playground and each chapter. */
-const LAB_PAGES = ['lab/', ...chapters().map((c) => c.path)];
+/** Every page with a lab: the playground and each chapter that shows one. */
+const LAB_PAGES = ['lab/', ...chapters().filter((c) => c.hasLab).map((c) => c.path)];
 
 for (const scheme of SCHEMES) {
   for (const route of LAB_PAGES) {

@@ -7,6 +7,8 @@ import { IN_PAGE, parseLabParams, type LabParams } from '../../lib/lab/params';
 
 /** The broker shared by this browser's tabs (a SharedWorker), see src/lib/broker/tabs.ts. */
 export const TABS = 'tabs';
+/** The tabs hub as a choice in a broker list. */
+export const TABS_PRESET = { url: TABS, label: "This browser's tabs (no server, no wire)" } as const;
 
 let tabsWorker: { port: MessagePort } | undefined;
 

@@ -9,7 +9,7 @@ import type { PresenceEntry } from '../../lib/signalling/presence';
 import type { HeldMessage } from '../../lib/session/core';
 import { LabTraceState, PACES } from '../lab/session-state.svelte';
 import { narrate, stepAnnouncement } from '../../lib/trace/narration';
-import type { LatencyResult } from '../../lib/latency/run';
+import { LatencyRun } from '../latency/latency-run.svelte';
 import { BROKER_PRESETS, IN_PAGE, isBrokerUrl, tcpEndpointFor } from '../../lib/lab/params';
 import { isValidPeerId, mosquittoSubCommand, rootProblem, randomToken } from '../../lib/signalling/topics';
 import { hasTurn } from '../../lib/latency/relay-link';
@@ -17,13 +17,13 @@ import { brokerState, diagramRows, heldApart, heldMessages, peerStates, type Dia
 import { heldCandidates } from '../../lib/lab/early-candidates';
 import { connecting } from '../../lib/trace/clock';
 import { dialectById, FORMAT_CHOICES, LAB_FORMAT } from '../../lib/dialects/registry';
-import { connectFor, separatePageParams, TABS } from './connect-for';
+import { connectFor, separatePageParams, TABS, TABS_PRESET } from './connect-for';
 
 export { TABS };
 export const DEFAULT_ROOT = 'webrtc-lab/solo';
 
 export const SOLO_BROKERS: readonly { url: string; label: string }[] = [
-  { url: TABS, label: "This browser's tabs (no server, no wire)" },
+  TABS_PRESET,
   ...BROKER_PRESETS.filter((p) => p.url !== IN_PAGE),
 ];
 
@@ -59,14 +59,11 @@ export class SoloState extends LabTraceState<SoloSession> {
   readonly rosterLimit = ROSTER_LIMIT;
   remote = $state<string | null>(null);
 
-  /** Latency test. */
-  results = $state.raw<LatencyResult[]>([]);
-  progress = $state<{ done: number; total: number; path: string; size: number } | null>(null);
-  latencyError = $state<string | null>(null);
+  /** The latency test to the connected peer. */
+  readonly latency = new LatencyRun();
 
   /** How many presence events the roster was last folded from. */
   private presenceSeen = 0;
-  private cancelRun = false;
   /** ?autoplay=1: once joined, deliver every held signal as it arrives, at full speed. */
   private readonly autoplay: boolean;
 
@@ -176,7 +173,7 @@ export class SoloState extends LabTraceState<SoloSession> {
   async join(): Promise<void> {
     if (!this.mayStart(this.phase === 'joining' || this.phase === 'joined', this.configError)) return;
     this.phase = 'joining';
-    this.results = [];
+    this.latency.reset();
     const { SoloSession } = await import('../../lib/lab/solo-session');
     const broker = this.broker;
     const dialect = dialectById(this.dialect);
@@ -252,7 +249,7 @@ export class SoloState extends LabTraceState<SoloSession> {
   }
 
   async leave(): Promise<void> {
-    this.cancelRun = true;
+    this.latency.cancel();
     const s = this.session;
     if (s) await s.leave();
     this.sync();
@@ -269,34 +266,18 @@ export class SoloState extends LabTraceState<SoloSession> {
 
   async runLatency(sizes: number[], rounds: number): Promise<void> {
     const s = this.session;
-    if (!s || this.progress) return;
-    const { runLatencyTest } = await import('../../lib/latency/run');
+    if (!s || this.latency.running) return;
     const paths = s.latencyPaths();
     if (paths.length === 0) {
-      this.latencyError = 'Connect to a peer first.';
+      this.latency.error = 'Connect to a peer first.';
       return;
     }
-    this.latencyError = null;
-    this.cancelRun = false;
-    this.results = [];
-    this.progress = { done: 0, total: paths.length * sizes.length * rounds, path: paths[0]!.name, size: sizes[0]! };
-    try {
-      this.results = await runLatencyTest(paths, {
-        sizes,
-        rounds,
-        cancelled: () => this.cancelRun || this.session !== s,
-        onProgress: (done, total, current) => (this.progress = { done, total, ...current }),
-      });
-      this.announce(this.cancelRun ? 'Latency test cancelled.' : 'Latency test done: the chart and table below show the round trips.');
-    } catch (err) {
-      this.latencyError = err instanceof Error ? err.message : String(err);
-    } finally {
-      this.progress = null;
-    }
+    const end = await this.latency.run(paths, sizes, rounds, () => this.session !== s);
+    if (end !== 'failed') this.announce(end === 'cancelled' ? 'Latency test cancelled.' : 'Latency test done: the chart and table below show the round trips.');
   }
 
   cancelLatency(): void {
-    this.cancelRun = true;
+    this.latency.cancel();
   }
 
 }

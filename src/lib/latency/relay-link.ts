@@ -65,15 +65,17 @@ function localSdpWhenGathered(pc: RTCPeerConnection): Promise<string> {
   });
 }
 
-function whenOpen(ch: RTCDataChannel): Promise<void> {
+/** Resolves when the channel is open; rejects if it closes first. */
+export function whenOpen(ch: RTCDataChannel): Promise<void> {
   if (ch.readyState === 'open') return Promise.resolve();
   return new Promise((resolve, reject) => {
     ch.addEventListener('open', () => resolve(), { once: true });
-    ch.addEventListener('close', () => reject(new Error('relay channel closed')), { once: true });
+    ch.addEventListener('close', () => reject(new Error(`${ch.label} channel closed`)), { once: true });
   });
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+/** `p`, or an Error saying `what` once `ms` have passed. */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(what)), ms);
     p.then(resolve, reject).finally(() => clearTimeout(timer));

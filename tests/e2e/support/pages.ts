@@ -11,7 +11,11 @@ export interface ChapterFile {
   slug: string;
   /** Relative route for page.goto(): 'signalling/'. */
   path: string;
+  /** It shows a lab of its own (Lab.astro or LobbyLab.astro), not only experiments' islands. */
+  hasLab: boolean;
 }
+
+const LAB_IMPORT = /^import \w+ from '\.\.\/src\/components\/(Lab|LobbyLab)\.astro';$/m;
 
 /** Published chapters in course order, from content/NN-slug.mdx (drafts left out). */
 export function chapters(): ChapterFile[] {
@@ -19,11 +23,12 @@ export function chapters(): ChapterFile[] {
   return readdirSync(dir)
     .map((file) => /^(\d+)-([a-z0-9-]+)\.mdx$/.exec(file))
     .filter((m): m is RegExpExecArray => m !== null)
-    .filter((m) => {
-      const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(join(dir, m[0]), 'utf8'))?.[1] ?? '';
+    .map((m) => ({ m, text: readFileSync(join(dir, m[0]), 'utf8') }))
+    .filter(({ text }) => {
+      const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text)?.[1] ?? '';
       return !/^draft:\s*true\s*$/m.test(front);
     })
-    .map((m) => ({ order: Number(m[1]), slug: m[2]!, path: `${m[2]}/` }))
+    .map(({ m, text }) => ({ order: Number(m[1]), slug: m[2]!, path: `${m[2]}/`, hasLab: LAB_IMPORT.test(text) }))
     .sort((a, b) => a.order - b.order);
 }
 
