@@ -84,3 +84,36 @@ test('New ICE credentials (an ICE restart): a new offer with a new ufrag goes th
   await expect(restart).toBeEnabled();
   expect(errors).toEqual([]);
 });
+
+test('the ICE chapter’s experiment 7, as a reader runs it: Play, New ICE credentials, Step; the chat goes on', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = collectErrors(page);
+  await page.goto('ice/');
+  // The experiment is folded under its question; its answer is closed inside it.
+  const question = page.getByRole('heading', { name: '7. Restart ICE: will the chat notice?' });
+  await question.click();
+  await expect(page.getByText('Now press New ICE credentials')).toBeVisible();
+  await expect(page.getByText('The chat never notices.')).toBeHidden();
+
+  const lab = labRegion(page);
+  await lab.scrollIntoViewIfNeeded();
+  await expect(lab.getByRole('button', { name: 'Start', exact: true })).toBeEnabled({ timeout: 20_000 });
+  await lab.getByRole('button', { name: 'Start', exact: true }).click();
+  await lab.getByRole('button', { name: 'Play' }).click();
+  // Play stops by itself once the peers are connected and nothing is held.
+  await expect(lab.getByRole('button', { name: 'Pause' })).toBeDisabled({ timeout: 30_000 });
+  await expect(lab.getByText('Data channel open')).toBeVisible();
+  const restart = lab.getByRole('button', { name: 'New ICE credentials' });
+  await expect(restart).toBeEnabled();
+  await restart.click();
+  await expect(heldList(lab).getByRole('listitem').first()).toContainText('offer', { timeout: 10_000 });
+  const told = await drain(lab);
+  expect(told[0]).toMatch(/ICE restart: alice's new offer brings new ufrag \S+ \(was \S+\)/);
+  const labels = (await tableRows(lab)).map((r) => r[3]);
+  expect(labels.some((l) => /^createOffer\(\): ICE restart: new ufrag \S+ \(was \S+\)$/.test(l ?? ''))).toBe(true);
+  const chat = lab.getByRole('textbox', { name: 'Chat message' });
+  await chat.fill('no one noticed');
+  await chat.press('Enter');
+  await expect(lab.getByRole('list', { name: 'Chat log' })).toContainText('no one noticed');
+  expect(errors).toEqual([]);
+});
