@@ -11,6 +11,7 @@ import {
   brokerState,
   canRestartIce,
   channelOpen,
+  iceConnectedOnce,
   describeMessage,
   heldApart,
   heldMessages,
@@ -103,6 +104,8 @@ export class LabState extends LabTraceState<LabSession> {
   holdDiagram = $derived(this.playing && this.playInterval <= 150 && (!this.dataChannelOpen || connecting(this.events, this.peers)));
   /** New ICE credentials (the ICE restart) is offered: the offerer has connected (or lost its path) and no round is open (never without WebRTC: no states). */
   restartable = $derived(this.phase === 'running' && canRestartIce(this.events, this.offerer));
+  /** The ICE restart's button is shown once the offerer's ICE has connected, and stays until Reset. */
+  restartShown = $derived(this.phase === 'running' && iceConnectedOnce(this.events, this.offerer));
   /** What the last Step did, in words (the same at the same step of /replay/). */
   narration = $derived(narrate(this.events));
   /** The broker the running session uses (the setting may have been edited since). */

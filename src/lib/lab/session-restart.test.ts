@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { directLab, gatherNew, stepToEnd, type DirectLab } from './fixtures';
 import { pairFakes } from '../testing/fake-peer-connection';
 import { sdpUfrag } from '../ice/credentials';
-import { canRestartIce, diagramRows, heldMessages, peerStates } from '../trace/selectors';
+import { canRestartIce, diagramRows, heldMessages, iceConnectedOnce, peerStates } from '../trace/selectors';
 import { narrate } from '../trace/narration';
 import type { EventOf, TraceEvent } from '../trace/types';
 
@@ -45,6 +45,7 @@ describe('ICE restart in the two-peer lab', () => {
     await lab.session.start();
     await lab.settle();
     expect(canRestartIce(lab.session.trace.events, 'alice')).toBe(false);
+    expect(iceConnectedOnce(lab.session.trace.events, 'alice')).toBe(false);
     await lab.session.close();
   });
 
@@ -56,6 +57,7 @@ describe('ICE restart in the two-peer lab', () => {
     const firstAnswer = helds(events(), 'answer', 'bob')[0]!;
     const was = sdpUfrag(sdpOf(firstOffer))!;
     expect(canRestartIce(events(), 'alice')).toBe(true);
+    expect(iceConnectedOnce(events(), 'alice')).toBe(true);
 
     expect(session.restartIce()).toBe(true);
     await lab.settle();

@@ -477,6 +477,14 @@ export function canRestartIce(events: readonly TraceEvent[], peer: string): bool
   return states.signaling === 'stable' && RESTARTABLE_ICE.has(states.iceConnection);
 }
 
+/**
+ * `peer`'s ICE has connected at least once: from then on a lab offers the ICE restart (its
+ * button appears then, so an idle lab's toolbar stays as short as before).
+ */
+export function iceConnectedOnce(events: readonly TraceEvent[], peer: string): boolean {
+  return events.some((e) => e.type === 'state' && e.peer === peer && e.machine === 'iceConnection' && (e.value === 'connected' || e.value === 'completed'));
+}
+
 /** A peer's MQTT connection as of events[0..n]: 'idle' before its first broker event. */
 export function brokerState(events: readonly TraceEvent[], peer: string): BrokerState | 'idle' {
   return latest(events, (e) => (e.type === 'broker' && e.peer === peer ? e.state : undefined)) ?? 'idle';
