@@ -9,7 +9,9 @@ import { BROKER_PRESETS, DIRECT, IN_PAGE, isBrokerUrl, parseLabParams, tcpEndpoi
 import { isValidPeerId, mosquittoSubCommand, rootProblem, randomRoot } from '../../lib/signalling/topics';
 import {
   brokerState,
+  canRestartIce,
   channelOpen,
+  iceConnectedOnce,
   describeMessage,
   heldApart,
   heldMessages,
@@ -100,6 +102,10 @@ export class LabState extends LabTraceState<LabSession> {
    * is the wait, so every step is drawn at once.
    */
   holdDiagram = $derived(this.playing && this.playInterval <= 150 && (!this.dataChannelOpen || connecting(this.events, this.peers)));
+  /** New ICE credentials (the ICE restart) is offered: the offerer has connected (or lost its path) and no round is open (never without WebRTC: no states). */
+  restartable = $derived(this.phase === 'running' && canRestartIce(this.events, this.offerer));
+  /** The ICE restart's button is shown once the offerer's ICE has connected, and stays until Reset. */
+  restartShown = $derived(this.phase === 'running' && iceConnectedOnce(this.events, this.offerer));
   /** What the last Step did, in words (the same at the same step of /replay/). */
   narration = $derived(narrate(this.events));
   /** The broker the running session uses (the setting may have been edited since). */
@@ -436,6 +442,15 @@ export class LabState extends LabTraceState<LabSession> {
         ? `Pulled the plug on ${peer} silently. The broker publishes its last will once it has heard nothing for 1.5 × keep-alive.`
         : `Pulled the plug on ${peer}. The broker will publish its last will.`,
     );
+  }
+
+  /**
+   * The offerer restarts ICE (RFC 8445 §9): its new offer, with new credentials, waits in the
+   * queue like any signal, then the answer and the new candidates.
+   */
+  restartIce(): void {
+    if (!this.restartable || !this.session?.restartIce()) return;
+    this.announce(`${this.offerer} restarts ICE: its new offer, with a new ufrag and password, waits in the queue. Step to deliver it.`);
   }
 
   /** Publishes the reader's text over MQTT with the chosen QoS and retain flag. */

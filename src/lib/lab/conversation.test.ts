@@ -1,11 +1,12 @@
 /** The two-device lab's binding to its conversation: what matches passes, what contradicts it is suspicious, and why. */
 import { describe, expect, it } from 'vitest';
 import type { WireSignal } from '../signalling/types';
-import { Conversation, SUSPECT_REASON, sdpUfrags, type SuspectCase } from './conversation';
+import { Conversation, SUSPECT_REASON, type SuspectCase } from './conversation';
 
-const sdp = (ufrag: string) => `v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=ice-ufrag:${ufrag}\r\na=ice-pwd:x\r\n`;
+const sdp = (ufrag: string, fingerprint = 'AA:BB') =>
+  `v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=ice-ufrag:${ufrag}\r\na=ice-pwd:x\r\na=fingerprint:sha-256 ${fingerprint}\r\n`;
 const base = { v: 1 as const, to: 'dog', ts: 1 };
-const offer = (mid: string, session = 'S', from = 'cat', ufrag = 'catU'): WireSignal => ({ ...base, kind: 'offer', from, session, mid, sdp: sdp(ufrag) });
+const offer = (mid: string, session = 'S', from = 'cat', ufrag = 'catU', fingerprint?: string): WireSignal => ({ ...base, kind: 'offer', from, session, mid, sdp: sdp(ufrag, fingerprint) });
 const answer = (mid: string, session = 'D', from = 'cat', ufrag = 'catU'): WireSignal => ({ ...base, kind: 'answer', from, session, mid, sdp: sdp(ufrag) });
 const candidate = (mid: string, session = 'S', ufrag: string | null = 'catU', from = 'cat'): WireSignal => ({
   ...base,
@@ -25,6 +26,10 @@ const chat = (session: string): WireSignal => ({ ...base, kind: 'chat', from: 'c
 const CASES: ReadonlyArray<{ name: string; dogOffers?: boolean; announced?: string; arrivals: WireSignal[]; expected: (SuspectCase | null)[] }> = [
   { name: 'the first offer binds; its candidates match', announced: 'S', arrivals: [offer('o1'), candidate('c1'), candidate('c2')], expected: [null, null, null] },
   { name: 'a second offer from the same sender, same session', announced: 'S', arrivals: [offer('o1'), offer('o2')], expected: [null, 'second-offer'] },
+  { name: 'an ICE restart: a new offer with a new ufrag, same fingerprint; its candidates match', announced: 'S', arrivals: [offer('o1'), offer('o2', 'S', 'cat', 'newU'), candidate('c1', 'S', 'newU')], expected: [null, null, null] },
+  { name: 'a late candidate of the old ufrag after a restart still matches', announced: 'S', arrivals: [offer('o1'), offer('o2', 'S', 'cat', 'newU'), candidate('c1')], expected: [null, null, null] },
+  { name: 'a second offer with a new ufrag but another fingerprint is no restart', announced: 'S', arrivals: [offer('o1'), offer('o2', 'S', 'cat', 'newU', 'EV:IL')], expected: [null, 'second-offer'] },
+  { name: 'a restart offer in another session', announced: 'S', arrivals: [offer('o1'), offer('o2', 'X', 'cat', 'newU')], expected: [null, 'other-session'] },
   { name: 'a copy of the offer', announced: 'S', arrivals: [offer('o1'), offer('o1')], expected: [null, 'copy'] },
   { name: 'a candidate in another session', announced: 'S', arrivals: [offer('o1'), candidate('c1', 'X')], expected: [null, 'other-session'] },
   { name: 'a candidate with another ufrag', announced: 'S', arrivals: [offer('o1'), candidate('c1', 'S', 'evil')], expected: [null, 'other-ufrag'] },
@@ -70,8 +75,11 @@ describe('Conversation', () => {
     }
   });
 
-  it('reads every ice-ufrag of an SDP, with CRLF or LF', () => {
-    expect(sdpUfrags(`${sdp('a')}m=audio 9 RTP/AVP 0\na=ice-ufrag:b\n`)).toEqual(['a', 'b']);
-    expect(sdpUfrags('v=0\r\n')).toEqual([]);
+  it('a restart moves the bound offer to the new one', () => {
+    const c = new Conversation();
+    c.judge(offer('o1'), 'S');
+    expect(c.judge(offer('o2', 'S', 'cat', 'newU'), 'S')).toBeNull();
+    expect(c.bound?.offerMid).toBe('o2');
+    expect(c.judge(offer('o3', 'S', 'cat', 'newU'), 'S')).toBe('second-offer');
   });
 });

@@ -12,12 +12,16 @@
  * - the session the sender announced in its retained status, which a real offer carries;
  * - the offer's (and answer's) message id, so a second offer or answer, or a copy, stands out;
  * - the ICE username fragment of each description (RFC 8839 §5.4), which every candidate of
- *   that description carries.
+ *   that description carries;
+ * - the offer's DTLS fingerprint (RFC 8122 §5). A later offer from the bound peer is taken
+ *   only as an ICE restart (RFC 8445 §9): all its ufrags new, its fingerprint the same, since
+ *   a restart changes the ICE credentials and nothing else.
  * Anyone who reads the broker can copy all of these. What the binding gives is that the
  * first offer wins: a second one, or anything that contradicts it, is not applied. Who really
  * holds the session is settled by the DTLS handshake against the SDP's fingerprint (RFC 8122 §5).
  */
 import type { WireSignal } from '../signalling/types';
+import { sdpUfrags } from '../ice/credentials';
 
 /** Why a signal does not match the conversation. */
 export type SuspectCase =
@@ -45,7 +49,7 @@ export const SUSPECT_REASON: Readonly<Record<SuspectCase, (f: SuspectFacts) => s
     `offer in session ${signal.session}, but ${signal.from}'s status announced session ${announced ?? '(none)'}: another client published it under ${signal.from}'s name`,
   'other-session': ({ signal, bound }) => `session ${signal.session}, but the conversation with ${signal.from} is in session ${bound?.session ?? '?'}`,
   'second-offer': ({ signal, bound }) =>
-    `a second offer from ${signal.from}: the conversation already has its offer ${bound?.offerMid ?? '?'}, and this lab never renegotiates, so another client published it`,
+    `a second offer from ${signal.from}: the conversation already has its offer ${bound?.offerMid ?? '?'}, and this one is no ICE restart (a restart brings a new ufrag and keeps the DTLS fingerprint, RFC 8445 §9), so another client published it`,
   'offer-while-offering': ({ signal }) => `an offer from ${signal.from} while this tab's own offer to ${signal.from} is open`,
   'answer-to-answerer': ({ signal }) => `an answer from ${signal.from}, but ${signal.from} made the offer: this tab answers, it takes no answer`,
   'second-answer': ({ signal, bound }) => `a second answer from ${signal.from}: the conversation already has its answer ${bound?.answerMid ?? '?'}`,
@@ -67,15 +71,26 @@ export interface Bound {
   ufrags: Set<string>;
   /** Every mid taken into the conversation: a copy of one is a replay. */
   mids: Set<string>;
+  /** The remote offer's a=fingerprint lines, which an ICE restart keeps. */
+  fingerprint?: string;
 }
 
-/** `a=ice-ufrag:<ufrag>` of every section of an SDP (RFC 8839 §5.4). */
-export function sdpUfrags(sdp: string): string[] {
-  const out: string[] = [];
-  for (const line of sdp.split('\n')) {
-    if (line.startsWith('a=ice-ufrag:')) out.push(line.slice('a=ice-ufrag:'.length).trim());
-  }
-  return out;
+/** The a=fingerprint lines of an SDP, joined: what a restart offer must repeat (RFC 8122 §5). */
+function sdpFingerprint(sdp: string): string {
+  return sdp
+    .split('\n')
+    .filter((line) => line.startsWith('a=fingerprint:'))
+    .map((line) => line.trim())
+    .join(' ');
+}
+
+/**
+ * A later offer from the bound peer that is an ICE restart (RFC 8445 §9; RFC 8839
+ * §4.4.1.1.1): every ufrag new, the DTLS fingerprint unchanged.
+ */
+function isRestart(bound: Bound, sdp: string): boolean {
+  const ufrags = sdpUfrags(sdp);
+  return ufrags.length > 0 && ufrags.every((u) => !bound.ufrags.has(u)) && sdpFingerprint(sdp) === bound.fingerprint;
 }
 
 export class Conversation {
@@ -110,12 +125,26 @@ export class Conversation {
       if (signal.kind === 'answer') return 'no-offer';
       if (signal.kind !== 'offer') return null;
       if (announced !== undefined && signal.session !== announced) return 'offer-session-not-announced';
-      this.bound = { remote: signal.from, session: signal.session, offerer: 'remote', offerMid: signal.mid, ufrags: new Set(sdpUfrags(signal.sdp)), mids: new Set([signal.mid]) };
+      this.bound = {
+        remote: signal.from,
+        session: signal.session,
+        offerer: 'remote',
+        offerMid: signal.mid,
+        ufrags: new Set(sdpUfrags(signal.sdp)),
+        mids: new Set([signal.mid]),
+        fingerprint: sdpFingerprint(signal.sdp),
+      };
       return null;
     }
     if (bound.mids.has(signal.mid)) return 'copy';
     if (signal.session !== bound.session) return 'other-session';
-    if (signal.kind === 'offer') return bound.offerer === 'self' ? 'offer-while-offering' : 'second-offer';
+    if (signal.kind === 'offer') {
+      if (bound.offerer === 'self') return 'offer-while-offering';
+      if (!isRestart(bound, signal.sdp)) return 'second-offer';
+      // The restart's candidates carry its new ufrag; late ones of the old may still come.
+      bound.offerMid = signal.mid;
+      for (const u of sdpUfrags(signal.sdp)) bound.ufrags.add(u);
+    }
     if (signal.kind === 'answer') {
       if (bound.offerer === 'remote') return 'answer-to-answerer';
       if (bound.answerMid !== undefined) return 'second-answer';

@@ -335,6 +335,18 @@ export class LabSession extends SessionCore {
     return this.slots.get(from)?.peer?.sendChat(text) ?? false;
   }
 
+  /**
+   * The reader's ICE restart (its button: New ICE credentials): the offerer (the lab's first peer) restarts ICE (RFC 8445 §9), and
+   * its new offer, the answer and the new candidates go through the queue like any signal.
+   * False without WebRTC.
+   */
+  restartIce(): boolean {
+    const peer = this.slots.get(this.config.peers[0])?.peer;
+    if (!peer || this.closed) return false;
+    peer.restartIce();
+    return true;
+  }
+
   /** Tears both peers down, clearing our retained statuses and chats first. */
   async close(): Promise<void> {
     if (this.closed) return;

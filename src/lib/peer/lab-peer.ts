@@ -14,7 +14,8 @@
  *   `handleSignal` with ok:false; a throwing transport is `send` with ok:false. Vanilla ICE's
  *   wait for the end of gathering is `waitForIceGathering` (once when it starts, once when done);
  *   the impolite peer's decision to drop a colliding offer is `ignoreOffer`, the name the
- *   perfect negotiation example gives it.
+ *   perfect negotiation example gives it. An ICE restart is `restartIce` (its detail names the
+ *   ufrag it replaces), then `createOffer` with the detail "ICE restart: new ufrag … (was …)".
  * - 'state' is emitted once per start() for the initial value of each of the four machines,
  *   then on every change. close() records the final 'closed' values itself, because
  *   RTCPeerConnection.close() changes the states without firing events (webrtc-pc, close()).
@@ -32,6 +33,7 @@
  */
 import type { DtlsState, PeerMachine, TraceEventBody } from '../trace/types';
 import { candidatePairs, candidateShort, pairSteps } from '../ice/stats';
+import { restartText, sdpUfrag } from '../ice/credentials';
 import type {
   AnswerSignal,
   CandidateSignal,
@@ -48,6 +50,9 @@ export const CHAT_CHANNEL_LABEL = 'chat';
 
 /** Reason recorded on a 'candidate-buffered' event. */
 export const BUFFER_REASON = 'no remote description yet';
+
+/** Reason recorded when a candidate of an ICE restart arrives before the description that brings its ufrag. */
+export const restartBufferReason = (ufrag: string) => `its ufrag ${ufrag} is not in the remote description yet (an ICE restart's description is on its way)`;
 
 /**
  * 'trickle' sends the description at once and each candidate as its own signal (RFC 8838);
@@ -211,6 +216,8 @@ export class LabPeer {
   /** Local candidates gathered before our description was sent, in gathering order. */
   private pendingLocal: DirectedSignalBody[] = [];
   private remoteDescriptionSet = false;
+  /** The ufrags of every remote description set so far: a candidate with another is a restart's, early. */
+  private readonly remoteUfrags = new Set<string>();
   /** Remote candidates that arrived before the remote description, in arrival order. */
   private remoteBuffer: RemoteCandidate[] = [];
   private readonly detach: Array<() => void> = [];
@@ -437,18 +444,46 @@ export class LabPeer {
       will: sig.reason === 'will',
     });
     // The offerer waits for the answerer to be online so the offer is not published into
-    // the void. One offer per lab session: a second one would be a renegotiation (a new
-    // offer/answer round, RFC 8829 §3.2), which this lab does not teach. In the glare
-    // experiment both peers do this, so both offer at once.
+    // the void. One offer per presence: a later round is the reader's ICE restart
+    // (restartIce() below). In the glare experiment both peers do this, so both offer at once.
     if ((this.role === 'offerer' || this.glare) && sig.status === 'online' && !this.offered) {
       await this.makeOffer();
     }
   }
 
-  private async makeOffer(): Promise<void> {
+  /**
+   * An ICE restart (RFC 8445 §9; webrtc-pc restartIce()): a new offer with new ICE credentials,
+   * on the same chain as the signals, so it waits for any still being processed. DTLS and the
+   * data channel stay up meanwhile: only ICE starts again, over the pair it has until a new one
+   * is chosen. Chromium fires negotiationneeded for it; perfect negotiation would offer there,
+   * the lab offers here at once (the event is still traced) so the step is the reader's press.
+   */
+  restartIce(): void {
+    this.chain = this.chain
+      .then(() => this.restart())
+      .catch((err: unknown) => this.api('restartIce', false, `internal error: ${errorText(err)}`));
+  }
+
+  private async restart(): Promise<void> {
+    const pc = this.pc;
+    if (!pc || this.closed) return this.api('restartIce', false, this.closed ? 'peer is closed' : 'peer not started');
+    // A new offer needs a settled round (RFC 8829 §3.2: stable); glare would follow otherwise.
+    if (pc.signalingState !== 'stable' || !pc.remoteDescription) {
+      return this.api('restartIce', false, `signalingState is ${pc.signalingState}${pc.remoteDescription ? '' : ' and no answer yet'}: restart once an offer/answer round is complete`);
+    }
+    const was = sdpUfrag(pc.localDescription?.sdp);
+    const r = this.callSync('restartIce', () => pc.restartIce(), was ? `replaces ufrag ${was}` : undefined);
+    if (r.ok) await this.makeOffer(was);
+  }
+
+  /** `restartFrom`: an ICE restart, and the ufrag it replaces. */
+  private async makeOffer(restartFrom?: string | null): Promise<void> {
     const pc = this.pc!;
     this.offered = true;
-    const offer = await this.call('createOffer', () => pc.createOffer());
+    // A new description: local candidates wait for it (RFC 8838 §9), as in the first round.
+    this.descriptionSent = false;
+    const restart = restartFrom !== undefined;
+    const offer = await this.call('createOffer', () => pc.createOffer(), restart ? (o) => `ICE restart: ${restartText(sdpUfrag(o.sdp) ?? '?', restartFrom)}` : undefined);
     if (!offer.ok) return;
     // RFC 8829 §3.2: stable -> have-local-offer. ICE gathering starts here (§3.5.1).
     const sld = await this.call('setLocalDescription', () => pc.setLocalDescription(offer.value), 'offer');
@@ -478,10 +513,11 @@ export class LabPeer {
     // #endregion perfect-negotiation
     if (collision) {
       // Our offer is gone; the answer is our new description, and candidates wait for it.
-      this.descriptionSent = false;
       this.pendingLocal = [];
     }
-    this.remoteDescriptionSet = true;
+    // A new description (the first, or an ICE restart's answer): candidates wait for it.
+    this.descriptionSent = false;
+    this.remoteSet(sig.sdp);
     await this.flushRemoteCandidates();
     const answer = await this.call('createAnswer', () => pc.createAnswer());
     if (!answer.ok) return;
@@ -497,9 +533,15 @@ export class LabPeer {
     // InvalidStateError, which we trace rather than pre-empt: that is the lesson.
     const srd = await this.call('setRemoteDescription', () => pc.setRemoteDescription({ type: 'answer', sdp: sig.sdp }), 'answer');
     if (!srd.ok) return;
-    this.remoteDescriptionSet = true;
+    this.remoteSet(sig.sdp);
     this.ignoringOffer = false;
     await this.flushRemoteCandidates();
+  }
+
+  private remoteSet(sdp: string): void {
+    this.remoteDescriptionSet = true;
+    const ufrag = sdpUfrag(sdp);
+    if (ufrag) this.remoteUfrags.add(ufrag);
   }
 
   private async onRemoteCandidate(sig: RemoteCandidate): Promise<void> {
@@ -524,6 +566,15 @@ export class LabPeer {
       return;
     }
     // #endregion early-candidates
+    // An ICE restart's candidate can overtake its offer or answer (a reordered queue): its new
+    // ufrag matches no remote description yet, and addIceCandidate() would reject it with
+    // OperationError (webrtc-pc, addIceCandidate()), so it waits as an early one does.
+    const ufrag = sig.kind === 'candidate' ? sig.usernameFragment : null;
+    if (sig.kind === 'candidate' && ufrag && !this.remoteUfrags.has(ufrag) && this.remoteUfrags.size > 0 && this.opts.bufferEarlyCandidates !== false) {
+      this.remoteBuffer.push(sig);
+      this.opts.emit({ type: 'candidate-buffered', peer: this.id, candidate: sig.candidate, reason: restartBufferReason(ufrag) });
+      return;
+    }
     await this.addRemoteCandidate(sig);
   }
 
@@ -757,11 +808,14 @@ export class LabPeer {
     );
   }
 
-  /** Runs one async API call and traces it; a rejection becomes ok:false, never a throw. */
-  private async call<T>(call: string, fn: () => Promise<T>, detail?: string): Promise<CallResult<T>> {
+  /**
+   * Runs one async API call and traces it; a rejection becomes ok:false, never a throw.
+   * `detail` may be read from the result (an offer's new ufrag).
+   */
+  private async call<T>(call: string, fn: () => Promise<T>, detail?: string | ((value: T) => string)): Promise<CallResult<T>> {
     try {
       const value = await fn();
-      this.api(call, true, detail);
+      this.api(call, true, typeof detail === 'function' ? detail(value) : detail);
       return { ok: true, value };
     } catch (err) {
       this.api(call, false, errorText(err));

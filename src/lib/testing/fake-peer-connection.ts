@@ -25,6 +25,10 @@
  *   (TypeError), an id above 65534 (TypeError), a negotiated id in use (OperationError).
  * - getStats() reports the 'transport' (dtlsRole, dtlsState, the certificate ids) and both
  *   'certificate's once connected, with the fingerprints the descriptions carry.
+ * - restartIce() (or createOffer({iceRestart: true})) makes the next offer carry a new ufrag
+ *   and pwd; a remote offer with a new ufrag makes the answer carry new ones too (RFC 8445 §9,
+ *   RFC 8839 §4.4.1.1.1). Applying new credentials starts gathering again (state 'new', so a
+ *   test gathers the new generation); the connection stays up, as in Chromium.
  *
  * Things a browser does by itself are triggered by the test: `gather()`,
  * `completeGathering()`, `setIceConnectionState()`, `setConnectionState()`,
@@ -217,8 +221,10 @@ export class FakePeerConnection extends EventTarget {
 
   private readonly sessionId = String(Math.floor(Math.random() * 1e15)) + String(nextId());
   private sdpVersion = 1;
-  private readonly ufrag = randomChars(4);
-  private readonly pwd = randomChars(24);
+  private ufrag = randomChars(4);
+  private pwd = randomChars(24);
+  /** New credentials for the next description, after restartIce() or a remote restart offer. */
+  private restartCreds: { ufrag: string; pwd: string } | null = null;
   /** @internal */
   readonly fingerprint = fakeFingerprint();
   private lastCreated: { offer?: string; answer?: string } = {};
@@ -270,8 +276,24 @@ export class FakePeerConnection extends EventTarget {
     return ch;
   }
 
-  async createOffer(): Promise<RTCSessionDescriptionInit> {
+  /** webrtc-pc restartIce(): the next offer gets new ICE credentials; negotiation is needed. */
+  restartIce(): void {
+    this.calls.push('restartIce');
+    if (this.closed) return;
+    this.restartCreds ??= { ufrag: randomChars(4), pwd: randomChars(24) };
+    queueMicrotask(() => {
+      if (!this.closed && this.signalingState === 'stable') fire(this, new Event('negotiationneeded'));
+    });
+  }
+
+  /** The ufrag this end's current credentials use (new ones once a restart is applied). */
+  get localUfrag(): string {
+    return this.ufrag;
+  }
+
+  async createOffer(options?: RTCOfferOptions): Promise<RTCSessionDescriptionInit> {
     this.calls.push('createOffer');
+    if (options?.iceRestart) this.restartCreds ??= { ufrag: randomChars(4), pwd: randomChars(24) };
     await Promise.resolve();
     if (this.closed) throw this.closedError('createOffer');
     if (this.signalingState !== 'stable' && this.signalingState !== 'have-local-offer') {
@@ -324,7 +346,14 @@ export class FakePeerConnection extends EventTarget {
       throw domError('InvalidStateError', 'setLocalDescription', `Failed to set local ${type} sdp: Called in wrong state: ${s}`);
     }
     this.localDescription = { type, sdp };
+    const restarted = this.restartCreds && sdpUfrag(sdp) === this.restartCreds.ufrag;
+    if (restarted) {
+      // New credentials in use: a new generation of candidates is gathered (RFC 8445 §9).
+      ({ ufrag: this.ufrag, pwd: this.pwd } = this.restartCreds!);
+      this.restartCreds = null;
+    }
     this.setSignalingState(next);
+    if (restarted) this.setGatheringState('new');
     this.onLocalDescriptionApplied?.(this);
     this.maybeAutoConnect();
   }
@@ -357,6 +386,9 @@ export class FakePeerConnection extends EventTarget {
     if (!next) {
       throw domError('InvalidStateError', 'setRemoteDescription', `Failed to set remote ${desc.type} sdp: Called in wrong state: ${s}`);
     }
+    const before = sdpUfrag(this.remoteDescription?.sdp ?? '');
+    // The remote side restarted ICE: our answer must bring new credentials too (RFC 8839 §4.4.1.1.1).
+    if (desc.type === 'offer' && before !== null && sdpUfrag(sdp) !== before) this.restartCreds ??= { ufrag: randomChars(4), pwd: randomChars(24) };
     this.remoteDescription = { type: desc.type, sdp };
     // Candidates inside the description (vanilla ICE) are remote candidates too.
     for (const m of sdp.matchAll(/^a=(candidate:[^\r\n]*)/gm)) {
@@ -554,6 +586,7 @@ export class FakePeerConnection extends EventTarget {
   }
 
   private buildSdp(setup: 'actpass' | 'active', mids: string[]): string {
+    const { ufrag, pwd } = this.restartCreds ?? { ufrag: this.ufrag, pwd: this.pwd };
     const lines = ['v=0', `o=- ${this.sessionId} ${this.sdpVersion++} IN IP4 127.0.0.1`, 's=-', 't=0 0'];
     if (mids.length) lines.push(`a=group:BUNDLE ${mids.join(' ')}`);
     lines.push('a=extmap-allow-mixed', 'a=msid-semantic: WMS');
@@ -561,8 +594,8 @@ export class FakePeerConnection extends EventTarget {
       lines.push(
         'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
         'c=IN IP4 0.0.0.0',
-        `a=ice-ufrag:${this.ufrag}`,
-        `a=ice-pwd:${this.pwd}`,
+        `a=ice-ufrag:${ufrag}`,
+        `a=ice-pwd:${pwd}`,
         'a=ice-options:trickle',
         `a=fingerprint:sha-256 ${this.fingerprint}`,
         `a=setup:${setup}`,

@@ -41,6 +41,22 @@ const watched = (kind: SignalKind, payload = '{}') =>
   traced(watching, heldBody({ qid: 'q1', from: 'bob', to: 'alice', kind, payload }), { type: 'delivered', qid: 'q1', to: 'alice' });
 const SEES_ONLY = /This page only watches: it sees the messages, not what the peers do with them\.$/;
 
+/** An ICE restart (RFC 8445 §9): alice and bob have had one round (ufrags A1, B1); alice now offers with A2. */
+const desc = (qid: string, kind: 'offer' | 'answer', from: string, to: string, ufrag: string) =>
+  heldBody({ qid, kind, from, to, payload: JSON.stringify({ sdp: `v=0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=ice-ufrag:${ufrag}\r\n` }) });
+const cand = (qid: string, from: string, to: string, ufrag: string) =>
+  heldBody({ qid, kind: 'candidate', from, to, payload: JSON.stringify({ candidate: 'candidate:1 1 udp 2122260223 192.0.2.1 5000 typ host', sdpMid: '0', usernameFragment: ufrag }) });
+const set = (peer: string, what: string): TraceEventBody => ({ type: 'api', peer, call: 'setRemoteDescription', ok: true, detail: what });
+const firstRound: TraceEventBody[] = [
+  session, pc('alice'), pc('bob'),
+  desc('q1', 'offer', 'alice', 'bob', 'A1'), { type: 'delivered', qid: 'q1', to: 'bob' }, set('bob', 'offer'),
+  desc('q2', 'answer', 'bob', 'alice', 'B1'), { type: 'delivered', qid: 'q2', to: 'alice' }, set('alice', 'answer'),
+];
+const restartOffer: TraceEventBody[] = [
+  { type: 'state', peer: 'alice', machine: 'signaling', value: 'have-local-offer' },
+  desc('q3', 'offer', 'alice', 'bob', 'A2'), { type: 'delivered', qid: 'q3', to: 'bob' }, set('bob', 'offer'),
+];
+
 /** Rows no recorded session reaches (a failure, a naive peer, a watch): the events the lab would record. */
 const BUILT_ROWS: [key: string, events: TraceEvent[], says: RegExp][] = [
   // A watch claims nothing about a peer's state: it says what the message is for.
@@ -70,6 +86,22 @@ const BUILT_ROWS: [key: string, events: TraceEvent[], says: RegExp][] = [
     traced(session, heldBody({ qid: 'q1', from: 'bob', to: 'alice', kind: 'handshake', payload: '{"kind":"handshake","subject":"request_offer"}' }), { type: 'delivered', qid: 'q1', to: 'alice' }),
     /^alice gets "request_offer" from bob: a step the app takes before anyone offers/,
   ],
+  ['offer/restart', traced(...firstRound, ...restartOffer), /^ICE restart: alice's new offer brings new ufrag A2 \(was A1\) and a new password\. bob sets it.*DTLS and the data channel stay up/],
+  [
+    'answer/restart',
+    traced(...firstRound, ...restartOffer, desc('q4', 'answer', 'bob', 'alice', 'B2'), { type: 'delivered', qid: 'q4', to: 'alice' }, set('alice', 'answer')),
+    /^ICE restart: bob's answer brings new ufrag B2 \(was B1\)\. alice sets it and is stable again.*no new DTLS handshake/,
+  ],
+  [
+    'candidate/restart',
+    traced(...firstRound, ...restartOffer, cand('q4', 'alice', 'bob', 'A2'), { type: 'delivered', qid: 'q4', to: 'bob' }),
+    /^bob adds alice's host udp candidate of the restarted ICE \(ufrag A2, was A1\)/,
+  ],
+  [
+    'candidate/restart-early',
+    traced(...firstRound, ...restartOffer, cand('q4', 'bob', 'alice', 'B2'), { type: 'delivered', qid: 'q4', to: 'alice' }, { type: 'candidate-buffered', peer: 'alice', candidate: 'candidate:1', reason: 'its ufrag B2 is not in the remote description yet' }),
+    /^bob's candidate belongs to its restarted ICE \(ufrag B2\), but the description that brings that ufrag has not reached alice yet/,
+  ],
   [
     'candidate/too-early',
     traced(session, pc('bob'), heldBody({ qid: 'q1', kind: 'candidate' }), { type: 'delivered', qid: 'q1', to: 'bob' }, { type: 'api', peer: 'bob', call: 'addIceCandidate', ok: false, detail: 'no remote description' }),
@@ -98,6 +130,12 @@ describe('the narration table', () => {
   it('has a case for every row', () => {
     const rows = Object.values(NARRATION).flatMap((rows) => rows.map((r) => r.key));
     expect([...RECORDED_ROWS.map((c) => c[0]), ...BUILT_ROWS.map((c) => c[0])].sort()).toEqual([...rows].sort());
+  });
+
+  it('a candidate of the first round, or a second offer with the same ufrag, is no restart', () => {
+    expect(narrate(traced(...firstRound, cand('q3', 'alice', 'bob', 'A1'), { type: 'delivered', qid: 'q3', to: 'bob' }))!.key).toBe('candidate/added');
+    const again = traced(...firstRound, desc('q3', 'offer', 'alice', 'bob', 'A1'), { type: 'delivered', qid: 'q3', to: 'bob' });
+    expect(narrate(again)!.key).toBe('offer/stable');
   });
 
   it('says nothing before the first delivery', () => {

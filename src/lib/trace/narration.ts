@@ -7,6 +7,7 @@
  */
 import type { SignalKind } from '../signalling/types';
 import { candidateTokens } from '../ice/candidate';
+import { restartText, sdpUfrag } from '../ice/credentials';
 import { describeMessage, heldMessages, INITIAL_PEER_STATES, type PeerStates } from './selectors';
 import type { EventOf, TraceEvent } from './types';
 
@@ -35,6 +36,11 @@ export interface Situation {
   after: readonly TraceEvent[];
   /** A watch trace (../lab/watch-session.ts): the messages are seen, the peers' states are not. */
   watched: boolean;
+  /**
+   * An ICE restart (RFC 8445 §9): a description whose ufrag differs from the sender's previous
+   * one delivered, or a candidate of such a new generation; `was` is the ufrag it replaces.
+   */
+  restart: { ufrag: string; was: string } | null;
 }
 
 export interface NarrationRow {
@@ -106,6 +112,12 @@ export const NARRATION: Readonly<Record<SignalKind, readonly NarrationRow[]>> = 
         `${s.to} has an offer of its own out, so the two offers collide (glare). With perfect negotiation the polite peer rolls its offer back and answers; the impolite one ignores this offer.`,
     },
     {
+      key: 'offer/restart',
+      when: (s) => s.restart !== null,
+      text: (s) =>
+        `ICE restart: ${s.from}'s new offer brings ${restartText(s.restart!.ufrag, s.restart!.was)} and a new password. ${s.to} sets it, answers with new credentials of its own and gathers again; DTLS and the data channel stay up, over the old pair until a new one is chosen. Next: the answer waits in the queue for ${s.from}.`,
+    },
+    {
       key: 'offer/stable',
       when: () => true,
       text: (s) =>
@@ -123,6 +135,12 @@ export const NARRATION: Readonly<Record<SignalKind, readonly NarrationRow[]>> = 
       when: (s) => s.before.signaling !== 'have-local-offer' || failed(s, 'setRemoteDescription'),
       text: (s) =>
         `${s.to} was not waiting for an answer (signalingState ${s.before.signaling}), so setRemoteDescription(answer) fails or the answer is ignored.`,
+    },
+    {
+      key: 'answer/restart',
+      when: (s) => s.restart !== null,
+      text: (s) =>
+        `ICE restart: ${s.from}'s answer brings ${restartText(s.restart!.ufrag, s.restart!.was)}. ${s.to} sets it and is stable again. Next: the new candidates cross, ICE checks the new pairs and moves to one; no new DTLS handshake is needed.`,
     },
     {
       key: 'answer/have-local-offer',
@@ -147,6 +165,18 @@ export const NARRATION: Readonly<Record<SignalKind, readonly NarrationRow[]>> = 
       key: 'candidate/too-early',
       when: (s) => !s.hasRemote,
       text: (s) => `${s.to} has no remote description yet and does not buffer, so addIceCandidate() fails and ${s.from}'s candidate is lost.`,
+    },
+    {
+      key: 'candidate/restart-early',
+      when: (s) => s.restart !== null && buffered(s),
+      text: (s) =>
+        `${s.from}'s candidate belongs to its restarted ICE (ufrag ${s.restart!.ufrag}), but the description that brings that ufrag has not reached ${s.to} yet: addIceCandidate() would fail, so ${s.to} keeps it in a buffer until it does.`,
+    },
+    {
+      key: 'candidate/restart',
+      when: (s) => s.restart !== null,
+      text: (s) =>
+        `${s.to} adds ${s.from}'s ${s.label.replace(/^candidate ?/, '') || 'new'} candidate of the restarted ICE (ufrag ${s.restart!.ufrag}, was ${s.restart!.was}): ICE checks new pairs with it while the old pair still carries the data.`,
     },
     {
       key: 'candidate/after-connected',
@@ -337,6 +367,42 @@ function offererOf(events: readonly TraceEvent[]): string | undefined {
   return events.find((e): e is EventOf<'api'> => e.type === 'api' && e.call === 'createOffer' && e.ok)?.peer;
 }
 
+/** The JSON payload's string field, if it has one. */
+function payloadField(held: Held, field: string): string | null {
+  try {
+    const body = JSON.parse(held.payload) as Record<string, unknown> | null;
+    const value = body?.[field];
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+const DESCRIPTIONS: ReadonlySet<string> = new Set(['offer', 'answer']);
+
+/** A description's ufrag, or a candidate's (its usernameFragment). */
+function ufragOf(held: Held): string | null {
+  return DESCRIPTIONS.has(held.kind) ? sdpUfrag(payloadField(held, 'sdp')) : held.kind === 'candidate' ? payloadField(held, 'usernameFragment') : null;
+}
+
+/**
+ * Whether `held`, delivered at `at`, belongs to an ICE restart: for a description, the sender's
+ * previous delivered description had another ufrag; for a candidate, the sender's first did.
+ */
+function restartOf(events: readonly TraceEvent[], at: number, held: Held): Situation['restart'] {
+  const ufrag = ufragOf(held);
+  if (!ufrag || (held.kind !== 'candidate' && !DESCRIPTIONS.has(held.kind))) return null;
+  const delivered = new Set<string>();
+  const earlier: string[] = [];
+  for (const e of events.slice(0, at)) {
+    if (e.type === 'delivered') delivered.add(e.qid);
+    else if (e.type === 'held' && e.from === held.from && DESCRIPTIONS.has(e.kind)) earlier.push(e.qid);
+  }
+  const ufrags = earlier.filter((q) => delivered.has(q)).map((q) => ufragOf(events.find((e): e is Held => e.type === 'held' && e.qid === q)!));
+  const was = held.kind === 'candidate' ? ufrags[0] : ufrags.at(-1);
+  return was && was !== ufrag ? { ufrag, was } : null;
+}
+
 function statusFields(held: Held): { will: boolean; offline: boolean } {
   const label = describeMessage(held);
   return { will: held.will || label.startsWith('will:'), offline: /\boffline\b/.test(label) };
@@ -378,6 +444,7 @@ export function narrate(events: readonly TraceEvent[]): Narration | null {
     ...statusFields(held),
     after: events.slice(at),
     watched: sessionOf(events)?.watch === true,
+    restart: restartOf(events, at, held),
   };
   const row = NARRATION[held.kind].find((r) => r.when(situation))!;
   return {

@@ -247,7 +247,9 @@ const otherPeer = (ctx: RowContext, peer: string): string => (ctx.peers[0] === p
  * LabPeer traced it (the description's type, the candidate line, the channel's label).
  */
 const API_CALL_LABEL: Readonly<Record<string, (detail: string) => string>> = {
-  createOffer: () => 'createOffer()',
+  createOffer: (d) => (d ? `createOffer(): ${d}` : 'createOffer()'),
+  // LabPeer's detail names the ufrag the restart replaces (RFC 8445 §9).
+  restartIce: (d) => (d ? `restartIce(): ${d}` : 'restartIce()'),
   createAnswer: () => 'createAnswer()',
   setLocalDescription: (d) => `setLocalDescription(${d})`,
   setRemoteDescription: (d) => `setRemoteDescription(${d})`,
@@ -257,8 +259,9 @@ const API_CALL_LABEL: Readonly<Record<string, (detail: string) => string>> = {
 
 /**
  * Signalling level: a note over the peer for a failed offer/answer call, for the impolite
- * peer's 'ignoreOffer' in perfect negotiation, and for the end of vanilla ICE's wait for
- * gathering (LabPeer's 'waitForIceGathering' "gathering complete after …"). '+ API calls':
+ * peer's 'ignoreOffer' in perfect negotiation, for the end of vanilla ICE's wait for
+ * gathering (LabPeer's 'waitForIceGathering' "gathering complete after …"), and for an ICE
+ * restart's offer ("ICE restart: new ufrag … (was …)"). '+ API calls':
  * also the calls of API_CALL_LABEL, and their failures.
  */
 function apiRows(e: EventOf<'api'>): RowsByLevel | null {
@@ -267,6 +270,8 @@ function apiRows(e: EventOf<'api'>): RowsByLevel | null {
   if (!e.ok && DESCRIPTION_CALLS.has(e.call)) return { signalling: note(e, e.peer, `${e.call} failed${detail ? `: ${detail}` : ''}`) };
   if (e.call === 'ignoreOffer') return { signalling: note(e, e.peer, `ignored the offer${detail ? `: ${detail}` : ''}`) };
   if (e.call === 'waitForIceGathering' && e.ok && detail.startsWith('gathering complete')) return { signalling: note(e, e.peer, `vanilla ICE: ${detail}`) };
+  // An ICE restart's offer shows its new credentials at every level: the new ufrag is the lesson.
+  if (e.call === 'createOffer' && e.ok && detail.startsWith('ICE restart')) return { signalling: note(e, e.peer, detail), api: note(e, e.peer, call!(detail)) };
   if (!call) return null;
   return { api: note(e, e.peer, e.ok ? call(detail) : `${e.call} failed${detail ? `: ${detail}` : ''}`) };
 }
@@ -457,6 +462,27 @@ export function peerStates(events: readonly TraceEvent[], peer: string): PeerSta
   const states: PeerStates = { ...INITIAL_PEER_STATES };
   for (const e of events) if (e.type === 'state' && e.peer === peer) states[e.machine] = e.value;
   return states;
+}
+
+/** The ICE connection states an ICE restart is for: it got somewhere, or it lost its path. */
+const RESTARTABLE_ICE: ReadonlySet<string> = new Set(['connected', 'completed', 'disconnected', 'failed']);
+
+/**
+ * `peer` may restart ICE now (the lab's New ICE credentials button): its last offer/answer round is over
+ * (signalingState stable) and ICE has connected or lost its path since (RFC 8445 §9; webrtc-pc
+ * restartIce()). While a restart's offer waits for its answer, it may not start another.
+ */
+export function canRestartIce(events: readonly TraceEvent[], peer: string): boolean {
+  const states = peerStates(events, peer);
+  return states.signaling === 'stable' && RESTARTABLE_ICE.has(states.iceConnection);
+}
+
+/**
+ * `peer`'s ICE has connected at least once: from then on a lab offers the ICE restart (its
+ * button appears then, so an idle lab's toolbar stays as short as before).
+ */
+export function iceConnectedOnce(events: readonly TraceEvent[], peer: string): boolean {
+  return events.some((e) => e.type === 'state' && e.peer === peer && e.machine === 'iceConnection' && (e.value === 'connected' || e.value === 'completed'));
 }
 
 /** A peer's MQTT connection as of events[0..n]: 'idle' before its first broker event. */
