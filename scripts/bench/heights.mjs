@@ -3,7 +3,7 @@
 // through) but not started. Issue 15's goal: ≤ about 9,000 px at 1280, ≤ 2.5× that on a phone.
 import { collectErrors, errLine } from './page.mjs';
 
-export const CHAPTERS = ['mqtt/', 'signalling/', 'sdp/', 'ice/', 'stun/', 'turn/', 'lobby/', 'direct-path/'];
+export const CHAPTERS = ['mqtt/', 'signalling/', 'sdp/', 'ice/', 'stun/', 'turn/', 'lobby/', 'direct-path/', 'security/'];
 export const HEIGHT_GOALS = { desktopPx: 9000, phoneFactor: 2.5 };
 export const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 

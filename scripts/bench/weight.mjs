@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gzSize } from './lib.mjs';
 import { collectErrors, errLine, labRegion, recordAssets, waitHydrated } from './page.mjs';
 
-export const PAGES = ['', 'mqtt/', 'signalling/', 'sdp/', 'ice/', 'stun/', 'turn/', 'lobby/', 'direct-path/', 'lab/', 'replay/'];
+export const PAGES = ['', 'mqtt/', 'signalling/', 'sdp/', 'ice/', 'stun/', 'turn/', 'lobby/', 'direct-path/', 'security/', 'lab/', 'replay/'];
 // The goal holds on every page: chapters' labs hydrate when scrolled to, /lab/'s and
 // /replay/'s when the reader reaches for them (client:interact).
 export const FIRST_LOAD_JS_GOAL = 30 * 1024;

@@ -165,9 +165,8 @@ test('each experiment is folded under its question, and a link to it opens it', 
   await expect(answer).toBeHidden();
   await question.click();
   await expect(answer).toBeVisible();
-  // The signalling chapter links to the SDP chapter's experiment 4: the page opens there, unfolded.
-  await page.goto('signalling/');
-  await page.locator('summary', { hasText: 'Who sent this?' }).click();
+  // The security chapter links to the SDP chapter's experiment 4: the page opens there, unfolded.
+  await page.goto('security/');
   await page.getByRole('link', { name: /the SDP chapter.s experiment 4/ }).click();
   await expect(page).toHaveURL(/sdp\/#4-change-one-digit-of-the-fingerprint$/);
   await expect(page.getByRole('heading', { name: '4. Change one digit of the fingerprint' })).toBeInViewport();

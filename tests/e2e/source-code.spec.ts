@@ -74,7 +74,8 @@ test('a sample follows the theme toggle', async ({ page }) => {
 /** Chapters with parts a first reading can skip (Deeper.astro), and one phrase from inside each. */
 const DEEPER: Record<string, string> = {
   'mqtt/': 'allow_anonymous true',
-  'signalling/': 'RFC 8827 §7',
+  'signalling/': 'the placeholder address',
+  'security/': 'mosquitto_passwd',
   'sdp/': 'useinbandfec=1',
   'ice/': 'tlsVersion',
   'stun/': 'a fake remote peer whose only candidate',
