@@ -42,7 +42,7 @@ export abstract class TraceState<S extends TracedSession<E>, E = TraceEvent> {
     this.detach();
     this.session = session;
     this.events = [];
-    this.offTrace = session.trace.subscribe((event) => this.scheduleFlush(this.prompt(event)));
+    this.offTrace = session.trace.subscribe(() => this.scheduleFlush());
     this.scheduleFlush();
   }
 
@@ -57,32 +57,23 @@ export abstract class TraceState<S extends TracedSession<E>, E = TraceEvent> {
    * in its own task). The first event of a frame is copied at once (a microtask, so one task's
    * events go together), so a Step paints in the next frame; later events in the same frame wait
    * for the frame's end and are copied together, so a flood recomputes and lays out at most twice
-   * per frame. A hidden tab gets no frames: the timer ends the frame there. One event a frame that
-   * `prompt` picks (a new message on the wire) is copied at once even so: a peer's answer then shows
-   * in the frame it was sent in, not the next, and a flood still costs at most three copies a frame.
+   * per frame. A hidden tab gets no frames: the timer ends the frame there.
    */
   private flushQueued = false;
   private framePending = false;
   private pendingInFrame = false;
-  private promptUsed = false;
 
-  /** Whether this event is worth a copy of its own within a frame (see scheduleFlush). */
-  protected prompt(_event: E): boolean {
-    return false;
-  }
-
-  protected scheduleFlush(prompt = false): void {
-    if (this.framePending && !(prompt && !this.promptUsed)) {
+  protected scheduleFlush(): void {
+    if (this.framePending) {
       this.pendingInFrame = true;
       return;
     }
-    if (this.framePending) this.promptUsed = true;
     if (this.flushQueued) return;
     this.flushQueued = true;
     queueMicrotask(() => {
       this.flushQueued = false;
       this.flush();
-      if (!this.framePending) this.openFrame();
+      this.openFrame();
     });
   }
 
@@ -97,7 +88,6 @@ export abstract class TraceState<S extends TracedSession<E>, E = TraceEvent> {
     const end = () => {
       if (!this.framePending) return;
       this.framePending = false;
-      this.promptUsed = false;
       clearTimeout(timer);
       if (frame) cancelAnimationFrame(frame);
       if (this.pendingInFrame) {
@@ -240,11 +230,6 @@ export abstract class LabTraceState<S extends SteppedSession> extends SessionSta
 
   /** The exported file's name, without extension. */
   protected abstract traceName(session: S): string;
-
-  /** A signal a peer sent, or one the queue now holds: the row a reader waits for. */
-  protected prompt(event: TraceEvent): boolean {
-    return event.type === 'published' || event.type === 'held';
-  }
 
   /** A message held apart is said when it arrives: no Step will ever announce it. */
   protected sync(): void {
