@@ -2,7 +2,7 @@
 // page brings it into view; Close hands the focus back; the selected arrow stays marked; a
 // published arrow shows the PUBLISH its sender wrote; on a phone Step stays in reach.
 import { test, expect, type Locator, type Page } from '@playwright/test';
-import { labRegion } from './support/lab';
+import { heldList, labRegion } from './support/lab';
 
 const WIDTHS = [
   { name: 'desktop', width: 1280, height: 900 },
@@ -127,4 +127,35 @@ test('on a phone, Step and Play stay on screen while the reader scrolls through 
   await step.click();
   await expect.poll(() => fig.getByRole('table').getByRole('row').count()).toBeGreaterThanOrEqual(before);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});
+
+test('wide, Step leaves the diagram where it was: the held list keeps its height and the words above keep their room', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('lab/');
+  const lab = labRegion(page);
+  await lab.getByRole('button', { name: 'Start' }).click();
+  const step = lab.getByRole('button', { name: 'Step', exact: true });
+  const list = heldList(lab);
+  const queue = lab.getByRole('region', { name: /^Held messages/ });
+  const told = lab.getByRole('group', { name: 'What just happened' });
+  // Where the diagram and the held list are, relative to the lab (the page may scroll).
+  const place = async () => {
+    const [l, f, h] = await Promise.all([lab.boundingBox(), figure(lab).boundingBox(), queue.boundingBox()]);
+    return { top: f!.y - l!.y, held: h!.height };
+  };
+  await expect(list.getByRole('listitem').first()).toBeVisible({ timeout: 15_000 });
+  const tops: number[] = [];
+  const heights = new Set<number>();
+  for (let n = 1; n <= 10; n++) {
+    await expect.poll(async () => (await list.getByRole('listitem').count()) > 0, { timeout: 15_000 }).toBe(true);
+    await step.click();
+    await expect(told).toContainText(`Step ${n}:`);
+    const p = await place();
+    tops.push(p.top);
+    heights.add(Math.round(p.held));
+  }
+  // Before, the list grew and shrank with the queue and the diagram moved by up to 400 px. Now only
+  // a fifth line of narration (one line, ~20 px) can move it.
+  expect(Math.max(...tops) - Math.min(...tops), `diagram tops: ${tops.join(', ')}`).toBeLessThanOrEqual(24);
+  expect([...heights], 'the held messages keep one height').toHaveLength(1);
 });
