@@ -109,6 +109,8 @@ export async function measureScale(browser, base, { signals = 500, steps = 40, r
     const fig = await lab.getByRole('figure', { name: 'Sequence diagram' }).elementHandle();
     const section = await lab.elementHandle();
     const form = await formRegion.locator('form').elementHandle();
+    // Found now: finding a button by role among 1,010 rows took over 30 s with the CPU slowed 4×.
+    const stepBtn = await lab.getByRole('button', { name: 'Step', exact: true }).elementHandle();
     const heapBefore = await heap(cdp);
     const rowsOf = () => fig.evaluate((f) => f.querySelectorAll('table tbody tr').length);
     const rows0 = await rowsOf();
@@ -132,7 +134,6 @@ export async function measureScale(browser, base, { signals = 500, steps = 40, r
       renderRuns.push(await page.evaluate(timedRender, [fig, form]));
       await page.evaluate(settleInPage, [section, fig, 300, 30_000]);
     }
-    const stepBtn = await lab.getByRole('button', { name: 'Step', exact: true }).elementHandle();
     const stepRuns = [];
     for (let i = 0; i < steps; i++) {
       check?.();

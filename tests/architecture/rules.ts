@@ -80,7 +80,7 @@ export const AREA_IMPORTS: Readonly<Record<string, readonly string[]>> = {
  * rest of an area is its inside, free to change without touching a component.
  */
 export const FRONT_DOORS: Readonly<Record<string, readonly string[]>> = {
-  broker: ['connect', 'types', 'tabs', 'tabs-worker'],
+  broker: ['connect', 'publish-once', 'types', 'tabs', 'tabs-worker'],
   'copy-paste': ['event-log', 'paste-session', 'paste-view', 'qr', 'sdp-candidates'],
   diagram: ['ladder', 'mermaid', 'window'],
   direct: ['channel-bench', 'channels', 'fingerprints', 'in-page'],

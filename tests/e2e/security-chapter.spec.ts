@@ -156,6 +156,37 @@ test.describe('experiment 3: a mosquitto with passwords and an ACL', () => {
   });
 });
 
+test('the stranger\'s form refuses what MQTT forbids, says why, and keeps what the reader typed', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('security/');
+  const form = page.getByRole('region', { name: 'Publish as a stranger' });
+  const publish = form.getByRole('button', { name: 'Publish once' });
+  await publish.scrollIntoViewIfNeeded();
+  await expect(publish).toBeEnabled();
+  const topic = form.getByRole('textbox', { name: 'Topic' });
+  const payload = form.getByRole('textbox', { name: 'Payload' });
+  for (const [typed, why] of [
+    ['webrtc-lab/+/bob/signal', /Not published: Topic name "webrtc-lab\/\+\/bob\/signal" must not contain wildcards \(MQTT 3\.1\.1 §3\.3\.2\.1\)/],
+    ['webrtc-lab/#', /must not contain wildcards/],
+  ] as const) {
+    await topic.fill(typed);
+    await publish.click();
+    await expect(form.getByRole('status')).toContainText(why);
+    await expect(topic).toHaveValue(typed);
+    await expect(publish).toBeEnabled();
+  }
+  // Two megabytes of payload: refused with its size, and still there to edit.
+  await topic.fill('webrtc-lab/x/bob/signal');
+  await payload.evaluate((el: HTMLTextAreaElement) => {
+    el.value = 'x'.repeat(2 * 1024 * 1024);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await publish.click();
+  await expect(form.getByRole('status')).toContainText('The payload is 2,097,152 bytes; this form sends at most 1,048,576');
+  expect(await payload.evaluate((el: HTMLTextAreaElement) => el.value.length)).toBe(2 * 1024 * 1024);
+  expect(errors).toEqual([]);
+});
+
 test('the chapter: folds closed until opened, no sideways scroll at 390 px, axe clean in both themes', async ({ page }) => {
   const errors = collectErrors(page);
   await page.setViewportSize({ width: 390, height: 844 });

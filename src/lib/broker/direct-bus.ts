@@ -44,14 +44,22 @@ export function filterError(filter: string): string | undefined {
   return undefined;
 }
 
+/** A UTF-8 string in MQTT carries a two-byte length (MQTT 3.1.1 §1.5.3). */
+export const MAX_TOPIC_BYTES = 65_535;
+
+/** What a PUBLISH topic name may not be, in order (MQTT 3.1.1). */
+const TOPIC_NAME_RULES: readonly { broken: (topic: string) => boolean; why: (topic: string) => string }[] = [
+  { broken: (t) => t.length === 0, why: () => 'Topic name must not be empty (MQTT 3.1.1 §4.7.3)' },
+  { broken: (t) => /[+#]/.test(t), why: (t) => `Topic name "${t.slice(0, 80)}" must not contain wildcards (MQTT 3.1.1 §3.3.2.1)` },
+  { broken: (t) => t.includes('\u0000'), why: () => 'Topic name must not contain U+0000 (MQTT 3.1.1 §1.5.3)' },
+  // With the u flag a pair of surrogates is one code point: only a lone half matches.
+  { broken: (t) => /[\uD800-\uDFFF]/u.test(t), why: () => 'Topic name must be valid UTF-8: it has half of a surrogate pair (MQTT 3.1.1 §1.5.3)' },
+  { broken: (t) => new TextEncoder().encode(t).length > MAX_TOPIC_BYTES, why: () => `Topic name must be at most ${MAX_TOPIC_BYTES.toLocaleString('en-US')} bytes of UTF-8 (MQTT 3.1.1 §1.5.3)` },
+];
+
 /** Why a topic name is invalid for PUBLISH, or undefined if it is valid. */
 export function topicNameError(topic: string): string | undefined {
-  if (topic.length === 0) return 'Topic name must not be empty (MQTT 3.1.1 §4.7.3)';
-  // §3.3.2.1: the topic name in a PUBLISH must not contain wildcards.
-  if (topic.includes('+') || topic.includes('#')) {
-    return `Topic name "${topic}" must not contain wildcards (MQTT 3.1.1 §3.3.2.1)`;
-  }
-  return undefined;
+  return TOPIC_NAME_RULES.find((r) => r.broken(topic))?.why(topic);
 }
 
 interface Retained {
