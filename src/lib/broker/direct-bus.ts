@@ -8,6 +8,7 @@
  */
 import { ClientEvents } from './client-events';
 import type { LastWill, MqttLike, PublishOptions, ReceivedPacket } from './types';
+import { utf8Length } from '../signalling/topics';
 
 type QoS = 0 | 1 | 2;
 
@@ -54,7 +55,7 @@ const TOPIC_NAME_RULES: readonly { broken: (topic: string) => boolean; why: (top
   { broken: (t) => t.includes('\u0000'), why: () => 'Topic name must not contain U+0000 (MQTT 3.1.1 §1.5.3)' },
   // With the u flag a pair of surrogates is one code point: only a lone half matches.
   { broken: (t) => /[\uD800-\uDFFF]/u.test(t), why: () => 'Topic name must be valid UTF-8: it has half of a surrogate pair (MQTT 3.1.1 §1.5.3)' },
-  { broken: (t) => new TextEncoder().encode(t).length > MAX_TOPIC_BYTES, why: () => `Topic name must be at most ${MAX_TOPIC_BYTES.toLocaleString('en-US')} bytes of UTF-8 (MQTT 3.1.1 §1.5.3)` },
+  { broken: (t) => utf8Length(t) > MAX_TOPIC_BYTES, why: () => `Topic name must be at most ${MAX_TOPIC_BYTES.toLocaleString('en-US')} bytes of UTF-8 (MQTT 3.1.1 §1.5.3)` },
 ];
 
 /** Why a topic name is invalid for PUBLISH, or undefined if it is valid. */

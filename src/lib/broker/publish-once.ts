@@ -6,6 +6,7 @@
  */
 import { connectBroker } from './connect';
 import { topicNameError } from './direct-bus';
+import { utf8Length } from '../signalling/topics';
 
 /** Largest payload the form sends. The lab itself refuses anything over 64 KiB. */
 export const MAX_STRANGER_PAYLOAD_BYTES = 1024 * 1024;
@@ -23,7 +24,7 @@ export interface StrangerMessage {
 export function strangerProblem(topic: string, payload: string): string | null {
   const bad = topicNameError(topic);
   if (bad) return `${bad}.`;
-  const bytes = new TextEncoder().encode(payload).length;
+  const bytes = utf8Length(payload);
   if (bytes > MAX_STRANGER_PAYLOAD_BYTES) {
     return `The payload is ${bytes.toLocaleString('en-US')} bytes; this form sends at most ${MAX_STRANGER_PAYLOAD_BYTES.toLocaleString('en-US')} (the lab refuses anything over 64 KiB anyway).`;
   }
@@ -50,5 +51,5 @@ export async function publishOnce(m: StrangerMessage): Promise<string> {
     await conn.close().catch(() => {});
   }
   const shown = m.topic.length > 120 ? `${m.topic.slice(0, 120)}…` : m.topic;
-  return `${m.clientId} published ${new TextEncoder().encode(m.payload).length} bytes on ${shown}, and left.`;
+  return `${m.clientId} published ${utf8Length(m.payload)} bytes on ${shown}, and left.`;
 }
