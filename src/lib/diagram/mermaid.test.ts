@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { diagramRows, type DiagramDetail, type DiagramRow, type RowStatus } from '../trace/selectors';
 import { parseTraceJson } from '../trace/export';
 import { arrowClassFor, escapeLabel, HEADER_LINES, MAX_LABEL_CHARS, STATUS_SUFFIX, toMermaid } from './mermaid';
+import { itReturnsNamed } from '../testing/table';
 
 const PEERS: [string, string] = ['alice', 'bob'];
 
@@ -63,7 +64,7 @@ function expectSafe(text: string, rowCount: number) {
 }
 
 describe('escapeLabel', () => {
-  it.each<[string, string, string]>([
+  itReturnsNamed(escapeLabel, [
     ['plain text', 'offer', 'offer'],
     ['punctuation we allow', 'candidate host udp (retained) a/b_c-d.e', 'candidate host udp (retained) a/b_c-d.e'],
     ['colon', 'status: alice online', 'status#58; alice online'],
@@ -89,9 +90,7 @@ describe('escapeLabel', () => {
     ['NUL and DEL', 'a\u0000b\u007Fc', 'a b c'],
     ['line separator', 'a\u2028b', 'a b'],
     ['empty', '', ''],
-  ])('%s', (_name, input, expected) => {
-    expect(escapeLabel(input)).toBe(expected);
-  });
+  ]);
 
   it('lets a colon through only where asked (row labels, which start with their number)', () => {
     expect(escapeLabel('signalingState: stable', 80, { colon: true })).toBe('signalingState: stable');
@@ -130,16 +129,12 @@ describe('escapeLabel', () => {
 });
 
 describe('arrowClassFor', () => {
-  it.each<[RowStatus, string]>([
-    ['sent', 'lab-sent'],
-    ['pending', 'lab-pending'],
-    ['delivered', 'lab-delivered'],
-    ['dropped', 'lab-dropped'],
-    ['rejected', 'lab-rejected'],
-    ['note', 'lab-note'],
-  ])('%s → %s', (status, cls) => {
-    expect(arrowClassFor(status)).toBe(cls);
-  });
+  // A status's class is its name after "lab-".
+  for (const status of ['sent', 'pending', 'delivered', 'dropped', 'rejected', 'note'] satisfies RowStatus[]) {
+    it(`${status} → lab-${status}`, () => {
+      expect(arrowClassFor(status)).toBe(`lab-${status}`);
+    });
+  }
 });
 
 describe('toMermaid', () => {

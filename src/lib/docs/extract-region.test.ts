@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dedent, extractRegion, lineRangeLabel, parseMarker, RegionError } from './extract-region';
 import { loadSourceSample } from './source-sample';
+import { itReturns } from '../testing/table';
 
 const lines = (...l: string[]) => l.join('\n');
 
@@ -98,16 +99,15 @@ describe('extractRegion: errors name the file, line and region', () => {
 });
 
 describe('markers, dedent and labels', () => {
-  it.each([
+  itReturns('%j', parseMarker, [
     ['// #region a', { kind: 'region', name: 'a' }],
     ['    //#region a.b-c_1  trailing words', { kind: 'region', name: 'a.b-c_1' }],
     ['// #endregion', { kind: 'endregion', name: '' }],
     ['\t// #endregion a', { kind: 'endregion', name: 'a' }],
-    ['// #regional', null],
-    ['x; // #region a', null],
-    ['/* #region a */', null],
-  ])('%j', (line, marker) => {
-    expect(parseMarker(line)).toEqual(marker);
+  ]);
+
+  it.each(['// #regional', 'x; // #region a', '/* #region a */'])('%j is not a marker', (line) => {
+    expect(parseMarker(line)).toBeNull();
   });
 
   it.each([

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addressKind, addressScope, addressToBigInt, isIPv4, isIPv6, isUnspecifiedAddress } from './address';
+import { itReturns } from '../testing/table';
 
 describe('addressKind', () => {
-  it.each<[string, ReturnType<typeof addressKind>]>([
+  itReturns('%s is %s', addressKind, [
     ['192.0.2.2', 'ipv4'],
     ['0.0.0.0', 'ipv4'],
     ['255.255.255.255', 'ipv4'],
@@ -29,9 +30,7 @@ describe('addressKind', () => {
     ['999.1.1.1', 'invalid'],
     ['-bad.example', 'invalid'],
     ['', 'invalid'],
-  ])('%s is %s', (text, kind) => {
-    expect(addressKind(text)).toBe(kind);
-  });
+  ]);
 
   it('agrees with fast-check’s IPv4 and IPv6 generators', () => {
     fc.assert(fc.property(fc.ipV4(), (a) => isIPv4(a) && !isIPv6(a)));
@@ -40,7 +39,7 @@ describe('addressKind', () => {
 });
 
 describe('addressScope', () => {
-  it.each<[string, string | null]>([
+  itReturns('%s is %s', (text: string) => addressScope(text)?.scope ?? null, [
     ['127.0.0.1', 'loopback'],
     ['10.1.2.3', 'private'],
     ['172.16.0.1', 'private'],
@@ -58,9 +57,7 @@ describe('addressScope', () => {
     ['2001:db8::1', 'documentation'],
     ['2606:4700::1111', 'public'],
     ['x.local', null],
-  ])('%s is %s', (text, scope) => {
-    expect(addressScope(text)?.scope ?? null).toBe(scope);
-  });
+  ]);
 
   it('turns addresses into integers', () => {
     expect(addressToBigInt('1.2.3.4')).toBe(0x01020304n);

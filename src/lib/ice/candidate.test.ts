@@ -12,6 +12,7 @@ import {
   parseCandidate,
   type ParsedCandidate,
 } from './candidate';
+import { itReturns } from '../testing/table';
 
 /** Defaults for the optional fields, so each case lists only what it has. */
 const none = noExtensions();
@@ -239,7 +240,7 @@ describe('candidateTokens', () => {
 });
 
 describe('candidateTypeMeaning', () => {
-  it.each<[string, string | undefined]>([
+  itReturns('%j → %s', (type: string) => candidateTypeMeaning(type)?.label, [
     ['host', 'host'],
     ['srflx', 'server reflexive'],
     ['prflx', 'peer reflexive'],
@@ -248,9 +249,7 @@ describe('candidateTypeMeaning', () => {
     ['constructor', undefined],
     ['__proto__', undefined],
     ['', undefined],
-  ])('%j → %s', (type, label) => {
-    expect(candidateTypeMeaning(type)?.label).toBe(label);
-  });
+  ]);
 });
 
 describe('explainCandidate', () => {

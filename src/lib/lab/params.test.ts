@@ -3,20 +3,23 @@ import { parseLabParams, tcpEndpointFor } from './params';
 
 const parse = (q: string) => parseLabParams(new URLSearchParams(q));
 
+/** What an empty query gives; the other tests say only how theirs differs. */
+const DEFAULTS = {
+  broker: 'in-page',
+  root: null,
+  iceServers: [],
+  policy: 'all',
+  autoplay: false,
+  iceMode: 'trickle',
+  glare: 'off',
+  naivePeers: false,
+  detail: null,
+  errors: [],
+};
+
 describe('parseLabParams', () => {
   it('defaults to the in-page broker, no ICE servers, policy all, no autoplay', () => {
-    expect(parse('')).toEqual({
-      broker: 'in-page',
-      root: null,
-      iceServers: [],
-      policy: 'all',
-      autoplay: false,
-      iceMode: 'trickle',
-      glare: 'off',
-      naivePeers: false,
-      detail: null,
-      errors: [],
-    });
+    expect(parse('')).toEqual(DEFAULTS);
   });
 
   it.each([
@@ -60,16 +63,11 @@ describe('parseLabParams', () => {
   it('reads root, ICE servers with credentials, relay policy and autoplay', () => {
     const ice = JSON.stringify([{ urls: 'stun:127.0.0.1:3478' }, { urls: ['turn:127.0.0.1:3478'], username: 'test', credential: 'test' }]);
     expect(parse(`root=webrtc-lab/abc&ice=${encodeURIComponent(ice)}&policy=relay&autoplay=1`)).toEqual({
-      broker: 'in-page',
+      ...DEFAULTS,
       root: 'webrtc-lab/abc',
       iceServers: [{ urls: ['stun:127.0.0.1:3478'] }, { urls: ['turn:127.0.0.1:3478'], username: 'test', credential: 'test' }],
       policy: 'relay',
       autoplay: true,
-      iceMode: 'trickle',
-      glare: 'off',
-      naivePeers: false,
-      detail: null,
-      errors: [],
     });
   });
 

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { qosMeaning, republishRetained, retainNote, type InspectedFlags } from './inspect';
+import { itReturns } from '../testing/table';
 
 describe('qosMeaning', () => {
-  it.each<[number, string]>([
+  itReturns('%i → %s', qosMeaning, [
     [0, 'at most once: no acknowledgement'],
     [1, 'at least once: acknowledged by PUBACK'],
     [2, 'exactly once: PUBREC, PUBREL, PUBCOMP'],
     [3, 'QoS 3 does not exist'],
-  ])('%i → %s', (qos, text) => {
-    expect(qosMeaning(qos)).toBe(text);
-  });
+  ]);
 });
 
 describe('retain', () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { eventBodyArb } from './arbitraries';
 import { exportTrace, parseTraceJson } from './export';
 import { redactText, redactTrace } from './redact';
+import { itReturnsNamed } from '../testing/table';
 import { Trace } from './trace';
 import type { TraceEvent, TraceEventBody } from './types';
 
@@ -24,7 +25,7 @@ function publishHex(topic: string, payload: string, qos: 0 | 1 | 2 = 1): string 
 }
 
 describe('redactText', () => {
-  it.each([
+  itReturnsNamed((input: string) => redactText(input, ALL), [
     ['private IPv4 in a candidate', 'a=candidate:0 1 UDP 2122187007 192.168.99.58 45274 typ host', 'a=candidate:0 1 UDP 2122187007 192.0.2.1 45274 typ host'],
     ['raddr is redacted too, 0.0.0.0 kept', 'typ srflx raddr 10.0.0.7 rport 0 x 0.0.0.0', 'typ srflx raddr 192.0.2.1 rport 0 x 0.0.0.0'],
     ['loopback and documentation addresses kept', '127.0.0.1 192.0.2.9 ::1 2001:db8::5', '127.0.0.1 192.0.2.9 ::1 2001:db8::5'],
@@ -37,10 +38,10 @@ describe('redactText', () => {
     ['ice-ufrag and ice-pwd', 'a=ice-ufrag:Ab+/\r\na=ice-pwd:abcdefghijklmnopqrstuvwx', 'a=ice-ufrag:rdx1\r\na=ice-pwd:redactedpassword000001'],
     ['ufrag extension matches the SDP ufrag', 'a=ice-ufrag:Ab+/ x generation 0 ufrag Ab+/ network-id 1', 'a=ice-ufrag:rdx1 x generation 0 ufrag rdx1 network-id 1'],
     ['usernameFragment in JSON, and JSON inside JSON', '{"usernameFragment":"Ab+/"} "{\\"usernameFragment\\":\\"Ab+/\\"}"', '{"usernameFragment":"rdx1"} "{\\"usernameFragment\\":\\"rdx1\\"}"'],
-    ['IPs only', 'a=ice-ufrag:Ab+/ 10.1.1.1', 'a=ice-ufrag:Ab+/ 192.0.2.1'],
-  ])('%s', (_name, input, expected) => {
-    const opts = _name === 'IPs only' ? { ips: true, iceCredentials: false } : ALL;
-    expect(redactText(input, opts)).toBe(expected);
+  ]);
+
+  it('IPs only', () => {
+    expect(redactText('a=ice-ufrag:Ab+/ 10.1.1.1', { ips: true, iceCredentials: false })).toBe('a=ice-ufrag:Ab+/ 192.0.2.1');
   });
 
   it('is idempotent on real SDP', () => {

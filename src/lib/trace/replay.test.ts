@@ -5,6 +5,7 @@ import { clampStep, lastStep, linkToStep, parseStepHash, prefixAt, stepForMessag
 import { deliveredCount } from './selectors';
 import { heldBody, traced } from './fixtures';
 import type { TraceEventBody } from './types';
+import { itReturns } from '../testing/table';
 
 const held = (qid: string): TraceEventBody => heldBody({ qid, kind: 'offer', topic: 't', mid: qid });
 const delivered = (qid: string): TraceEventBody => ({ type: 'delivered', qid, to: 'bob' });
@@ -13,16 +14,14 @@ const state = (value: string): TraceEventBody => ({ type: 'state', peer: 'bob', 
 describe('prefixAt', () => {
   const events = traced(held('q1'), held('q2'), delivered('q1'), state('have-remote-offer'), delivered('q2'), state('stable'));
 
-  it.each([
+  itReturns('step %s shows the first %s events', (step: number) => prefixAt(events, step).length, [
     [0, 2],
     [1, 4],
     [2, 6],
     [3, 6],
     [-1, 2],
     [Number.NaN, 2],
-  ])('step %s shows the first %s events', (step, length) => {
-    expect(prefixAt(events, step)).toHaveLength(length);
-  });
+  ]);
 
   it('knows the last step and the step of each event', () => {
     expect(lastStep(events)).toBe(2);
@@ -54,7 +53,7 @@ describe('prefixAt', () => {
 });
 
 describe('step hash', () => {
-  it.each([
+  itReturns('%j → %s', parseStepHash, [
     ['#step=5', 5],
     ['step=0', 0],
     ['#step=12 ', 12],
@@ -63,9 +62,7 @@ describe('step hash', () => {
     ['#step=', null],
     ['#other=5', null],
     ['#step=99999999', null],
-  ])('%j → %s', (hash, step) => {
-    expect(parseStepHash(hash)).toBe(step);
-  });
+  ]);
 
   it('round trips', () => {
     fc.assert(
@@ -79,14 +76,12 @@ describe('step hash', () => {
 describe('links to a message', () => {
   const events = traced(held('q1'), held('q2'), delivered('q2'), state('x'), delivered('q1'), held('q3'));
 
-  it.each([
+  itReturns('message at event %s opens step %s', (index: number) => stepForMessage(events, index), [
     [0, 2],
     [1, 1],
     [5, 2],
     [3, 1],
-  ])('message at event %s opens step %s', (index, step) => {
-    expect(stepForMessage(events, index)).toBe(step);
-  });
+  ]);
 
   it('replaces the hash, keeps the query', () => {
     expect(linkToStep('http://127.0.0.1:4321/lab/?autoplay=1#step=9', 3)).toBe('http://127.0.0.1:4321/lab/?autoplay=1#step=3');
