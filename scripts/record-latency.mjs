@@ -9,17 +9,10 @@
 import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, platform, release, totalmem } from 'node:os';
-import { resolve } from 'node:path';
-import { ensureBuilt, serveDir, startPreview } from './bench/lib.mjs';
 import { importTs } from './import-ts.mjs';
-import { launchChromium } from './chromium.mjs';
+import { option, runMain, withSiteInChromium } from './lib/site-script.mjs';
 
 const OUT = new URL('../src/data/latency/mosquitto.json', import.meta.url);
-
-function arg(name, fallback) {
-  const k = process.argv.indexOf(name);
-  return k === -1 ? fallback : process.argv[k + 1];
-}
 
 /** "mosquitto 2.0.21": what `mosquitto -h` prints on its first line. */
 function mosquittoVersion(bin) {
@@ -34,10 +27,7 @@ function machine() {
 }
 
 async function main() {
-  const rounds = Number(arg('--rounds', '20'));
-  const dist = arg('--dist', null);
-  if (dist) serveDir(resolve(dist));
-  else ensureBuilt();
+  const rounds = Number(option('rounds', '20'));
   const lib = await importTs(
     'record-latency',
     [
@@ -46,43 +36,38 @@ async function main() {
       "export { parseLatencyCapture } from './src/lib/latency/capture.ts';",
     ].join('\n'),
   );
-  const preview = await startPreview();
-  const mosquitto = await lib.startMosquitto();
-  const browser = await launchChromium();
-  try {
-    const context = await browser.newContext({ baseURL: preview.url, acceptDownloads: true });
-    const page = await context.newPage();
-    page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
-    await page.goto('direct-path/');
-    await page.getByText('Which path is faster at 100 KB?').click();
-    const lab = page.getByRole('region', { name: 'Latency experiment' });
-    await lab.getByRole('button', { name: 'Run the latency test' }).and(page.locator(':enabled')).waitFor();
-    await lab.getByRole('combobox', { name: 'Broker' }).selectOption('custom');
-    await lab.getByRole('textbox', { name: 'Broker URL' }).fill(mosquitto.wsUrl);
-    await lab.getByRole('spinbutton', { name: 'Round trips per size' }).fill(String(rounds));
-    await lab.getByRole('button', { name: 'Run the latency test' }).click();
-    await lab.getByRole('button', { name: 'Save results (JSON)' }).waitFor({ timeout: 120_000 });
-    const [download] = await Promise.all([page.waitForEvent('download'), lab.getByRole('button', { name: 'Save results (JSON)' }).click()]);
-    const saved = JSON.parse(await readFile(await download.path(), 'utf8'));
-    saved.environment = {
-      browser: `headless Chromium ${browser.version()}`,
-      mosquitto: mosquittoVersion(lib.findMosquitto()),
-      machine: machine(),
-    };
-    const parsed = lib.parseLatencyCapture(saved);
-    if (!parsed.ok) throw new Error(`the experiment saved a file it cannot read back: ${parsed.reason}`);
-    await writeFile(OUT, `${JSON.stringify(saved, null, 2)}\n`);
-    for (const r of parsed.capture.results) console.log(`${r.path.padEnd(13)} ${String(r.size).padStart(6)} B  median ${r.summary?.median.toFixed(2)} ms  (${r.samples.length} round trips${r.errors.length ? `, ${r.errors.length} failed` : ''})`);
-    console.log(`written: ${OUT.pathname}`);
-    await context.close();
-  } finally {
-    await browser.close();
-    await mosquitto.stop();
-    await preview.stop();
-  }
+  await withSiteInChromium(async ({ browser, url }) => {
+    const mosquitto = await lib.startMosquitto();
+    try {
+      const context = await browser.newContext({ baseURL: url, acceptDownloads: true });
+      const page = await context.newPage();
+      page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
+      await page.goto('direct-path/');
+      await page.getByText('Which path is faster at 100 KB?').click();
+      const lab = page.getByRole('region', { name: 'Latency experiment' });
+      await lab.getByRole('button', { name: 'Run the latency test' }).and(page.locator(':enabled')).waitFor();
+      await lab.getByRole('combobox', { name: 'Broker' }).selectOption('custom');
+      await lab.getByRole('textbox', { name: 'Broker URL' }).fill(mosquitto.wsUrl);
+      await lab.getByRole('spinbutton', { name: 'Round trips per size' }).fill(String(rounds));
+      await lab.getByRole('button', { name: 'Run the latency test' }).click();
+      await lab.getByRole('button', { name: 'Save results (JSON)' }).waitFor({ timeout: 120_000 });
+      const [download] = await Promise.all([page.waitForEvent('download'), lab.getByRole('button', { name: 'Save results (JSON)' }).click()]);
+      const saved = JSON.parse(await readFile(await download.path(), 'utf8'));
+      saved.environment = {
+        browser: `headless Chromium ${browser.version()}`,
+        mosquitto: mosquittoVersion(lib.findMosquitto()),
+        machine: machine(),
+      };
+      const parsed = lib.parseLatencyCapture(saved);
+      if (!parsed.ok) throw new Error(`the experiment saved a file it cannot read back: ${parsed.reason}`);
+      await writeFile(OUT, `${JSON.stringify(saved, null, 2)}\n`);
+      for (const r of parsed.capture.results) console.log(`${r.path.padEnd(13)} ${String(r.size).padStart(6)} B  median ${r.summary?.median.toFixed(2)} ms  (${r.samples.length} round trips${r.errors.length ? `, ${r.errors.length} failed` : ''})`);
+      console.log(`written: ${OUT.pathname}`);
+      await context.close();
+    } finally {
+      await mosquitto.stop();
+    }
+  });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

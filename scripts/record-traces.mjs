@@ -10,10 +10,8 @@
 // The list of examples the site shows is src/lib/trace/examples.ts; a unit test checks that
 // every file there exists and imports cleanly.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { ensureBuilt, serveDir, startPreview } from './bench/lib.mjs';
 import { importTs } from './import-ts.mjs';
-import { launchChromium } from './chromium.mjs';
+import { option, runMain, withSiteInChromium } from './lib/site-script.mjs';
 const OUT = new URL('../public/traces/', import.meta.url);
 const EXPORTED_AT = new Date('2026-01-01T00:00:00.000Z');
 
@@ -144,40 +142,31 @@ function loadLib() {
 }
 
 async function main() {
-  const onlyArg = process.argv.indexOf('--only');
-  const only = onlyArg === -1 ? null : new Set(process.argv[onlyArg + 1]?.split(','));
-  const ids = Object.keys(SCENARIOS).filter((id) => !only || only.has(id));
+  const only = option('only', null);
+  const ids = Object.keys(SCENARIOS).filter((id) => only === null || only?.split(',').includes(id));
   const lib = await loadLib();
-  const distArg = process.argv.indexOf('--dist');
-  if (distArg === -1) ensureBuilt();
-  else serveDir(resolve(process.argv[distArg + 1]));
-  const preview = await startPreview();
-  const browser = await launchChromium();
-  const coturn = await lib.startCoturn();
-  try {
-    await mkdir(OUT, { recursive: true });
-    for (const id of ids) {
-      const context = await browser.newContext({ baseURL: preview.url, acceptDownloads: true });
-      const page = await context.newPage();
-      page.on('pageerror', (err) => console.error(`[${id}] page error: ${err.message}`));
-      await SCENARIOS[id](page, { coturn, lib });
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export trace' }).first().click()]);
-      const text = await readFile(await download.path(), 'utf8');
-      const parsed = lib.parseTraceJson(text);
-      if (!parsed.ok) throw new Error(`${id}: the lab exported a trace it cannot import: ${parsed.reason}`);
-      const { events, replaced } = lib.redactTrace(parsed.events, { ips: true, iceCredentials: true });
-      await writeFile(new URL(`${id}.json`, OUT), lib.exportTrace(events, EXPORTED_AT));
-      console.log(`${id}: ${events.length} events, ${replaced.ips} addresses and ${replaced.credentials} credentials redacted`);
-      await context.close();
+  await withSiteInChromium(async ({ browser, url }) => {
+    const coturn = await lib.startCoturn();
+    try {
+      await mkdir(OUT, { recursive: true });
+      for (const id of ids) {
+        const context = await browser.newContext({ baseURL: url, acceptDownloads: true });
+        const page = await context.newPage();
+        page.on('pageerror', (err) => console.error(`[${id}] page error: ${err.message}`));
+        await SCENARIOS[id](page, { coturn, lib });
+        const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export trace' }).first().click()]);
+        const text = await readFile(await download.path(), 'utf8');
+        const parsed = lib.parseTraceJson(text);
+        if (!parsed.ok) throw new Error(`${id}: the lab exported a trace it cannot import: ${parsed.reason}`);
+        const { events, replaced } = lib.redactTrace(parsed.events, { ips: true, iceCredentials: true });
+        await writeFile(new URL(`${id}.json`, OUT), lib.exportTrace(events, EXPORTED_AT));
+        console.log(`${id}: ${events.length} events, ${replaced.ips} addresses and ${replaced.credentials} credentials redacted`);
+        await context.close();
+      }
+    } finally {
+      await coturn.stop();
     }
-  } finally {
-    await coturn.stop();
-    await browser.close();
-    await preview.stop();
-  }
+  });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

@@ -13,26 +13,21 @@
 //     [--dist path]
 // --kinds picks the junk (default all: forged-status, forged-offer, bad-utf8, not-json,
 // nested, wrong-shape, controls); --big-mb 0 sends no oversized ones.
-import { resolve } from 'node:path';
 import mqtt from 'mqtt';
-import { ensureBuilt, median, serveDir, slope, startPreview } from './bench/lib.mjs';
+import { median, slope } from './bench/lib.mjs';
 import { loadServers } from './bench/connect.mjs';
-import { launchChromium } from './chromium.mjs';
+import { option, runMain, withSiteInChromium } from './lib/site-script.mjs';
+import { failOnPageErrors, soakPage } from './lib/soak.mjs';
 
-function arg(name, fallback) {
-  const k = process.argv.indexOf(`--${name}`);
-  return k === -1 ? fallback : process.argv[k + 1];
-}
-
-const MINUTES = Number(arg('minutes', '30'));
+const MINUTES = Number(option('minutes', '30'));
 /** Junk messages per second, besides the oversized ones. */
-const RATE = Number(arg('rate', '200'));
-const BIG_MB = Number(arg('big-mb', '10'));
-const BIG_EVERY_S = Number(arg('big-every-s', '10'));
+const RATE = Number(option('rate', '200'));
+const BIG_MB = Number(option('big-mb', '10'));
+const BIG_EVERY_S = Number(option('big-every-s', '10'));
 /** Distinct forged peers (each its own status topic). */
-const TOPICS = Number(arg('topics', '500'));
-const MAX_GROWTH_MB = Number(arg('max-growth-mb', '64'));
-const KINDS = arg('kinds', null)?.split(',');
+const TOPICS = Number(option('topics', '500'));
+const MAX_GROWTH_MB = Number(option('max-growth-mb', '64'));
+const KINDS = option('kinds', null)?.split(',');
 const MAX_PROBE_MS = 2000;
 
 const mb = (n) => (n / 1e6).toFixed(1);
@@ -56,87 +51,74 @@ function junkKinds(root) {
 }
 
 async function main() {
-  const dist = arg('dist', null);
-  if (dist) serveDir(resolve(dist));
-  else ensureBuilt();
   const servers = await loadServers();
   const mosquitto = await servers.startMosquitto();
-  const preview = await startPreview();
-  const browser = await launchChromium();
   const samples = [];
   let evil;
   let timer;
   const sent = { messages: 0, bytes: 0, big: 0 };
   try {
-    const page = await browser.newPage({ baseURL: preview.url });
-    const errors = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(msg.text());
+    await withSiteInChromium(async ({ browser, url }) => {
+      const { page, errors, heapAfterGc } = await soakPage(browser, url, { consoleErrors: true });
+      const root = `webrtc-lab/soak${Date.now().toString(36)}`;
+      await page.goto(`lab/?broker=${encodeURIComponent(mosquitto.wsUrl)}&root=${encodeURIComponent(root)}`);
+      const lab = page.getByRole('region', { name: /lab$/ }).first();
+      await lab.getByRole('button', { name: 'Start' }).click();
+      await lab.getByRole('button', { name: 'Play' }).click();
+
+      const sample = async (minute) => {
+        const at = Date.now();
+        await page.evaluate(() => 1 + 1);
+        const probeMs = Date.now() - at;
+        const usedSize = await heapAfterGc(2);
+        const status = ((await lab.locator('.status-line').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+        const open = await lab.getByText('Data channel open').isVisible();
+        samples.push({ minute, heap: usedSize, probeMs });
+        console.log(
+          `min ${String(minute).padStart(2)}: heap after GC ${mb(usedSize)} MB, probe ${probeMs} ms, ` +
+            `sent ${sent.messages} messages (${sent.big} oversized, ${mb(sent.bytes)} MB)${open ? ', data channel open' : ''}; lab: ${status}`,
+        );
+      };
+      await sample(0);
+
+      evil = await mqtt.connectAsync(mosquitto.mqttUrl, { clientId: `hostile-${Date.now()}` });
+      const kinds = Object.entries(junkKinds(root)).filter(([name]) => !KINDS || KINDS.includes(name));
+      if (kinds.length === 0) throw new Error(`--kinds: none of ${KINDS} is one of ${Object.keys(junkKinds(root)).join(', ')}`);
+      const big = Buffer.alloc(Math.round(BIG_MB * 1e6), '{"v":1,"kind":"status","from":"x"');
+      let k = 0;
+      let lastBig = Date.now();
+      // Every 50 ms, a twentieth of a second's junk; an oversized one every BIG_EVERY_S.
+      timer = setInterval(() => {
+        for (let n = 0; n < RATE / 20; n++, k++) {
+          const [, make] = kinds[k % kinds.length];
+          const [topic, payload, retain] = make(k);
+          evil.publish(topic, payload, { qos: 0, retain });
+          sent.messages++;
+          sent.bytes += payload.length;
+        }
+        if (BIG_MB > 0 && Date.now() - lastBig >= BIG_EVERY_S * 1000) {
+          lastBig = Date.now();
+          evil.publish(sent.big % 2 ? `${root}/alice/signal` : `${root}/mallory/status`, big, { qos: 0 });
+          sent.big++;
+          sent.messages++;
+          sent.bytes += big.length;
+        }
+      }, 50);
+
+      const started = Date.now();
+      for (let minute = 1; minute <= MINUTES; minute++) {
+        await new Promise((r) => setTimeout(r, Math.max(0, started + minute * 60_000 - Date.now())));
+        await sample(minute);
+      }
+      clearInterval(timer);
+      timer = undefined;
+      await evil.endAsync();
+      evil = undefined;
+      failOnPageErrors(errors);
     });
-    const cdp = await page.context().newCDPSession(page);
-    const root = `webrtc-lab/soak${Date.now().toString(36)}`;
-    await page.goto(`lab/?broker=${encodeURIComponent(mosquitto.wsUrl)}&root=${encodeURIComponent(root)}`);
-    const lab = page.getByRole('region', { name: /lab$/ }).first();
-    await lab.getByRole('button', { name: 'Start' }).click();
-    await lab.getByRole('button', { name: 'Play' }).click();
-
-    const sample = async (minute) => {
-      const at = Date.now();
-      await page.evaluate(() => 1 + 1);
-      const probeMs = Date.now() - at;
-      await cdp.send('HeapProfiler.collectGarbage');
-      await cdp.send('HeapProfiler.collectGarbage');
-      const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-      const status = ((await lab.locator('.status-line').textContent()) ?? '').replace(/\s+/g, ' ').trim();
-      const open = await lab.getByText('Data channel open').isVisible();
-      samples.push({ minute, heap: usedSize, probeMs });
-      console.log(
-        `min ${String(minute).padStart(2)}: heap after GC ${mb(usedSize)} MB, probe ${probeMs} ms, ` +
-          `sent ${sent.messages} messages (${sent.big} oversized, ${mb(sent.bytes)} MB)${open ? ', data channel open' : ''}; lab: ${status}`,
-      );
-    };
-    await sample(0);
-
-    evil = await mqtt.connectAsync(mosquitto.mqttUrl, { clientId: `hostile-${Date.now()}` });
-    const kinds = Object.entries(junkKinds(root)).filter(([name]) => !KINDS || KINDS.includes(name));
-    if (kinds.length === 0) throw new Error(`--kinds: none of ${KINDS} is one of ${Object.keys(junkKinds(root)).join(', ')}`);
-    const big = Buffer.alloc(Math.round(BIG_MB * 1e6), '{"v":1,"kind":"status","from":"x"');
-    let k = 0;
-    let lastBig = Date.now();
-    // Every 50 ms, a twentieth of a second's junk; an oversized one every BIG_EVERY_S.
-    timer = setInterval(() => {
-      for (let n = 0; n < RATE / 20; n++, k++) {
-        const [, make] = kinds[k % kinds.length];
-        const [topic, payload, retain] = make(k);
-        evil.publish(topic, payload, { qos: 0, retain });
-        sent.messages++;
-        sent.bytes += payload.length;
-      }
-      if (BIG_MB > 0 && Date.now() - lastBig >= BIG_EVERY_S * 1000) {
-        lastBig = Date.now();
-        evil.publish(sent.big % 2 ? `${root}/alice/signal` : `${root}/mallory/status`, big, { qos: 0 });
-        sent.big++;
-        sent.messages++;
-        sent.bytes += big.length;
-      }
-    }, 50);
-
-    const started = Date.now();
-    for (let minute = 1; minute <= MINUTES; minute++) {
-      await new Promise((r) => setTimeout(r, Math.max(0, started + minute * 60_000 - Date.now())));
-      await sample(minute);
-    }
-    clearInterval(timer);
-    timer = undefined;
-    await evil.endAsync();
-    evil = undefined;
-    if (errors.length) throw new Error(`page errors during the soak:\n${errors.slice(0, 5).join('\n')}`);
   } finally {
     if (timer) clearInterval(timer);
     await evil?.endAsync().catch(() => {});
-    await browser.close();
-    await preview.stop();
     await mosquitto.stop();
   }
 
@@ -162,7 +144,4 @@ async function main() {
   console.log('soak-hostile: ok, memory is bounded and the page answers');
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

@@ -6,36 +6,18 @@
 // last sessions using far more than the first settled ones.
 //
 //   npm run build && npm run soak -- [--minutes 30] [--dist path] [--max-slope-kb 64]
-import { resolve } from 'node:path';
-import { ensureBuilt, serveDir, slope, startPreview } from './bench/lib.mjs';
-import { launchChromium } from './chromium.mjs';
+import { median, slope } from './bench/lib.mjs';
+import { option, runMain, withSiteInChromium } from './lib/site-script.mjs';
+import { failOnPageErrors, soakPage } from './lib/soak.mjs';
 
-function arg(name, fallback) {
-  const k = process.argv.indexOf(`--${name}`);
-  return k === -1 ? fallback : process.argv[k + 1];
-}
-
-const MINUTES = Number(arg('minutes', '30'));
-const MAX_SLOPE_KB = Number(arg('max-slope-kb', '64'));
-const MAX_GROWTH_MB = Number(arg('max-growth-mb', '20'));
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
+const MINUTES = Number(option('minutes', '30'));
+const MAX_SLOPE_KB = Number(option('max-slope-kb', '64'));
+const MAX_GROWTH_MB = Number(option('max-growth-mb', '20'));
 
 async function main() {
-  const dist = arg('dist', null);
-  if (dist) serveDir(resolve(dist));
-  else ensureBuilt();
-  const preview = await startPreview();
-  const browser = await launchChromium();
   const samples = [];
-  try {
-    const page = await browser.newPage({ baseURL: preview.url });
-    const errors = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    const cdp = await page.context().newCDPSession(page);
+  await withSiteInChromium(async ({ browser, url }) => {
+    const { page, errors, heapAfterGc } = await soakPage(browser, url);
     await page.goto('lab/');
     const lab = page.getByRole('region', { name: /lab$/ }).first();
     const until = Date.now() + MINUTES * 60_000;
@@ -47,23 +29,20 @@ async function main() {
       await lab.getByRole('button', { name: 'Reset' }).click();
       await lab.getByRole('button', { name: 'Start' }).waitFor({ state: 'visible' });
       await page.waitForTimeout(200);
-      await cdp.send('HeapProfiler.collectGarbage');
-      const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+      const usedSize = await heapAfterGc();
       samples.push(usedSize);
       const n = samples.length;
       if (n === 1 || n % 10 === 0) {
         console.log(`session ${n}: heap ${(usedSize / 1e6).toFixed(2)} MB, ${Date.now() - started} ms`);
       }
     }
-    if (errors.length) throw new Error(`page errors during the soak:\n${errors.slice(0, 5).join('\n')}`);
-  } finally {
-    await browser.close();
-    await preview.stop();
-  }
+    failOnPageErrors(errors);
+  });
 
   if (samples.length < 10) throw new Error(`only ${samples.length} sessions ran; run longer`);
   const half = samples.slice(Math.floor(samples.length / 2));
   const perSession = slope(half);
+  // Five each (odd): the median is a sample, not a mean of two.
   const early = median(samples.slice(2, 7));
   const late = median(samples.slice(-5));
   console.log(
@@ -81,7 +60,4 @@ async function main() {
   console.log('soak: ok, memory is bounded');
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

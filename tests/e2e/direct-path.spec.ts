@@ -19,6 +19,28 @@ function fact(item: Locator, term: string | RegExp): Locator {
   return item.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]');
 }
 
+/** What experiment 1's form is set to before a channel is opened; a field left out is left as it is. */
+interface ChannelForm {
+  ordered?: boolean;
+  reliability?: 'reliable' | 'maxRetransmits';
+  maxRetransmits?: string;
+  negotiated?: boolean;
+  id?: string;
+}
+
+/** Fills in experiment 1's form, presses Open from `from`, waits for the `n`th channel, and returns it. */
+async function openChannel(box: Locator, from: 'alice' | 'bob', n: number, form: ChannelForm = {}): Promise<Locator> {
+  if (form.ordered !== undefined) await box.getByRole('checkbox', { name: 'ordered' }).setChecked(form.ordered);
+  if (form.reliability) await box.getByRole('radio', { name: form.reliability }).check();
+  if (form.maxRetransmits !== undefined) await box.getByRole('spinbutton', { name: 'maxRetransmits' }).fill(form.maxRetransmits);
+  if (form.negotiated !== undefined) await box.getByRole('checkbox', { name: 'negotiated' }).setChecked(form.negotiated);
+  if (form.id !== undefined) await box.getByRole('spinbutton', { name: 'id' }).fill(form.id);
+  await box.getByRole('button', { name: `Open from ${from}` }).click();
+  const items = box.getByRole('list', { name: 'Channels opened' }).getByRole('listitem');
+  await expect(items).toHaveCount(n, { timeout: 10_000 });
+  return items.nth(n - 1);
+}
+
 test('the chapter renders with its lab at + peer to peer, its folds closed', async ({ page }) => {
   await page.goto('direct-path/');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('The direct path');
@@ -49,39 +71,24 @@ test('experiment 1: ids by DTLS role, options learnt by DCEP, and a negotiated c
   await expect(fact(chat, 'ondatachannel at bob')).toHaveText(/^fired/);
 
   // Bob, the DTLS client: the lowest free even id. Then alice's next odd one.
-  await box.getByRole('button', { name: 'Open from bob' }).click();
-  await expect(items).toHaveCount(2, { timeout: 10_000 });
-  await expect(fact(items.nth(1), 'Stream id')).toHaveText(/^bob 0, alice 0: follows the rule/);
-  await expect(fact(items.nth(1), 'ondatachannel at alice')).toHaveText(/^fired/);
-  await box.getByRole('button', { name: 'Open from alice' }).click();
-  await expect(items).toHaveCount(3, { timeout: 10_000 });
-  await expect(fact(items.nth(2), 'Stream id')).toHaveText(/^alice 3, bob 3: follows the rule/);
+  const fromBob = await openChannel(box, 'bob', 2);
+  await expect(fact(fromBob, 'Stream id')).toHaveText(/^bob 0, alice 0: follows the rule/);
+  await expect(fact(fromBob, 'ondatachannel at alice')).toHaveText(/^fired/);
+  await expect(fact(await openChannel(box, 'alice', 3), 'Stream id')).toHaveText(/^alice 3, bob 3: follows the rule/);
 
   // Unordered, maxRetransmits 0: bob's end reports both, and the OPEN's channel type is 0x81.
-  await box.getByRole('checkbox', { name: 'ordered' }).uncheck();
-  await box.getByRole('radio', { name: 'maxRetransmits' }).check();
-  await box.getByRole('spinbutton', { name: 'maxRetransmits' }).fill('0');
-  await box.getByRole('button', { name: 'Open from alice' }).click();
-  await expect(items).toHaveCount(4, { timeout: 10_000 });
-  await expect(fact(items.nth(3), 'bob sees')).toHaveText('ordered false, maxRetransmits 0, maxPacketLifeTime null, negotiated false');
-  await expect(fact(items.nth(3), 'DATA_CHANNEL_OPEN')).toHaveText(/^03 81 /);
+  const unordered = await openChannel(box, 'alice', 4, { ordered: false, reliability: 'maxRetransmits', maxRetransmits: '0' });
+  await expect(fact(unordered, 'bob sees')).toHaveText('ordered false, maxRetransmits 0, maxPacketLifeTime null, negotiated false');
+  await expect(fact(unordered, 'DATA_CHANNEL_OPEN')).toHaveText(/^03 81 /);
 
   // Negotiated, id 2, from alice (the server): opens on both, no ondatachannel, even id allowed.
-  await box.getByRole('checkbox', { name: 'ordered' }).check();
-  await box.getByRole('radio', { name: 'reliable' }).check();
-  await box.getByRole('checkbox', { name: 'negotiated' }).check();
-  await box.getByRole('spinbutton', { name: 'id' }).fill('2');
-  await box.getByRole('button', { name: 'Open from alice' }).click();
-  await expect(items).toHaveCount(5, { timeout: 10_000 });
-  await expect(fact(items.nth(4), 'Stream id')).toHaveText('alice 2, bob 2: chosen by the application');
-  await expect(fact(items.nth(4), 'ondatachannel at bob')).toHaveText('did not fire');
-  await expect(items.nth(4).locator('dt', { hasText: 'DATA_CHANNEL_OPEN' })).toHaveCount(0);
+  const negotiated = await openChannel(box, 'alice', 5, { ordered: true, reliability: 'reliable', negotiated: true, id: '2' });
+  await expect(fact(negotiated, 'Stream id')).toHaveText('alice 2, bob 2: chosen by the application');
+  await expect(fact(negotiated, 'ondatachannel at bob')).toHaveText('did not fire');
+  await expect(negotiated.locator('dt', { hasText: 'DATA_CHANNEL_OPEN' })).toHaveCount(0);
 
   // Id 1 is chat's: Chromium refuses it.
-  await box.getByRole('spinbutton', { name: 'id' }).fill('1');
-  await box.getByRole('button', { name: 'Open from bob' }).click();
-  await expect(items).toHaveCount(6, { timeout: 10_000 });
-  await expect(items.nth(5)).toContainText('createDataChannel() threw OperationError');
+  await expect(await openChannel(box, 'bob', 6, { id: '1' })).toContainText('createDataChannel() threw OperationError');
 });
 
 test('experiment 2: the certificate each side presented is the other side’s a=fingerprint', async ({ page }) => {
@@ -114,8 +121,7 @@ test('no sideways scroll at 390 px with both experiments run, and axe finds noth
   const one = await openExperiment(page, '1. Which stream ids will the channels get?');
   await one.getByRole('button', { name: 'Connect alice and bob' }).click();
   await expect(one.getByRole('list', { name: 'Channels opened' }).getByRole('listitem')).toHaveCount(1, { timeout: 20_000 });
-  await one.getByRole('button', { name: 'Open from bob' }).click();
-  await expect(one.getByRole('list', { name: 'Channels opened' }).getByRole('listitem')).toHaveCount(2, { timeout: 10_000 });
+  await openChannel(one, 'bob', 2);
   const two = await openExperiment(page, '2. Does the certificate match the fingerprint?');
   await two.getByRole('button', { name: 'Connect and compare' }).click();
   await expect(two.getByRole('status')).toHaveText(/Connected/, { timeout: 20_000 });

@@ -8,7 +8,7 @@ import mqtt from 'mqtt';
 import type { Browser, Locator } from '@playwright/test';
 import { test, expect } from './support/mosquitto';
 import { collectErrors } from './support/errors';
-import { diagramTable, exportTrace, heldList, labOnBroker, stepUntilOpen, tableRows } from './support/lab';
+import { diagramTable, exportTrace, heldList, labOnBrokerHeld, replayToEnd, stepUntilOpen, tableRows } from './support/lab';
 import { joinSolo } from './support/solo';
 
 /** A data-channel offer Chromium accepts: its ICE credentials and fingerprint are the forger's. */
@@ -38,8 +38,7 @@ test.describe('forged signals on the two-peer lab', () => {
   test('a forged offer and a forged will are held apart as foreign; the real session still opens', async ({ page, mosquitto }) => {
     test.setTimeout(120_000);
     const errors = collectErrors(page);
-    const { lab, root } = await labOnBroker(page, mosquitto.wsUrl, 'forged');
-    await expect(heldList(lab).getByRole('listitem')).toHaveCount(2);
+    const { lab, root } = await labOnBrokerHeld(page, mosquitto.wsUrl, 'forged');
 
     const evil = await forger(mosquitto.mqttUrl, root, 'alice');
     // Published before alice offers, so it would be the first offer bob is handed.
@@ -93,12 +92,7 @@ test.describe('forged signals on the two-peer lab', () => {
     // The export replays it the same way: at the last step, both forgeries are held apart.
     const file = await exportTrace(page, lab);
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto('replay/');
-    const replay = page.getByRole('region', { name: 'Trace replay' });
-    await replay.getByLabel('Import trace').setInputFiles(file);
-    const slider = replay.getByRole('slider', { name: 'Step' });
-    await slider.focus();
-    await page.keyboard.press('End');
+    const replay = await replayToEnd(page, file);
     await expect(replay.getByText('Data channel open')).toBeVisible();
     await expect(apartList(replay).getByRole('listitem')).toHaveCount(2);
     await expect(diagramTable(replay).getByRole('button', { name: /^foreign: offer — .*\(held apart\)$/ })).toBeVisible();

@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { autoplayed, exportTrace, labRegion } from './support/lab';
+import { autoplayed, exportTrace, labRegion, replayToEnd } from './support/lab';
 import { collectErrors } from './support/errors';
 
 /** How long the page takes to run a trivial script: a frozen main thread answers late. */
@@ -95,13 +95,7 @@ test('a 60 KB candidate line in an imported trace is inspected without a freeze'
   const hostile = test.info().outputPath('hostile-trace.json');
   await writeFile(hostile, JSON.stringify(trace));
 
-  await page.goto('replay/');
-  const replay = page.getByRole('region', { name: 'Trace replay' });
-  await expect(replay.getByLabel('Import trace')).toBeEnabled();
-  await replay.getByLabel('Import trace').setInputFiles(hostile);
-  const slider = replay.getByRole('slider', { name: 'Step' });
-  await slider.focus();
-  await page.keyboard.press('End');
+  const replay = await replayToEnd(page, hostile);
 
   const candidate = replay.getByRole('button', { name: /^candidate host udp/ }).first();
   await expect(candidate).toBeVisible();

@@ -5,7 +5,7 @@
  * restart and the new ufrag; the connection stays up and the chat still works.
  */
 import { expect, test, type Locator } from '@playwright/test';
-import { deliveredRows, exportTrace, heldList, labRegion, stepUntilOpen, tableRows } from './support/lab';
+import { deliveredRows, exportTrace, heldList, labRegion, replayToEnd, stepUntilOpen, tableRows } from './support/lab';
 import { collectErrors } from './support/errors';
 
 /** Presses Step until nothing has been held for a while; returns the narration of each step. */
@@ -86,14 +86,7 @@ test('New ICE credentials (an ICE restart): a new offer with a new ufrag goes th
 
   // The replay draws the same restart from the exported trace (at its own detail: the
   // signalling level says it without the call).
-  const file = await exportTrace(page, lab);
-  await page.goto('replay/');
-  const replay = page.getByRole('region', { name: 'Trace replay' });
-  await expect(replay.getByLabel('Import trace')).toBeEnabled();
-  await replay.getByLabel('Import trace').setInputFiles(file);
-  const slider = replay.getByRole('slider', { name: 'Step' });
-  await slider.focus();
-  await page.keyboard.press('End');
+  const replay = await replayToEnd(page, await exportTrace(page, lab));
   await expect
     .poll(async () => (await tableRows(replay)).some((r) => r[1] === 'alice' && (r[3] ?? '').endsWith(`ICE restart: new ufrag ${ufrag} (was ${was})`)))
     .toBe(true);

@@ -2,19 +2,12 @@
 // page brings it into view; Close hands the focus back; the selected arrow stays marked; a
 // published arrow shows the PUBLISH its sender wrote; on a phone Step stays in reach.
 import { test, expect, type Locator, type Page } from '@playwright/test';
-import { heldList, labRegion } from './support/lab';
+import { autoplayed, heldList, labRegion } from './support/lab';
 
 const WIDTHS = [
   { name: 'desktop', width: 1280, height: 900 },
   { name: 'phone', width: 390, height: 844 },
 ] as const;
-
-async function openConnectedLab(page: Page): Promise<Locator> {
-  await page.goto('lab/?autoplay=1');
-  const lab = labRegion(page);
-  await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
-  return lab;
-}
 
 const figure = (lab: Locator) => lab.getByRole('figure', { name: 'Sequence diagram' });
 const inspectorOf = (lab: Locator) => lab.getByRole('region', { name: 'Message inspector' });
@@ -34,19 +27,34 @@ async function expectClearOfStepBar(lab: Locator, inspector: Locator): Promise<v
     .toBeGreaterThanOrEqual(0);
 }
 
+/** Clicks `target` (scrolled to first) and checks that the inspector shows `what`, in view and clear of the Step bar. */
+async function inspectInView(lab: Locator, target: Locator, what: string): Promise<Locator> {
+  await target.scrollIntoViewIfNeeded();
+  await target.click();
+  const inspector = inspectorOf(lab);
+  await expect(inspector).toContainText(what);
+  await expect(inspector).toBeInViewport();
+  await expectClearOfStepBar(lab, inspector);
+  return inspector;
+}
+
+/** Opens /lab/ in a window of `viewport` and presses Start; returns the lab. */
+async function startedAt(page: Page, viewport: { width: number; height: number }): Promise<Locator> {
+  await page.setViewportSize(viewport);
+  await page.goto('lab/');
+  const lab = labRegion(page);
+  await lab.getByRole('button', { name: 'Start' }).click();
+  return lab;
+}
+
 for (const size of WIDTHS) {
   test.describe(`at ${size.width} px`, () => {
     test.use({ viewport: { width: size.width, height: size.height } });
 
     test('a message opened from the table is in view, and Close gives the focus back', async ({ page }) => {
-      const lab = await openConnectedLab(page);
+      const lab = await autoplayed(page);
       const button = offerButton(lab);
-      await button.scrollIntoViewIfNeeded();
-      await button.click();
-      const inspector = inspectorOf(lab);
-      await expect(inspector).toContainText('offer');
-      await expect(inspector).toBeInViewport();
-      await expectClearOfStepBar(lab, inspector);
+      const inspector = await inspectInView(lab, button, 'offer');
       if (size.width >= 1100) {
         // Beside the diagram, not under it.
         const fig = (await figure(lab).boundingBox())!;
@@ -62,15 +70,10 @@ for (const size of WIDTHS) {
     });
 
     test('an arrow clicked in the drawing opens the inspector in view, and its arrow stays marked', async ({ page }) => {
-      const lab = await openConnectedLab(page);
+      const lab = await autoplayed(page);
       const drawing = lab.getByRole('region', { name: 'Sequence diagram drawing' });
       const arrowText = drawing.locator('text.messageText', { hasText: /^(\d+\. )?answer$/ }).first();
-      await arrowText.scrollIntoViewIfNeeded();
-      await arrowText.click();
-      const inspector = inspectorOf(lab);
-      await expect(inspector).toContainText('answer');
-      await expect(inspector).toBeInViewport();
-      await expectClearOfStepBar(lab, inspector);
+      const inspector = await inspectInView(lab, arrowText, 'answer');
       await expect(arrowText).toHaveClass(/lab-selected/);
       // New rows (bob's last will, once his plug is pulled) redraw the diagram; the mark stays.
       // (Arrows, not table rows: the table also lists notes, which are not arrows.)
@@ -89,7 +92,7 @@ for (const size of WIDTHS) {
 }
 
 test('a published arrow shows the PUBLISH packet as its sender wrote it', async ({ page }) => {
-  const lab = await openConnectedLab(page);
+  const lab = await autoplayed(page);
   // alice → broker: the offer as published.
   await figure(lab).getByRole('row', { name: /alice broker offer$/ }).getByRole('button').click();
   const inspector = inspectorOf(lab);
@@ -103,10 +106,7 @@ test('a published arrow shows the PUBLISH packet as its sender wrote it', async 
 });
 
 test('on a phone, Step and Play stay on screen while the reader scrolls through the diagram', async ({ page }) => {
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto('lab/');
-  const lab = labRegion(page);
-  await lab.getByRole('button', { name: 'Start' }).click();
+  const lab = await startedAt(page, { width: 390, height: 844 });
   const step = lab.getByRole('button', { name: 'Step', exact: true });
   await expect(step).toBeEnabled();
   for (let k = 0; k < 6; k++) {
@@ -130,10 +130,7 @@ test('on a phone, Step and Play stay on screen while the reader scrolls through 
 });
 
 test('wide, Step leaves the diagram where it was: the held list keeps its height and the words above keep their room', async ({ page }) => {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto('lab/');
-  const lab = labRegion(page);
-  await lab.getByRole('button', { name: 'Start' }).click();
+  const lab = await startedAt(page, { width: 1280, height: 900 });
   const step = lab.getByRole('button', { name: 'Step', exact: true });
   const list = heldList(lab);
   const queue = lab.getByRole('region', { name: /^Held messages/ });

@@ -2,7 +2,7 @@
 // code until the reader reaches for the lab, and nothing done before it has hydrated is lost.
 // The island's code is slowed down here, so every action certainly lands before hydration.
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { heldList, labRegion, openDetails } from './support/lab';
 import { collectErrors } from './support/errors';
 
@@ -16,19 +16,24 @@ async function slowIsland(page: Page, component: 'LabModes' | 'ReplayIsland', ms
   });
 }
 
+/** Opens `path` with the lab's code held back, so what the test does next lands before hydration; returns the lab. */
+async function slowLab(page: Page, path: string): Promise<Locator> {
+  await slowIsland(page, 'LabModes');
+  await page.goto(path);
+  return labRegion(page);
+}
+
 test('/lab/ fetches no script until the reader reaches for the lab; a Start pressed before hydration starts the session', async ({ page }) => {
   const errors = collectErrors(page);
   const scripts: string[] = [];
   page.on('request', (r) => {
     if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
   });
-  await slowIsland(page, 'LabModes');
-  await page.goto('lab/');
+  const lab = await slowLab(page, 'lab/');
   await page.waitForLoadState('networkidle');
   expect(scripts, 'scripts fetched before any interaction').toEqual([]);
   await expect(island(page)).toHaveAttribute('ssr', '');
 
-  const lab = labRegion(page);
   const start = lab.getByRole('button', { name: 'Start', exact: true });
   await start.click();
   expect(await island(page).evaluate((el) => el.hasAttribute('ssr')), 'Start was pressed before hydration').toBe(true);
@@ -43,9 +48,7 @@ test('/lab/ fetches no script until the reader reaches for the lab; a Start pres
 
 test('/lab/: a checkbox and a choice changed before hydration keep their values', async ({ page }) => {
   const errors = collectErrors(page);
-  await slowIsland(page, 'LabModes');
-  await page.goto('lab/');
-  const lab = labRegion(page);
+  const lab = await slowLab(page, 'lab/');
   await openDetails(lab.locator('details.settings'));
   const naive = lab.getByRole('checkbox', { name: 'Naive peers (no candidate buffering)' });
   await naive.check();
@@ -80,9 +83,7 @@ test('/replay/: a trace dropped before hydration is loaded', async ({ page }) =>
 
 test('an address with lab settings hydrates at once; a Start pressed before that still starts the session', async ({ page }) => {
   const errors = collectErrors(page);
-  await slowIsland(page, 'LabModes');
-  await page.goto('lab/?broker=in-page');
-  const lab = labRegion(page);
+  const lab = await slowLab(page, 'lab/?broker=in-page');
   await lab.getByRole('button', { name: 'Start', exact: true }).click();
   expect(await island(page).evaluate((el) => el.hasAttribute('ssr')), 'Start was pressed before hydration').toBe(true);
   await expect(heldList(lab).getByRole('listitem').first()).toBeVisible({ timeout: 15_000 });

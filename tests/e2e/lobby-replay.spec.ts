@@ -3,12 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect, type Locator } from '@playwright/test';
-import { exportTrace, tableRows } from './support/lab';
+import { exportTrace, importTrace, openLobbyLab, pairRows, tableRows } from './support/lab';
 import { collectErrors } from './support/errors';
-
-function pairRows(region: Locator): Locator {
-  return region.getByRole('region', { name: 'Peer connections' }).getByRole('table').locator('tbody tr');
-}
 
 /** Each pair row's cells, and each client panel's text: what the lab shows besides the diagram. */
 async function lobbyState(region: Locator): Promise<{ pairs: string[][]; clients: string[] }> {
@@ -20,9 +16,7 @@ async function lobbyState(region: Locator): Promise<{ pairs: string[][]; clients
 test('export a stepped lobby session, replay it to the end: the same rows, clients and pairs', async ({ page }) => {
   test.setTimeout(120_000);
   const errors = collectErrors(page);
-  await page.goto('lobby/');
-  const lab = page.getByRole('region', { name: 'Lobby lab' });
-  await lab.scrollIntoViewIfNeeded();
+  const lab = await openLobbyLab(page);
   await expect(lab.getByRole('button', { name: 'Export trace' })).toBeDisabled({ timeout: 15_000 });
   await lab.getByRole('button', { name: 'Start' }).click();
 
@@ -67,9 +61,7 @@ test('export a stepped lobby session, replay it to the end: the same rows, clien
   const deliveries = exported.events.filter((e) => e.type === 'delivered').length;
   expect(deliveries).toBe(steps);
 
-  await page.goto('replay/');
-  const replay = page.getByRole('region', { name: 'Trace replay' });
-  await replay.getByLabel('Import trace').setInputFiles(file);
+  const replay = await importTrace(page, file);
   await expect(replay.getByText(`Step 0 of ${deliveries}`, { exact: true })).toBeVisible();
   // Step 0: p1's ID and JOIN echo are held, nothing delivered yet, no pair started.
   await expect(replay.getByRole('list', { name: 'Held messages' }).getByRole('listitem').first()).toHaveText('server → p1: ID 1 (mesh)');

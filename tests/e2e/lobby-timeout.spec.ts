@@ -5,6 +5,7 @@ import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { test, expect } from '@playwright/test';
 import { collectErrors } from './support/errors';
+import { openLobbyLab } from './support/lab';
 
 test('a server that never completes the handshake: a clear error after 8 s, and the settings to fix it', async ({ page }) => {
   test.setTimeout(60_000);
@@ -20,10 +21,7 @@ test('a server that never completes the handshake: a clear error after 8 s, and 
   const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   try {
     const errors = collectErrors(page);
-    await page.goto(`lobby/?lobby=${encodeURIComponent(url)}`);
-    const lab = page.getByRole('region', { name: 'Lobby lab' });
-    await lab.scrollIntoViewIfNeeded();
-    await expect(lab.getByRole('button', { name: 'Start' })).toBeEnabled({ timeout: 15_000 });
+    const lab = await openLobbyLab(page, `?lobby=${encodeURIComponent(url)}`);
     await lab.getByRole('button', { name: 'Start' }).click();
     const started = Date.now();
     const alert = lab.getByRole('alert');

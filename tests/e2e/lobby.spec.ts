@@ -2,28 +2,16 @@
 // page, every frame from the server held until Step, bad input closed with a reason, and the
 // same lab against a real `npm run lobby-server` on 127.0.0.1.
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, type Locator, type Page } from '@playwright/test';
+import { test, expect, type Locator } from '@playwright/test';
 import { startLobbyServer } from './support/lobby-server';
-import { tableRows } from './support/lab';
+import { openLobbyLab as openLab, pairRows, tableRows } from './support/lab';
 import { collectErrors } from './support/errors';
 
 const LANES = ['server', 'p1', 'p2', 'p3'];
 
-async function openLab(page: Page, search = ''): Promise<Locator> {
-  await page.goto(`lobby/${search}`);
-  const lab = page.getByRole('region', { name: 'Lobby lab' });
-  await lab.scrollIntoViewIfNeeded();
-  await expect(lab.getByRole('button', { name: 'Start' })).toBeEnabled({ timeout: 15_000 });
-  return lab;
-}
-
 /** Table rows from the server that have been delivered. */
 async function deliveredFromServer(lab: Locator): Promise<string[][]> {
   return (await tableRows(lab)).filter((r) => r[1] === 'server' && !r[3]!.endsWith('(held)'));
-}
-
-function pairRows(lab: Locator): Locator {
-  return lab.getByRole('region', { name: 'Peer connections' }).getByRole('table').locator('tbody tr');
 }
 
 async function playToOpen(lab: Locator): Promise<void> {
@@ -173,9 +161,7 @@ test('a real npm run lobby-server: the mesh connects through it, and it closes b
 
 test('?autoplay=1 starts the lobby lab and plays every frame until all three pairs are open', async ({ page }) => {
   const errors = collectErrors(page);
-  await page.goto('lobby/?autoplay=1');
-  const lab = page.getByRole('region', { name: 'Lobby lab' });
-  await lab.scrollIntoViewIfNeeded();
+  const lab = await openLab(page, '?autoplay=1');
   await expect(lab.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
   await expect(pairRows(lab).locator('td:last-child')).toHaveText(['open', 'open', 'open']);
   await expect(lab.getByRole('button', { name: 'Pause' })).toBeEnabled();

@@ -22,15 +22,6 @@ async function openSettings(lab: Locator): Promise<void> {
   await openDetails(details);
 }
 
-/** Opens the chapter's lab with ?glare=`glare`, checks that its settings show `choice`, and presses Start. */
-async function startGlare(page: Page, glare: string, choice: string): Promise<Locator> {
-  const lab = await openChapter(page, `?glare=${glare}`);
-  await openSettings(lab);
-  await expect(lab.getByRole('radio', { name: choice })).toBeChecked();
-  await lab.getByRole('button', { name: 'Start' }).click();
-  return lab;
-}
-
 function peerState(lab: Locator, peer: string, label: string): Locator {
   return lab.getByRole('region', { name: `Peer ${peer}` }).locator(`dt:text-is("${label}") + dd`);
 }
@@ -64,6 +55,21 @@ async function stepUntilQuiet(lab: Locator, quietMs = 1500, maxSteps = 40): Prom
 const notes = (rows: string[][], peer: string) => rows.filter((r) => r[1] === peer && r[2] === '').map((r) => r[3]!);
 /** Who published a message of this kind (its rows to the broker), in table order. */
 const senders = (rows: string[][], kind: string) => rows.filter((r) => r[2] === 'broker' && r[3] === kind).map((r) => r[1]);
+
+/**
+ * Opens the chapter's lab with ?glare=`glare`, checks that its settings show `choice`, presses
+ * Start, runs it with `until`, and checks that both peers offered; returns the lab and its rows.
+ */
+async function runGlare(page: Page, glare: string, choice: string, until: (lab: Locator) => Promise<unknown>): Promise<{ lab: Locator; rows: string[][] }> {
+  const lab = await openChapter(page, `?glare=${glare}`);
+  await openSettings(lab);
+  await expect(lab.getByRole('radio', { name: choice })).toBeChecked();
+  await lab.getByRole('button', { name: 'Start' }).click();
+  await until(lab);
+  const rows = await tableRows(lab);
+  expect(senders(rows, 'offer').sort()).toEqual(['alice', 'bob']);
+  return { lab, rows };
+}
 
 test('the chapter renders its new sections, and the lab offers both settings', async ({ page }) => {
   const errors = collectErrors(page);
@@ -141,12 +147,8 @@ test('experiment 4 from its links: autoplay connects both ways and shows the fig
 
 test('experiment 5, naive: both offers are taken, both answers fail in stable, the channel never opens', async ({ page }) => {
   const errors = collectErrors(page);
-  const lab = await startGlare(page, 'naive', 'Both at once, naive');
-  await stepUntilQuiet(lab);
-
-  const rows = await tableRows(lab);
   // Both peers offered, and each offer was delivered.
-  expect(senders(rows, 'offer').sort()).toEqual(['alice', 'bob']);
+  const { lab, rows } = await runGlare(page, 'naive', 'Both at once, naive', stepUntilQuiet);
   expect(rows.filter((r) => r[1] === 'broker' && r[3] === 'offer' && !r[3].endsWith('(held)'))).toHaveLength(2);
   // Both answered, and each answer reached a peer in 'stable'.
   for (const peer of ['alice', 'bob']) {
@@ -163,11 +165,7 @@ test('experiment 5, naive: both offers are taken, both answers fail in stable, t
 
 test('experiment 5, perfect negotiation: alice ignores bob’s offer, bob rolls back and answers, the channel opens', async ({ page }) => {
   const errors = collectErrors(page);
-  const lab = await startGlare(page, 'polite', 'Both at once, perfect negotiation (bob is polite)');
-  await stepUntilOpen(lab);
-
-  const rows = await tableRows(lab);
-  expect(senders(rows, 'offer').sort()).toEqual(['alice', 'bob']);
+  const { lab, rows } = await runGlare(page, 'polite', 'Both at once, perfect negotiation (bob is polite)', stepUntilOpen);
   // One answer on the wire: bob's.
   expect(senders(rows, 'answer')).toEqual(['bob']);
   expect(notes(rows, 'alice')).toEqual(['ignored the offer: glare: alice is the impolite peer and keeps its own offer']);

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './support/mosquitto';
 import { collectErrors } from './support/errors';
+import { exportTrace, replayToEnd } from './support/lab';
 import { joinSolo } from './support/solo';
 
 async function openSolo(page: Page, search: string, id: string): Promise<Locator> {
@@ -27,19 +28,13 @@ test('export a two-device session, replay it: its peer lane and its MQTT packets
   await expect(dog.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
   await expect(cat.getByText('Data channel open')).toBeVisible({ timeout: 30_000 });
 
-  const [download] = await Promise.all([pageA.waitForEvent('download'), dog.getByRole('button', { name: 'Export trace' }).click()]);
-  const file = (await download.path())!;
+  const file = await exportTrace(pageA, dog);
   const exported = JSON.parse(await readFile(file, 'utf8')) as { events: { type: string; peer?: string; name?: string }[] };
   const packets = exported.events.filter((e) => e.type === 'packet');
   expect(packets.length).toBeGreaterThan(5);
   expect(packets.every((p) => p.peer === 'dog111')).toBe(true);
 
-  await pageA.goto('replay/');
-  const replay = pageA.getByRole('region', { name: 'Trace replay' });
-  await replay.getByLabel('Import trace').setInputFiles(file);
-  const slider = replay.getByRole('slider', { name: 'Step' });
-  await slider.focus();
-  await pageA.keyboard.press('End');
+  const replay = await replayToEnd(pageA, file);
   // The other lane is the peer dog talked to, not dog twice.
   await expect(replay.getByRole('table').first()).toContainText('cat222');
   await replay.getByText('MQTT packets', { exact: true }).click();

@@ -81,6 +81,48 @@ export async function labOnBroker(page: Page, brokerUrl: string, prefix: string)
   return { lab, root };
 }
 
+/** labOnBroker, then waits until both peers' statuses are held: nothing else is in flight until the reader steps. */
+export async function labOnBrokerHeld(page: Page, brokerUrl: string, prefix: string): Promise<{ lab: Locator; root: string }> {
+  const opened = await labOnBroker(page, brokerUrl, prefix);
+  await expect(heldList(opened.lab).getByRole('listitem')).toHaveCount(2);
+  return opened;
+}
+
+/** Opens replay/ and imports the trace file at `file`; returns the replay, at its first step. */
+export async function importTrace(page: Page, file: string): Promise<Locator> {
+  await page.goto('replay/');
+  const replay = page.getByRole('region', { name: 'Trace replay' });
+  // Enabled at once: client:interact holds the change until the island has hydrated.
+  await expect(replay.getByLabel('Import trace')).toBeEnabled();
+  await replay.getByLabel('Import trace').setInputFiles(file);
+  return replay;
+}
+
+/** Imports the trace file at `file` into replay/ and moves to its last step with the keyboard; returns the replay. */
+export async function replayToEnd(page: Page, file: string): Promise<Locator> {
+  const replay = await importTrace(page, file);
+  await replay.getByRole('slider', { name: 'Step' }).focus();
+  await page.keyboard.press('End');
+  return replay;
+}
+
+/**
+ * Opens the lobby lab at `lobby/<search>`, brought into view (it hydrates when visible), and
+ * waits for Start unless it autoplays (then Start is never enabled for long); returns the lab.
+ */
+export async function openLobbyLab(page: Page, search = ''): Promise<Locator> {
+  await page.goto(`lobby/${search}`);
+  const lab = page.getByRole('region', { name: 'Lobby lab' });
+  await lab.scrollIntoViewIfNeeded();
+  if (!search.includes('autoplay=1')) await expect(lab.getByRole('button', { name: 'Start' })).toBeEnabled({ timeout: 15_000 });
+  return lab;
+}
+
+/** The rows of a lobby lab's (or its replay's) table of peer connections, one per pair. */
+export function pairRows(region: Locator): Locator {
+  return region.getByRole('region', { name: 'Peer connections' }).getByRole('table').locator('tbody tr');
+}
+
 /** Opens a <details> unless it is open already. */
 export async function openDetails(details: Locator): Promise<void> {
   if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').first().click();

@@ -10,3 +10,30 @@ export async function joinSolo(page: Page, search: string, id: string): Promise<
   await expect(lab.getByText(`You are ${id}`)).toBeVisible();
   return lab;
 }
+
+/** Kills `peer`'s app (it sends no DISCONNECT): the broker publishes its will, and the lab lists `id` offline by it. */
+export async function killAndSeeWill(lab: Locator, peer: { kill(): void }, id: string): Promise<void> {
+  peer.kill();
+  const offline = lab.getByRole('list', { name: 'Offline peers' });
+  await expect(offline).toContainText(id, { timeout: 15_000 });
+  await expect(offline).toContainText('last will');
+}
+
+/**
+ * A test fixture: a function that joins peers with `join` (the Godot peers' static join), each
+ * closed after the test, passed or failed: `test.extend({ joinGodot: peersClosedAfter(GodotDemoPeer.join) })`.
+ */
+export function peersClosedAfter<O, P extends { close(): Promise<void> }>(join: (opts: O) => Promise<P>) {
+  return async ({}, use: (joinPeer: (opts: O) => Promise<P>) => Promise<void>): Promise<void> => {
+    const peers: P[] = [];
+    try {
+      await use(async (opts) => {
+        const peer = await join(opts);
+        peers.push(peer);
+        return peer;
+      });
+    } finally {
+      for (const peer of peers) await peer.close();
+    }
+  };
+}
