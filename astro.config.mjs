@@ -37,9 +37,10 @@ export default defineConfig({
   server: { host: '127.0.0.1' },
   markdown: {
     shikiConfig: {
-      // Light colours inline; global.css swaps in --shiki-dark under prefers-color-scheme: dark.
-      // The -default variants keep every token at AA contrast on --code-bg.
+      // Each token's colour inline as light-dark(light, dark), which follows the page's
+      // color-scheme (global.css). The -default variants keep every token at AA contrast on --code-bg.
       themes: { light: 'github-light-default', dark: 'github-dark-default' },
+      defaultColor: 'light-dark()',
       langs: [/** @type {any} */ (sdpGrammar)],
       wrap: false,
     },

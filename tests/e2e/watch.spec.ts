@@ -99,3 +99,15 @@ test('the signalling chapter replays a recorded watch: the Godot peer and the br
   await expect(replay.getByRole('link', { name: 'Open this in the live lab' })).toHaveAttribute('href', /lab\/\?mode=watch&root=crumble77$/);
   expect(errors).toEqual([]);
 });
+
+test('wide, the inspector starts level with the diagram: no empty row of peers above them', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('lab/?mode=watch');
+  const lab = page.getByRole('region', { name: 'Watch a root' });
+  const figure = lab.getByRole('figure', { name: 'Sequence diagram' });
+  const inspector = lab.getByRole('region', { name: /^Message inspector/ });
+  const [fig, box] = [(await figure.boundingBox())!, (await inspector.boundingBox())!];
+  // Beside it and level with it (it was 12 px lower: the gap under an empty first row).
+  expect(box.x).toBeGreaterThanOrEqual(fig.x + fig.width - 1);
+  expect(Math.abs(box.y - fig.y)).toBeLessThanOrEqual(1);
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLabParams, tcpEndpointFor } from './params';
+import { parseLabParams, pubEndpointFor, tcpEndpointFor } from './params';
 
 const parse = (q: string) => parseLabParams(new URLSearchParams(q));
 
@@ -102,5 +102,7 @@ describe('tcpEndpointFor', () => {
     ['ws://127.0.0.1:45678', { host: '127.0.0.1', port: 1883 }],
   ])('%s -> %j', (broker, endpoint) => {
     expect(tcpEndpointFor(broker)).toEqual(endpoint);
+    // mosquitto_pub falls back to a local mosquitto where the broker has no TCP listener.
+    expect(pubEndpointFor(broker)).toEqual(endpoint ?? { host: 'localhost', port: 1883 });
   });
 });

@@ -140,3 +140,6 @@ export function tcpEndpointFor(broker: string): { host: string; port: number } |
     return null;
   }
 }
+
+/** Where `mosquitto_pub` publishes for a broker: its TCP listener, else a local mosquitto's default. */
+export const pubEndpointFor = (broker: string): { host: string; port: number } => tcpEndpointFor(broker) ?? { host: 'localhost', port: 1883 };

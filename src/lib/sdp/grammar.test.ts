@@ -105,7 +105,7 @@ describe('the mDNS pattern matches what the old one did', () => {
   it('on real candidate addresses, and shiki colours the whole name as one token', async () => {
     const line = 'a=candidate:1 1 udp 2122260223 1f4712db-ea17-4bcf-a596-105139dfd8bf.local 54321 typ host';
     expect(matches(NEW, line, 1)).toEqual([[31, '1f4712db-ea17-4bcf-a596-105139dfd8bf.local']]);
-    expect(await highlight(line, 'sdp')).toMatch(/<span style="color:#[0-9A-Fa-f]+[^"]*"> ?1f4712db-ea17-4bcf-a596-105139dfd8bf\.local<\/span>/);
+    expect(await highlight(line, 'sdp')).toMatch(/<span style="color:light-dark\(#[0-9A-Fa-f]+[^"]*"> ?1f4712db-ea17-4bcf-a596-105139dfd8bf\.local<\/span>/);
   });
 
   it('on random text of hex, dashes, dots, letters and "local" (same names at the same places)', () => {

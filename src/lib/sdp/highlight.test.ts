@@ -11,7 +11,7 @@ const SDP = [
 /** [text, light colour] for every coloured token span (Shiki folds leading spaces into tokens). */
 function tokens(html: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  for (const m of html.matchAll(/<span style="color:(#[0-9A-Fa-f]{3,8})[^"]*">([^<]*)<\/span>/g)) {
+  for (const m of html.matchAll(/<span style="color:(?:light-dark\()?(#[0-9A-Fa-f]{3,8})[^"]*">([^<]*)<\/span>/g)) {
     out.push([m[2].trim(), m[1].toLowerCase()]);
   }
   return out;
@@ -47,7 +47,8 @@ describe('highlight', () => {
     for (const c of [lineType, attribute, ip, number, type, hash, fingerprint]) expect(c).toBeDefined();
     expect(new Set([lineType, attribute, ip, number, type]).size).toBe(5);
     expect(fingerprint).not.toBe(hash);
-    // dark colours ride along as CSS variables
+    // each colour is light-dark(light, dark), which follows the page's color-scheme
+    expect(html).toMatch(/color:light-dark\(#[0-9a-f]{6}, #[0-9a-f]{6}\)/i);
     expect(html).toContain('--shiki-dark:');
   });
 

@@ -1,8 +1,8 @@
 /**
  * Lazy syntax highlighting for SDP and JSON in the browser. Nothing loads until the first
  * call; after that the highlighter is cached. Output is Shiki HTML: all input text is
- * escaped, and colours are inline (light) with `--shiki-dark` variables for dark mode
- * (switched by global.css under prefers-color-scheme).
+ * escaped, and each colour is inline as light-dark(light, dark), which follows the page's
+ * color-scheme (global.css).
  */
 import type { HighlighterCore, LanguageRegistration } from 'shiki/core';
 
@@ -38,5 +38,5 @@ function load(): Promise<HighlighterCore> {
 /** Highlight `code` as SDP or JSON; returns a `<pre class="shiki …">` HTML string. */
 export async function highlight(code: string, lang: HighlightLang): Promise<string> {
   const h = await load();
-  return h.codeToHtml(code, { lang, themes: THEMES, defaultColor: 'light' });
+  return h.codeToHtml(code, { lang, themes: THEMES, defaultColor: 'light-dark()' });
 }
