@@ -257,7 +257,8 @@ export class LabState extends LabTraceState<LabSession> {
 
   protected stepped(message: HeldMessage): void {
     for (const poller of this.pollers) void poller.refresh();
-    const told = narrate(this.events);
+    // The derived narration, already brought up to date by sync(): narrating again would walk the trace twice a Step.
+    const told = this.narration;
     const base = `Step ${this.delivered}: broker to ${message.to}: ${describeMessage(message)}.${told ? ` ${told.text}` : ''}`;
     this.stepTold = told ? { step: told.step, base, surprises: told.surprises.length } : null;
     this.announce(withSurprises(base, told?.surprises ?? []));

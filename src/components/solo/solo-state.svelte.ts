@@ -229,7 +229,7 @@ export class SoloState extends LabTraceState<SoloSession> {
   }
 
   protected stepped(m: HeldMessage): void {
-    const told = narrate(this.events);
+    const told = this.narration;
     this.announce(`Delivered ${m.kind} from ${m.from}.${told ? ` ${stepAnnouncement(told)}` : ''}`);
   }
 
