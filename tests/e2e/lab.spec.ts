@@ -267,3 +267,16 @@ test('state timelines link each transition to the message that caused it', async
   await expect(inspector).toContainText('a=setup:actpass');
   await expect(lab.getByRole('table', { name: 'State timeline of alice' }).getByRole('row').filter({ hasText: 'data channel readyState' }).last()).toContainText('open');
 });
+
+for (const width of [1280, 390]) {
+  test(`at ${width} px every radio and checkbox in the settings keeps its size, however long its words`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto('lab/');
+    const boxes = labRegion(page).locator('input[type="radio"], input[type="checkbox"]');
+    await expect(labRegion(page).getByRole('radio', { name: /perfect negotiation/ })).toBeVisible();
+    const sizes = await boxes.evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).map((e) => [e.getAttribute('value') ?? e.getAttribute('name'), Math.round(e.getBoundingClientRect().width)] as const));
+    expect(sizes.length).toBeGreaterThan(3);
+    // A wrapped label squeezed them to a 4 px dot.
+    for (const [name, w] of sizes) expect(w, `${name} is ${w} px wide`).toBeGreaterThanOrEqual(12);
+  });
+}
