@@ -142,8 +142,8 @@ function loadLib() {
 }
 
 async function main() {
-  const only = option('only', null);
-  const ids = Object.keys(SCENARIOS).filter((id) => only === null || only?.split(',').includes(id));
+  const only = option('only', null)?.split(',') ?? null;
+  const ids = Object.keys(SCENARIOS).filter((id) => only === null || only.includes(id));
   const lib = await loadLib();
   await withSiteInChromium(async ({ browser, url }) => {
     const coturn = await lib.startCoturn();
