@@ -111,3 +111,24 @@ test('wide, the inspector starts level with the diagram: no empty row of peers a
   expect(box.x).toBeGreaterThanOrEqual(fig.x + fig.width - 1);
   expect(Math.abs(box.y - fig.y)).toBeLessThanOrEqual(1);
 });
+
+test('an empty root is a hint, not an error: Start waits for a root, and a refused root says why', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('lab/?mode=watch');
+  const lab = page.getByRole('region', { name: 'Watch a root' });
+  const start = lab.getByRole('button', { name: 'Start watching' });
+  const root = lab.getByRole('textbox', { name: 'Topic root' });
+  await expect(lab.getByText('Type the topic root the peers use')).toBeVisible();
+  await expect(lab.getByRole('alert')).toHaveCount(0);
+  await expect(start).toBeDisabled();
+
+  await root.fill('crumble/+');
+  await expect(lab.getByRole('alert')).toContainText('Topic root refused');
+  await expect(start).toBeDisabled();
+
+  await root.fill('crumble77');
+  await expect(lab.getByRole('alert')).toHaveCount(0);
+  await expect(lab.getByText('Type the topic root the peers use')).toHaveCount(0);
+  await expect(start).toBeEnabled();
+  expect(errors).toEqual([]);
+});

@@ -13,6 +13,9 @@ import type { HeldMessage } from '../../lib/session/core';
 import { LabTraceState } from '../lab/session-state.svelte';
 import { connectFor, separatePageParams, TABS } from '../solo/connect-for';
 
+/** Said beside the root field until one is typed. */
+export const ROOT_NEEDED = 'Type the topic root the peers use (their ?root=, or the Godot app\'s room), then Start watching.';
+
 export class WatchState extends LabTraceState<WatchSession> {
   broker = $state(TABS);
   root = $state('');
@@ -34,15 +37,18 @@ export class WatchState extends LabTraceState<WatchSession> {
     }
     return { messages, unreadable, peers: this.lanes.filter((l) => l !== 'broker' && l !== WATCHER).length };
   });
+  /** Nothing typed yet: Start waits, and the page says what to type (a hint, not an error). */
+  rootMissing = $derived(this.root.trim() === '');
   rootError = $derived.by(() => {
-    if (this.root.trim() === '') return 'Topic root: type the root the peers use (their ?root=, or the Godot app\'s room).';
-    const problem = rootProblem(this.root);
+    const problem = this.rootMissing ? null : rootProblem(this.root);
     return problem && `Topic root refused: ${problem}.`;
   });
   brokerError = $derived(this.broker === TABS || (isBrokerUrl(this.broker) && this.broker !== IN_PAGE) ? null : 'Broker: choose one from the list or a ws:// or wss:// URL.');
-  configError = $derived(this.rootError ?? this.brokerError);
+  /** A setting refused, with its reason; null when all may start (an empty root is not refused). */
+  refusal = $derived(this.rootError ?? this.brokerError);
+  configError = $derived(this.rootMissing ? ROOT_NEEDED : this.refusal);
   mosquittoSub = $derived.by(() => {
-    const tcp = this.broker === TABS || this.rootError ? null : tcpEndpointFor(this.broker);
+    const tcp = this.broker === TABS || this.rootMissing || this.rootError ? null : tcpEndpointFor(this.broker);
     return tcp ? mosquittoSubCommand(this.root, tcp.host, tcp.port) : null;
   });
 
