@@ -39,8 +39,12 @@ async function stepTo(lab: Locator, n: number): Promise<void> {
 /** Fills the stranger's form and publishes; resolves once it says it published. */
 async function publishAsStranger(page: Page, topic: string, payload: string): Promise<void> {
   const form = page.getByRole('region', { name: 'Publish as a stranger' });
-  // The form loads when the reader scrolls to it; until then its button is disabled.
-  await form.getByRole('button', { name: 'Publish once' }).scrollIntoViewIfNeeded();
+  // The form loads when the reader scrolls to it; until then its button is disabled. Fill it
+  // once it has loaded: hydration moving the caret between fill()'s select-all and its typing
+  // left the payload doubled ("{…}{…}", not JSON) in one run of ten.
+  const publish = form.getByRole('button', { name: 'Publish once' });
+  await publish.scrollIntoViewIfNeeded();
+  await expect(publish).toBeEnabled();
   await form.getByRole('textbox', { name: 'Topic' }).fill(topic);
   await form.getByRole('textbox', { name: 'Payload' }).fill(payload);
   await form.getByRole('button', { name: 'Publish once' }).click();
