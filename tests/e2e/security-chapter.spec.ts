@@ -47,7 +47,7 @@ async function publishAsStranger(page: Page, topic: string, payload: string): Pr
   await expect(publish).toBeEnabled();
   await form.getByRole('textbox', { name: 'Topic' }).fill(topic);
   await form.getByRole('textbox', { name: 'Payload' }).fill(payload);
-  await form.getByRole('button', { name: 'Publish once' }).click();
+  await publish.click();
   await expect(form.getByRole('status')).toContainText(`on ${topic}, and left.`);
 }
 

@@ -13,7 +13,7 @@ import type { HeldMessage } from '../../lib/session/core';
 import { LabTraceState } from '../lab/session-state.svelte';
 import { connectFor, separatePageParams, TABS } from '../solo/connect-for';
 
-/** Said beside the root field until one is typed. */
+/** Shown under Start until a root is typed. */
 export const ROOT_NEEDED = 'Type the topic root the peers use (their ?root=, or the Godot app\'s room), then Start watching.';
 
 export class WatchState extends LabTraceState<WatchSession> {
